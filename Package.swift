@@ -1,0 +1,79 @@
+// swift-tools-version: 6.0
+// fewshot: a notebook-style REPL for few-shot learning and knowledge distillation.
+//
+// The layers, bottom to top (each a target; tests mirror them under Tests/):
+//   CEdit, CBLAS, CCurl   thin C shims; nothing else touches C directly
+//   Tensor                Float32 tensors, ops, reverse-mode autograd (on OpenBLAS)
+//   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
+//   Teacher               OpenAI-compatible chat client over libcurl, recording and replay
+//   Language              lexer, parser, diagnostics, interpreter of the fewshot DSL
+//   Datasets              records, file formats, splitting, shot selection, filtering rules
+//   Notebook              the .fsnb format: cells, outputs, atomic save/load, export
+//   Workbench             the ML built-ins, binding Language to Learn, Teacher and Datasets
+//   REPL                  the libedit line editor, completion, history, :commands
+//   fewshot               the executable
+import PackageDescription
+
+let package = Package(
+    name: "fewshot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fewshot", targets: ["fewshot"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C shims.
+        .systemLibrary(
+            name: "CEdit", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]),
+
+        // The runtime and the models.
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(
+            name: "Learn",
+            dependencies: ["Tensor", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "Teacher",
+            dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // The language and the product built on it.
+        .target(
+            name: "Language",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "Datasets"),
+        .target(name: "Notebook"),
+        .target(
+            name: "Workbench",
+            dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook"]),
+        .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Workbench"]),
+        .executableTarget(
+            name: "fewshot",
+            dependencies: [
+                "Language", "Workbench", "Notebook", "REPL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Tests, one target per layer, plus end-to-end tests of the real binary.
+        .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CCurl", "CEdit"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TeacherTests", dependencies: ["Teacher"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Language"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["fewshot"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// The Language layer: see Package.swift for what it holds. Sources arrive with its issue.

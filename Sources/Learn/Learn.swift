@@ -1,0 +1,1 @@
+// The Learn layer: see Package.swift for what it holds. Sources arrive with its issue.

@@ -1,0 +1,108 @@
+/// The teacher interface shared by every teacher: the HTTP client (OpenAI-compatible servers)
+/// and the local in-process model. `generate`, `evaluate` and `chat` see only this protocol,
+/// so they cannot tell a remote teacher from a local one.
+
+/// One message of a chat conversation, as OpenAI's chat-completions API spells it.
+public struct ChatMessage: Codable, Hashable, Sendable {
+    /// `"system"`, `"user"` or `"assistant"`.
+    public var role: String
+    /// The message text.
+    public var content: String
+
+    /// Creates a message, e.g. `ChatMessage(role: "user", content: "Hi!")`.
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// A chat-completion request: the conversation so far plus sampling settings.
+///
+/// Two requests that are equal ask the same question; recording and replay key on this value.
+public struct ChatRequest: Codable, Hashable, Sendable {
+    /// The model name the teacher should use (for the local teacher, its model id).
+    public var model: String
+    /// The conversation.
+    public var messages: [ChatMessage]
+    /// Sampling temperature; nil leaves the teacher's default.
+    public var temperature: Double?
+    /// Nucleus-sampling mass; nil leaves the teacher's default.
+    public var topP: Double?
+    /// Upper bound on generated tokens.
+    public var maxTokens: Int?
+    /// Sampling seed, for teachers that honour one.
+    public var seed: Int?
+    /// Stop sequences: generation ends before any of them.
+    public var stop: [String]
+
+    /// Creates a request; only `model` and `messages` are required.
+    public init(
+        model: String, messages: [ChatMessage], temperature: Double? = nil, topP: Double? = nil,
+        maxTokens: Int? = nil, seed: Int? = nil, stop: [String] = []
+    ) {
+        self.model = model
+        self.messages = messages
+        self.temperature = temperature
+        self.topP = topP
+        self.maxTokens = maxTokens
+        self.seed = seed
+        self.stop = stop
+    }
+}
+
+/// Token counts for one or more completions.
+public struct TokenUsage: Codable, Hashable, Sendable {
+    /// Tokens in the prompt.
+    public var promptTokens: Int
+    /// Tokens the teacher generated.
+    public var completionTokens: Int
+
+    /// Creates a usage record.
+    public init(promptTokens: Int = 0, completionTokens: Int = 0) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+
+    /// The sum of two usages.
+    public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
+        TokenUsage(
+            promptTokens: lhs.promptTokens + rhs.promptTokens,
+            completionTokens: lhs.completionTokens + rhs.completionTokens)
+    }
+}
+
+/// One completion returned by a teacher.
+public struct ChatResponse: Codable, Hashable, Sendable {
+    /// The generated text of the assistant message.
+    public var text: String
+    /// Why generation stopped (`"stop"`, `"length"`, ...), when the teacher says.
+    public var finishReason: String?
+    /// Tokens used by this request.
+    public var usage: TokenUsage
+
+    /// Creates a response.
+    public init(text: String, finishReason: String? = nil, usage: TokenUsage = TokenUsage()) {
+        self.text = text
+        self.finishReason = finishReason
+        self.usage = usage
+    }
+}
+
+/// Something that answers chat requests: a remote server, a local model, or a recording of either.
+public protocol ChatTeacher: AnyObject {
+    /// A short human-readable description, e.g. `"local smollm2-135m"` or `"http gpt-4o-mini"`.
+    var summary: String { get }
+
+    /// Answers every request, returning results in request order whatever order they finish in.
+    ///
+    /// A failed request is a `.failure` in its slot; the others carry on. `progress` is called
+    /// with (finished, total) as requests complete. When `isCancelled` turns true, requests
+    /// not yet started end as failures and what finished is kept.
+    func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
+    ) -> [Result<ChatResponse, Error>]
+
+    /// Answers one request, calling `onToken` with each piece of text as it is generated.
+    func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
+        -> ChatResponse
+}

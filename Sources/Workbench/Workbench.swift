@@ -1,0 +1,1 @@
+// The Workbench layer: see Package.swift for what it holds. Sources arrive with its issue.

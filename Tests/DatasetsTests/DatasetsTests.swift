@@ -1,0 +1,1 @@
+// Tests for the Datasets layer arrive with its issue.

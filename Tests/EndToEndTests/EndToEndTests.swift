@@ -1,0 +1,1 @@
+// Tests for the EndToEnd layer arrive with its issue.

@@ -1,0 +1,1 @@
+// Tests for the Language layer arrive with its issue.

@@ -1,0 +1,1 @@
+// Tests for the Learn layer arrive with its issue.

@@ -1,0 +1,1 @@
+// Tests for the Notebook layer arrive with its issue.

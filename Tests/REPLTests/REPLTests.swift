@@ -1,0 +1,1 @@
+// Tests for the REPL layer arrive with its issue.

@@ -1,0 +1,1 @@
+// Tests for the Teacher layer arrive with its issue.

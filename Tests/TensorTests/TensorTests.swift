@@ -1,0 +1,1 @@
+// Tests for the Tensor layer arrive with its issue.

@@ -1,0 +1,1 @@
+// Tests for the Workbench layer arrive with its issue.
