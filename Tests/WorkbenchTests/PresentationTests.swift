@@ -1,0 +1,65 @@
+import Foundation
+import FoundationXML
+import Testing
+@testable import Workbench
+
+@Suite struct TerminalSafetyTests {
+    @Test(arguments: [
+        ("plain text", "plain text"),
+        ("clear\u{1b}[2Jscreen", "clear\\u{1b}[2Jscreen"),
+        ("title\u{1b}]0;pwned\u{07}", "title\\u{1b}]0;pwned\\u{7}"),
+        ("line\r\nnext", "line\r\nnext"),
+        ("over\rwrite", "over\\u{d}write"),
+        ("tab\tand\nnewline", "tab\tand\nnewline"),
+        ("c1\u{9b}31m", "c1\\u{9b}31m"),
+    ])
+    func neutralizesControlSequences(input: String, expected: String) {
+        #expect(TerminalSafety.neutralize(input) == expected)
+    }
+}
+
+@Suite struct ProgressBarTests {
+    @Test func drawsFractionRateAndETA() {
+        let start = Date(timeIntervalSince1970: 0)
+        let bar = ProgressBar(label: "generate", total: 200, width: 10, now: start)
+        let line = bar.line(done: 50, fields: [("tokens", "1,200")], now: start.addingTimeInterval(10))
+        #expect(line == "generate ▕██▌       ▏  25% 50/200 5.0/s ETA 0:30 tokens 1,200")
+    }
+
+    @Test func finishedBarHasNoETA() {
+        let start = Date(timeIntervalSince1970: 0)
+        let bar = ProgressBar(label: "epoch 1/1", total: 4, width: 4, now: start)
+        #expect(bar.line(done: 4, now: start.addingTimeInterval(2)) == "epoch 1/1 ▕████▏ 100% 4/4 2.0/s")
+    }
+
+    @Test func clockFormats() {
+        #expect(ProgressBar.clock(5) == "0:05")
+        #expect(ProgressBar.clock(3725) == "1:02:05")
+    }
+}
+
+@Suite struct LossCurveTests {
+    let curve = LossCurve(
+        trainLoss: [3.0, 2.5, 2.0, 1.2, 1.0, 0.9, 0.4, 0.3],
+        validationLoss: [(3, 1.5), (7, 1.4)], epochStarts: [3, 6])
+
+    @Test func terminalChartMarksPointsEpochsAndScale() {
+        let chart = curve.terminalChart(width: 8, height: 5)
+        let lines = chart.split(separator: "\n").map(String.init)
+        #expect(lines.count == 7)
+        #expect(lines[0].hasPrefix("3.000 │•"))
+        #expect(lines[4].hasPrefix("0.300 │"))
+        #expect(lines[4].hasSuffix("•"))
+        #expect(chart.contains("┊"))
+        #expect(chart.contains("○"))
+        #expect(lines[6].contains("┊ epoch start"))
+    }
+
+    @Test func svgIsWellFormedXML() throws {
+        let svg = curve.svg()
+        let document = try XMLDocument(data: Data(svg.utf8))
+        #expect(document.rootElement()?.name == "svg")
+        #expect(svg.components(separatedBy: "stroke-dasharray").count == 3)  // two epoch lines
+        #expect(svg.contains("validation"))
+    }
+}
