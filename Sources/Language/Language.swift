@@ -1,1 +1,0 @@
-// The Language layer: see Package.swift for what it holds. Sources arrive with its issue.

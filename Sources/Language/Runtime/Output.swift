@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One piece of output from a cell: plain text from `print`, or a rich item from a built-in.
+public enum OutputItem: Sendable, Equatable {
+    /// Text, including its trailing newline when `print` wrote one.
+    case text(String)
+    /// A table (e.g. the first rows of a dataset).
+    case table(TableOutput)
+    /// An image as SVG source (e.g. a loss curve), with a one-line text alternative.
+    case svg(String, alt: String)
+
+    /// How the item reads in a plain terminal.
+    public var plainText: String {
+        switch self {
+        case .text(let s): return s
+        case .table(let t): return t.plainText
+        case .svg(_, let alt): return "[plot: \(alt)]\n"
+        }
+    }
+}
+
+/// A table of strings with column headers.
+public struct TableOutput: Sendable, Equatable {
+    public var title: String?
+    public var columns: [String]
+    public var rows: [[String]]
+
+    public init(title: String? = nil, columns: [String], rows: [[String]]) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// Columns padded to a common width, a rule under the header.
+    public var plainText: String {
+        var widths = columns.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in
+                i == cells.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[min(i, widths.count - 1)] - c.count))
+            }.joined(separator: "  ") + "\n"
+        }
+        var out = title.map { $0 + "\n" } ?? ""
+        out += line(columns)
+        out += line(widths.map { String(repeating: "-", count: $0) })
+        for row in rows { out += line(row) }
+        return out
+    }
+}
+
+/// Where output goes. The host sets one on the session: the CLI writes to stdout, a notebook
+/// collects the items of each cell. Called on the evaluating thread.
+public protocol OutputSink: AnyObject {
+    func emit(_ item: OutputItem)
+}
+
+/// Writes every item's plain text to standard output.
+public final class StandardOutputSink: OutputSink {
+    public init() {}
+    public func emit(_ item: OutputItem) {
+        let text = item.plainText
+        fputs(text, stdout)
+        fflush(stdout)
+    }
+}
+
+/// Keeps every item in memory (for tests and notebook cells).
+public final class CapturingOutputSink: OutputSink, @unchecked Sendable {
+    public private(set) var items: [OutputItem] = []
+    public init() {}
+    public func emit(_ item: OutputItem) { items.append(item) }
+    /// All items' plain text, concatenated.
+    public var text: String { items.map(\.plainText).joined() }
+    /// Forgets what was captured.
+    public func clear() { items.removeAll() }
+}

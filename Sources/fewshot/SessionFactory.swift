@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Language
+
+/// Builds the interpreter session every command uses. This is the one place to install extra
+/// built-ins (e.g. the Workbench's ML functions) before any code runs.
+enum SessionFactory {
+    /// Functions that add built-ins or globals to a new session, run in order.
+    nonisolated(unsafe) static var installers: [(Session) throws -> Void] = []
+
+    static func make() throws -> Session {
+        let session: Session
+        do {
+            session = try Session()
+        } catch let e as DiagnosticError {
+            Runner.report(e)
+            throw ExitCode(e.exitCode)
+        }
+        for install in installers { try install(session) }
+        return session
+    }
+}
+
+/// Evaluating and reporting, shared by the commands.
+enum Runner {
+    /// Evaluates code; prints the value when asked and not nil; exits 65/70 on errors.
+    static func evaluate(_ session: Session, _ code: String, name: String, printResult: Bool) throws {
+        do {
+            let v = try session.evaluate(code, name: name)
+            if printResult && !v.isNil { session.output.emit(.text(v.repr + "\n")) }
+        } catch let e as DiagnosticError {
+            report(e)
+            throw ExitCode(e.exitCode)
+        }
+    }
+
+    /// Writes diagnostics to standard error (coloured on a terminal unless NO_COLOR is set).
+    static func report(_ e: DiagnosticError) {
+        FileHandle.standardError.write(Data(DiagnosticRenderer.forTerminal(fd: 2).render(e.diagnostics).utf8))
+    }
+}
