@@ -50,7 +50,9 @@ let package = Package(
         .target(
             name: "Language",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
-        .target(name: "Datasets"),
+        .target(
+            name: "Datasets",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Notebook"),
         .target(
             name: "Workbench",

@@ -1,1 +1,0 @@
-// The Datasets layer: see Package.swift for what it holds. Sources arrive with its issue.

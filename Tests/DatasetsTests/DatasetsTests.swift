@@ -1,1 +1,0 @@
-// Tests for the Datasets layer arrive with its issue.
