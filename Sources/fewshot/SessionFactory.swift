@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import Language
+import Workbench
 
 /// Builds the interpreter session every command uses. This is the one place to install extra
 /// built-ins (e.g. the Workbench's ML functions) before any code runs.
 enum SessionFactory {
     /// Functions that add built-ins or globals to a new session, run in order.
-    nonisolated(unsafe) static var installers: [(Session) throws -> Void] = []
+    nonisolated(unsafe) static var installers: [(Session) throws -> Void] = [Workbench.install(into:)]
 
     static func make() throws -> Session {
         let session: Session

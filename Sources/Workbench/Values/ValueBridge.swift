@@ -1,0 +1,58 @@
+import Datasets
+import Language
+import OrderedCollections
+
+/// Conversions between the language's values and the Datasets layer's field values.
+///
+/// The two are kept apart so `Datasets` stays a plain Swift library with no interpreter in it;
+/// the built-ins convert at their boundary.
+extension FieldValue {
+    /// The field value for a language value; functions and host objects cannot be stored in a
+    /// dataset, so they throw an error naming their type.
+    init(_ value: Value) throws {
+        switch value {
+        case .nil: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .float(let d): self = .double(d)
+        case .string(let s): self = .string(s)
+        case .list(let items): self = .list(try items.map(FieldValue.init))
+        case .record(let r): self = .record(try Datasets.Record(r))
+        case .function, .host:
+            throw RuntimeError("a \(value.typeName) cannot be stored in a dataset row")
+        }
+    }
+}
+
+extension Datasets.Record {
+    /// The dataset row for a language record.
+    init(_ record: Language.Record) throws {
+        var fields = OrderedDictionary<String, FieldValue>()
+        for (name, value) in record.fields { fields[name] = try FieldValue(value) }
+        self.init(fields)
+    }
+}
+
+extension Value {
+    /// The language value for a field value.
+    init(_ field: FieldValue) {
+        switch field {
+        case .null: self = .nil
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .double(let d): self = .float(d)
+        case .string(let s): self = .string(s)
+        case .list(let items): self = .list(items.map(Value.init))
+        case .record(let r): self = .record(Language.Record(r))
+        }
+    }
+}
+
+extension Language.Record {
+    /// The language record for a dataset row.
+    init(_ row: Datasets.Record) {
+        var fields = OrderedDictionary<String, Value>()
+        for (name, value) in row.fields { fields[name] = Value(value) }
+        self.init(fields)
+    }
+}

@@ -1,0 +1,16 @@
+import Language
+
+/// The fewshot built-ins for the whole distillation loop, installed into a language session.
+///
+/// ```swift
+/// let session = try Session()
+/// try Workbench.install(into: session)
+/// try session.evaluate(#"let d = dataset([{text: "fine", label: "positive"}])"#, name: "cell-1")
+/// ```
+public enum Workbench {
+    /// Registers every Workbench built-in. Built-ins that share a name with a core one
+    /// (`split`, `filter`, `save`) keep the core behaviour for the core argument types.
+    public static func install(into session: Session) throws {
+        for builtin in DataBuiltins.all(coreSplit: session.global("split")) { session.register(builtin) }
+    }
+}
