@@ -1,0 +1,39 @@
+extension Notebook {
+    /// Reads the notebook at `path`, and its sidecar recording when it has one.
+    ///
+    ///     let notebook = try Notebook.load(from: "notebooks/sentiment.fsnb")
+    ///
+    /// Throws `NotebookError`: `.malformed` with the line for a damaged file,
+    /// `.unsupportedVersion` for a newer major format, `.sidecarMissing` or `.sidecarMismatch`
+    /// for a sidecar recording that is absent or not the one saved with the notebook.
+    public static func load(from path: String) throws(NotebookError) -> Notebook {
+        let result = try FSNBReader.read(try FileIO.read(path), path: path)
+        var notebook = result.notebook
+        if let expected = result.sidecar {
+            let sidecarPath = TeacherRecording.sidecarPath(forNotebookAt: path)
+            guard FileIO.exists(sidecarPath) else { throw .sidecarMissing(path: sidecarPath) }
+            let content = try FileIO.read(sidecarPath)
+            guard content.count == expected.size, TeacherRecording.fnv1a64(content) == expected.hash else {
+                throw .sidecarMismatch(path: sidecarPath)
+            }
+            notebook.teacherRecording = TeacherRecording(content: content, placement: .sidecar)
+        }
+        return notebook
+    }
+
+    /// Writes the notebook to `path` atomically: a reader of `path`, or a crash at any moment,
+    /// sees the old file or the new one, never a mix. A sidecar recording is written first,
+    /// the same way, so that the new notebook never points to an old recording.
+    ///
+    ///     try notebook.save(to: "sentiment.fsnb")
+    ///
+    /// Throws before writing anything when the notebook cannot be written faithfully (see
+    /// `fsnb()`), and `NotebookError.io` when the file system refuses.
+    public func save(to path: String) throws(NotebookError) {
+        let bytes = try fsnb()
+        if let recording = teacherRecording, recording.placement == .sidecar {
+            try FileIO.writeAtomically(recording.content, to: TeacherRecording.sidecarPath(forNotebookAt: path))
+        }
+        try FileIO.writeAtomically(bytes, to: path)
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for the Notebook layer arrive with its issue.

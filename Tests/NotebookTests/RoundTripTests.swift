@@ -1,0 +1,122 @@
+import Testing
+
+@testable import Notebook
+
+@Suite struct RoundTripTests {
+    @Test func readableFileForASmallNotebook() throws {
+        var notebook = Notebook(metadata: NotebookMetadata(
+            fewshotVersion: "0.1.0", teacher: TeacherConfiguration(model: "gpt-4o-mini", baseURL: "http://localhost:8080/v1")))
+        try notebook.append(Cell(id: "intro", kind: .text, source: "# Hello\nSome *text*."))
+        try notebook.append(Cell(
+            id: "c1", kind: .code, source: "print(\"hi\")", outputs: [.stream(.stdout, "hi\n")],
+            executionCount: 1, duration: 0.25))
+        let expected = """
+            fsnb 1.0
+            fewshot-version: 0.1.0
+            teacher-model: gpt-4o-mini
+            teacher-base-url: http://localhost:8080/v1
+
+            === text id=intro
+            | # Hello
+            | Some *text*.
+
+            === code id=c1 count=1 duration=0.25
+            | print("hi")
+            --- stream stdout
+            | hi
+            |
+
+            """
+        #expect(try notebook.fsnb().text == expected)
+        #expect(try Notebook(fsnb: Array(expected.utf8)) == notebook)
+    }
+
+    @Test func hostileContentSurvivesExactly() throws {
+        for seed in UInt64(1)...300 {
+            var rng = SeededGenerator(seed: seed)
+            let notebook = hostileNotebook(&rng, cells: 6)
+            let bytes = try notebook.fsnb()
+            let loaded = try Notebook(fsnb: bytes)
+            #expect(exactContent(loaded) == exactContent(notebook), "seed \(seed)")
+            #expect(try loaded.fsnb() == bytes, "seed \(seed): load then save changed the bytes")
+        }
+    }
+
+    @Test func everyLineIsValidUTF8WithoutCarriageReturns() throws {
+        var rng = SeededGenerator(seed: 99)
+        let bytes = try hostileNotebook(&rng, cells: 40).fsnb()
+        #expect(String(validating: bytes, as: UTF8.self) != nil)
+        #expect(!bytes.contains(0x0D))
+        #expect(!bytes.contains(0x00))
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            #expect(line.last != 0x20 && line.last != 0x09, "trailing blank on '\(Array(line).text)'")
+        }
+    }
+
+    @Test(arguments: ["", "\n", "\n\n", "a", "a\n", "\r", "\r\n", "| x", "=== code id=a", "  ", "\\", "x\u{0}y"])
+    func edgeTextsRoundTrip(_ source: String) throws {
+        var notebook = Notebook()
+        try notebook.append(Cell(id: "a", kind: .code, source: source, outputs: [.stream(.stdout, source)]))
+        let loaded = try Notebook(fsnb: notebook.fsnb())
+        #expect(Array(loaded.cells[0].source.utf8) == Array(source.utf8))
+        #expect(loaded.cells[0].outputs == [.stream(.stdout, source)])
+    }
+
+    @Test func emptyNotebookAndEmptyCells() throws {
+        #expect(try Notebook().fsnb().text == "fsnb 1.0\n")
+        var notebook = Notebook()
+        try notebook.append(Cell(id: "e", kind: .code, source: ""))
+        try notebook.append(Cell(id: "t", kind: .text, source: ""))
+        let bytes = try notebook.fsnb()
+        #expect(bytes.text == "fsnb 1.0\n\n=== code id=e\n\n=== text id=t\n")
+        #expect(try Notebook(fsnb: bytes) == notebook)
+    }
+
+    @Test func hugeCellRoundTrips() throws {
+        var rng = SeededGenerator(seed: 7)
+        var source = ""
+        while source.utf8.count < 4_000_000 { source += HostileText.make(&rng, maxPieces: 64) }
+        var notebook = Notebook()
+        try notebook.append(Cell(id: "big", kind: .code, source: source, outputs: [.stream(.stdout, String(repeating: "x", count: 3_000_000))]))
+        let bytes = try notebook.fsnb()
+        let loaded = try Notebook(fsnb: bytes)
+        #expect(exactContent(loaded) == exactContent(notebook))
+        #expect(try loaded.fsnb() == bytes)
+    }
+
+    @Test func recordingBytesAnyValueRoundTrip() throws {
+        var rng = SeededGenerator(seed: 5)
+        let content = HostileText.bytes(&rng, count: 5000) + Array("{\"request\":1}\n".utf8)
+        let notebook = Notebook(teacherRecording: TeacherRecording(content: content, placement: .embedded))
+        let loaded = try Notebook(fsnb: notebook.fsnb())
+        #expect(loaded.teacherRecording == notebook.teacherRecording)
+    }
+
+    @Test func newerMinorVersionEntriesAreKeptVerbatim() throws {
+        let file = """
+            fsnb 1.3
+            fewshot-version: 0.9.0
+            colour-scheme: dark mode
+
+            === code id=a count=2 duration=1.5 pinned=yes folded
+            | plot(x)
+            --- plotly width=400
+            | {"data": []}
+            --- stream stdout
+            | ok
+
+            """
+        let notebook = try Notebook(fsnb: Array(file.utf8))
+        #expect(notebook.formatVersion == FormatVersion(major: 1, minor: 3))
+        #expect(notebook.metadata["colour-scheme"] == "dark mode")
+        #expect(notebook.cells[0].extraAttributes == [Attribute(key: "pinned", value: "yes"), Attribute(key: "folded", value: nil)])
+        #expect(notebook.cells[0].outputs[0].kindName == "plotly")
+        #expect(try notebook.fsnb().text == file)
+    }
+
+    @Test func escapedLinesAreCanonical() throws {
+        var notebook = Notebook()
+        try notebook.append(Cell(id: "a", kind: .code, source: "a\r\nb  \n\tc\u{1B}\\"))
+        #expect(try notebook.fsnb().text == "fsnb 1.0\n\n=== code id=a\n\\ a\\r\n\\ b\\x20\\x20\n\\ \\tc\\x1B\\\\\n")
+    }
+}
