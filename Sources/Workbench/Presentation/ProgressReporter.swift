@@ -1,0 +1,36 @@
+import Foundation
+import Language
+
+/// Shows a progress bar for a long built-in (generation, training) while it runs, and leaves
+/// only its final line in the cell's output.
+///
+/// Redraws go straight to the terminal's error stream, at most ten times a second, and only
+/// when it is a terminal: saved notebooks and piped output never hold intermediate states.
+final class ProgressReporter {
+    private var bar: ProgressBar
+    private let context: CallContext
+    private let live: Bool
+    private var lastDraw = Date.distantPast
+
+    /// Starts a bar labelled `label` for `total` units of work.
+    init(_ label: String, total: Int, context: CallContext) {
+        self.bar = ProgressBar(label: label, total: total)
+        self.context = context
+        self.live = isatty(2) == 1
+    }
+
+    /// Redraws the bar after `done` units, with extra fields (`loss 1.23`...).
+    func update(done: Int, fields: [(String, String)] = []) {
+        guard live else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || done >= bar.total else { return }
+        lastDraw = now
+        FileHandle.standardError.write(Data(("\r\u{1b}[2K" + bar.line(done: done, fields: fields, now: now)).utf8))
+    }
+
+    /// Clears the live bar and writes the final line to the cell's output.
+    func finish(done: Int, fields: [(String, String)] = []) {
+        if live { FileHandle.standardError.write(Data("\r\u{1b}[2K".utf8)) }
+        context.write(bar.line(done: done, fields: fields) + "\n")
+    }
+}
