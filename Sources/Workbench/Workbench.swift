@@ -8,6 +8,9 @@ import Language
 /// try session.evaluate(#"let d = dataset([{text: "fine", label: "positive"}])"#, name: "cell-1")
 /// ```
 public enum Workbench {
+    /// fewshot's version, written into notebooks and shown by `--version`.
+    public static let version = "0.1.0"
+
     /// Registers every Workbench built-in. Built-ins that share a name with a core one
     /// (`split`, `filter`, `save`) keep the core behaviour for the core argument types.
     public static func install(into session: Session) throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Language
+import REPL
 
 /// The `fewshot` command: the REPL, `-e CODE`, and subcommands (`run`).
 ///
@@ -22,17 +23,17 @@ struct Fewshot: ParsableCommand {
             Exit codes: 0 success, 64 usage error, 65 compile error, 70 runtime error.
             """,
         version: "0.1.0",
-        subcommands: [Run.self])
+        subcommands: [Run.self, New.self])
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate CODE, print its value (unless nil) and exit.", valueName: "code"))
     var code: String?
 
     mutating func run() throws {
-        let session = try SessionFactory.make()
         if let code {
+            let session = try SessionFactory.make()
             try Runner.evaluate(session, code, name: "-e", printResult: true)
         } else {
-            try LineREPL(session: session).run()
+            try ReplSession.start(notebookPath: nil)
         }
     }
 }
@@ -54,5 +55,22 @@ struct Run: ParsableCommand {
             Runner.report(e)
             throw ExitCode(e.exitCode)
         }
+    }
+}
+
+/// `fewshot new NB.fsnb`: a REPL whose cells are saved to a new notebook after every cell.
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the REPL on a new notebook, saved after every cell.",
+        discussion: "Example: fewshot new sentiment.fsnb")
+
+    @Argument(help: "The notebook to create (.fsnb).")
+    var notebook: String
+
+    mutating func run() throws {
+        guard !FileManager.default.fileExists(atPath: notebook) else {
+            throw ValidationError("\(notebook) already exists: open it with :load in the REPL, or choose another name")
+        }
+        try ReplSession.start(notebookPath: notebook)
     }
 }

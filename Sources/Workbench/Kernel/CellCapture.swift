@@ -24,14 +24,19 @@ public final class CellCapture: OutputSink, @unchecked Sendable {
             pendingText += text
             show(text)
         case .table(let table):
-            flushText()
-            outputs.append(.table(table.plainText))
-            show(table.plainText)
+            appendTable(table.plainText)
         case .svg(let svg, let alt):
             flushText()
             outputs.append(.svg(svg))
             show("[plot: \(alt)]\n")
         }
+    }
+
+    /// Records a table already drawn as text (a host object's display), and shows it.
+    public func appendTable(_ text: String) {
+        flushText()
+        outputs.append(.table(text))
+        show(text)
     }
 
     /// Records an error the cell ended with (also shown on the terminal's error stream).

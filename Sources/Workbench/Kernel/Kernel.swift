@@ -1,0 +1,66 @@
+import Foundation
+import Language
+import Notebook
+
+/// Runs cells of fewshot code in one session, like a Jupyter kernel: names, data and models
+/// carry from cell to cell, and each cell's output is captured as notebook outputs.
+///
+/// The REPL, `fewshot run` and `fewshot check` all run code through a kernel, so a cell
+/// behaves the same typed at the prompt and replayed from a notebook.
+///
+/// ```swift
+/// let kernel = try Kernel()
+/// let outputs = kernel.run("print(1 + 1)", executionCount: 1)  // [.stream(.stdout, "2\n")]
+/// ```
+public final class Kernel {
+    /// The interpreter session, with every Workbench built-in installed.
+    public let session: Session
+    /// Where outputs are shown live as cells run (nil: only captured).
+    public var terminal: FileHandle?
+    /// Whether diagnostics shown on the terminal are coloured.
+    public var colorDiagnostics = false
+
+    /// A kernel over a new session with the Workbench built-ins.
+    public init(options: Session.Options = Session.Options(), terminal: FileHandle? = nil) throws {
+        self.session = try Session(options: options)
+        self.terminal = terminal
+        try Workbench.install(into: session)
+    }
+
+    /// Runs one cell and returns what it produced. A cell's own error is an `.error` output;
+    /// the session goes on.
+    public func run(_ source: String, executionCount: Int) -> [CellOutput] {
+        let capture = CellCapture(terminal: terminal)
+        session.output = capture
+        do {
+            let value = try session.evaluate(source, name: "cell-\(executionCount)")
+            show(value, in: capture)
+        } catch let error as DiagnosticError {
+            let plain = DiagnosticRenderer(color: false).render(error.diagnostics)
+            capture.fail(message: error.diagnostics.first?.message ?? "error", rendered: plain)
+            let shown = colorDiagnostics ? DiagnosticRenderer(color: true).render(error.diagnostics) : plain
+            FileHandle.standardError.write(Data(TerminalSafety.neutralize(shown).utf8))
+        } catch {
+            capture.fail(message: "\(error)", rendered: "error: \(error)\n")
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        }
+        return capture.finish()
+    }
+
+    /// A cell's final value is shown like Jupyter shows it: a host object with a multi-line
+    /// view (a dataset's table) as that view, anything else as its `repr`; nil shows nothing.
+    private func show(_ value: Value, in capture: CellCapture) {
+        switch value {
+        case .nil:
+            return
+        case .host(let object):
+            if let display = object.display {
+                capture.appendTable(display + "\n")
+            } else {
+                capture.emit(.text(object.summary + "\n"))
+            }
+        default:
+            capture.emit(.text(value.repr + "\n"))
+        }
+    }
+}
