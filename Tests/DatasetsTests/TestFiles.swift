@@ -20,3 +20,14 @@ struct TempFolder {
 
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
+
+/// The names in a folder, sorted.
+func FileManagerList(_ path: String) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+}
+
+func FileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+enum ProcessInfoEnvironment {
+    static var home: String? { ProcessInfo.processInfo.environment["HOME"] }
+}

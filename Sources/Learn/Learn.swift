@@ -1,1 +1,0 @@
-// The Learn layer: see Package.swift for what it holds. Sources arrive with its issue.

@@ -1,0 +1,211 @@
+import Foundation
+import Tensor
+
+/// How `GPT.generate` picks tokens and when it stops.
+public struct GenerationOptions: Sendable {
+    /// Most new tokens to produce.
+    public var maxTokens: Int
+    /// Softmax temperature; 0 picks the most likely token (greedy).
+    public var temperature: Float
+    /// Keep only the k most likely tokens before sampling (nil: all).
+    public var topK: Int?
+    /// Keep the smallest set of tokens whose probability reaches p (nil: all).
+    public var topP: Float?
+    /// Seed of the sampler: the same seed and options give the same text.
+    public var seed: UInt64
+    /// Token sequences that end generation; they are not part of the result.
+    public var stopSequences: [[Int]]
+    /// Stop at `ByteTokenizer.endOfText` when the vocabulary has it.
+    public var stopAtEndOfText: Bool
+
+    public init(
+        maxTokens: Int = 128, temperature: Float = 0, topK: Int? = nil, topP: Float? = nil, seed: UInt64 = 0,
+        stopSequences: [[Int]] = [], stopAtEndOfText: Bool = true
+    ) {
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+        self.topK = topK
+        self.topP = topP
+        self.seed = seed
+        self.stopSequences = stopSequences
+        self.stopAtEndOfText = stopAtEndOfText
+    }
+}
+
+/// Why generation ended.
+public enum GenerationStop: Equatable, Sendable {
+    case maxTokens, endOfText, stopSequence, callback
+}
+
+extension GPT {
+    /// Continues `prompt` with a KV cache (batch 1), calling `onToken` with each new token once
+    /// it is certain not to belong to a stop sequence; returning false from it stops early.
+    ///
+    /// Returns the new tokens (without the prompt or the stop sequence) and why it stopped.
+    /// When the context fills, the cache restarts from the last half of the text.
+    public func generate(
+        prompt: [Int], options: GenerationOptions = GenerationOptions(), onToken: ((Int) -> Bool)? = nil
+    ) throws -> (tokens: [Int], stop: GenerationStop) {
+        guard !prompt.isEmpty else { throw LearnError.invalidInput("generation needs a non-empty prompt") }
+        if let bad = prompt.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
+            throw LearnError.invalidInput("token id \(bad) is outside the vocabulary of \(config.vocabSize)")
+        }
+        let decoder = KVCacheDecoder(self)
+        var sampler = Sampler(options: options)
+        var all = Array(prompt.suffix(config.context))
+        var logits = decoder.prefill(all)
+        var produced: [Int] = [], emitted = 0
+        var stop = GenerationStop.maxTokens
+        let eot = options.stopAtEndOfText && config.vocabSize > ByteTokenizer.endOfText ? ByteTokenizer.endOfText : nil
+        loop: while produced.count < options.maxTokens {
+            let next = sampler.pick(logits)
+            if next == eot { stop = .endOfText; break }
+            produced.append(next)
+            all.append(next)
+            if let s = options.stopSequences.first(where: { !$0.isEmpty && produced.ends(with: $0) }) {
+                produced.removeLast(s.count)
+                stop = .stopSequence
+                break
+            }
+            // Emit what can no longer turn into a stop sequence.
+            let held = options.stopSequences.map { produced.longestSuffixPrefix(of: $0) }.max() ?? 0
+            while emitted < produced.count - held {
+                if let onToken, !onToken(produced[emitted]) { stop = .callback; break loop }
+                emitted += 1
+            }
+            if decoder.position >= config.context {
+                all = Array(all.suffix(config.context / 2))
+                logits = decoder.prefill(all)
+            } else {
+                logits = decoder.step(next)
+            }
+        }
+        if stop != .callback, let onToken {
+            while emitted < produced.count {
+                if !onToken(produced[emitted]) { break }
+                emitted += 1
+            }
+        }
+        return (produced, stop)
+    }
+
+    /// Continues a text with the byte tokenizer; `stop` strings end generation.
+    /// `onText` receives each complete UTF-8 piece as it is produced (return false to stop).
+    ///
+    /// ```swift
+    /// let reply = try model.generate(text: "User: hi\nBot:", stop: ["\n"]) { print($0, terminator: "") ; return true }
+    /// ```
+    public func generate(
+        text: String, options: GenerationOptions = GenerationOptions(), stop: [String] = [],
+        onText: ((String) -> Bool)? = nil
+    ) throws -> String {
+        let tok = ByteTokenizer()
+        var opts = options
+        opts.stopSequences += stop.map { tok.encode($0) }
+        var pending: [UInt8] = []
+        let result = try generate(prompt: tok.encode(text), options: opts) { id in
+            guard let onText else { return true }
+            pending.append(UInt8(id))
+            let complete = pending.completeUTF8Prefix()
+            guard complete > 0 else { return true }
+            let piece = String(decoding: pending[..<complete], as: UTF8.self)
+            pending.removeFirst(complete)
+            return onText(piece)
+        }
+        return tok.decode(result.tokens)
+    }
+
+    /// Perplexity of the trained tokens of `sequences`: `exp(mean next-token loss)`.
+    public func perplexity(of sequences: [TokenSequence]) throws -> Float {
+        let loss = try meanLoss(of: sequences)
+        return Foundation.exp(loss)
+    }
+
+    /// Mean next-token cross-entropy over the trained tokens of `sequences`, without gradients.
+    public func meanLoss(of sequences: [TokenSequence], batchSize: Int = 16) throws -> Float {
+        let windows = sequences.flatMap { $0.windows(context: config.context) }
+        var total: Double = 0, tokens = 0
+        try noGrad {
+            for start in stride(from: 0, to: windows.count, by: batchSize) {
+                let b = LanguageBatch(Array(windows[start..<min(windows.count, start + batchSize)]))
+                guard b.trainedTokens > 0 else { continue }
+                let loss = try self.loss(inputs: b.inputs, targets: b.targets, weights: b.weights, batch: b.batch, time: b.time)
+                total += Double(loss.item) * Double(b.trainedTokens)
+                tokens += b.trainedTokens
+            }
+        }
+        guard tokens > 0 else { throw LearnError.invalidInput("no trained tokens to measure the loss on") }
+        return Float(total / Double(tokens))
+    }
+}
+
+/// Picks the next token from logits: greedy, or temperature / top-k / top-p sampling.
+struct Sampler {
+    let options: GenerationOptions
+    var rng: SeededRandom
+
+    init(options: GenerationOptions) {
+        self.options = options
+        rng = SeededRandom(seed: options.seed)
+    }
+
+    mutating func pick(_ logits: [Float]) -> Int {
+        if options.temperature <= 0 {
+            var best = 0
+            for i in 1..<logits.count where logits[i] > logits[best] { best = i }
+            return best
+        }
+        var order = Array(0..<logits.count)
+        order.sort { logits[$0] > logits[$1] }
+        if let k = options.topK, k > 0 { order = Array(order.prefix(k)) }
+        let m = logits[order[0]]
+        var probs = order.map { Foundation.exp((logits[$0] - m) / options.temperature) }
+        let sum = probs.reduce(0, +)
+        probs = probs.map { $0 / sum }
+        if let p = options.topP, p > 0, p < 1 {
+            var acc: Float = 0, keep = 0
+            while keep < probs.count {
+                acc += probs[keep]
+                keep += 1
+                if acc >= p { break }
+            }
+            order = Array(order.prefix(keep))
+            probs = Array(probs.prefix(keep))
+        }
+        let total = probs.reduce(0, +)
+        var r = rng.uniform() * total
+        for (i, q) in probs.enumerated() {
+            r -= q
+            if r < 0 { return order[i] }
+        }
+        return order[order.count - 1]
+    }
+}
+
+extension Array where Element == Int {
+    func ends(with suffix: [Int]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+
+    /// Length of the longest suffix of self that is a proper prefix of `stop`.
+    func longestSuffixPrefix(of stop: [Int]) -> Int {
+        var n = Swift.min(count, stop.count - 1)
+        while n > 0 {
+            if Array(self[(count - n)...]) == Array(stop[..<n]) { return n }
+            n -= 1
+        }
+        return 0
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// How many leading bytes form complete UTF-8 characters (invalid bytes count as complete).
+    func completeUTF8Prefix() -> Int {
+        var i = 0
+        while i < count {
+            let b = self[i]
+            let len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            if i + len > count { break }
+            i += len
+        }
+        return i
+    }
+}

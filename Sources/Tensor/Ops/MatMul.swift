@@ -1,0 +1,177 @@
+/// Matrix products through `cblas_sgemm`: transposes are passed to BLAS, never materialised.
+extension Tensor {
+    /// `op(self) x op(other)` where op transposes the last two axes when asked.
+    ///
+    /// Shapes: self `[..., M, K]` (or `[..., K, M]` with `transposeA`), other `[K, N]`
+    /// (or `[N, K]` with `transposeB`), or both batched with equal leading axes.
+    /// Result `[..., M, N]`.
+    ///
+    /// ```swift
+    /// let y = try x.matmul(w)                    // [B, T, C] x [C, D] -> [B, T, D]
+    /// let s = try q.matmul(k, transposeB: true)  // [B, T, hs] x [B, T, hs]^T -> [B, T, T]
+    /// ```
+    public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
+        guard rank >= 2, other.rank >= 2 else {
+            throw TensorError("matmul", "\(shapeText(shape)) x \(shapeText(other.shape)): both need at least 2 axes")
+        }
+        let (ar, ac) = (shape[rank - 2], shape[rank - 1])
+        let (br, bc) = (other.shape[other.rank - 2], other.shape[other.rank - 1])
+        let (m, k) = transposeA ? (ac, ar) : (ar, ac)
+        let (k2, n) = transposeB ? (bc, br) : (br, bc)
+        guard k == k2 else {
+            throw TensorError("matmul", "\(shapeText(shape)) x \(shapeText(other.shape)): inner dimensions \(k) and \(k2) differ")
+        }
+        let batchA = Array(shape.dropLast(2))
+        let batchB = Array(other.shape.dropLast(2))
+        guard batchB.isEmpty || batchA == batchB else {
+            throw TensorError("matmul", "\(shapeText(shape)) x \(shapeText(other.shape)): batch axes \(shapeText(batchA)) and \(shapeText(batchB)) differ")
+        }
+        _ = Parallel.threadCount
+        let batch = batchA.reduce(1, *)
+        // A plain [..., M, K] x [K, N] is one GEMM over all rows.
+        let rows = (!transposeA && batchB.isEmpty) ? batch * m : m
+        let loops = (!transposeA && batchB.isEmpty) ? 1 : batch
+        let strideA = batchB.isEmpty && !transposeA ? 0 : m * k
+        let strideB = batchB.isEmpty ? 0 : k * n
+        let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        let a = data, b = other.data
+        var y = [Float](repeating: 0, count: batch * m * n)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                y.withUnsafeMutableBufferPointer { py in
+                    for i in 0..<loops {
+                        BLAS.sgemm(
+                            transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k,
+                            a: pa.baseAddress! + i * strideA, lda: lda, b: pb.baseAddress! + i * strideB, ldb: ldb,
+                            c: py.baseAddress! + i * rows * n, ldc: n)
+                    }
+                }
+            }
+        }
+        return Tensor.record(y, batchA + [m, n], [self, other]) { res in
+            let g = res.grad!
+            g.withUnsafeBufferPointer { pg in
+                if self.requiresGrad {
+                    b.withUnsafeBufferPointer { pb in
+                        self.withGrad { ga in
+                            for i in 0..<loops {
+                                let gc = pg.baseAddress! + i * rows * n
+                                if !transposeA {
+                                    // dA (M, K) = dC (M, N) x op(B)^T
+                                    BLAS.sgemm(
+                                        transposeA: false, transposeB: !transposeB, m: rows, n: k, k: n,
+                                        a: gc, lda: n, b: pb.baseAddress! + i * strideB, ldb: ldb,
+                                        beta: 1, c: ga + i * strideA, ldc: k)
+                                } else {
+                                    // dA stored (K, M) = op(B) (K, N) x dC^T
+                                    BLAS.sgemm(
+                                        transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
+                                        a: pb.baseAddress! + i * strideB, lda: ldb, b: gc, ldb: n,
+                                        beta: 1, c: ga + i * strideA, ldc: m)
+                                }
+                            }
+                        }
+                    }
+                }
+                if other.requiresGrad {
+                    a.withUnsafeBufferPointer { pa in
+                        other.withGrad { gb in
+                            for i in 0..<loops {
+                                let gc = pg.baseAddress! + i * rows * n
+                                if !transposeB {
+                                    // dB (K, N) = op(A)^T (K, M) x dC (M, N)
+                                    BLAS.sgemm(
+                                        transposeA: !transposeA, transposeB: false, m: k, n: n, k: rows,
+                                        a: pa.baseAddress! + i * strideA, lda: lda, b: gc, ldb: n,
+                                        beta: 1, c: gb + i * strideB, ldc: n)
+                                } else {
+                                    // dB stored (N, K) = dC^T (N, M) x op(A) (M, K)
+                                    BLAS.sgemm(
+                                        transposeA: true, transposeB: transposeA, m: n, n: k, k: rows,
+                                        a: gc, lda: n, b: pa.baseAddress! + i * strideA, ldb: lda,
+                                        beta: 1, c: gb + i * strideB, ldc: k)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fused affine map `self x weight + bias` over the last axis.
+    ///
+    /// Shapes: self `[..., In]`, weight `[In, Out]` (GPT-2's Conv1D layout), bias `[Out]`.
+    /// Result `[..., Out]`.
+    public func linear(weight: Tensor, bias: Tensor?) throws -> Tensor {
+        guard rank >= 1, weight.rank == 2, shape[rank - 1] == weight.shape[0] else {
+            throw TensorError("linear", "input \(shapeText(shape)) x weight \(shapeText(weight.shape)): inner dimensions differ")
+        }
+        let inF = weight.shape[0], outF = weight.shape[1]
+        if let bias, bias.shape != [outF] {
+            throw TensorError("linear", "bias \(shapeText(bias.shape)) does not match weight \(shapeText(weight.shape))")
+        }
+        _ = Parallel.threadCount
+        let rows = count / Swift.max(inF, 1)
+        let x = data, w = weight.data
+        var y: [Float]
+        if let bias {
+            y = [Float](unsafeUninitializedCapacity: rows * outF) { buf, len in
+                bias.data.withUnsafeBufferPointer { pb in
+                    for r in 0..<rows {
+                        (buf.baseAddress! + r * outF).initialize(from: pb.baseAddress!, count: outF)
+                    }
+                }
+                len = rows * outF
+            }
+        } else {
+            y = [Float](repeating: 0, count: rows * outF)
+        }
+        x.withUnsafeBufferPointer { px in
+            w.withUnsafeBufferPointer { pw in
+                y.withUnsafeMutableBufferPointer { py in
+                    BLAS.sgemm(
+                        transposeA: false, transposeB: false, m: rows, n: outF, k: inF,
+                        a: px.baseAddress!, lda: inF, b: pw.baseAddress!, ldb: outF,
+                        beta: 1, c: py.baseAddress!, ldc: outF)
+                }
+            }
+        }
+        let parents = bias.map { [self, weight, $0] } ?? [self, weight]
+        return Tensor.record(y, Array(shape.dropLast()) + [outF], parents) { res in
+            let g = res.grad!
+            g.withUnsafeBufferPointer { pg in
+                if self.requiresGrad {
+                    w.withUnsafeBufferPointer { pw in
+                        self.withGrad { gx in
+                            // dX (rows, In) = dY (rows, Out) x W^T
+                            BLAS.sgemm(
+                                transposeA: false, transposeB: true, m: rows, n: inF, k: outF,
+                                a: pg.baseAddress!, lda: outF, b: pw.baseAddress!, ldb: outF,
+                                beta: 1, c: gx, ldc: inF)
+                        }
+                    }
+                }
+                if weight.requiresGrad {
+                    x.withUnsafeBufferPointer { px in
+                        weight.withGrad { gw in
+                            // dW (In, Out) = X^T x dY
+                            BLAS.sgemm(
+                                transposeA: true, transposeB: false, m: inF, n: outF, k: rows,
+                                a: px.baseAddress!, lda: inF, b: pg.baseAddress!, ldb: outF,
+                                beta: 1, c: gw, ldc: outF)
+                        }
+                    }
+                }
+                if let bias, bias.requiresGrad {
+                    bias.withGrad { gb in
+                        for r in 0..<rows {
+                            let row = pg.baseAddress! + r * outF
+                            for j in 0..<outF { gb[j] += row[j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Elementwise unary ops: exp, log, tanh, sigmoid, relu, GELU (tanh form), SiLU.
+extension Tensor {
+    /// Applies `f`; `df(x, y)` is the derivative at input `x` with output `y`.
+    @inline(__always)
+    private func unary(_ f: (Float) -> Float, _ df: @escaping (Float, Float) -> Float) -> Tensor {
+        let x = data
+        let n = x.count
+        let y = [Float](unsafeUninitializedCapacity: n) { buf, len in
+            x.withUnsafeBufferPointer { px in
+                let dst = buf.baseAddress!
+                Parallel.forRange(n) { s, e in for i in s..<e { dst[i] = f(px[i]) } }
+            }
+            len = n
+        }
+        return Tensor.record(y, shape, [self]) { res in
+            let g = res.grad!
+            let gx = [Float](unsafeUninitializedCapacity: n) { buf, len in
+                for i in 0..<n { buf[i] = g[i] * df(x[i], y[i]) }
+                len = n
+            }
+            self.addGrad(gx)
+        }
+    }
+
+    /// `e^x` elementwise.
+    public func exp() -> Tensor { unary({ Foundation.exp($0) }, { _, y in y }) }
+    /// Natural logarithm elementwise (`-inf` at 0, NaN below).
+    public func log() -> Tensor { unary({ Foundation.log($0) }, { x, _ in 1 / x }) }
+    /// Hyperbolic tangent elementwise.
+    public func tanh() -> Tensor { unary({ Foundation.tanh($0) }, { _, y in 1 - y * y }) }
+    /// Logistic sigmoid elementwise.
+    public func sigmoid() -> Tensor { unary({ 1 / (1 + Foundation.exp(-$0)) }, { _, y in y * (1 - y) }) }
+    /// `max(x, 0)` elementwise.
+    public func relu() -> Tensor { unary({ Swift.max($0, 0) }, { x, _ in x > 0 ? 1 : 0 }) }
+    /// SiLU (`x * sigmoid(x)`) elementwise.
+    public func silu() -> Tensor {
+        unary({ $0 / (1 + Foundation.exp(-$0)) }) { x, _ in
+            let s = 1 / (1 + Foundation.exp(-x))
+            return s * (1 + x * (1 - s))
+        }
+    }
+    /// GELU, tanh approximation (GPT-2's): `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`.
+    public func gelu() -> Tensor { unary(geluForward, geluDerivative) }
+}
+
+private let geluScale: Float = 0.7978845608028654  // sqrt(2 / pi)
+
+@inline(__always)
+func geluForward(_ x: Float) -> Float {
+    0.5 * x * (1 + Foundation.tanh(geluScale * (x + 0.044715 * x * x * x)))
+}
+
+@inline(__always)
+func geluDerivative(_ x: Float, _ y: Float) -> Float {
+    let u = geluScale * (x + 0.044715 * x * x * x)
+    let t = Foundation.tanh(u)
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * geluScale * (1 + 3 * 0.044715 * x * x)
+}

@@ -1,0 +1,43 @@
+import Dispatch
+import Foundation
+
+/// Thread settings for BLAS and for Tensor's own parallel loops.
+///
+/// `FEWSHOT_THREADS` (default: every core) is read once, the first time any kernel runs.
+public enum Parallel {
+    /// Worker threads used by our loops (and by OpenBLAS). Set it to override `FEWSHOT_THREADS`.
+    public static var threadCount: Int {
+        get { _ = configured; return threads }
+        set {
+            _ = configured
+            threads = max(1, newValue)
+            BLAS.threadCount = threads
+        }
+    }
+
+    nonisolated(unsafe) private static var threads = 1
+
+    private static let configured: Bool = {
+        BLAS.configureThreadsFromEnvironment()
+        threads = max(1, BLAS.threadCount)
+        return true
+    }()
+
+    /// Runs `body(start, end)` over `0..<count` split into at most `threadCount` chunks.
+    ///
+    /// Loops shorter than `grain` items per extra thread run inline: spawning costs more.
+    @inline(__always)
+    static func forRange(_ count: Int, grain: Int = 16_384, _ body: (Int, Int) -> Void) {
+        let workers = min(threadCount, max(1, count / max(1, grain)))
+        if workers <= 1 {
+            body(0, count)
+            return
+        }
+        let chunk = (count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let start = w * chunk
+            let end = min(count, start + chunk)
+            if start < end { body(start, end) }
+        }
+    }
+}

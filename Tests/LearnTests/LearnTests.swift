@@ -1,1 +1,0 @@
-// Tests for the Learn layer arrive with its issue.

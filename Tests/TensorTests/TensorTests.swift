@@ -1,1 +1,0 @@
-// Tests for the Tensor layer arrive with its issue.
