@@ -15,5 +15,6 @@ public enum Workbench {
     /// (`split`, `filter`, `save`) keep the core behaviour for the core argument types.
     public static func install(into session: Session) throws {
         for builtin in DataBuiltins.all(coreSplit: session.global("split")) { session.register(builtin) }
+        for builtin in PromptBuiltins.all { session.register(builtin) }
     }
 }
