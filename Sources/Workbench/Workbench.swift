@@ -16,5 +16,10 @@ public enum Workbench {
     public static func install(into session: Session) throws {
         for builtin in DataBuiltins.all(coreSplit: session.global("split")) { session.register(builtin) }
         for builtin in PromptBuiltins.all { session.register(builtin) }
+        let state = WorkbenchState(makeLocalTeacher: {
+            throw RuntimeError("the local teacher is not available in this build: pass teacher: teacher(...)")
+        })
+        session.register(GenerateBuiltin.make(state))
+        for builtin in FilterBuiltins.all(coreFilter: session.global("filter")) { session.register(builtin) }
     }
 }

@@ -205,6 +205,11 @@ public struct CallContext {
     /// Throws an "interrupted" `RuntimeError` if the host asked to stop (call this in long loops).
     public func checkCancellation() throws { try runtime.poll() }
 
+    /// Whether the host asked to stop, without consuming the request: for native loops that
+    /// hand a cancellation check to a library (training, generation), then call
+    /// `checkCancellation()` to stop with the usual "interrupted" error.
+    public var isCancellationRequested: Bool { runtime.cancelFlag.isRaised }
+
     /// The session's file policy.
     public var fileAccess: FileAccessPolicy { runtime.fileAccess }
 
