@@ -21,5 +21,6 @@ public enum Workbench {
         })
         session.register(GenerateBuiltin.make(state))
         for builtin in FilterBuiltins.all(coreFilter: session.global("filter")) { session.register(builtin) }
+        session.register(FinetuneBuiltin.builtin)
     }
 }

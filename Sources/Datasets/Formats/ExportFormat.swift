@@ -94,8 +94,8 @@ public struct ChatMessage: Hashable, Sendable {
 }
 
 extension ChatMessage {
-    /// Messages from a `messages` field value.
-    static func list(_ value: FieldValue, row: Int) throws -> [ChatMessage] {
+    /// The messages in a `messages` field value; `row` names the row in errors.
+    public static func list(_ value: FieldValue, row: Int) throws -> [ChatMessage] {
         guard case .list(let items) = value else {
             throw DatasetError("row \(row): expected \"messages\" to be an array, found \(DatasetCodec.kind(value))", line: row)
         }
