@@ -1,0 +1,55 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Read-only bytes of a file mapped into memory (or, for tests, a copy of an in-memory buffer).
+///
+/// The mapping lives as long as this object; pointers into `bytes` are valid until then.
+public final class MappedFile: @unchecked Sendable {
+    /// The file's bytes.
+    public let bytes: UnsafeRawBufferPointer
+    private let isMapped: Bool
+    private let allocation: UnsafeMutableRawPointer?
+
+    /// Maps the file at `path` read-only.
+    public init(path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        let size = Int(info.st_size)
+        guard size > 0 else { throw GGUFError.cannotOpen(path: path, reason: "the file is empty") }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        bytes = UnsafeRawBufferPointer(start: base, count: size)
+        isMapped = true
+        allocation = nil
+    }
+
+    /// Copies `data` into a private buffer (for parsing bytes built in memory).
+    public init(copying data: [UInt8]) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, data.count), alignment: 64)
+        buffer.copyBytes(from: data)
+        bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: data.count)
+        isMapped = false
+        allocation = buffer.baseAddress
+    }
+
+    deinit {
+        if isMapped {
+            munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+        } else {
+            allocation?.deallocate()
+        }
+    }
+}

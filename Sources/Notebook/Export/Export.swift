@@ -1,0 +1,37 @@
+/// The formats a notebook exports to.
+public enum ExportFormat: String, CaseIterable, Sendable {
+    /// Jupyter notebook format 4.5 (`.ipynb`): cell ids, `source`, outputs as stream,
+    /// display_data and error, accepted by nbformat's validator.
+    case ipynb
+    /// Markdown (`.md`) for docs and blogs: text cells as they are, code and outputs fenced,
+    /// pictures inline as data URIs.
+    case markdown
+
+    /// The usual file extension, without the dot.
+    public var fileExtension: String {
+        switch self {
+        case .ipynb: return "ipynb"
+        case .markdown: return "md"
+        }
+    }
+}
+
+extension Notebook {
+    /// The notebook in another format, as text.
+    ///
+    ///     let ipynb = notebook.export(to: .ipynb)
+    ///     let markdown = notebook.export(to: .markdown)
+    public func export(to format: ExportFormat) -> String {
+        switch format {
+        case .ipynb: return IpynbExport.render(self)
+        case .markdown: return MarkdownExport.render(self)
+        }
+    }
+
+    /// Writes the export to `path`, atomically like `save(to:)`.
+    ///
+    ///     try notebook.export(to: .markdown, path: "docs/sentiment.md")
+    public func export(to format: ExportFormat, path: String) throws(NotebookError) {
+        try FileIO.writeAtomically(Array(export(to: format).utf8), to: path)
+    }
+}
