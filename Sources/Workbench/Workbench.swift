@@ -22,5 +22,8 @@ public enum Workbench {
         session.register(GenerateBuiltin.make(state))
         for builtin in FilterBuiltins.all(coreFilter: session.global("filter")) { session.register(builtin) }
         session.register(FinetuneBuiltin.builtin)
+        for builtin in EvaluateBuiltins.all(state) { session.register(builtin) }
+        session.register(ChatBuiltin.builtin)
+        for builtin in ModelBuiltins.all { session.register(builtin) }
     }
 }

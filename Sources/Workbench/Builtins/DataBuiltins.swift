@@ -23,11 +23,16 @@ enum DataBuiltins {
     }
 
     static let save = Builtin("save", [P("data"), P("path", .string)], category: "data", doc: """
-        Saves a dataset as .jsonl, .csv or .json (by the extension), atomically: a crash
-        leaves the old file or the new one, never half of one.
+        Saves a dataset as .jsonl, .csv or .json (by the extension), or a model as
+        .safetensors (loadable again with load_model, and by Python's safetensors), atomically:
+        a crash leaves the old file or the new one, never half of one.
         Example: save(clean, "clean.jsonl")
+                 save(student, "student.safetensors")
         """
     ) { args, ctx in
+        if case .host(let model as ModelObject) = args["data"] {
+            return try ModelBuiltins.save(model, args, ctx)
+        }
         let data = try args.dataset("data")
         let path = try ctx.path(try args.string("path"), for: .write)
         try located(args.range(of: "path")) { try data.save(path) }

@@ -1,0 +1,124 @@
+import Foundation
+import Language
+import Learn
+import Teacher
+
+/// `chat`: talk to a student or a teacher, its words streamed as they are generated.
+enum ChatBuiltin {
+    typealias P = BuiltinParameter
+
+    static let builtin = Builtin("chat", [
+        P("subject"), P("turns", .optional(.list), default: .nil), P("system", .optional(.string), default: .nil),
+        P("max_tokens", .int, default: 64), P("temperature", .number, default: 0.7), P("seed", .int, default: 0),
+    ], category: "loop", doc: """
+        Talks to a student model or a teacher. With `turns`, plays those user lines in order
+        and records the conversation (this is how a notebook keeps a chat). Without them, at
+        the REPL, opens an interactive chat: type a line, /reset to forget the conversation,
+        /system TEXT to set the teacher's system message, /exit to return.
+        Example: chat(student, ["hello!", "what do you do for fun?"])
+        """
+    ) { args, ctx in
+        let partner = try ChatPartner(args["subject"], system: args.optional("system").flatMap { if case .string(let s) = $0 { return s } else { return nil } }, args: args)
+        let settings = ChatSettings(maxTokens: try args.int("max_tokens"), temperature: try args.double("temperature"), seed: try args.int("seed"))
+        if args.optional("turns") != nil {
+            for turn in try args.list("turns") {
+                guard case .string(let line) = turn else { throw args.error("turns", "turns must be strings, one per user line") }
+                try ctx.checkCancellation()
+                ctx.write("\(partner.userName): \(line)\n\(partner.botName): ")
+                _ = try partner.reply(to: line, settings, ctx)
+                ctx.write("\n")
+            }
+            return .nil
+        }
+        guard isatty(0) == 1 else {
+            throw RuntimeError("an interactive chat needs a terminal; in a notebook or script give the turns: chat(model, [\"hello!\"])", at: ctx.callRange)
+        }
+        ctx.write("chatting with \(partner.name): /exit to return, /reset to start over\n")
+        while true {
+            FileHandle.standardOutput.write(Data("you> ".utf8))
+            guard let line = readLine(), line.trimmingCharacters(in: .whitespaces) != "/exit" else { break }
+            if line == "/reset" { partner.reset(); ctx.write("(conversation forgotten)\n"); continue }
+            if line.hasPrefix("/system ") { partner.system = String(line.dropFirst(8)); ctx.write("(system message set)\n"); continue }
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            ctx.write("\(partner.botName): ")
+            do { _ = try partner.reply(to: line, settings, ctx) } catch { ctx.write("\n(\(error))") }
+            ctx.write("\n")
+        }
+        return .nil
+    }
+}
+
+/// Sampling settings of one chat.
+struct ChatSettings {
+    var maxTokens: Int
+    var temperature: Double
+    var seed: Int
+}
+
+/// One side of a conversation, student or teacher, with the history so far.
+final class ChatPartner {
+    private enum Kind {
+        case student(GPT, StudentText)
+        case teacher(TeacherObject)
+    }
+
+    private let kind: Kind
+    let name: String
+    var system: String?
+    private var history: [(user: String, bot: String)] = []
+
+    init(_ subject: Value, system: String?, args: Arguments) throws {
+        self.system = system
+        switch subject {
+        case .host(let model as ModelObject):
+            guard case .languageModel(let gpt) = model.kind else {
+                throw args.error("subject", "a classifier labels text and cannot chat; chat with a GPT student or a teacher")
+            }
+            kind = .student(gpt, model.text)
+            name = model.name
+        case .host(let teacher as TeacherObject):
+            kind = .teacher(teacher)
+            name = teacher.summary
+        default:
+            throw args.error("subject", "chat needs a model or a teacher, got \(subject.typeName)")
+        }
+    }
+
+    var userName: String { if case .student(_, let text) = kind { return text.user }; return "User" }
+    var botName: String { if case .student(_, let text) = kind { return text.bot }; return "Assistant" }
+
+    func reset() { history.removeAll() }
+
+    /// Generates the next reply, writing each piece to the output as it arrives.
+    func reply(to line: String, _ settings: ChatSettings, _ ctx: CallContext) throws -> String {
+        let turn = history.count
+        let reply: String
+        switch kind {
+        case .student(let gpt, let text):
+            let options = GenerationOptions(maxTokens: settings.maxTokens, temperature: Float(settings.temperature), seed: UInt64(bitPattern: Int64(settings.seed &+ turn)))
+            do {
+                reply = try gpt.generate(text: text.chatPrompt(history: history, next: line), options: options, stop: ["\n"]) { piece in
+                    ctx.write(piece)
+                    return !ctx.isCancellationRequested
+                }
+            } catch let error as LearnError {
+                throw RuntimeError("\(error)", at: ctx.callRange)
+            }
+        case .teacher(let teacher):
+            var messages = system.map { [Teacher.ChatMessage(role: "system", content: $0)] } ?? []
+            for exchange in history {
+                messages.append(Teacher.ChatMessage(role: "user", content: exchange.user))
+                messages.append(Teacher.ChatMessage(role: "assistant", content: exchange.bot))
+            }
+            messages.append(Teacher.ChatMessage(role: "user", content: line))
+            let request = ChatRequest(model: teacher.model, messages: messages, temperature: settings.temperature, maxTokens: settings.maxTokens, seed: settings.seed &+ turn)
+            do {
+                reply = try teacher.teacher.stream(request, onToken: { ctx.write($0) }, isCancelled: { ctx.isCancellationRequested }).text
+            } catch {
+                throw RuntimeError("the teacher failed: \(error)", at: ctx.callRange)
+            }
+        }
+        history.append((line, reply))
+        return reply
+    }
+}
