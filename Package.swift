@@ -54,6 +54,7 @@ let package = Package(
             name: "Datasets",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Notebook"),
+        .executableTarget(name: "NotebookHarness", dependencies: ["Notebook"]),
         .target(
             name: "Workbench",
             dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook"]),
@@ -72,7 +73,7 @@ let package = Package(
         .testTarget(name: "TeacherTests", dependencies: ["Teacher"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Language"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot"]),

@@ -1,0 +1,35 @@
+/// Keys and values of every position seen so far, per layer, for incremental decoding.
+///
+/// Layout per layer: (T, nkv*hs) row-major, growing as tokens arrive. Keys are stored after RoPE.
+public final class LlamaKVCache {
+    var keys: [[Float]]
+    var values: [[Float]]
+    /// Positions cached (the next token's position).
+    public private(set) var count = 0
+    let width: Int
+
+    init(layers: Int, width: Int) {
+        self.width = width
+        keys = Array(repeating: [], count: layers)
+        values = Array(repeating: [], count: layers)
+    }
+
+    /// Appends `tokens` positions of keys and values for `layer` (each (tokens, width)).
+    func append(layer: Int, keys k: UnsafeBufferPointer<Float>, values v: UnsafeBufferPointer<Float>) {
+        keys[layer].append(contentsOf: k)
+        values[layer].append(contentsOf: v)
+    }
+
+    /// Marks `tokens` more positions as complete (after every layer has appended them).
+    func advance(by tokens: Int) { count += tokens }
+
+    /// Forgets everything after the first `length` positions (to reuse a shared prompt prefix).
+    public func truncate(to length: Int) {
+        guard length < count else { return }
+        for l in keys.indices {
+            keys[l].removeSubrange((length * width)...)
+            values[l].removeSubrange((length * width)...)
+        }
+        count = length
+    }
+}

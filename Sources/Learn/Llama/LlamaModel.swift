@@ -1,0 +1,74 @@
+import Foundation
+import Tensor
+
+/// A Llama-family language model loaded from a GGUF file, ready for inference.
+///
+/// ```swift
+/// let model = try LlamaModel(path: LlamaModel.defaultModelPath)
+/// let result = try model.generate(
+///     messages: [ChatTurn(role: "user", content: "Say hi")],
+///     options: GenerationOptions(maxTokens: 20, temperature: 0)) { piece in print(piece, terminator: "") }
+/// print(result.usage.completionTokens)
+/// ```
+///
+/// Weights stay in the memory-mapped file in their quantised formats; batch-1 decoding multiplies
+/// them block by block, prompt processing dequantises one matrix at a time for a BLAS GEMM.
+/// One model runs one generation at a time (calls are serialised by a lock).
+public final class LlamaModel: @unchecked Sendable {
+    /// The parsed file (metadata and tensor directory).
+    public let file: GGUFFile
+    /// The model's shape.
+    public let config: LlamaConfig
+    /// The model's tokenizer.
+    public let tokenizer: BPETokenizer
+    /// The chat template from `tokenizer.chat_template`, or the error explaining why there is none.
+    public let chatTemplate: Result<ChatTemplate, ChatTemplateError>
+    /// Threads for the quantised matrix-vector products (`FEWSHOT_THREADS`, default: all cores).
+    public var threads: Int
+
+    let weights: LlamaWeights
+    let inverseFrequencies: [Float]
+    /// The cache of the last generation and the tokens it holds, reused when a prompt shares a prefix.
+    var cache: LlamaKVCache
+    var cachedTokens: [Int] = []
+    let lock = NSLock()
+
+    /// Where `scripts/setup` installs SmolLM2-135M-Instruct: `$FEWSHOT_HOME/models/...`.
+    public static var defaultModelPath: String {
+        let home = ProcessInfo.processInfo.environment["FEWSHOT_HOME"] ?? (NSHomeDirectory() + "/.cache/fewshot")
+        return home + "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+    }
+
+    /// Loads the model at `path` (memory-mapped; nothing is dequantised up front).
+    public convenience init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw LlamaError.modelNotInstalled(path: path) }
+        try self.init(file: GGUFFile(path: path))
+    }
+
+    /// Builds the model from a parsed GGUF file.
+    public init(file: GGUFFile) throws {
+        self.file = file
+        config = try LlamaConfig(gguf: file)
+        tokenizer = try BPETokenizer(gguf: file)
+        guard tokenizer.vocabularySize == config.vocabularySize else {
+            throw LlamaError.invalidConfiguration(
+                "\(tokenizer.vocabularySize) tokens in the vocabulary, \(config.vocabularySize) in the model")
+        }
+        if let source = file["tokenizer.chat_template"]?.string {
+            chatTemplate = Result { try ChatTemplate(jinja: source) }.mapError { $0 as! ChatTemplateError }
+        } else {
+            chatTemplate = .failure(.missing)
+        }
+        weights = try LlamaWeights(file: file, config: config)
+        let dims = config.ropeDimensions, theta = Double(config.ropeTheta)
+        inverseFrequencies = (0..<(dims / 2)).map { i in Float(1 / pow(theta, Double(2 * i) / Double(dims))) }
+        threads = ProcessInfo.processInfo.environment["FEWSHOT_THREADS"].flatMap(Int.init)
+            ?? ProcessInfo.processInfo.activeProcessorCount
+        cache = LlamaKVCache(layers: config.layerCount, width: config.kvDimension)
+    }
+
+    /// A one-line description, e.g. `llama 134.5M params q4_1, 30 layers, width 576`.
+    public var summary: String {
+        GGUFModelSummary(file: file, path: nil).description
+    }
+}

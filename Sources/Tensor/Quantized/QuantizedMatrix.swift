@@ -1,0 +1,97 @@
+import Dispatch
+
+/// A weight matrix kept in its GGUF storage format, multiplied without dequantising it first.
+///
+/// Shape (rows, columns), row-major: row `r` holds the weights of output `r` (PyTorch's
+/// `Linear.weight` layout, ggml's `ne0 = columns`). Q4_0, Q4_1, Q8_0 and F32 rows are dotted
+/// directly from their blocks with SIMD; other types are dequantised to F32 once, at creation.
+public final class QuantizedMatrix: @unchecked Sendable {
+    /// Output size.
+    public let rows: Int
+    /// Input size.
+    public let columns: Int
+    /// The storage type of `data`.
+    public let type: GGMLType
+    /// Bytes per row in `data`.
+    public let rowBytes: Int
+    /// The row-major blocks (borrowed from a mapped file, or owned when converted).
+    public let data: UnsafeRawPointer
+    private let owned: UnsafeMutableRawPointer?
+    /// Keeps the owner of borrowed bytes (the mapped file) alive.
+    private let keepAlive: AnyObject?
+
+    /// Wraps `rows * columns` values of `type` at `data`; converts unsupported types to F32.
+    public init(rows: Int, columns: Int, type: GGMLType, data: UnsafeRawPointer, owner: AnyObject?) throws {
+        self.rows = rows
+        self.columns = columns
+        guard let layout = type.layout, columns % layout.blockSize == 0 else {
+            throw Dequantize.Failure.unsupportedType(type)
+        }
+        if Self.hasDirectKernel(type) && (type == .f32 || columns % 32 == 0) {
+            self.type = type
+            self.rowBytes = columns / layout.blockSize * layout.blockBytes
+            self.data = data
+            self.owned = nil
+            self.keepAlive = owner
+        } else {
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: rows * columns * 4, alignment: 64)
+            try Dequantize.row(type, from: data, count: rows * columns, into: buffer.assumingMemoryBound(to: Float.self))
+            self.type = .f32
+            self.rowBytes = columns * 4
+            self.data = UnsafeRawPointer(buffer)
+            self.owned = buffer
+            self.keepAlive = nil
+        }
+    }
+
+    deinit { owned?.deallocate() }
+
+    /// Whether `type` rows are multiplied straight from their blocks.
+    public static func hasDirectKernel(_ type: GGMLType) -> Bool {
+        type == .f32 || type == .q4_0 || type == .q4_1 || type == .q8_0
+    }
+
+    /// Decodes row `r` into `destination` (`columns` Floats).
+    public func dequantizeRow(_ r: Int, into destination: UnsafeMutablePointer<Float>) {
+        // The type was checked at creation, so decoding cannot fail.
+        try! Dequantize.row(type, from: data + r * rowBytes, count: columns, into: destination)
+    }
+
+    /// Decodes rows `range` into `destination` (row-major, `range.count * columns` Floats).
+    public func dequantizeRows(_ range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        try! Dequantize.row(type, from: data + range.lowerBound * rowBytes, count: range.count * columns, into: destination)
+    }
+
+    /// `y[r] = dot(row r, x)` for `r` in `range` (x holds `columns` values; `sums` its block sums).
+    func multiplyRows(
+        _ range: Range<Int>, _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
+    ) {
+        let blocks = columns / 32
+        switch type {
+        case .q4_1: for r in range { y[r] = QuantizedDot.q4_1(data + r * rowBytes, x, sums, blocks: blocks) }
+        case .q4_0: for r in range { y[r] = QuantizedDot.q4_0(data + r * rowBytes, x, sums, blocks: blocks) }
+        case .q8_0: for r in range { y[r] = QuantizedDot.q8_0(data + r * rowBytes, x, blocks: blocks) }
+        default:
+            let base = data.assumingMemoryBound(to: Float.self)
+            for r in range { y[r] = QuantizedDot.f32(base + r * columns, x, count: columns) }
+        }
+    }
+
+    /// `y = W x` (y: `rows` Floats, x: `columns` Floats), split across `threads` threads by rows.
+    public func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, threads: Int = 1) {
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: max(1, columns / 32))
+        defer { sums.deallocate() }
+        if type != .f32 { QuantizedDot.blockSums(x, count: columns, into: sums) }
+        let parts = max(1, min(threads, rows / 64))
+        if parts == 1 {
+            multiplyRows(0..<rows, x, sums, y)
+            return
+        }
+        let chunk = (rows + parts - 1) / parts
+        let sumsPointer = UnsafePointer(sums)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = part * chunk
+            multiplyRows(start..<min(rows, start + chunk), x, sumsPointer, y)
+        }
+    }
+}
