@@ -117,7 +117,7 @@ public final class ReplSession {
         cell.executionCount = notebook.cells.count + 1
         let started = Date()
         cell.outputs = kernel.run(source, executionCount: cell.executionCount!)
-        cell.duration = Date().timeIntervalSince(started)
+        cell.duration = (Date().timeIntervalSince(started) * 1e6).rounded() / 1e6
         notebook.cells.append(cell)
         autosave()
     }
@@ -212,7 +212,7 @@ public final class ReplSession {
         cell.source = source
         let started = Date()
         cell.outputs = kernel.run(source, executionCount: index + 1)
-        cell.duration = Date().timeIntervalSince(started)
+        cell.duration = (Date().timeIntervalSince(started) * 1e6).rounded() / 1e6
         notebook.cells[index] = cell
         autosave()
     }

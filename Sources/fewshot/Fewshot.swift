@@ -17,13 +17,18 @@ struct Fewshot: ParsableCommand {
             Examples:
               fewshot                          start the REPL
               fewshot run examples/fib.shot    run a script
+              fewshot run notebooks/02-catchphrase-bot.fsnb
+                                               replay a notebook offline
+              fewshot check NB.fsnb            replay and compare with the saved outputs
+              fewshot export NB.fsnb --to md   export a notebook (ipynb or md)
+              fewshot new work.fsnb            start the REPL on a new notebook
               fewshot -e 'print(1 + 2)'        evaluate code and print the result
               echo 'len("hello")' | fewshot    evaluate piped input
 
             Exit codes: 0 success, 64 usage error, 65 compile error, 70 runtime error.
             """,
         version: "0.1.0",
-        subcommands: [Run.self, New.self])
+        subcommands: [Run.self, Check.self, Export.self, New.self])
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate CODE, print its value (unless nil) and exit.", valueName: "code"))
     var code: String?
@@ -34,26 +39,6 @@ struct Fewshot: ParsableCommand {
             try Runner.evaluate(session, code, name: "-e", printResult: true)
         } else {
             try ReplSession.start(notebookPath: nil)
-        }
-    }
-}
-
-/// `fewshot run FILE.shot`.
-struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Run a fewshot script.",
-        discussion: "Example: fewshot run examples/fib.shot")
-
-    @Argument(help: "The script to run (.shot).")
-    var file: String
-
-    mutating func run() throws {
-        let session = try SessionFactory.make()
-        do {
-            try session.runFile(file)
-        } catch let e as DiagnosticError {
-            Runner.report(e)
-            throw ExitCode(e.exitCode)
         }
     }
 }

@@ -22,14 +22,14 @@ import Testing
     @Test func drawsFractionRateAndETA() {
         let start = Date(timeIntervalSince1970: 0)
         let bar = ProgressBar(label: "generate", total: 200, width: 10, now: start)
-        let line = bar.line(done: 50, fields: [("tokens", "1,200")], now: start.addingTimeInterval(10))
-        #expect(line == "generate ▕██▌       ▏  25% 50/200 5.0/s ETA 0:30 tokens 1,200")
+        let line = bar.line(done: 50, fields: ["tokens 1200"], now: start.addingTimeInterval(10))
+        #expect(line == "generate ▕██▌       ▏  25% 50/200 5.0 it/s ETA 0:30 tokens 1200")
     }
 
     @Test func finishedBarHasNoETA() {
         let start = Date(timeIntervalSince1970: 0)
         let bar = ProgressBar(label: "epoch 1/1", total: 4, width: 4, now: start)
-        #expect(bar.line(done: 4, now: start.addingTimeInterval(2)) == "epoch 1/1 ▕████▏ 100% 4/4 2.0/s")
+        #expect(bar.line(done: 4, now: start.addingTimeInterval(2)) == "epoch 1/1 ▕████▏ 100% 4/4 2.0 it/s")
     }
 
     @Test func clockFormats() {

@@ -28,7 +28,7 @@ public struct GenerationResult: Sendable, Equatable {
 extension LlamaModel {
     /// Renders `messages` with the model's chat template and generates the assistant's reply.
     public func generate(
-        messages: [ChatTurn], options: GenerationOptions, isCancelled: () -> Bool = { false },
+        messages: [ChatTurn], options: LlamaGenerationOptions, isCancelled: () -> Bool = { false },
         onToken: (String) -> Void = { _ in }
     ) throws -> GenerationResult {
         let template = try chatTemplate.get()
@@ -48,7 +48,7 @@ extension LlamaModel {
     /// Continues `prompt` (special-token texts such as `<|im_start|>` are parsed), calling
     /// `onToken` with each new piece of text as soon as it is certain not to be part of a stop string.
     public func generate(
-        prompt: String, options: GenerationOptions, isCancelled: () -> Bool = { false },
+        prompt: String, options: LlamaGenerationOptions, isCancelled: () -> Bool = { false },
         onToken: (String) -> Void = { _ in }
     ) throws -> GenerationResult {
         try generate(tokens: promptTokens(prompt), options: options, isCancelled: isCancelled, onToken: onToken)
@@ -57,7 +57,7 @@ extension LlamaModel {
     /// Continues a tokenised prompt. Reuses the cached keys and values of the longest prefix it
     /// shares with the previous call's tokens.
     public func generate(
-        tokens prompt: [Int], options: GenerationOptions, isCancelled: () -> Bool = { false },
+        tokens prompt: [Int], options: LlamaGenerationOptions, isCancelled: () -> Bool = { false },
         onToken: (String) -> Void = { _ in }
     ) throws -> GenerationResult {
         lock.lock()

@@ -7,7 +7,7 @@ import Tensor
 /// let model = try LlamaModel(path: LlamaModel.defaultModelPath)
 /// let result = try model.generate(
 ///     messages: [ChatTurn(role: "user", content: "Say hi")],
-///     options: GenerationOptions(maxTokens: 20, temperature: 0)) { piece in print(piece, terminator: "") }
+///     options: LlamaGenerationOptions(maxTokens: 20, temperature: 0)) { piece in print(piece, terminator: "") }
 /// print(result.usage.completionTokens)
 /// ```
 ///

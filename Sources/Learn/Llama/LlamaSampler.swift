@@ -1,7 +1,7 @@
 import Foundation
 
 /// How to pick tokens: every knob of a chat-completion request plus llama.cpp's usual ones.
-public struct GenerationOptions: Sendable, Equatable {
+public struct LlamaGenerationOptions: Sendable, Equatable {
     /// Most tokens to generate.
     public var maxTokens: Int
     /// Softmax temperature; 0 picks the most likely token (greedy).
@@ -35,12 +35,12 @@ public struct GenerationOptions: Sendable, Equatable {
     }
 }
 
-/// Picks the next token from logits under `GenerationOptions`, with its own seeded generator.
+/// Picks the next token from logits under `LlamaGenerationOptions`, with its own seeded generator.
 struct LlamaSampler {
-    let options: GenerationOptions
+    let options: LlamaGenerationOptions
     private var rng: Xoshiro256
 
-    init(options: GenerationOptions) {
+    init(options: LlamaGenerationOptions) {
         self.options = options
         rng = Xoshiro256(seed: options.seed ?? UInt64.random(in: 0...UInt64.max))
     }

@@ -94,10 +94,10 @@ private final class TrainingBar {
         reporter?.update(done: progress.step, fields: fields(progress))
     }
 
-    private func fields(_ progress: TrainingProgress) -> [(String, String)] {
-        var fields = [("epoch", "\(progress.epoch)"), ("loss", String(format: "%.3f", progress.loss))]
-        if let val = progress.validationLoss { fields.append(("val", String(format: "%.3f", val))) }
-        fields.append(("tok/s", String(format: "%.0f", progress.tokensPerSecond)))
+    private func fields(_ progress: TrainingProgress) -> [String] {
+        var fields = ["epoch \(progress.epoch)", String(format: "loss %.3f", progress.loss)]
+        if let val = progress.validationLoss { fields.append(String(format: "val %.3f", val)) }
+        fields.append(String(format: "%.0f tok/s", progress.tokensPerSecond))
         return fields
     }
 

@@ -71,8 +71,8 @@ enum GenerateBuiltin {
                 }
             }
             progress.finish(done: results.count, fields: [
-                ("kept", "\(kept.count)"), ("rejected", "\(rejected.count)"),
-                ("tokens", "\(usage.promptTokens)+\(usage.completionTokens)"),
+                "kept \(kept.count)", "rejected \(rejected.count)",
+                "tokens \(usage.promptTokens) in + \(usage.completionTokens) out",
             ])
             try ctx.checkCancellation()
             return .host(DatasetObject(Dataset(kept), rejected: Dataset(rejected)))

@@ -15,7 +15,8 @@ import Notebook
 public final class Kernel {
     /// The interpreter session, with every Workbench built-in installed.
     public let session: Session
-    /// Where outputs are shown live as cells run (nil: only captured).
+    /// Where outputs are shown live as cells run, errors going to standard error (nil: only
+    /// captured, nothing shown).
     public var terminal: FileHandle?
     /// Whether diagnostics shown on the terminal are coloured.
     public var colorDiagnostics = false
@@ -38,11 +39,13 @@ public final class Kernel {
         } catch let error as DiagnosticError {
             let plain = DiagnosticRenderer(color: false).render(error.diagnostics)
             capture.fail(message: error.diagnostics.first?.message ?? "error", rendered: plain)
-            let shown = colorDiagnostics ? DiagnosticRenderer(color: true).render(error.diagnostics) : plain
-            FileHandle.standardError.write(Data(TerminalSafety.neutralize(shown).utf8))
+            if terminal != nil {
+                let shown = colorDiagnostics ? DiagnosticRenderer(color: true).render(error.diagnostics) : plain
+                FileHandle.standardError.write(Data(TerminalSafety.neutralize(shown).utf8))
+            }
         } catch {
             capture.fail(message: "\(error)", rendered: "error: \(error)\n")
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            if terminal != nil { FileHandle.standardError.write(Data(TerminalSafety.neutralize("error: \(error)\n").utf8)) }
         }
         return capture.finish()
     }

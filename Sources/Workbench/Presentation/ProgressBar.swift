@@ -4,7 +4,7 @@ import Foundation
 /// carriage return on a terminal and reduced to its final line in saved notebook outputs.
 ///
 /// ```
-/// generate ▕██████████▌         ▏ 52% 104/200  3.1/s  ETA 0:31  tokens 9,812
+/// generate ▕██████████▌         ▏  52% 104/200 3.1 it/s ETA 0:31 tokens 9812
 /// ```
 public struct ProgressBar {
     /// What is progressing, e.g. `"generate"` or `"epoch 2/3"`.
@@ -23,18 +23,18 @@ public struct ProgressBar {
         self.started = now
     }
 
-    /// The bar's text after `done` units, with extra `key value` fields appended
-    /// (loss, tokens/s...).
-    public func line(done: Int, fields: [(String, String)] = [], now: Date = Date()) -> String {
+    /// The bar's text after `done` units, with extra fields appended (`loss 1.234`,
+    /// `5120 tok/s`): write rates as `NUMBER UNIT/s` so `fewshot check` recognises them.
+    public func line(done: Int, fields: [String] = [], now: Date = Date()) -> String {
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let elapsed = now.timeIntervalSince(started)
         var parts = [label, bar(fraction), String(format: "%3d%%", Int(fraction * 100)), "\(done)/\(total)"]
         if elapsed > 0, done > 0 {
             let rate = Double(done) / elapsed
-            parts.append(String(format: rate >= 10 ? "%.0f/s" : "%.1f/s", rate))
+            parts.append(String(format: rate >= 10 ? "%.0f it/s" : "%.1f it/s", rate))
             if done < total { parts.append("ETA " + ProgressBar.clock(Double(total - done) / rate)) }
         }
-        for (key, value) in fields { parts.append("\(key) \(value)") }
+        parts += fields
         return parts.joined(separator: " ")
     }
 

@@ -1,0 +1,19 @@
+import Notebook
+
+/// A kernel runs notebook cells for `NotebookRunner` (`fewshot run` and `fewshot check`).
+extension Kernel: CellExecutor {
+    /// Runs the cell; its own errors are outputs. Throws only when the user interrupted the
+    /// run, so the runner stops there.
+    public func execute(_ request: CellExecutionRequest) throws -> [CellOutput] {
+        let outputs = run(request.source, executionCount: request.executionCount)
+        if case .error(let message, _)? = outputs.last, message == "interrupted" {
+            throw CellInterrupted()
+        }
+        return outputs
+    }
+}
+
+/// Ctrl-C stopped a cell while a notebook was running.
+struct CellInterrupted: Error, CustomStringConvertible {
+    var description: String { "interrupted" }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import Language
+import Notebook
+import Workbench
+
+/// `fewshot run FILE`: a `.shot` script, or a `.fsnb` notebook replayed cell by cell.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a fewshot script (.shot) or replay a notebook (.fsnb).",
+        discussion: """
+            Examples:
+              fewshot run examples/fib.shot
+              fewshot run notebooks/01-few-shot-basics.fsnb --save
+            """)
+
+    @Argument(help: "The script (.shot) or notebook (.fsnb) to run.")
+    var file: String
+
+    @Flag(help: "Write the refreshed outputs back into the notebook.")
+    var save = false
+
+    mutating func run() throws {
+        guard file.hasSuffix(".fsnb") else {
+            let session = try SessionFactory.make()
+            do {
+                try session.runFile(file)
+            } catch let e as DiagnosticError {
+                Runner.report(e)
+                throw ExitCode(e.exitCode)
+            }
+            return
+        }
+        let path = NotebookCommand.absolute(file)
+        let (notebook, runner) = try NotebookCommand.prepare(path, echo: true)
+        let refreshed: Notebook
+        do {
+            refreshed = try runner.run(notebook)
+        } catch let interrupted as NotebookRunner.Interrupted {
+            NotebookCommand.fail("\(file): stopped at \(interrupted); the notebook was not changed")
+            throw ExitCode(130)
+        }
+        if save { try NotebookCommand.write(refreshed, to: path) }
+        if refreshed.cells.contains(where: { $0.outputs.contains { if case .error = $0 { return true }; return false } }) {
+            throw ExitCode(70)
+        }
+    }
+}
+
+/// `fewshot check NB.fsnb`: replays and compares every cell's output with the saved one.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay notebooks and compare each cell's output with the saved one.",
+        discussion: """
+            Timings, rates and temporary paths are normalised before comparing. Exits 1 on
+            any difference, printing a diff per cell.
+            Example: fewshot check notebooks/*.fsnb
+            """)
+
+    @Argument(help: "The notebooks to check (.fsnb).")
+    var notebooks: [String]
+
+    mutating func run() throws {
+        var failed = false
+        let absolute = notebooks.map(NotebookCommand.absolute)
+        for (path, file) in zip(notebooks, absolute) {
+            let (notebook, runner) = try NotebookCommand.prepare(file, echo: false)
+            let report = try runner.check(notebook)
+            print(report.rendered(path: path), terminator: "")
+            failed = failed || !report.passed
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// `fewshot export NB.fsnb --to ipynb|md`.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export a notebook as Jupyter (.ipynb) or Markdown (.md).",
+        discussion: "Example: fewshot export notebooks/02-catchphrase-bot.fsnb --to md -o catchphrase.md")
+
+    @Argument(help: "The notebook to export (.fsnb).")
+    var notebook: String
+
+    @Option(help: "ipynb or md.")
+    var to: String
+
+    @Option(name: .shortAndLong, help: "Where to write (default: the notebook's name with the new extension).")
+    var output: String?
+
+    mutating func run() throws {
+        let format: ExportFormat
+        switch to.lowercased() {
+        case "ipynb", "jupyter": format = .ipynb
+        case "md", "markdown": format = .markdown
+        default: throw ValidationError("unknown export format '\(to)': expected ipynb or md")
+        }
+        let loaded = try NotebookCommand.load(notebook)
+        let path = output ?? (notebook.hasSuffix(".fsnb") ? String(notebook.dropLast(5)) : notebook) + "." + format.fileExtension
+        do {
+            try loaded.export(to: format, path: path)
+        } catch {
+            throw ValidationError("cannot write \(path): \(error)")
+        }
+        print("wrote \(path)")
+    }
+}
+
+/// What the notebook commands share: loading with clear errors, a kernel in the notebook's folder.
+enum NotebookCommand {
+    /// The path made absolute against the directory fewshot started in (commands change
+    /// directory to each notebook's folder while running it).
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: startDirectory + "/")).standardizedFileURL.path
+    }
+
+    static let startDirectory = FileManager.default.currentDirectoryPath
+
+    static func load(_ path: String) throws -> Notebook {
+        do {
+            return try Notebook.load(from: path)
+        } catch {
+            fail("\(error)")
+            throw ExitCode(65)
+        }
+    }
+
+    /// Loads the notebook (an absolute path) and makes a runner whose kernel resolves relative
+    /// paths against the notebook's folder.
+    static func prepare(_ path: String, echo: Bool) throws -> (Notebook, NotebookRunner) {
+        let notebook = try load(path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        FileManager.default.changeCurrentDirectoryPath(folder)
+        let kernel = try Kernel(terminal: echo ? .standardOutput : nil)
+        return (notebook, NotebookRunner(executor: kernel))
+    }
+
+    static func write(_ notebook: Notebook, to path: String) throws {
+        do {
+            try notebook.save(to: path)
+        } catch {
+            fail("cannot save \(path): \(error)")
+            throw ExitCode(74)
+        }
+    }
+
+    static func fail(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+}
