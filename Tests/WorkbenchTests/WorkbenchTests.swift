@@ -1,1 +1,0 @@
-// Tests for the Workbench layer arrive with its issue.
