@@ -179,7 +179,8 @@ public struct Arguments {
     /// Nil when the argument is nil, else the value.
     public func optional(_ name: String) -> Value? {
         let v = self[name]
-        return v.isNil ? nil : v
+        if v.isNil { return Optional.none }
+        return v
     }
 }
 
