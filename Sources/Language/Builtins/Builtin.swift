@@ -179,7 +179,7 @@ public struct Arguments {
     /// Nil when the argument is nil, else the value.
     public func optional(_ name: String) -> Value? {
         let v = self[name]
-        if v.isNil { return Optional.none }
+        if v.isNil { return Optional<Value>.none }
         return v
     }
 }
@@ -204,6 +204,11 @@ public struct CallContext {
 
     /// Throws an "interrupted" `RuntimeError` if the host asked to stop (call this in long loops).
     public func checkCancellation() throws { try runtime.poll() }
+
+    /// Whether the host asked to stop, without consuming the request: for native loops that
+    /// hand a cancellation check to a library (training, generation), then call
+    /// `checkCancellation()` to stop with the usual "interrupted" error.
+    public var isCancellationRequested: Bool { runtime.cancelFlag.isRaised }
 
     /// The session's file policy.
     public var fileAccess: FileAccessPolicy { runtime.fileAccess }

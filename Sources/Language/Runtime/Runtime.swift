@@ -8,6 +8,8 @@ final class CancelFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var raised = false
     func raise() { lock.lock(); raised = true; lock.unlock() }
+    /// Whether the flag is raised, leaving it raised.
+    var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
     /// Returns whether the flag was raised, and lowers it.
     func take() -> Bool {
         lock.lock(); defer { lock.unlock() }
