@@ -63,6 +63,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Benchmarks of the GGUF inference and BPE tokenizer (bench/llama/run.sh drives it).
+        .executableTarget(
+            name: "fewshot-llama-bench", dependencies: ["Learn", "Teacher", "Tensor", "Workbench"],
+            path: "bench/llama/Sources/fewshot-llama-bench"),
+
         // Tests, one target per layer, plus end-to-end tests of the real binary.
         .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CCurl", "CEdit"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
