@@ -78,12 +78,13 @@ struct FSNBReader {
     // MARK: Structure
 
     private mutating func readFile() throws(NotebookError) -> Result {
+        // The version line first, so that a file that is no notebook at all says so.
+        var notebook = Notebook()
+        notebook.formatVersion = try readVersionLine()
         if let bad = UTF8Scan.firstInvalidOffset(bytes) {
             let line = 1 + bytes[..<bad].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             throw fail("the file is not valid UTF-8 (byte \(bad)); notebooks are UTF-8 text", line: line)
         }
-        var notebook = Notebook()
-        notebook.formatVersion = try readVersionLine()
         let sidecar = try readHeader(into: &notebook)
         try readBlocks(into: &notebook)
         if notebook.teacherRecording == nil && expectsEmbedded {
