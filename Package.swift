@@ -66,11 +66,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Benchmarks of the GGUF inference and BPE tokenizer (bench/llama/run.sh drives it).
+        .executableTarget(
+            name: "fewshot-llama-bench", dependencies: ["Learn", "Teacher", "Tensor", "Workbench"],
+            path: "bench/llama/Sources/fewshot-llama-bench"),
+
         // Tests, one target per layer, plus end-to-end tests of the real binary.
         .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CCurl", "CEdit"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "Tensor"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TeacherTests", dependencies: ["Teacher"]),
+        .testTarget(name: "TeacherTests", dependencies: ["Teacher", "teacher-fixture-server"]),
+        .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),
+        .executableTarget(name: "teacher-bench", dependencies: ["Teacher"], path: "bench/teacher/TeacherBench"),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness"]),

@@ -49,3 +49,11 @@ CURLcode fewshot_curl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **v
 CURLMcode fewshot_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
 }
+
+CURLcode fewshot_curl_global_init_default(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+CURLcode fewshot_curl_msg_result(const CURLMsg *message) {
+    return message->data.result;
+}

@@ -208,7 +208,7 @@ public final class Session: @unchecked Sendable {
             full = try runtime.fileAccess.resolve(file, mode: .read, relativeTo: base)
             if loadedModules.contains(full) { return }
             guard FileManager.default.fileExists(atPath: full) else {
-                throw RuntimeError("cannot find module '\(path)' (looked for \(full)\(isPath ? "" : " and in the stdlib folder"))", at: range)
+                throw RuntimeError("cannot find module '\(path)'\(isPath ? "" : " (no such file next to this one or in the stdlib folder)")", at: range)
             }
             text = try runtime.fileAccess.readText(full, relativeTo: base)
         }

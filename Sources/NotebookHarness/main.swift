@@ -81,6 +81,15 @@ func time(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
     return samples.sorted()[samples.count / 2]
 }
 
+/// `value` with `places` decimal places (no Foundation formatting here).
+func decimal(_ value: Double, _ places: Int) -> String {
+    var scale = 1
+    for _ in 0..<places { scale *= 10 }
+    let scaled = Int((value * Double(scale)).rounded())
+    let fraction = String(scaled % scale)
+    return "\(scaled / scale)." + String(repeating: "0", count: places - fraction.count) + fraction
+}
+
 func bench(runs: Int) throws {
     let directory = "/tmp/fsnb-bench-\(getpid())"
     mkdir(directory, 0o755)
@@ -99,9 +108,8 @@ func bench(runs: Int) throws {
         let save = try time(runs) { try notebook.save(to: path) }
         let load = try time(runs) { _ = try Notebook.load(from: path) }
         guard try Notebook.load(from: path) == notebook else { fail("round trip changed the notebook") }
-        let size = Double(bytes.count) / 1_000_000
-        func ms(_ v: Double) -> String { String(Int((v * 10).rounded())).dropLast() + "." + String(Int((v * 10).rounded()) % 10) + " ms" }
-        print("| \(name) | \(Int((size * 100).rounded()) / 100).\(Int((size * 100).rounded()) % 100) MB | \(ms(encode)) | \(ms(parse)) | \(ms(save)) | \(ms(load)) |")
+        print("| \(name) | \(decimal(Double(bytes.count) / 1_000_000, 2)) MB | \(decimal(encode, 1)) ms | "
+            + "\(decimal(parse, 1)) ms | \(decimal(save, 1)) ms | \(decimal(load, 1)) ms |")
     }
 }
 

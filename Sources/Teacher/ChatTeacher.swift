@@ -34,6 +34,10 @@ public struct ChatRequest: Codable, Hashable, Sendable {
     public var seed: Int?
     /// Stop sequences: generation ends before any of them.
     public var stop: [String]
+    /// How many completions to generate for this one request (the API's `n`); nil means one.
+    public var n: Int? = nil
+    /// The answer's required shape (JSON mode or a JSON schema); nil means free text.
+    public var responseFormat: ResponseFormat? = nil
 
     /// Creates a request; only `model` and `messages` are required.
     public init(
@@ -79,12 +83,32 @@ public struct ChatResponse: Codable, Hashable, Sendable {
     public var finishReason: String?
     /// Tokens used by this request.
     public var usage: TokenUsage
+    /// Every completion when the request asked for several (`n`), in the server's order; the
+    /// first is also `text` and `finishReason`. Empty when the teacher returned just one.
+    public var choices: [ChatChoice] = []
+
+    /// The text of every completion: `choices`' texts, or just `text` when there is one.
+    public var texts: [String] { choices.isEmpty ? [text] : choices.map(\.text) }
 
     /// Creates a response.
     public init(text: String, finishReason: String? = nil, usage: TokenUsage = TokenUsage()) {
         self.text = text
         self.finishReason = finishReason
         self.usage = usage
+    }
+}
+
+/// One of several completions of a request that asked for `n` of them.
+public struct ChatChoice: Codable, Hashable, Sendable {
+    /// The generated text.
+    public var text: String
+    /// Why generation stopped, when the teacher says.
+    public var finishReason: String?
+
+    /// Creates a choice.
+    public init(text: String, finishReason: String? = nil) {
+        self.text = text
+        self.finishReason = finishReason
     }
 }
 

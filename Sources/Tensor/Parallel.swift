@@ -18,6 +18,10 @@ public enum Parallel {
     nonisolated(unsafe) private static var threads = 1
 
     private static let configured: Bool = {
+        // Keep large freed buffers in the heap instead of returning them to the kernel: every
+        // training step allocates and frees the same big activations, and fresh pages cost
+        // a page fault and a clear each time (PyTorch's caching allocator avoids the same).
+        keepFreedMemory()
         BLAS.configureThreadsFromEnvironment()
         threads = max(1, BLAS.threadCount)
         return true
@@ -40,4 +44,17 @@ public enum Parallel {
             if start < end { body(start, end) }
         }
     }
+}
+
+/// Raises glibc's mmap and trim thresholds (malloc.h's `M_MMAP_THRESHOLD` = -3 and
+/// `M_TRIM_THRESHOLD` = -1) to 1 GiB. `mallopt` is looked up at run time because the Swift
+/// Glibc module does not export malloc.h; elsewhere this does nothing.
+private func keepFreedMemory() {
+    #if os(Linux)
+    typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
+    _ = mallopt(-3, 1 << 30)
+    _ = mallopt(-1, 1 << 30)
+    #endif
 }

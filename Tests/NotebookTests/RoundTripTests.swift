@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Notebook
@@ -118,5 +119,30 @@ import Testing
         var notebook = Notebook()
         try notebook.append(Cell(id: "a", kind: .code, source: "a\r\nb  \n\tc\u{1B}\\"))
         #expect(try notebook.fsnb().text == "fsnb 1.0\n\n=== code id=a\n\\ a\\r\n\\ b\\x20\\x20\n\\ \\tc\\x1B\\\\\n")
+    }
+}
+
+@Suite struct SpecificationTests {
+    /// The example at the top of docs/fsnb.md is a valid notebook in canonical form.
+    @Test func documentedExampleRoundTrips() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/fsnb.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let parts = text.components(separatedBy: "```\n")
+        let example = try #require(parts.count > 1 ? parts[1] : nil)
+        #expect(example.hasPrefix("fsnb 1.0\n"))
+        let notebook = try Notebook(fsnb: Array(example.utf8), path: "docs/fsnb.md")
+        #expect(notebook.cells.map(\.kind) == [.text, .code, .code])
+        #expect(notebook.teacherRecording?.placement == .embedded)
+        #expect(try notebook.fsnb().text == example)
+    }
+
+    @Test func sidecarHeaderNeedsTheSidecarBytes() throws {
+        let notebook = Notebook(teacherRecording: TeacherRecording(content: Array("abc".utf8), placement: .sidecar))
+        let bytes = try notebook.fsnb()
+        #expect(try Notebook(fsnb: bytes, sidecar: Array("abc".utf8)) == notebook)
+        #expect(try Notebook(fsnb: bytes, sidecar: Array("abc".utf8)).fsnb() == bytes)
+        #expect(throws: NotebookError.sidecarMissing(path: "<notebook>.teacher")) { _ = try Notebook(fsnb: bytes) }
+        #expect(throws: NotebookError.sidecarMismatch(path: "<notebook>.teacher")) { _ = try Notebook(fsnb: bytes, sidecar: [1]) }
     }
 }

@@ -170,3 +170,18 @@ final class ScriptExecutor: CellExecutor {
         #expect(LineDiff.unified(["x"], []) == "@@ -1 +0,0 @@\n-x\n")
     }
 }
+
+@Suite struct RunOneCellTests {
+    @Test func theREPLRunsCellsOneByOne() throws {
+        let runner = NotebookRunner(executor: ScriptExecutor())
+        var notebook = Notebook()
+        notebook.append(.code, source: "set 41")
+        try runner.run(cellAt: 0, in: &notebook, executionCount: 1)
+        notebook.append(.code, source: "get")
+        try runner.run(cellAt: 1, in: &notebook, executionCount: 2)
+        #expect(notebook.cells[1].outputs == [.stream(.stdout, "41\n")])
+        #expect(notebook.cells.map(\.executionCount) == [1, 2])
+        notebook.append(.text, source: "# note")
+        #expect(throws: NotebookError.self) { try runner.run(cellAt: 2, in: &notebook, executionCount: 3) }
+    }
+}

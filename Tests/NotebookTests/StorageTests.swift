@@ -18,6 +18,8 @@ struct Scratch {
 @Suite struct LoadErrorTests {
     @Test(arguments: [
         ("hello\n", 1, "not an fsnb notebook"),
+        ("\u{FF}GGUF binary", 1, "not an fsnb notebook"),
+        ("", 1, "not an fsnb notebook"),
         ("fsnb one\n", 1, "is not a format version"),
         ("fsnb 1.0\r\n\n=== code id=a\n", 1, "carriage return"),
         ("fsnb 1.0\nfewshot-version 0.1\n", 2, "expected a header line"),
@@ -111,6 +113,9 @@ struct Scratch {
         (TeacherConfiguration(model: "m", baseURL: "https://user:hunter2@api.example/v1"), [MetadataEntry]()),
         (TeacherConfiguration(model: "m", baseURL: "https://api.example/v1?api_key=abc"), []),
         (TeacherConfiguration(model: "m"), [MetadataEntry(key: "api-key", value: "abc")]),
+        (TeacherConfiguration(model: "m"), [MetadataEntry(key: "openai-apikey", value: "abc")]),
+        (TeacherConfiguration(model: "m"), [MetadataEntry(key: "access-token", value: "abc")]),
+        (TeacherConfiguration(model: "m", baseURL: "https://api.example/v1?X-Amz-Signature=abc"), []),
         (TeacherConfiguration(model: "m"), [MetadataEntry(key: "note", value: "sk-abcdefghijklmnopqrstuvwx")]),
         (TeacherConfiguration(model: "m"), [MetadataEntry(key: "note", value: "Bearer abc")]),
     ])
@@ -125,6 +130,14 @@ struct Scratch {
             return false
         }
         #expect(scratch.files().isEmpty)
+    }
+
+    @Test(arguments: ["author", "keyboard", "teacher-temperature", "seed", "monkeys"])
+    func ordinaryKeysAreAllowed(_ key: String) throws {
+        let notebook = Notebook(metadata: NotebookMetadata(
+            teacher: TeacherConfiguration(model: "m", baseURL: "https://api.example/v1?model=x&author=y"),
+            extra: [MetadataEntry(key: key, value: "https://example.org/a?page=2")]))
+        #expect(try Notebook(fsnb: notebook.fsnb()) == notebook)
     }
 
     @Test func invalidNotebooksAreRefused() {

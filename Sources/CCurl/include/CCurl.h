@@ -27,4 +27,10 @@ CURLcode fewshot_curl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **v
 
 CURLMcode fewshot_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 
+/// `curl_global_init(CURL_GLOBAL_DEFAULT)`: the flag is a composite macro Swift cannot import.
+CURLcode fewshot_curl_global_init_default(void);
+
+/// The `CURLcode` of a finished transfer, read out of `CURLMsg`'s anonymous union.
+CURLcode fewshot_curl_msg_result(const CURLMsg *message);
+
 #endif

@@ -253,6 +253,7 @@ final class Compiler {
         case .call(let callee, let arguments):
             let call = CallNode(callee: compileValue(callee), args: arguments.map { compileValue($0.value) },
                                 labels: arguments.map(\.label), range: r)
+            call.argRanges = arguments.map { a in a.labelRange.map { $0.union(a.value.range) } ?? a.value.range }
             if case .name("range") = callee.kind, case .global(let cell) = resolve("range") { call.rangeCell = cell }
             return call
         case .index(let base, let idx): return IndexNode(base: compileValue(base), index: compileValue(idx), range: r)

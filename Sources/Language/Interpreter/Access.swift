@@ -3,7 +3,8 @@ final class CallNode: Node {
     let callee: Node
     let args: [Node]
     let labels: [String?]
-    let argRanges: [SourceRange?]
+    /// Where each argument is written, label included.
+    var argRanges: [SourceRange?]
     let hasLabels: Bool
     /// Set when the callee is the plain name `range` (for `ForNode`'s counting loop).
     var rangeCell: GlobalCell?

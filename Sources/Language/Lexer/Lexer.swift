@@ -11,6 +11,8 @@ public struct Lexer {
     private let end: Int
     /// Open brackets, innermost last, with their offsets (for "to match this '('" notes).
     private var brackets: [(UInt8, Int)] = []
+    /// The innermost bracket still open at the end of input (its byte and offset), if any.
+    public var unclosedBracket: (UInt8, Int)? { brackets.last }
     public private(set) var diagnostics: [Diagnostic] = []
     /// Kind used when input runs out inside a bracket or string: `.incomplete` for whole
     /// files, `.syntax` for the code of an interpolation (which does have an end).
@@ -70,12 +72,6 @@ public struct Lexer {
             }
         }
         guard pos < end else {
-            if let open = brackets.last, !diagnostics.contains(where: { $0.kind == .incomplete }) {
-                let ch = String(UnicodeScalar(open.0))
-                error(endKind, "unexpected end of input: '\(ch)' is never closed", end, end,
-                      notes: [DiagnosticNote("to match this '\(ch)'", at: range(open.1, open.1 + 1))])
-                brackets.removeAll()
-            }
             return Token(kind: .endOfInput, start: end, end: end)
         }
         let start = pos
@@ -182,10 +178,14 @@ public struct Lexer {
                 escape(&text)
             } else if c == UInt8(ascii: "{") {
                 flush()
-                guard let code = interpolation() else {
-                    return Token(kind: .string(parts), start: start, end: pos)
+                let open = pos
+                if let code = interpolation() {
+                    parts.append(.code(code))
+                } else {
+                    // Reported; read the rest as plain text so the string still ends where written.
+                    pos = open + 1
+                    text.append(c)
                 }
-                parts.append(.code(code))
             } else {
                 text.append(c); pos += 1
             }
@@ -237,10 +237,12 @@ public struct Lexer {
                 depth -= 1
                 if depth == 0 { pos += 1; return (open + 1)..<(pos - 1) }
             } else if c == 0x22 {
+                // A string inside the interpolated code: skip it (it may contain braces).
                 pos += 1
                 while pos < end && bytes[pos] != 0x22 && bytes[pos] != 0x0A {
                     pos += bytes[pos] == UInt8(ascii: "\\") ? 2 : 1
                 }
+                if pos >= end || bytes[pos] == 0x0A { break }
             } else if c == 0x0A {
                 break
             }

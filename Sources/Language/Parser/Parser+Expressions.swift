@@ -207,8 +207,6 @@ extension Parser {
             return Expr(.string(try parseInterpolations(parts)), range(t))
         case .symbol(.lparen):
             _ = advance()
-            try enter()
-            defer { depth -= 1 }
             let inner = try parseExpression()
             try expect(.rparen, "expected ')' after expression", opener: t)
             return Expr(inner.kind, range(from: t.start))

@@ -14,8 +14,10 @@ public struct Parser {
     var depth = 0
     /// Everything found so far (lexer errors first).
     public internal(set) var diagnostics: [Diagnostic] = []
-    /// Whether the lexer already reported that the input ends inside something.
-    private var lexedIncomplete: Bool
+    /// Whether the lexer reported errors (then errors at the end of input are cascades).
+    private var lexerFailed: Bool
+    /// The innermost bracket left open at the end of input, for "'(' is never closed".
+    private let unclosedBracket: (UInt8, Int)?
     /// Whether running out of tokens means the input is unfinished (false for the code inside
     /// a string's `{...}`, whose end is a real `}`).
     private let endIsIncomplete: Bool
@@ -28,7 +30,8 @@ public struct Parser {
         var lexer = Lexer(file: file, range: range)
         self.tokens = lexer.tokenize()
         self.diagnostics = lexer.diagnostics
-        self.lexedIncomplete = lexer.diagnostics.contains { $0.kind == .incomplete }
+        self.lexerFailed = !lexer.diagnostics.isEmpty
+        self.unclosedBracket = lexer.unclosedBracket
         self.endIsIncomplete = range == nil
     }
 
@@ -103,9 +106,16 @@ public struct Parser {
     mutating func fail(_ message: String, at r: SourceRange, notes: [DiagnosticNote] = []) -> Abort {
         if atEnd && endIsIncomplete {
             // Input ended in the middle of something: a REPL should ask for more.
-            if !lexedIncomplete {
+            if lexerFailed { return Abort() }
+            if let (byte, offset) = unclosedBracket {
+                let ch = String(UnicodeScalar(byte))
+                let note = DiagnosticNote("to match this '\(ch)'", at: SourceRange(file: file, start: offset, end: offset + 1))
+                diagnostics.append(Diagnostic(.incomplete, "unexpected end of input: '\(ch)' is never closed", at: r, notes: [note]))
+            } else {
                 diagnostics.append(Diagnostic(.incomplete, message, at: r, notes: notes))
             }
+        } else if atEnd && lexerFailed {
+            // A cascade of the lexer's error.
         } else if case .invalid = current.kind, r.start == current.start {
             // The lexer already reported this token.
         } else {
@@ -124,14 +134,22 @@ public struct Parser {
     mutating func enter() throws {
         depth += 1
         if depth > Parser.maxDepth {
-            throw fail("expression is nested too deeply (more than \(Parser.maxDepth) levels)")
+            throw fail("expression is nested too deeply")
         }
     }
 
     /// Skips to the next statement boundary: a newline or `;` outside brackets, or the `}` that
     /// closes the current block (left in place).
-    mutating func synchronize() {
+    mutating func synchronize(from start: Int) {
+        // Brackets opened since the statement began must close before the statement ends.
         var nesting = 0
+        for t in tokens[min(start, index)..<index] {
+            switch t.kind {
+            case .symbol(.lparen), .symbol(.lbracket), .symbol(.lbrace): nesting += 1
+            case .symbol(.rparen), .symbol(.rbracket), .symbol(.rbrace): nesting = max(0, nesting - 1)
+            default: break
+            }
+        }
         while !atEnd {
             switch current.kind {
             case .newline where nesting == 0, .symbol(.semicolon) where nesting == 0:
@@ -160,6 +178,7 @@ public struct Parser {
                 continue
             }
             let savedDepth = depth
+            let startIndex = index
             do {
                 statements.append(try parseStatement())
                 if !(atNewline || atEnd || check(.semicolon) || (untilBrace && check(.rbrace))) {
@@ -167,7 +186,7 @@ public struct Parser {
                 }
             } catch {
                 depth = savedDepth
-                synchronize()
+                synchronize(from: startIndex)
             }
         }
     }

@@ -2,6 +2,21 @@ import Dispatch
 import Tensor
 
 extension LlamaModel {
+    /// An empty key/value cache sized for this model (for `logits(for:cache:allPositions:)`).
+    public func makeCache() -> LlamaKVCache {
+        LlamaKVCache(layers: config.layerCount, width: config.kvDimension)
+    }
+
+    /// Logits after running `tokens` at the positions following those already in `cache`
+    /// (which grows by `tokens.count`): (V) for the last token, or (T, V) with `allPositions`.
+    ///
+    /// The low-level entry point for scoring and benchmarks; `generate` manages its own cache.
+    public func logits(for tokens: [Int], cache: LlamaKVCache, allPositions: Bool = false) throws -> [Float] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try forward(tokens, cache: cache, allLogits: allPositions)
+    }
+
     /// Batches below this size multiply quantised rows directly; larger ones dequantise for GEMM.
     static let gemmThreshold = 4
 

@@ -61,7 +61,7 @@ final class KVCacheDecoder {
             affineAdd(block.attn.proj, att, into: &x)
             layerNorm(block.ln2, from: x, into: &h)
             affine(block.mlp.fc, h, into: &fc)  // (4C)
-            for j in 0..<(4 * c) { fc[j] = geluValue(fc[j]) }
+            for j in 0..<(4 * c) { fc[j] = geluScalar(fc[j]) }
             affineAdd(block.mlp.proj, fc, into: &x)
         }
         position += 1
@@ -145,10 +145,4 @@ final class KVCacheDecoder {
             }
         }
     }
-}
-
-/// GELU (tanh form) of one value, as `Tensor.gelu` computes it.
-@inline(__always)
-func geluValue(_ x: Float) -> Float {
-    0.5 * x * (1 + Foundation.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 // A block's body: arbitrary bytes written as lines that always start with '|' or '\', so that
 // no content, whatever it holds, can be mistaken for the format's own structure lines.
 //
@@ -15,16 +21,18 @@ enum BodyLines {
         guard end > 0 else { return }
         var start = 0
         while true {
-            var stop = start
-            while stop < end && bytes[stop] != 0x0A { stop += 1 }
+            let stop = memchr(bytes.baseAddress! + start, 0x0A, end - start)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) } ?? end
             let piece = UnsafeBufferPointer(rebasing: bytes[start..<stop])
             if piece.isEmpty {
                 out.append(UInt8(ascii: "|"))
             } else if isPlain(piece) {
-                out += [UInt8(ascii: "|"), 0x20]
-                out += piece
+                out.append(UInt8(ascii: "|"))
+                out.append(0x20)
+                out.append(contentsOf: piece)
             } else {
-                out += [0x5C, 0x20]
+                out.append(0x5C)
+                out.append(0x20)
                 Escaping.escape(piece, mode: .init(trailingSpaces: true, quoted: false), into: &out)
             }
             out.append(0x0A)

@@ -1,6 +1,12 @@
 // Reads the .fsnb format (docs/fsnb.md) line by line from bytes. Every problem is reported
 // with its 1-based line number; nothing is guessed or repaired.
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 struct FSNBReader {
     /// What the header says about a sidecar recording: its size and FNV-1a hash.
     struct SidecarExpectation: Hashable {
@@ -41,9 +47,10 @@ struct FSNBReader {
     /// The next line without its line feed, or nil at the end of the file.
     private func peekLine() -> UnsafeBufferPointer<UInt8>? {
         guard !atEnd else { return nil }
-        var stop = position
-        while stop < bytes.count && bytes[stop] != 0x0A { stop += 1 }
-        return UnsafeBufferPointer(rebasing: bytes[position..<stop])
+        let start = bytes.baseAddress! + position
+        let remaining = bytes.count - position
+        let stop = memchr(start, 0x0A, remaining).map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? remaining
+        return UnsafeBufferPointer(start: start, count: stop)
     }
 
     /// Consumes the line `peekLine` returned.
@@ -71,12 +78,13 @@ struct FSNBReader {
     // MARK: Structure
 
     private mutating func readFile() throws(NotebookError) -> Result {
+        // The version line first, so that a file that is no notebook at all says so.
+        var notebook = Notebook()
+        notebook.formatVersion = try readVersionLine()
         if let bad = UTF8Scan.firstInvalidOffset(bytes) {
             let line = 1 + bytes[..<bad].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             throw fail("the file is not valid UTF-8 (byte \(bad)); notebooks are UTF-8 text", line: line)
         }
-        var notebook = Notebook()
-        notebook.formatVersion = try readVersionLine()
         let sidecar = try readHeader(into: &notebook)
         try readBlocks(into: &notebook)
         if notebook.teacherRecording == nil && expectsEmbedded {
@@ -89,11 +97,16 @@ struct FSNBReader {
 
     private mutating func nextLine() throws(NotebookError) -> UnsafeBufferPointer<UInt8>? {
         guard let line = peekLine() else { return nil }
-        advance(past: line)
-        if line.contains(0x0D) {
-            throw fail("a carriage return in the file: notebooks use LF line endings (was it converted to CRLF? see docs/fsnb.md, 'Git')")
-        }
+        try take(line)
         return line
+    }
+
+    /// Consumes `line` (just returned by `peekLine`), refusing carriage returns.
+    private mutating func take(_ line: UnsafeBufferPointer<UInt8>) throws(NotebookError) {
+        advance(past: line)
+        if !line.isEmpty && memchr(line.baseAddress!, 0x0D, line.count) != nil {
+            throw fail("a carriage return in the file: notebooks use LF line endings (was it converted to CRLF? see docs/fsnb.md, 'Lines and encoding')")
+        }
     }
 
     private mutating func readVersionLine() throws(NotebookError) -> FormatVersion {
@@ -290,7 +303,7 @@ struct FSNBReader {
         var content: [UInt8] = []
         var first = true
         while let line = peekLine(), BodyLines.isBodyLine(line) {
-            _ = try nextLine()
+            try take(line)
             if !first { content.append(0x0A) }
             first = false
             do { try BodyLines.decode(line, into: &content) } catch { throw fail(error.message) }

@@ -8,7 +8,10 @@
 public enum CellOutput: Hashable, Sendable {
     /// Which stream a piece of plain text was printed to.
     public enum Stream: String, Hashable, Sendable, CaseIterable {
-        case stdout, stderr
+        /// Standard output: what `print` writes.
+        case stdout
+        /// Standard error: warnings and notes.
+        case stderr
     }
 
     /// Plain text printed by the cell (progress bars collapsed, see `ProgressText`).

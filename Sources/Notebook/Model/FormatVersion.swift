@@ -21,6 +21,7 @@ public struct FormatVersion: Hashable, Sendable, Comparable, CustomStringConvert
     /// `"1.0"`.
     public var description: String { "\(major).\(minor)" }
 
+    /// Orders versions by major, then minor.
     public static func < (a: FormatVersion, b: FormatVersion) -> Bool {
         (a.major, a.minor) < (b.major, b.minor)
     }

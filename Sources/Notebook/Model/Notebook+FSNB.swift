@@ -1,12 +1,24 @@
 extension Notebook {
-    /// Parses the bytes of a `.fsnb` file. A sidecar recording is not read here (there is no
-    /// path): use `load(from:)` for files, or set `teacherRecording` yourself.
+    /// Parses the bytes of a `.fsnb` file. `load(from:)` reads files and their sidecars; this
+    /// initializer is for bytes from elsewhere.
     ///
     ///     let notebook = try Notebook(fsnb: Array("fsnb 1.0\n\n=== code id=a\n| print(1)\n".utf8))
     ///
-    /// - Parameter path: names the file in error messages only.
-    public init(fsnb bytes: [UInt8], path: String? = nil) throws(NotebookError) {
-        self = try FSNBReader.read(bytes, path: path).notebook
+    /// - Parameters:
+    ///   - path: names the file in error messages only.
+    ///   - sidecar: the content of the sidecar recording, required when the header announces
+    ///     one (`teacher-recording: sidecar ...`), and checked against it.
+    public init(fsnb bytes: [UInt8], path: String? = nil, sidecar: [UInt8]? = nil) throws(NotebookError) {
+        let result = try FSNBReader.read(bytes, path: path)
+        self = result.notebook
+        if let expected = result.sidecar {
+            let sidecarPath = TeacherRecording.sidecarPath(forNotebookAt: path ?? "<notebook>")
+            guard let sidecar else { throw .sidecarMissing(path: sidecarPath) }
+            guard sidecar.count == expected.size, TeacherRecording.fnv1a64(sidecar) == expected.hash else {
+                throw .sidecarMismatch(path: sidecarPath)
+            }
+            teacherRecording = TeacherRecording(content: sidecar, placement: .sidecar)
+        }
     }
 
     /// The notebook's `.fsnb` bytes, in the canonical form that `init(fsnb:)` reads back to

@@ -7,18 +7,11 @@ extension Notebook {
     /// `.unsupportedVersion` for a newer major format, `.sidecarMissing` or `.sidecarMismatch`
     /// for a sidecar recording that is absent or not the one saved with the notebook.
     public static func load(from path: String) throws(NotebookError) -> Notebook {
-        let result = try FSNBReader.read(try FileIO.read(path), path: path)
-        var notebook = result.notebook
-        if let expected = result.sidecar {
-            let sidecarPath = TeacherRecording.sidecarPath(forNotebookAt: path)
-            guard FileIO.exists(sidecarPath) else { throw .sidecarMissing(path: sidecarPath) }
-            let content = try FileIO.read(sidecarPath)
-            guard content.count == expected.size, TeacherRecording.fnv1a64(content) == expected.hash else {
-                throw .sidecarMismatch(path: sidecarPath)
-            }
-            notebook.teacherRecording = TeacherRecording(content: content, placement: .sidecar)
-        }
-        return notebook
+        let bytes = try FileIO.read(path)
+        let sidecarPath = TeacherRecording.sidecarPath(forNotebookAt: path)
+        // A sidecar the header does not announce is ignored by the parser.
+        let sidecar = FileIO.exists(sidecarPath) ? try FileIO.read(sidecarPath) : nil
+        return try Notebook(fsnb: bytes, path: path, sidecar: sidecar)
     }
 
     /// Writes the notebook to `path` atomically: a reader of `path`, or a crash at any moment,

@@ -45,25 +45,39 @@ public struct NotebookRunner {
         var count = 0
         for index in result.cells.indices where result.cells[index].kind == .code {
             count += 1
-            var cell = result.cells[index]
-            let request = CellExecutionRequest(cellID: cell.id, source: cell.source, executionCount: count)
-            let start = clock.now
-            let outputs: [CellOutput]
-            do {
-                outputs = try executor.execute(request)
-            } catch {
-                throw Interrupted(cellID: cell.id, partial: result, underlying: error)
-            }
-            let elapsed = clock.now - start
-            cell.outputs = collapsesProgress ? outputs.map(Self.collapsed) : outputs
-            cell.executionCount = count
-            // Microseconds are plenty, and keep the saved number short.
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            cell.duration = (seconds * 1e6).rounded() / 1e6
-            result.cells[index] = cell
-            onCell(index, cell)
+            try run(cellAt: index, in: &result, executionCount: count)
+            onCell(index, result.cells[index])
         }
         return result
+    }
+
+    /// Runs one code cell of `notebook` and stores its fresh outputs, `executionCount` and
+    /// duration in it: what the REPL does with each input it turns into a cell.
+    ///
+    ///     let cell = notebook.append(.code, source: line)
+    ///     try runner.run(cellAt: notebook.cells.count - 1, in: &notebook, executionCount: n)
+    ///     try notebook.save(to: sessionPath)              // autosave after every cell
+    ///
+    /// Throws `Interrupted` (with `notebook` as it was) when the executor throws, and
+    /// `NotebookError.invalidCell` for a text cell.
+    public func run(cellAt index: Int, in notebook: inout Notebook, executionCount: Int) throws {
+        var cell = notebook.cells[index]
+        guard cell.kind == .code else { throw NotebookError.invalidCell(id: cell.id, reason: "a text cell does not run") }
+        let request = CellExecutionRequest(cellID: cell.id, source: cell.source, executionCount: executionCount)
+        let start = clock.now
+        let outputs: [CellOutput]
+        do {
+            outputs = try executor.execute(request)
+        } catch {
+            throw Interrupted(cellID: cell.id, partial: notebook, underlying: error)
+        }
+        let elapsed = clock.now - start
+        cell.outputs = collapsesProgress ? outputs.map(Self.collapsed) : outputs
+        cell.executionCount = executionCount
+        // Microseconds are plenty, and keep the saved number short.
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        cell.duration = (seconds * 1e6).rounded() / 1e6
+        notebook.cells[index] = cell
     }
 
     /// Runs the notebook and compares each code cell's fresh outputs with the recorded ones

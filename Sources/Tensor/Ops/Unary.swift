@@ -41,20 +41,4 @@ extension Tensor {
             return s * (1 + x * (1 - s))
         }
     }
-    /// GELU, tanh approximation (GPT-2's): `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`.
-    public func gelu() -> Tensor { unary(geluForward, geluDerivative) }
-}
-
-private let geluScale: Float = 0.7978845608028654  // sqrt(2 / pi)
-
-@inline(__always)
-func geluForward(_ x: Float) -> Float {
-    0.5 * x * (1 + Foundation.tanh(geluScale * (x + 0.044715 * x * x * x)))
-}
-
-@inline(__always)
-func geluDerivative(_ x: Float, _ y: Float) -> Float {
-    let u = geluScale * (x + 0.044715 * x * x * x)
-    let t = Foundation.tanh(u)
-    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * geluScale * (1 + 3 * 0.044715 * x * x)
 }

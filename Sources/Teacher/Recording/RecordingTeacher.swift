@@ -1,0 +1,152 @@
+/// How a `RecordingTeacher` uses its store.
+public enum RecordingMode: String, CaseIterable, Sendable {
+    /// Reuse what is recorded; ask the teacher for the rest and record its answers.
+    case record
+    /// Answer only from the store; a missing recording is an error naming the request.
+    case replay
+    /// Ask the teacher again for everything and record the new answers (they supersede old ones).
+    case refresh
+    /// Pass everything through; record nothing.
+    case off
+}
+
+/// What the last call of a `RecordingTeacher` did.
+public struct RecordingStatistics: Hashable, Sendable {
+    /// Answers taken from the store.
+    public var replayed = 0
+    /// Requests passed to the wrapped teacher.
+    public var called = 0
+    /// New recordings added to the store.
+    public var recorded = 0
+}
+
+/// Wraps any teacher (HTTP or local) with a recording store, for offline, repeatable runs.
+///
+/// Requests are keyed by `ChatRequest.recordingKey` plus a sample index: the k-th identical
+/// request in one call is sample k. Asking for 80 samples of a prompt after 50 were recorded
+/// replays the 50 and asks the teacher for 30 (samples 50...79). Streams are recorded with their
+/// pieces and replay as streams.
+///
+/// ```swift
+/// let store = try RecordingStore(path: "session.fsrec")
+/// let teacher = RecordingTeacher(wrapping: try HTTPTeacher(model: "gpt-4o-mini"), store: store)
+/// let answers = teacher.complete(requests, progress: nil, isCancelled: { false })
+/// ```
+public final class RecordingTeacher: ChatTeacher {
+    /// The teacher asked when the store has no answer.
+    public let inner: ChatTeacher
+    /// Where exchanges are kept.
+    public let store: RecordingStore
+    /// How the store is used; may be changed between calls.
+    public var mode: RecordingMode
+    /// What the last call did.
+    public private(set) var lastCall = RecordingStatistics()
+    /// The last failure to write the store, if any (the answers were still returned).
+    public private(set) var lastStoreError: TeacherError?
+
+    /// Wraps `inner`, recording into `store`.
+    public init(wrapping inner: ChatTeacher, store: RecordingStore, mode: RecordingMode = .record) {
+        self.inner = inner
+        self.store = store
+        self.mode = mode
+    }
+
+    /// The wrapped teacher's summary and the mode, e.g. `"http gpt-4o-mini at ... (record)"`.
+    public var summary: String { "\(inner.summary) (\(mode.rawValue))" }
+
+    public func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
+    ) -> [Result<ChatResponse, Error>] {
+        let total = requests.count
+        var statistics = RecordingStatistics()
+        var results = [Result<ChatResponse, Error>?](repeating: nil, count: total)
+        var samplesSeen: [String: Int] = [:]
+        var missing: [(index: Int, sample: Int)] = []
+        for (index, request) in requests.enumerated() {
+            let key = request.recordingKey
+            let sample = samplesSeen[key, default: 0]
+            samplesSeen[key] = sample + 1
+            if mode == .record || mode == .replay, let recording = store.recording(key: key, sample: sample) {
+                results[index] = .success(recording.response)
+                statistics.replayed += 1
+            } else if mode == .replay {
+                results[index] = .failure(missingRecording(request, sample: sample).at(index, of: total))
+            } else {
+                missing.append((index, sample))
+            }
+        }
+        let settled = total - missing.count
+        if settled > 0 { progress?(settled, total) }
+        if !missing.isEmpty {
+            statistics.called = missing.count
+            let answers = inner.complete(
+                missing.map { requests[$0.index] }, progress: { done, _ in progress?(settled + done, total) },
+                isCancelled: isCancelled)
+            for (slot, answer) in answers.enumerated() {
+                let (index, sample) = missing[slot]
+                results[index] = answer.mapError { relocate($0, to: index, of: total) }
+                guard mode != .off, case .success(let response) = answer else { continue }
+                if save(Recording(request: requests[index], sample: sample, response: response, teacher: inner.summary)) {
+                    statistics.recorded += 1
+                }
+            }
+        }
+        lastCall = statistics
+        return results.map { $0! }
+    }
+
+    public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
+        -> ChatResponse
+    {
+        var statistics = RecordingStatistics()
+        defer { lastCall = statistics }
+        if mode == .record || mode == .replay, let recording = store.recording(key: request.recordingKey, sample: 0) {
+            statistics.replayed = 1
+            for piece in recording.chunks ?? [recording.response.text] {
+                if isCancelled() { throw TeacherError(.cancelled, "cancelled while replaying a stream") }
+                onToken(piece)
+            }
+            return recording.response
+        }
+        if mode == .replay { throw missingRecording(request, sample: 0) }
+        statistics.called = 1
+        var pieces: [String] = []
+        let response = try inner.stream(
+            request, onToken: { piece in
+                pieces.append(piece)
+                onToken(piece)
+            }, isCancelled: isCancelled)
+        if mode != .off,
+            save(Recording(request: request, sample: 0, response: response, chunks: pieces, teacher: inner.summary))
+        {
+            statistics.recorded = 1
+        }
+        return response
+    }
+
+    /// Appends to the store; a failure is kept in `lastStoreError` rather than losing the answer.
+    private func save(_ recording: Recording) -> Bool {
+        do {
+            try store.append(recording)
+            return true
+        } catch let error as TeacherError {
+            lastStoreError = error
+        } catch {
+            lastStoreError = TeacherError(.store, "\(error)")
+        }
+        return false
+    }
+
+    private func missingRecording(_ request: ChatRequest, sample: Int) -> TeacherError {
+        TeacherError(
+            .missingRecording,
+            "no recording of sample \(sample + 1) of \(request.shortDescription) (key \(request.recordingKey.prefix(12)))",
+            hint: "Run once in record mode (with the teacher reachable) to record it")
+    }
+
+    /// Re-labels an inner error with the request's position in this call.
+    private func relocate(_ error: Error, to index: Int, of total: Int) -> Error {
+        guard let error = error as? TeacherError else { return error }
+        return error.at(index, of: total)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Learn
+import Teacher
+
+/// Errors of the in-process teacher.
+public enum LocalTeacherError: Error, CustomStringConvertible, Equatable {
+    /// `isCancelled` turned true before or during the request.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .cancelled: "the request was cancelled"
+        }
+    }
+}
+
+/// A teacher that runs a GGUF instruct model in-process (by default SmolLM2-135M-Instruct), with
+/// the same interface as the HTTP client, so `generate`, `evaluate` and `chat` cannot tell them apart.
+///
+/// ```swift
+/// let teacher = LocalTeacher()                       // nothing is loaded yet
+/// let reply = try teacher.stream(
+///     ChatRequest(model: "smollm2-135m", messages: [ChatMessage(role: "user", content: "Hi")], maxTokens: 40),
+///     onToken: { print($0, terminator: "") }, isCancelled: { false })
+/// reply.usage                                        // prompt and completion token counts
+/// ```
+///
+/// The model is loaded once, on the first request. Requests run one after another; a request
+/// sharing a prefix with the previous one (the same system prompt and shots) reuses its cache.
+/// Unset sampling fields take llama.cpp server's defaults: temperature 0.8, top-k 40, top-p 0.95,
+/// 256 tokens at most, a fresh random seed.
+public final class LocalTeacher: ChatTeacher {
+    /// The GGUF file the teacher runs.
+    public let modelPath: String
+    /// The model's short name, e.g. `smollm2-135m`.
+    public let modelName: String
+    private var loaded: LlamaModel?
+    private let lock = NSLock()
+
+    /// Creates a teacher for the model at `modelPath` (loaded lazily).
+    public init(modelPath: String = LlamaModel.defaultModelPath, modelName: String = "smollm2-135m") {
+        self.modelPath = modelPath
+        self.modelName = modelName
+    }
+
+    /// Creates a teacher around an already loaded model.
+    public init(model: LlamaModel, modelName: String) {
+        self.modelPath = ""
+        self.modelName = modelName
+        self.loaded = model
+    }
+
+    public var summary: String { "local \(modelName)" }
+
+    /// The model, loaded on first use (a missing file names the set-up command).
+    public func model() throws -> LlamaModel {
+        lock.lock()
+        defer { lock.unlock() }
+        if let loaded { return loaded }
+        let model = try LlamaModel(path: modelPath)
+        loaded = model
+        return model
+    }
+
+    /// The generation options a request asks for.
+    public static func options(for request: ChatRequest) -> GenerationOptions {
+        var options = GenerationOptions()
+        if let t = request.temperature { options.temperature = Float(t) }
+        if let p = request.topP { options.topP = Float(p) }
+        if let n = request.maxTokens { options.maxTokens = max(0, n) }
+        options.seed = request.seed.map { UInt64(bitPattern: Int64($0)) }
+        options.stop = request.stop
+        return options
+    }
+
+    public func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
+    ) -> [Result<ChatResponse, Error>] {
+        var results: [Result<ChatResponse, Error>] = []
+        for request in requests {
+            if isCancelled() {
+                results.append(.failure(LocalTeacherError.cancelled))
+            } else {
+                results.append(Result { try stream(request, onToken: { _ in }, isCancelled: isCancelled) })
+            }
+            progress?(results.count, requests.count)
+        }
+        return results
+    }
+
+    public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
+        -> ChatResponse
+    {
+        let model = try model()
+        let turns = request.messages.map { ChatTurn(role: $0.role, content: $0.content) }
+        let result = try model.generate(
+            messages: turns, options: Self.options(for: request), isCancelled: isCancelled, onToken: onToken)
+        if result.finishReason == .cancelled { throw LocalTeacherError.cancelled }
+        return ChatResponse(
+            text: result.text, finishReason: result.finishReason.rawValue,
+            usage: TokenUsage(promptTokens: result.promptTokens, completionTokens: result.tokens.count))
+    }
+}

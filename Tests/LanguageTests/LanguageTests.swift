@@ -1,1 +1,0 @@
-// Tests for the Language layer arrive with its issue.

@@ -1,1 +1,0 @@
-// Tests for the Teacher layer arrive with its issue.

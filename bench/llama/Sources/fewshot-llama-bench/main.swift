@@ -1,0 +1,125 @@
+// Benchmarks of fewshot's GGUF inference and BPE tokenizer, printing one JSON line per run.
+//
+//   fewshot-llama-bench model  MODEL.gguf [threads] [prompt-tokens] [gen-tokens]
+//       load time, resident memory, prompt processing and generation tokens/s (random tokens,
+//       like llama-bench's pp/tg: no sampling, greedy argmax only to pick the next input)
+//   fewshot-llama-bench bpe    RANKS.tiktoken TEXT-FILE [repeats]
+//       GPT-2 BPE encoding throughput in MB/s
+//   fewshot-llama-bench teacher [MODEL.gguf]
+//       two requests through LocalTeacher, printing the replies and token usage
+import Foundation
+import Learn
+import Teacher
+import Tensor
+import Workbench
+
+func now() -> Double { Date().timeIntervalSince1970 }
+
+func residentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    else { return -1 }
+    return Double(line.split(separator: " ")[1]).map { $0 / 1024 } ?? -1
+}
+
+func printJSON(_ fields: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+func benchModel(_ args: [String]) throws {
+    let path = args.first ?? LlamaModel.defaultModelPath
+    let threads = args.count > 1 ? Int(args[1])! : 2
+    let promptTokens = args.count > 2 ? Int(args[2])! : 128
+    let genTokens = args.count > 3 ? Int(args[3])! : 64
+    BLAS.threadCount = threads
+    let t0 = now()
+    let model = try LlamaModel(path: path)
+    let loadSeconds = now() - t0
+    model.threads = threads
+    var rng = SystemRandomNumberGenerator()
+    let prompt = (0..<promptTokens).map { _ in Int.random(in: 0..<model.config.vocabularySize, using: &rng) }
+
+    let cache = model.makeCache()
+    let t1 = now()
+    var logits = try model.logits(for: prompt, cache: cache)
+    let ppSeconds = now() - t1
+
+    let decodeCache = model.makeCache()
+    var token = prompt[0]
+    let t2 = now()
+    for _ in 0..<genTokens {
+        logits = try model.logits(for: [token], cache: decodeCache)
+        token = logits.indices.max { logits[$0] < logits[$1] }!
+    }
+    let tgSeconds = now() - t2
+    printJSON([
+        "bench": "model", "threads": threads, "load_s": loadSeconds, "rss_mb": residentMegabytes(),
+        "pp_tokens": promptTokens, "pp_tok_s": Double(promptTokens) / ppSeconds,
+        "tg_tokens": genTokens, "tg_tok_s": Double(genTokens) / tgSeconds, "summary": model.summary,
+    ])
+}
+
+func benchBPE(_ args: [String]) throws {
+    let tokenizer = try BPETokenizer(tiktokenFile: args[0])
+    let text = try String(contentsOfFile: args[1], encoding: .utf8)
+    let repeats = args.count > 2 ? Int(args[2])! : 3
+    let bytes = Double(text.utf8.count)
+    var best = Double.infinity
+    var count = 0
+    for _ in 0..<repeats {
+        // A fresh tokenizer each run would time loading; clear nothing: tiktoken keeps no cache,
+        // ours keeps a word cache, so the first run (cold cache) is reported separately.
+        let t = now()
+        count = tokenizer.encode(text).count
+        best = min(best, now() - t)
+    }
+    let cold = try BPETokenizer(tiktokenFile: args[0])
+    let t = now()
+    _ = cold.encode(text)
+    let coldSeconds = now() - t
+    printJSON([
+        "bench": "bpe", "bytes": Int(bytes), "tokens": count, "mb_s_warm": bytes / best / 1e6,
+        "mb_s_cold": bytes / coldSeconds / 1e6,
+    ])
+}
+
+func benchTeacher(_ args: [String]) throws {
+    let teacher = LocalTeacher(modelPath: args.first ?? LlamaModel.defaultModelPath)
+    let requests = [
+        ChatRequest(
+            model: "smollm2-135m", messages: [ChatMessage(role: "user", content: "What is the capital of France?")],
+            temperature: 0, maxTokens: 40),
+        ChatRequest(
+            model: "smollm2-135m",
+            messages: [
+                ChatMessage(role: "system", content: "Answer with one word: positive or negative."),
+                ChatMessage(role: "user", content: "I love this phone!"),
+            ], temperature: 0, maxTokens: 5, stop: ["\n"]),
+    ]
+    for request in requests {
+        let t = now()
+        var streamed = ""
+        let reply = try teacher.stream(request, onToken: { streamed += $0 }, isCancelled: { false })
+        printJSON([
+            "bench": "teacher", "text": reply.text, "streamed_equal": streamed == reply.text,
+            "finish": reply.finishReason ?? "", "prompt_tokens": reply.usage.promptTokens,
+            "completion_tokens": reply.usage.completionTokens, "seconds": now() - t,
+        ])
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "model": try benchModel(Array(arguments.dropFirst()))
+    case "bpe": try benchBPE(Array(arguments.dropFirst()))
+    case "teacher": try benchTeacher(Array(arguments.dropFirst()))
+    default:
+        FileHandle.standardError.write(Data("usage: fewshot-llama-bench model|bpe|teacher ...\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+}
