@@ -63,8 +63,8 @@ public final class LocalTeacher: ChatTeacher {
     }
 
     /// The generation options a request asks for.
-    public static func options(for request: ChatRequest) -> GenerationOptions {
-        var options = GenerationOptions()
+    public static func options(for request: ChatRequest) -> LlamaGenerationOptions {
+        var options = LlamaGenerationOptions()
         if let t = request.temperature { options.temperature = Float(t) }
         if let p = request.topP { options.topP = Float(p) }
         if let n = request.maxTokens { options.maxTokens = max(0, n) }
