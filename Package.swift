@@ -58,11 +58,11 @@ let package = Package(
         .target(
             name: "Workbench",
             dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook"]),
-        .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Workbench"]),
+        .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench"]),
         .executableTarget(
             name: "fewshot",
             dependencies: [
-                "Language", "Workbench", "Notebook", "REPL",
+                "Language", "Workbench", "Notebook", "REPL", "Teacher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Notebook
+import Teacher
 import Workbench
 
 /// The interactive loop: reads cells (with continuation lines while input is unfinished),
@@ -124,6 +125,7 @@ public final class ReplSession {
 
     private func autosave() {
         guard let notebookPath else { return }
+        notebook.teacherRecording = kernel.teacherRecording
         do {
             try notebook.save(to: notebookPath)
         } catch {
@@ -242,7 +244,8 @@ public final class ReplSession {
     /// Loads a notebook and runs its code cells, so its names are defined here.
     private func open(_ path: String) throws {
         let loaded = try Notebook.load(from: path)
-        kernel = try Kernel(terminal: kernel.terminal)
+        let recording = try loaded.teacherRecording.map { try RecordingStore(data: Data($0.content)) } ?? RecordingStore()
+        kernel = try Kernel(terminal: kernel.terminal, recording: recording)
         notebook = loaded
         var count = 0
         for (i, cell) in notebook.cells.enumerated() where cell.kind == .code {

@@ -11,14 +11,12 @@ public enum Workbench {
     /// fewshot's version, written into notebooks and shown by `--version`.
     public static let version = "0.1.0"
 
-    /// Registers every Workbench built-in. Built-ins that share a name with a core one
+    /// Registers every Workbench built-in; `state` holds the teacher recording they share. Built-ins that share a name with a core one
     /// (`split`, `filter`, `save`) keep the core behaviour for the core argument types.
-    public static func install(into session: Session) throws {
+    public static func install(into session: Session, state: WorkbenchState = WorkbenchState()) throws {
         for builtin in DataBuiltins.all(coreSplit: session.global("split")) { session.register(builtin) }
         for builtin in PromptBuiltins.all { session.register(builtin) }
-        let state = WorkbenchState(makeLocalTeacher: {
-            throw RuntimeError("the local teacher is not available in this build: pass teacher: teacher(...)")
-        })
+        session.register(TeacherBuiltin.make(state))
         session.register(GenerateBuiltin.make(state))
         for builtin in FilterBuiltins.all(coreFilter: session.global("filter")) { session.register(builtin) }
         session.register(FinetuneBuiltin.builtin)

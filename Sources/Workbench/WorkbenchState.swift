@@ -2,26 +2,31 @@ import Foundation
 import Language
 import Teacher
 
-/// What the Workbench built-ins of one session share: the teacher recording that notebooks
-/// carry, and the local teacher, loaded once on first use.
+/// What the Workbench built-ins of one session share: the recording every teacher call goes
+/// through (which notebooks carry, so they replay offline), and the local teacher, loaded once.
 public final class WorkbenchState {
-    /// Makes the default (local) teacher the first time one is needed.
-    let makeLocalTeacher: () throws -> TeacherObject
+    /// Every teacher exchange of the session.
+    public let recording: RecordingStore
+    /// How teachers use the recording: `record` at the REPL, `replay` for `fewshot run`.
+    public let mode: RecordingMode
     private var localTeacher: TeacherObject?
 
-    /// A state whose default teacher comes from `makeLocalTeacher`.
-    init(makeLocalTeacher: @escaping () throws -> TeacherObject) {
-        self.makeLocalTeacher = makeLocalTeacher
+    /// A state recording into `recording` in `mode`.
+    public init(recording: RecordingStore = RecordingStore(), mode: RecordingMode = .record) {
+        self.recording = recording
+        self.mode = mode
     }
 
-    /// The teacher used when a call names none: the local model, loaded once.
-    func defaultTeacher() throws -> TeacherObject {
+    /// A teacher wrapped in the session's recording.
+    func recorded(_ teacher: ChatTeacher, model: String) -> TeacherObject {
+        TeacherObject(RecordingTeacher(wrapping: teacher, store: recording, mode: mode), model: model)
+    }
+
+    /// The teacher used when a call names none: SmolLM2-135M-Instruct in-process, loaded once.
+    func defaultTeacher() -> TeacherObject {
         if let localTeacher { return localTeacher }
-        let made = try makeLocalTeacher()
+        let made = recorded(LocalTeacher(), model: "smollm2-135m")
         localTeacher = made
         return made
     }
-
-    /// Whether the user pressed Ctrl-C while a built-in runs.
-    func isCancelled(_ context: CallContext) -> Bool { context.isCancellationRequested }
 }

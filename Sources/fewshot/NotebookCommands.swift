@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Language
 import Notebook
+import Teacher
 import Workbench
 
 /// `fewshot run FILE`: a `.shot` script, or a `.fsnb` notebook replayed cell by cell.
@@ -20,6 +21,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Write the refreshed outputs back into the notebook.")
     var save = false
 
+    @Flag(help: "Call the teacher for requests the notebook has no recording of (default: replay only, offline).")
+    var live = false
+
     mutating func run() throws {
         guard file.hasSuffix(".fsnb") else {
             let session = try SessionFactory.make()
@@ -32,7 +36,7 @@ struct Run: ParsableCommand {
             return
         }
         let path = NotebookCommand.absolute(file)
-        let (notebook, runner) = try NotebookCommand.prepare(path, echo: true)
+        let (notebook, runner, kernel) = try NotebookCommand.prepare(path, echo: true, live: live)
         let refreshed: Notebook
         do {
             refreshed = try runner.run(notebook)
@@ -40,7 +44,11 @@ struct Run: ParsableCommand {
             NotebookCommand.fail("\(file): stopped at \(interrupted); the notebook was not changed")
             throw ExitCode(130)
         }
-        if save { try NotebookCommand.write(refreshed, to: path) }
+        if save {
+            var saved = refreshed
+            saved.teacherRecording = kernel.teacherRecording
+            try NotebookCommand.write(saved, to: path)
+        }
         if refreshed.cells.contains(where: { $0.outputs.contains { if case .error = $0 { return true }; return false } }) {
             throw ExitCode(70)
         }
@@ -64,7 +72,7 @@ struct Check: ParsableCommand {
         var failed = false
         let absolute = notebooks.map(NotebookCommand.absolute)
         for (path, file) in zip(notebooks, absolute) {
-            let (notebook, runner) = try NotebookCommand.prepare(file, echo: false)
+            let (notebook, runner, _) = try NotebookCommand.prepare(file, echo: false, live: false)
             let report = try runner.check(notebook)
             print(report.rendered(path: path), terminator: "")
             failed = failed || !report.passed
@@ -127,12 +135,21 @@ enum NotebookCommand {
 
     /// Loads the notebook (an absolute path) and makes a runner whose kernel resolves relative
     /// paths against the notebook's folder.
-    static func prepare(_ path: String, echo: Bool) throws -> (Notebook, NotebookRunner) {
+    /// The teacher answers from the notebook's recording: only from it (offline) unless
+    /// `live`, when what is missing is asked for and recorded.
+    static func prepare(_ path: String, echo: Bool, live: Bool) throws -> (Notebook, NotebookRunner, Kernel) {
         let notebook = try load(path)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         FileManager.default.changeCurrentDirectoryPath(folder)
-        let kernel = try Kernel(terminal: echo ? .standardOutput : nil)
-        return (notebook, NotebookRunner(executor: kernel))
+        let recording: RecordingStore
+        do {
+            recording = try notebook.teacherRecording.map { try RecordingStore(data: Data($0.content)) } ?? RecordingStore()
+        } catch {
+            fail("\(path): its teacher recording cannot be read: \(error)")
+            throw ExitCode(65)
+        }
+        let kernel = try Kernel(terminal: echo ? .standardOutput : nil, recording: recording, mode: live ? .record : .replay)
+        return (notebook, NotebookRunner(executor: kernel), kernel)
     }
 
     static func write(_ notebook: Notebook, to path: String) throws {

@@ -7,7 +7,7 @@ import Workbench
 /// built-ins (e.g. the Workbench's ML functions) before any code runs.
 enum SessionFactory {
     /// Functions that add built-ins or globals to a new session, run in order.
-    nonisolated(unsafe) static var installers: [(Session) throws -> Void] = [Workbench.install(into:)]
+    nonisolated(unsafe) static var installers: [(Session) throws -> Void] = [{ try Workbench.install(into: $0) }]
 
     static func make() throws -> Session {
         let session: Session

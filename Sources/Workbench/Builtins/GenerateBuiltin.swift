@@ -29,7 +29,7 @@ enum GenerateBuiltin {
         ) { args, ctx in
             let template = try args.host("prompt", as: PromptObject.self).template
             let shots = args.optional("shots").flatMap { $0.hostObject as? ShotsObject } ?? ShotsObject(nil)
-            let teacher = try args.optional("teacher").flatMap { $0.hostObject as? TeacherObject } ?? state.defaultTeacher()
+            let teacher = args.optional("teacher").flatMap { $0.hostObject as? TeacherObject } ?? state.defaultTeacher()
             let inputs: [Datasets.Record]
             if args.optional("label") != nil {
                 inputs = try args.dataset("label").rows
@@ -54,7 +54,7 @@ enum GenerateBuiltin {
             let progress = ProgressReporter(label, total: requests.count, context: ctx)
             let results = teacher.teacher.complete(
                 requests, progress: { done, _ in progress.update(done: done) },
-                isCancelled: { state.isCancelled(ctx) })
+                isCancelled: { ctx.isCancellationRequested })
             var kept: [Datasets.Record] = []
             var rejected: [Datasets.Record] = []
             var usage = TokenUsage()

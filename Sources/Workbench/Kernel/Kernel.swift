@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Notebook
+import Teacher
 
 /// Runs cells of fewshot code in one session, like a Jupyter kernel: names, data and models
 /// carry from cell to cell, and each cell's output is captured as notebook outputs.
@@ -21,11 +22,24 @@ public final class Kernel {
     /// Whether diagnostics shown on the terminal are coloured.
     public var colorDiagnostics = false
 
-    /// A kernel over a new session with the Workbench built-ins.
-    public init(options: Session.Options = Session.Options(), terminal: FileHandle? = nil) throws {
+    /// The teacher recording and the shared state of the built-ins.
+    public let state: WorkbenchState
+
+    /// A kernel over a new session with the Workbench built-ins; teachers record into (or,
+    /// in `.replay` mode, answer from) `recording`.
+    public init(
+        options: Session.Options = Session.Options(), terminal: FileHandle? = nil,
+        recording: RecordingStore = RecordingStore(), mode: RecordingMode = .record
+    ) throws {
         self.session = try Session(options: options)
         self.terminal = terminal
-        try Workbench.install(into: session)
+        self.state = WorkbenchState(recording: recording, mode: mode)
+        try Workbench.install(into: session, state: state)
+    }
+
+    /// The session's teacher exchanges as a notebook carries them (nil when there are none).
+    public var teacherRecording: TeacherRecording? {
+        state.recording.count == 0 ? nil : TeacherRecording(content: [UInt8](state.recording.serialized()), placement: .sidecar)
     }
 
     /// Runs one cell and returns what it produced. A cell's own error is an `.error` output;

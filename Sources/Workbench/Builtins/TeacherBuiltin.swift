@@ -1,0 +1,43 @@
+import Foundation
+import Language
+import Teacher
+
+/// `teacher(...)`: the model that writes or labels the data.
+enum TeacherBuiltin {
+    typealias P = BuiltinParameter
+
+    static func make(_ state: WorkbenchState) -> Builtin {
+        Builtin("teacher", [
+            P("model", .string, default: "local"), P("base_url", .optional(.string), default: .nil),
+            P("key_env", .optional(.string), default: .nil), P("max_concurrency", .int, default: 8),
+            P("timeout", .number, default: 120), P("max_retries", .int, default: 2),
+        ], category: "loop", doc: """
+            The teacher: a big model that writes training data for the student. With no
+            arguments (or "local"), SmolLM2-135M-Instruct running inside fewshot, offline. Any
+            other name is a model on an OpenAI-compatible server: OpenAI itself, llama.cpp's
+            llama-server, vLLM or Ollama's /v1. The server is $OPENAI_BASE_URL unless base_url:
+            says otherwise; the API key is read from $OPENAI_API_KEY (or the variable key_env:
+            names) and never printed or saved. Every answer is recorded with the notebook,
+            so replaying it needs neither the network nor the key.
+            Example: let t = teacher()
+                     let big = teacher("gpt-4o-mini")
+                     let mine = teacher("smollm2", base_url: "http://127.0.0.1:8080/v1")
+            """
+        ) { args, ctx in
+            let model = try args.string("model")
+            if model == "local" || model == "smollm2-135m" {
+                return .host(state.defaultTeacher())
+            }
+            let baseURL = args.optional("base_url") == nil ? nil : try args.string("base_url")
+            let keyEnv = args.optional("key_env") == nil ? nil : try args.string("key_env")
+            do {
+                let http = try HTTPTeacher(
+                    model: model, baseURL: baseURL, keyEnv: keyEnv, maxConcurrency: try args.int("max_concurrency"),
+                    timeout: try args.double("timeout"), maxRetries: try args.int("max_retries"))
+                return .host(state.recorded(http, model: model))
+            } catch {
+                throw RuntimeError("cannot set up the teacher: \(error)", at: ctx.callRange)
+            }
+        }
+    }
+}
