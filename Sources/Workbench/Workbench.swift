@@ -1,3 +1,4 @@
+import Foundation
 import Language
 
 /// The fewshot built-ins for the whole distillation loop, installed into a language session.
@@ -10,6 +11,11 @@ import Language
 public enum Workbench {
     /// fewshot's version, written into notebooks and shown by `--version`.
     public static let version = "0.1.0"
+
+    /// fewshot's own folder for models and data: `$FEWSHOT_HOME`, default `~/.cache/fewshot`.
+    public static var home: String {
+        ProcessInfo.processInfo.environment["FEWSHOT_HOME"] ?? (NSHomeDirectory() + "/.cache/fewshot")
+    }
 
     /// Registers every Workbench built-in; `state` holds the teacher recording they share. Built-ins that share a name with a core one
     /// (`split`, `filter`, `save`) keep the core behaviour for the core argument types.

@@ -15,11 +15,23 @@ enum DataBuiltins {
     static let load = Builtin("load", [P("path", .string)], category: "data", doc: """
         Loads a dataset from a .jsonl, .csv or .json file (an array of objects). Files in the
         OpenAI chat, OpenAI batch or Alpaca formats are recognised. Errors name the line.
-        Example: let tweets = load("tweets.csv")
+        A bare name loads a data set installed by scripts/setup: load("tweets") is 38,158
+        tweets about self-driving cars labelled negative, neutral or positive.
+        Example: let tweets = load("tweets")
+                 let mine = load("reviews.csv")
         """
     ) { args, ctx in
-        let path = try ctx.path(try args.string("path"), for: .read)
+        let path = try ctx.path(installedDataPath(try args.string("path")) ?? (try args.string("path")), for: .read)
         return .host(DatasetObject(try located(args.range(of: "path")) { try Dataset.load(path) }))
+    }
+
+    /// The installed data set a bare name stands for (`tweets` is
+    /// `$FEWSHOT_HOME/data/tweets.csv`), or nil for an ordinary path.
+    static func installedDataPath(_ name: String) -> String? {
+        guard !name.contains("/"), !name.contains(".") else { return nil }
+        let folder = Workbench.home + "/data/"
+        let found = ["jsonl", "csv", "json"].map { folder + name + "." + $0 }.first { FileManager.default.fileExists(atPath: $0) }
+        return found ?? folder + name + ".csv"
     }
 
     static let save = Builtin("save", [P("data"), P("path", .string)], category: "data", doc: """

@@ -22,13 +22,15 @@ enum FinetuneBuiltin {
         Weights change here, unlike few-shot prompting. val: the share held out to watch
         for overfitting (the validation loss is drawn beside the training loss, with epoch
         boundaries marked); early_stop: stop after this many epochs without improvement.
-        Ctrl-C stops training and keeps the weights so far.
+        Ctrl-C stops training and keeps the weights so far. epochs: 0 gives the untrained
+        model, a baseline to compare with.
         Example: let student = finetune(clean, model: "gpt-tiny", epochs: 5, lr: 3e-3)
         """
     ) { args, ctx in
         let data = try args.dataset("data")
         guard !data.isEmpty else { throw args.error("data", "cannot fine-tune on an empty dataset") }
         let preset = try args.string("model")
+        guard try args.int("epochs") >= 0 else { throw args.error("epochs", "epochs must be 0 or more") }
         var options = TrainingOptions(
             epochs: try args.int("epochs"), learningRate: 1e-3, batchSize: try args.int("batch"),
             seed: UInt64(bitPattern: Int64(try args.int("seed"))), validationFraction: try args.double("val"),
@@ -47,8 +49,9 @@ enum FinetuneBuiltin {
                 let pairs = data.rows.compactMap { row in
                     data.label(of: row).map { (text: StudentText.classifierInput(row, labelColumn: labelColumn), label: $0) }
                 }
-                let history = try Trainer(options: options).train(
-                    classifier, on: try classifier.examples(pairs), progress: progress.update, isCancelled: stop)
+                let examples = try classifier.examples(pairs)
+                let history = options.epochs == 0 ? nil : try Trainer(options: options).train(
+                    classifier, on: examples, progress: progress.update, isCancelled: stop)
                 model = ModelObject(.classifier(classifier), name: preset, history: history)
             } else {
                 guard let base = GPTConfig.preset(named: preset), preset.hasPrefix("gpt-") else {
@@ -57,8 +60,9 @@ enum FinetuneBuiltin {
                 options.learningRate = Float(args.optional("lr") == nil ? 3e-3 : try args.double("lr"))
                 let gpt = try GPT(config: try config(base, args), seed: seed)
                 let text = StudentText()
-                let history = try Trainer(options: options).train(
-                    gpt, on: try text.sequences(data), progress: progress.update, isCancelled: stop)
+                let sequences = try text.sequences(data)
+                let history = options.epochs == 0 ? nil : try Trainer(options: options).train(
+                    gpt, on: sequences, progress: progress.update, isCancelled: stop)
                 model = ModelObject(.languageModel(gpt), name: preset, history: history, text: text)
             }
         } catch let error as LearnError {
@@ -103,7 +107,10 @@ private final class TrainingBar {
 
     func finish(_ model: ModelObject) {
         if let last { reporter?.finish(done: last.step, fields: fields(last)) }
-        guard let history = model.history, !history.losses.isEmpty else { return }
+        guard let history = model.history, !history.losses.isEmpty else {
+            context.write("\(model.summary): untrained (random weights)\n")
+            return
+        }
         let validation = zip(history.epochEnds, history.validationLosses).map { (step: $0 - 1, loss: Double($1)) }
         let curve = LossCurve(
             trainLoss: history.losses.map(Double.init), validationLoss: validation,

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+/// The example notebooks replay offline, from their recorded teacher answers, and print what
+/// they printed when they were made. They train models, so they run in the release build that
+/// scripts/test makes; without it (a plain `swift test`) the check is skipped and says so.
+@Suite struct NotebookCheckTests {
+    static let notebooks: [String] = {
+        let folder = FewshotProcess.packageRoot.appendingPathComponent("notebooks")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".fsnb") }.sorted()
+    }()
+
+    @Test(arguments: notebooks)
+    func exampleNotebookReplaysExactly(name: String) throws {
+        guard let binary = FewshotProcess.binary(release: true) else {
+            print("skipped \(name): no release build (scripts/test builds one)")
+            return
+        }
+        let folder = FewshotProcess.packageRoot.appendingPathComponent("notebooks")
+        let result = try FewshotProcess.run(binary, ["check", name], directory: folder, environment: ["OPENAI_API_KEY": ""])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    }
+
+    @Test func thereAreExampleNotebooks() {
+        #expect(Self.notebooks.count >= 3)
+    }
+}

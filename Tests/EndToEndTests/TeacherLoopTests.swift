@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// The data half of the loop through the real binary, against a real HTTP server on
+/// 127.0.0.1 (the teacher-fixture-server, which answers "echo: <last message>").
+@Suite struct TeacherLoopTests {
+    /// Starts the fixture server on a free port; it exits when its stdin closes.
+    final class FixtureServer {
+        let process = Process()
+        let input = Pipe()
+        let port: Int
+
+        init() throws {
+            let binary = FewshotProcess.packageRoot.appendingPathComponent(".build/debug/teacher-fixture-server").path
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["--exit-on-stdin-eof"]
+            let output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line += chunk
+            }
+            let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "fixture said \(text)"])
+            }
+            self.port = port
+        }
+
+        deinit {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+    }
+
+    @Test func generateFilterAndReplayAgainstALocalServer() throws {
+        let binary = try #require(FewshotProcess.binary(), "swift test builds .build/debug/fewshot")
+        let server = try FixtureServer()
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A notebook made at the REPL: every cell saved, the teacher's answers recorded.
+        let session = """
+            let t = teacher("fixture-model", base_url: "http://127.0.0.1:\(server.port)/v1")
+            let p = prompt("Write a review of \\{item}.", output: "text")
+            let items = dataset([{item: "a phone"}, {item: "a film"}, {item: "a phone"}])
+            let raw = generate(p, label: items, teacher: t, temperature: 0)
+            print(raw.rows)
+            let clean = filter(raw, dedupe: true)
+            report(clean)
+            let strict = prompt("Review: \\{item}", output: ["good", "bad"])
+            print(rejected(generate(strict, label: items, teacher: t)).count)
+            """
+        let made = try FewshotProcess.run(binary, ["new", "loop.fsnb"], input: session, directory: folder, environment: ["OPENAI_API_KEY": "sk-e2e-sentinel-key-000000000000"])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains(#"{item: "a phone", output: "echo: Write a review of a phone."}"#))
+        #expect(made.stdout.contains("3 rows in"))
+        #expect(made.stdout.contains("exact duplicate"))
+        #expect(made.stdout.hasSuffix("3\n"), "replies that are not a label are rejected, not dropped")
+        let saved = try String(contentsOf: folder.appendingPathComponent("loop.fsnb"), encoding: .utf8)
+        let recording = try String(contentsOf: folder.appendingPathComponent("loop.fsnb.teacher"), encoding: .utf8)
+        #expect(!saved.contains("sk-e2e-sentinel") && !recording.contains("sk-e2e-sentinel"), "the key is never saved")
+
+        // Replayed offline: the server is gone and no key is set, yet every output matches.
+        withExtendedLifetime(server) {}
+        let checked = try FewshotProcess.run(binary, ["check", "loop.fsnb"], directory: folder, environment: ["OPENAI_API_KEY": ""])
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.stdout.contains("match"))
+    }
+
+    @Test func aMissingRecordingIsAClearErrorOnReplay() throws {
+        let binary = try #require(FewshotProcess.binary())
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let notebook = """
+            fsnb 1.0
+
+            === code id=ask
+            | let t = teacher("fixture-model", base_url: "http://127.0.0.1:9/v1")
+            | generate(prompt("Say hi.", output: "text"), n: 1, teacher: t)
+
+            """
+        try notebook.write(to: folder.appendingPathComponent("nb.fsnb"), atomically: true, encoding: .utf8)
+        let run = try FewshotProcess.run(binary, ["run", "nb.fsnb"], directory: folder)
+        #expect(run.status != 0)
+        #expect(run.stdout.contains("rejected 1"))
+    }
+}
