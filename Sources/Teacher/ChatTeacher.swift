@@ -130,3 +130,19 @@ public protocol ChatTeacher: AnyObject {
     func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
 }
+
+extension ChatResponse {
+    private enum CodingKeys: String, CodingKey {
+        case text, finishReason, usage, choices
+    }
+
+    /// Decodes a response; `choices` may be absent (responses written before it existed).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            text: try container.decode(String.self, forKey: .text),
+            finishReason: try container.decodeIfPresent(String.self, forKey: .finishReason),
+            usage: try container.decodeIfPresent(TokenUsage.self, forKey: .usage) ?? TokenUsage())
+        choices = try container.decodeIfPresent([ChatChoice].self, forKey: .choices) ?? []
+    }
+}

@@ -61,7 +61,7 @@ import Testing
 
     @Test func everyFaultEndsInAResultOrAReportedError() throws {
         let server = try FixtureServer()
-        let teacher = try fastTeacher(server, timeout: 0.5, maxRetries: 2)
+        let teacher = try fastTeacher(server, timeout: 1, maxRetries: 2)
         let faults = [
             "#tag=ok fine",
             "#tag=429 #fault=status #status=429 #retry-after-ms=30 #times=1 busy",
@@ -70,7 +70,7 @@ import Testing
             "#tag=400 #fault=status #status=400 bad",
             "#tag=reset #fault=reset #times=1 cut",
             "#tag=drop #fault=drop #times=1 dropped",
-            "#tag=slow #fault=slow #slow-ms=1500 #times=1 slow",
+            "#tag=slow #fault=slow #slow-ms=2500 #times=1 slow",
             "#tag=malformed #fault=malformed garbled",
             "#tag=utf8 #fault=invalid-utf8 mojibake",
             "#tag=ok2 fine too",
@@ -151,7 +151,7 @@ import Testing
         let start = Date()
         let results = teacher.complete(
             requests, progress: { done, _ in finished = done }, isCancelled: { finished >= 3 })
-        #expect(Date().timeIntervalSince(start) < 2)
+        #expect(Date().timeIntervalSince(start) < 5)
         let successes = results.filter { (try? $0.get()) != nil }.count
         let cancelled = results.compactMap(teacherError).filter { $0.kind == .cancelled }.count
         #expect(successes >= 3)

@@ -128,8 +128,9 @@ final class Connection {
         return nil
     }
 
+    private var chunk = [UInt8](repeating: 0, count: 65536)
+
     private func fill() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
         let count = recv(socket, &chunk, chunk.count, 0)
         guard count > 0 else { return false }
         buffer.append(contentsOf: chunk[..<count])
