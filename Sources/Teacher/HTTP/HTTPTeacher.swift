@@ -64,6 +64,13 @@ public final class HTTPTeacher: ChatTeacher {
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
     ) -> [Result<ChatResponse, Error>] {
+        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
+    }
+
+    public func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
+    ) -> [Result<ChatResponse, Error>] {
         lock.lock()
         defer { lock.unlock() }
         let total = requests.count
@@ -72,10 +79,12 @@ public final class HTTPTeacher: ChatTeacher {
         let key: String?
         do {
             key = try configuration.readKey()
-        } catch let error as TeacherError {
-            return (0..<total).map { .failure(error.at($0, of: total)) }
         } catch {
-            return (0..<total).map { _ in .failure(error) }
+            let failures: [Result<ChatResponse, Error>] = (0..<total).map {
+                .failure((error as? TeacherError)?.at($0, of: total) ?? error)
+            }
+            for (index, failure) in failures.enumerated() { onResult(index, failure) }
+            return failures
         }
         let headers = headerList(key: key)
         var bodies: [Int: [UInt8]] = [:]
@@ -85,7 +94,9 @@ public final class HTTPTeacher: ChatTeacher {
                 bodies[index] = try body(for: request, stream: false)
                 sendOrder.append(index)
             } catch {
-                results[index] = .failure(TeacherError(.configuration, "the request could not be encoded: \(error)").at(index, of: total))
+                let failure = TeacherError(.configuration, "the request could not be encoded: \(error)")
+                results[index] = .failure(failure.at(index, of: total))
+                onResult(index, results[index]!)
             }
         }
         var attempts = [Int](repeating: 0, count: total)
@@ -103,6 +114,7 @@ public final class HTTPTeacher: ChatTeacher {
                     return .retry(after: delay)
                 }
                 results[index] = outcome.mapError { $0.at(index, of: total, attempts: attempts[index]) }
+                onResult(index, results[index]!)
                 done += 1
                 progress?(done, total)
                 return .finish
@@ -112,6 +124,7 @@ public final class HTTPTeacher: ChatTeacher {
             let index = sendOrder[slot]
             results[index] = .failure(
                 TeacherError(.cancelled, "cancelled before an answer arrived").at(index, of: total, attempts: attempts[index]))
+            onResult(index, results[index]!)
         }
         return results.map { $0! }
     }
