@@ -176,6 +176,20 @@ import Testing
         #expect(body.contains("\"include_usage\":true"))
     }
 
+    @Test func aStreamStopsPromptlyWhenCancelled() throws {
+        let server = try FixtureServer()
+        let teacher = try fastTeacher(server)
+        let start = Date()
+        #expect {
+            try teacher.stream(
+                userRequest("#delay-ms=3000 never mind"), onToken: { _ in },
+                isCancelled: { Date().timeIntervalSince(start) > 0.2 })
+        } throws: { error in
+            (error as? TeacherError)?.kind == .cancelled
+        }
+        #expect(Date().timeIntervalSince(start) < 2)
+    }
+
     @Test func streamFaultsAreReported() throws {
         let server = try FixtureServer()
         let teacher = try fastTeacher(server)

@@ -27,13 +27,16 @@ public final class HTTPTeacher: ChatTeacher {
     public let configuration: HTTPTeacherConfiguration
     /// What has been sent so far.
     public var statistics: HTTPTeacherStatistics {
-        lock.lock()
-        defer { lock.unlock() }
+        countsLock.lock()
+        defer { countsLock.unlock() }
         return counts
     }
 
     private let engine: HTTPEngine
+    /// One call at a time drives the engine.
     private let lock = NSLock()
+    /// Guards `counts` alone, so `statistics` can be read from a progress callback mid-call.
+    private let countsLock = NSLock()
     private var counts = HTTPTeacherStatistics()
     private let encoder = JSONEncoder()
 
@@ -75,7 +78,7 @@ public final class HTTPTeacher: ChatTeacher {
         defer { lock.unlock() }
         let total = requests.count
         var results = [Result<ChatResponse, Error>?](repeating: nil, count: total)
-        counts.requests += total
+        count(\.requests, total)
         let key: String?
         do {
             key = try configuration.readKey()
@@ -107,10 +110,10 @@ public final class HTTPTeacher: ChatTeacher {
             onAttempt: { slot, attempt in
                 let index = sendOrder[slot]
                 attempts[index] += 1
-                counts.attempts += 1
+                count(\.attempts, 1)
                 let outcome = interpret(attempt, key: key)
                 if case .failure(let error) = outcome, let delay = retryDelay(error, attempt, attempts[index]) {
-                    counts.retries += 1
+                    count(\.retries, 1)
                     return .retry(after: delay)
                 }
                 results[index] = outcome.mapError { $0.at(index, of: total, attempts: attempts[index]) }
@@ -134,7 +137,7 @@ public final class HTTPTeacher: ChatTeacher {
     {
         lock.lock()
         defer { lock.unlock() }
-        counts.requests += 1
+        count(\.requests, 1)
         let key = try configuration.readKey()
         let body = try body(for: request, stream: true)
         let headers = headerList(key: key)
@@ -148,12 +151,12 @@ public final class HTTPTeacher: ChatTeacher {
             onBody: { _, bytes in state.consume(bytes, onToken: onToken, key: key) },
             onAttempt: { _, attempt in
                 attempts += 1
-                counts.attempts += 1
+                count(\.attempts, 1)
                 let outcome = state.finish(attempt, interpret: { interpret($0, key: key) })
                 if case .failure(let error) = outcome, !state.deliveredText,
                     let delay = retryDelay(error, attempt, attempts)
                 {
-                    counts.retries += 1
+                    count(\.retries, 1)
                     state = StreamState()
                     return .retry(after: delay)
                 }
@@ -173,6 +176,12 @@ public final class HTTPTeacher: ChatTeacher {
             throw TeacherError(.cancelled, "cancelled while streaming", attempts: attempts)
         }
         return try result!.get()
+    }
+
+    private func count(_ field: WritableKeyPath<HTTPTeacherStatistics, Int>, _ amount: Int) {
+        countsLock.lock()
+        counts[keyPath: field] += amount
+        countsLock.unlock()
     }
 
     // MARK: - Building requests
