@@ -145,32 +145,33 @@ public final class HTTPTeacher: ChatTeacher {
         var attempts = 0
         var result: Result<ChatResponse, TeacherError>?
         // `onBody` is optional, hence escaping; it never outlives this call.
-        let unfinished = withoutActuallyEscaping(onToken) { onToken in engine.run(
-            count: 1, maxInFlight: 1,
-            post: { _ in post(body: body, headers: headers) },
-            onBody: { _, bytes in state.consume(bytes, onToken: onToken, key: key) },
-            onAttempt: { _, attempt in
-                attempts += 1
-                count(\.attempts, 1)
-                let outcome = state.finish(attempt, interpret: { interpret($0, key: key) })
-                if case .failure(let error) = outcome, !state.deliveredText,
-                    let delay = retryDelay(error, attempt, attempts)
-                {
-                    count(\.retries, 1)
-                    state = StreamState()
-                    return .retry(after: delay)
-                }
-                if case .success(let response) = outcome, !state.deliveredText, !response.text.isEmpty {
-                    onToken(response.text)  // the server ignored `stream` and sent one JSON answer
-                }
-                result = outcome.mapError { error in
-                    var error = error
-                    error.attempts = attempts
-                    return error
-                }
-                return .finish
-            },
-            isCancelled: isCancelled)
+        let unfinished = withoutActuallyEscaping(onToken) { onToken in
+            engine.run(
+                count: 1, maxInFlight: 1,
+                post: { _ in post(body: body, headers: headers) },
+                onBody: { _, bytes in state.consume(bytes, onToken: onToken, key: key) },
+                onAttempt: { _, attempt in
+                    attempts += 1
+                    count(\.attempts, 1)
+                    let outcome = state.finish(attempt, interpret: { interpret($0, key: key) })
+                    if case .failure(let error) = outcome, !state.deliveredText,
+                        let delay = retryDelay(error, attempt, attempts)
+                    {
+                        count(\.retries, 1)
+                        state = StreamState()
+                        return .retry(after: delay)
+                    }
+                    if case .success(let response) = outcome, !state.deliveredText, !response.text.isEmpty {
+                        onToken(response.text)  // the server ignored `stream` and sent one JSON answer
+                    }
+                    result = outcome.mapError { error in
+                        var error = error
+                        error.attempts = attempts
+                        return error
+                    }
+                    return .finish
+                },
+                isCancelled: isCancelled)
         }
         if !unfinished.isEmpty {
             throw TeacherError(.cancelled, "cancelled while streaming", attempts: attempts)
@@ -330,7 +331,9 @@ private struct StreamState {
     func finish(_ attempt: HTTPAttempt, interpret: (HTTPAttempt) -> Result<ChatResponse, TeacherError>)
         -> Result<ChatResponse, TeacherError>
     {
-        if let failure { return .failure(failure) }
+        // A failure seen in the events of a 2xx stream stands (we may have cut the transfer for
+        // it); an error status outranks whatever its body looked like as events.
+        if let failure, (200..<300).contains(attempt.status) { return .failure(failure) }
         guard !attempt.isTransportFailure, (200..<300).contains(attempt.status) else { return interpret(attempt) }
         if attempt.headers["content-type"]?.hasPrefix("application/json") == true {
             return interpret(attempt)
