@@ -64,12 +64,14 @@ public final class HTTPTeacher: ChatTeacher {
     /// `"http <model> at <base URL>"`.
     public var summary: String { "http \(configuration.model) at \(configuration.baseURL)" }
 
+    /// Sends every request, `maxConcurrency` at a time, retrying transient failures.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
     ) -> [Result<ChatResponse, Error>] {
         complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
     }
 
+    /// Sends every request and hands each final result to `onResult` as soon as it is known.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
         onResult: (Int, Result<ChatResponse, Error>) -> Void
@@ -132,6 +134,7 @@ public final class HTTPTeacher: ChatTeacher {
         return results.map { $0! }
     }
 
+    /// Streams one answer over server-sent events, calling `onToken` with each piece of text.
     public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
     {

@@ -54,6 +54,7 @@ public final class RecordingTeacher: ChatTeacher {
     /// The wrapped teacher's summary and the mode, e.g. `"http gpt-4o-mini at ... (record)"`.
     public var summary: String { "\(inner.summary) (\(mode.rawValue))" }
 
+    /// Answers from the store where it can and asks the wrapped teacher for the rest.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
     ) -> [Result<ChatResponse, Error>] {
@@ -108,6 +109,7 @@ public final class RecordingTeacher: ChatTeacher {
         return results.map { $0! }
     }
 
+    /// Replays a recorded stream piece by piece, or streams from the wrapped teacher and records it.
     public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
     {

@@ -46,6 +46,7 @@ public final class MeteredTeacher: ChatTeacher {
     /// The wrapped teacher's summary.
     public var summary: String { inner.summary }
 
+    /// Refuses the whole call when it could pass the budget; otherwise charges each answer.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
     ) -> [Result<ChatResponse, Error>] {
@@ -72,6 +73,7 @@ public final class MeteredTeacher: ChatTeacher {
             })
     }
 
+    /// Refuses the request when it could pass the budget; otherwise charges its answer.
     public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
     {
