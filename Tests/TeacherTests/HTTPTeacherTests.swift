@@ -74,6 +74,7 @@ import Testing
             "#tag=malformed #fault=malformed garbled",
             "#tag=utf8 #fault=invalid-utf8 mojibake",
             "#tag=ok2 fine too",
+            "#tag=e200 #fault=error-200 sneaky",
         ]
         let results = teacher.complete(faults.map { userRequest($0) }, progress: nil, isCancelled: { false })
         let stats = try server.stats()
@@ -88,7 +89,7 @@ import Testing
         let broken = try #require(teacherError(results[3]))
         #expect(broken.kind == .httpStatus(500))
         #expect(broken.attempts == 3)
-        #expect(broken.description.contains("request 4 of 11: HTTP 500"))
+        #expect(broken.description.contains("request 4 of 12: HTTP 500"))
         #expect(broken.description.contains("injected 500"))
         let bad = try #require(teacherError(results[4]))
         #expect(bad.kind == .httpStatus(400))
@@ -98,6 +99,8 @@ import Testing
         #expect(mojibake.kind == .decoding)
         #expect(mojibake.message.contains("UTF-8"))
 
+        let sneaky = try #require(teacherError(results[11]))
+        #expect(sneaky.kind == .decoding && sneaky.message.contains("injected error in a 200 answer"))
         #expect(stats.attempts["ok"] == 1)
         #expect(stats.attempts["429"] == 2)
         #expect(stats.attempts["503"] == 3)

@@ -250,6 +250,13 @@ public final class HTTPTeacher: ChatTeacher {
         } catch let error as TeacherError {
             return .failure(TeacherError(.decoding, "malformed response from \(server): \(error.message)"))
         } catch {
+            // Some servers report errors in a 2xx body; their message beats "missing choices".
+            if let body = try? JSONDecoder().decode(WireErrorBody.self, from: Data(attempt.body)),
+                let message = body.error?.message
+            {
+                return .failure(
+                    TeacherError(.decoding, "\(server) answered with an error: \(redacting(key, in: message))"))
+            }
             return .failure(
                 TeacherError(
                     .decoding, "malformed response from \(server): \(describe(error)); body starts "

@@ -8,7 +8,7 @@
 // events when the request says "stream": true), and GET /stats with what it has seen.
 // Faults are injected by directives inside the last message, e.g.
 //   "#fault=status #status=429 #retry-after=0.2 #times=2 #tag=a hello"
-// fault: status | reset | slow | malformed | invalid-utf8 | truncated-sse | stream-error | drop
+// fault: status | reset | slow | malformed | invalid-utf8 | error-200 | truncated-sse | stream-error | drop
 // status: the HTTP status of `status` faults; retry-after / retry-after-ms: headers to send;
 // times: apply the fault to the first N attempts of the tag only (default: every attempt);
 // delay-ms: wait before answering (any request); tag: the counter attempts are counted under
@@ -235,6 +235,9 @@ func handleChat(_ request: Request, on connection: Connection) -> Bool {
     case "drop"?:
         connection.reset()
         return false
+    case "error-200"?:
+        let body = jsonBytes(["error": ["message": "injected error in a 200 answer", "type": "fixture_error"]])
+        return connection.send(response(status: 200, reason: "OK", body: body))
     case "malformed"?:
         return connection.send(response(status: 200, reason: "OK", body: Array("{\"choices\": [{\"message\": {\"content\": \"unterminated".utf8)))
     case "invalid-utf8"?:
