@@ -1,7 +1,7 @@
 // teacher-fixture-server: a small OpenAI-compatible chat-completions server for tests and
 // benchmarks, on POSIX sockets (one thread per connection, HTTP/1.1 keep-alive).
 //
-// Usage: teacher-fixture-server [--port N] [--exit-on-stdin-eof]
+// Usage: teacher-fixture-server [--port N] [--exit-with-parent]
 // Prints "PORT <n>" on stdout once listening (port 0 picks a free one).
 //
 // It answers POST .../chat/completions with "echo: <last message>" (streamed as server-sent
@@ -345,12 +345,12 @@ func serve(_ connection: Connection) {
 // MARK: - Main
 
 var port: UInt16 = 0
-var exitOnStdinEOF = false
+var exitWithParent = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--port": port = UInt16(arguments.next() ?? "0") ?? 0
-    case "--exit-on-stdin-eof": exitOnStdinEOF = true
+    case "--exit-with-parent": exitWithParent = true
     default:
         FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
         exit(2)
@@ -384,10 +384,17 @@ _ = withUnsafeMutablePointer(to: &address) {
 print("PORT \(UInt16(bigEndian: address.sin_port))")
 fflush(stdout)
 
-if exitOnStdinEOF {
+if exitWithParent {
+    // Tests must never leave a server behind: stop when the parent goes (its end of our stdin
+    // closes, or we are re-parented), even if it died without stopping us.
+    let parent = getppid()
     Thread.detachNewThread {
         var byte: UInt8 = 0
         while read(0, &byte, 1) > 0 {}
+        exit(0)
+    }
+    Thread.detachNewThread {
+        while getppid() == parent { usleep(200_000) }
         exit(0)
     }
 }
