@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "TeacherTests", dependencies: ["Teacher", "teacher-fixture-server"]),
         .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),
         .executableTarget(name: "teacher-bench", dependencies: ["Teacher"], path: "bench/teacher/TeacherBench"),
+        .executableTarget(name: "teacher-smoke", dependencies: ["Teacher"], path: "bench/teacher/TeacherSmoke"),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness"]),

@@ -126,7 +126,44 @@ public protocol ChatTeacher: AnyObject {
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
     ) -> [Result<ChatResponse, Error>]
 
+    /// Like `complete(_:progress:isCancelled:)`, and also hands each result to `onResult` with its
+    /// index as soon as it is final, so a caller can keep answers before the whole call ends
+    /// (a recording then survives a crash mid-call). The default implementation reports every
+    /// result when the call ends.
+    func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
+    ) -> [Result<ChatResponse, Error>]
+
     /// Answers one request, calling `onToken` with each piece of text as it is generated.
     func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
+}
+
+extension ChatTeacher {
+    /// Answers every request, then reports each result to `onResult` in order.
+    public func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
+    ) -> [Result<ChatResponse, Error>] {
+        let results = complete(requests, progress: progress, isCancelled: isCancelled)
+        for (index, result) in results.enumerated() { onResult(index, result) }
+        return results
+    }
+}
+
+extension ChatResponse {
+    private enum CodingKeys: String, CodingKey {
+        case text, finishReason, usage, choices
+    }
+
+    /// Decodes a response; `choices` may be absent (responses written before it existed).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            text: try container.decode(String.self, forKey: .text),
+            finishReason: try container.decodeIfPresent(String.self, forKey: .finishReason),
+            usage: try container.decodeIfPresent(TokenUsage.self, forKey: .usage) ?? TokenUsage())
+        choices = try container.decodeIfPresent([ChatChoice].self, forKey: .choices) ?? []
+    }
 }

@@ -4,7 +4,7 @@ import Testing
 @testable import Teacher
 
 /// The teacher-fixture-server executable, started on a free port on 127.0.0.1 for one test and
-/// stopped when released (it also exits when our end of its stdin closes).
+/// stopped when released (it also exits by itself when this process ends).
 final class FixtureServer {
     let port: Int
     private let process = Process()
@@ -15,7 +15,7 @@ final class FixtureServer {
 
     init() throws {
         process.executableURL = try Self.executable()
-        process.arguments = ["--exit-on-stdin-eof"]
+        process.arguments = ["--exit-with-parent"]
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output

@@ -61,7 +61,7 @@ import Testing
 
     @Test func everyFaultEndsInAResultOrAReportedError() throws {
         let server = try FixtureServer()
-        let teacher = try fastTeacher(server, timeout: 0.5, maxRetries: 2)
+        let teacher = try fastTeacher(server, timeout: 1, maxRetries: 2)
         let faults = [
             "#tag=ok fine",
             "#tag=429 #fault=status #status=429 #retry-after-ms=30 #times=1 busy",
@@ -70,10 +70,11 @@ import Testing
             "#tag=400 #fault=status #status=400 bad",
             "#tag=reset #fault=reset #times=1 cut",
             "#tag=drop #fault=drop #times=1 dropped",
-            "#tag=slow #fault=slow #slow-ms=1500 #times=1 slow",
+            "#tag=slow #fault=slow #slow-ms=2500 #times=1 slow",
             "#tag=malformed #fault=malformed garbled",
             "#tag=utf8 #fault=invalid-utf8 mojibake",
             "#tag=ok2 fine too",
+            "#tag=e200 #fault=error-200 sneaky",
         ]
         let results = teacher.complete(faults.map { userRequest($0) }, progress: nil, isCancelled: { false })
         let stats = try server.stats()
@@ -88,7 +89,7 @@ import Testing
         let broken = try #require(teacherError(results[3]))
         #expect(broken.kind == .httpStatus(500))
         #expect(broken.attempts == 3)
-        #expect(broken.description.contains("request 4 of 11: HTTP 500"))
+        #expect(broken.description.contains("request 4 of 12: HTTP 500"))
         #expect(broken.description.contains("injected 500"))
         let bad = try #require(teacherError(results[4]))
         #expect(bad.kind == .httpStatus(400))
@@ -98,6 +99,8 @@ import Testing
         #expect(mojibake.kind == .decoding)
         #expect(mojibake.message.contains("UTF-8"))
 
+        let sneaky = try #require(teacherError(results[11]))
+        #expect(sneaky.kind == .decoding && sneaky.message.contains("injected error in a 200 answer"))
         #expect(stats.attempts["ok"] == 1)
         #expect(stats.attempts["429"] == 2)
         #expect(stats.attempts["503"] == 3)
@@ -151,7 +154,7 @@ import Testing
         let start = Date()
         let results = teacher.complete(
             requests, progress: { done, _ in finished = done }, isCancelled: { finished >= 3 })
-        #expect(Date().timeIntervalSince(start) < 2)
+        #expect(Date().timeIntervalSince(start) < 5)
         let successes = results.filter { (try? $0.get()) != nil }.count
         let cancelled = results.compactMap(teacherError).filter { $0.kind == .cancelled }.count
         #expect(successes >= 3)
@@ -174,6 +177,20 @@ import Testing
         let body = try #require(try server.stats().bodies["tell me a story"])
         #expect(body.contains("\"stream\":true"))
         #expect(body.contains("\"include_usage\":true"))
+    }
+
+    @Test func aStreamStopsPromptlyWhenCancelled() throws {
+        let server = try FixtureServer()
+        let teacher = try fastTeacher(server)
+        let start = Date()
+        #expect {
+            try teacher.stream(
+                userRequest("#delay-ms=3000 never mind"), onToken: { _ in },
+                isCancelled: { Date().timeIntervalSince(start) > 0.2 })
+        } throws: { error in
+            (error as? TeacherError)?.kind == .cancelled
+        }
+        #expect(Date().timeIntervalSince(start) < 2)
     }
 
     @Test func streamFaultsAreReported() throws {

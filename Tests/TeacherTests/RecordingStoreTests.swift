@@ -99,6 +99,13 @@ import Testing
         #expect(try RecordingStore(path: path).entries == store.entries)
     }
 
+    @Test func responsesWithoutChoicesStillDecode() throws {
+        let json = #"{"text":"x","usage":{"promptTokens":1,"completionTokens":2}}"#
+        let response = try JSONDecoder().decode(ChatResponse.self, from: Data(json.utf8))
+        #expect(response == ChatResponse(text: "x", usage: TokenUsage(promptTokens: 1, completionTokens: 2)))
+        #expect(response.texts == ["x"])
+    }
+
     @Test func theLatestRecordingWins() throws {
         let store = RecordingStore()
         try store.append(recording(1))

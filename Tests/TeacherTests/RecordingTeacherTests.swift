@@ -65,6 +65,31 @@ final class CountingTeacher: ChatTeacher {
         #expect(store.count == 82)
     }
 
+    @Test func answersAreOnDiskAsSoonAsTheyArrive() throws {
+        let server = try FixtureServer()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fewshot-live-\(UUID()).fsrec").path
+        let teacher = RecordingTeacher(
+            wrapping: try fastTeacher(server, maxConcurrency: 2), store: try RecordingStore(path: path))
+        func linesOnDisk() -> Int {
+            ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").count - 1
+        }
+        var onDiskAtProgress: [Int] = []
+        var reported: [Int] = []
+        var done = 0
+        let results = teacher.complete(
+            (0..<10).map { userRequest("#delay-ms=40 q\($0)") },
+            progress: { finished, _ in
+                done = finished
+                onDiskAtProgress.append(linesOnDisk())
+            }, isCancelled: { done >= 5 }, onResult: { index, _ in reported.append(index) })
+        // Each answer was written before the next progress report, not at the end of the call.
+        #expect(onDiskAtProgress == Array(1...onDiskAtProgress.count))
+        let successes = results.filter { (try? $0.get()) != nil }.count
+        #expect(successes >= 5 && successes < 10)
+        #expect(linesOnDisk() == successes)
+        #expect(reported.sorted() == Array(0..<10))
+    }
+
     @Test func failuresAreNotRecordedAndKeepTheirPlace() throws {
         let server = try FixtureServer()
         let store = RecordingStore()

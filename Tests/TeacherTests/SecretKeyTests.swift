@@ -14,7 +14,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fewshot-secret-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let storePath = directory.appendingPathComponent("session.fsrec").path
-        let http = try fastTeacher(server, timeout: 0.5, maxRetries: 1, keyEnv: variable)
+        let http = try fastTeacher(server, timeout: 2, maxRetries: 1, keyEnv: variable)
         let teacher = RecordingTeacher(wrapping: http, store: try RecordingStore(path: storePath))
         let requests = [
             userRequest("plain"),

@@ -27,13 +27,16 @@ public final class HTTPTeacher: ChatTeacher {
     public let configuration: HTTPTeacherConfiguration
     /// What has been sent so far.
     public var statistics: HTTPTeacherStatistics {
-        lock.lock()
-        defer { lock.unlock() }
+        countsLock.lock()
+        defer { countsLock.unlock() }
         return counts
     }
 
     private let engine: HTTPEngine
+    /// One call at a time drives the engine.
     private let lock = NSLock()
+    /// Guards `counts` alone, so `statistics` can be read from a progress callback mid-call.
+    private let countsLock = NSLock()
     private var counts = HTTPTeacherStatistics()
     private let encoder = JSONEncoder()
 
@@ -61,21 +64,32 @@ public final class HTTPTeacher: ChatTeacher {
     /// `"http <model> at <base URL>"`.
     public var summary: String { "http \(configuration.model) at \(configuration.baseURL)" }
 
+    /// Sends every request, `maxConcurrency` at a time, retrying transient failures.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
+    ) -> [Result<ChatResponse, Error>] {
+        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
+    }
+
+    /// Sends every request and hands each final result to `onResult` as soon as it is known.
+    public func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
     ) -> [Result<ChatResponse, Error>] {
         lock.lock()
         defer { lock.unlock() }
         let total = requests.count
         var results = [Result<ChatResponse, Error>?](repeating: nil, count: total)
-        counts.requests += total
+        count(\.requests, total)
         let key: String?
         do {
             key = try configuration.readKey()
-        } catch let error as TeacherError {
-            return (0..<total).map { .failure(error.at($0, of: total)) }
         } catch {
-            return (0..<total).map { _ in .failure(error) }
+            let failures: [Result<ChatResponse, Error>] = (0..<total).map {
+                .failure((error as? TeacherError)?.at($0, of: total) ?? error)
+            }
+            for (index, failure) in failures.enumerated() { onResult(index, failure) }
+            return failures
         }
         let headers = headerList(key: key)
         var bodies: [Int: [UInt8]] = [:]
@@ -85,7 +99,9 @@ public final class HTTPTeacher: ChatTeacher {
                 bodies[index] = try body(for: request, stream: false)
                 sendOrder.append(index)
             } catch {
-                results[index] = .failure(TeacherError(.configuration, "the request could not be encoded: \(error)").at(index, of: total))
+                let failure = TeacherError(.configuration, "the request could not be encoded: \(error)")
+                results[index] = .failure(failure.at(index, of: total))
+                onResult(index, results[index]!)
             }
         }
         var attempts = [Int](repeating: 0, count: total)
@@ -96,13 +112,14 @@ public final class HTTPTeacher: ChatTeacher {
             onAttempt: { slot, attempt in
                 let index = sendOrder[slot]
                 attempts[index] += 1
-                counts.attempts += 1
+                count(\.attempts, 1)
                 let outcome = interpret(attempt, key: key)
                 if case .failure(let error) = outcome, let delay = retryDelay(error, attempt, attempts[index]) {
-                    counts.retries += 1
+                    count(\.retries, 1)
                     return .retry(after: delay)
                 }
                 results[index] = outcome.mapError { $0.at(index, of: total, attempts: attempts[index]) }
+                onResult(index, results[index]!)
                 done += 1
                 progress?(done, total)
                 return .finish
@@ -112,16 +129,18 @@ public final class HTTPTeacher: ChatTeacher {
             let index = sendOrder[slot]
             results[index] = .failure(
                 TeacherError(.cancelled, "cancelled before an answer arrived").at(index, of: total, attempts: attempts[index]))
+            onResult(index, results[index]!)
         }
         return results.map { $0! }
     }
 
+    /// Streams one answer over server-sent events, calling `onToken` with each piece of text.
     public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
     {
         lock.lock()
         defer { lock.unlock() }
-        counts.requests += 1
+        count(\.requests, 1)
         let key = try configuration.readKey()
         let body = try body(for: request, stream: true)
         let headers = headerList(key: key)
@@ -129,37 +148,44 @@ public final class HTTPTeacher: ChatTeacher {
         var attempts = 0
         var result: Result<ChatResponse, TeacherError>?
         // `onBody` is optional, hence escaping; it never outlives this call.
-        let unfinished = withoutActuallyEscaping(onToken) { onToken in engine.run(
-            count: 1, maxInFlight: 1,
-            post: { _ in post(body: body, headers: headers) },
-            onBody: { _, bytes in state.consume(bytes, onToken: onToken, key: key) },
-            onAttempt: { _, attempt in
-                attempts += 1
-                counts.attempts += 1
-                let outcome = state.finish(attempt, interpret: { interpret($0, key: key) })
-                if case .failure(let error) = outcome, !state.deliveredText,
-                    let delay = retryDelay(error, attempt, attempts)
-                {
-                    counts.retries += 1
-                    state = StreamState()
-                    return .retry(after: delay)
-                }
-                if case .success(let response) = outcome, !state.deliveredText, !response.text.isEmpty {
-                    onToken(response.text)  // the server ignored `stream` and sent one JSON answer
-                }
-                result = outcome.mapError { error in
-                    var error = error
-                    error.attempts = attempts
-                    return error
-                }
-                return .finish
-            },
-            isCancelled: isCancelled)
+        let unfinished = withoutActuallyEscaping(onToken) { onToken in
+            engine.run(
+                count: 1, maxInFlight: 1,
+                post: { _ in post(body: body, headers: headers) },
+                onBody: { _, bytes in state.consume(bytes, onToken: onToken, key: key) },
+                onAttempt: { _, attempt in
+                    attempts += 1
+                    count(\.attempts, 1)
+                    let outcome = state.finish(attempt, interpret: { interpret($0, key: key) })
+                    if case .failure(let error) = outcome, !state.deliveredText,
+                        let delay = retryDelay(error, attempt, attempts)
+                    {
+                        count(\.retries, 1)
+                        state = StreamState()
+                        return .retry(after: delay)
+                    }
+                    if case .success(let response) = outcome, !state.deliveredText, !response.text.isEmpty {
+                        onToken(response.text)  // the server ignored `stream` and sent one JSON answer
+                    }
+                    result = outcome.mapError { error in
+                        var error = error
+                        error.attempts = attempts
+                        return error
+                    }
+                    return .finish
+                },
+                isCancelled: isCancelled)
         }
         if !unfinished.isEmpty {
             throw TeacherError(.cancelled, "cancelled while streaming", attempts: attempts)
         }
         return try result!.get()
+    }
+
+    private func count(_ field: WritableKeyPath<HTTPTeacherStatistics, Int>, _ amount: Int) {
+        countsLock.lock()
+        counts[keyPath: field] += amount
+        countsLock.unlock()
     }
 
     // MARK: - Building requests
@@ -224,6 +250,13 @@ public final class HTTPTeacher: ChatTeacher {
         } catch let error as TeacherError {
             return .failure(TeacherError(.decoding, "malformed response from \(server): \(error.message)"))
         } catch {
+            // Some servers report errors in a 2xx body; their message beats "missing choices".
+            if let body = try? JSONDecoder().decode(WireErrorBody.self, from: Data(attempt.body)),
+                let message = body.error?.message
+            {
+                return .failure(
+                    TeacherError(.decoding, "\(server) answered with an error: \(redacting(key, in: message))"))
+            }
             return .failure(
                 TeacherError(
                     .decoding, "malformed response from \(server): \(describe(error)); body starts "
@@ -308,7 +341,9 @@ private struct StreamState {
     func finish(_ attempt: HTTPAttempt, interpret: (HTTPAttempt) -> Result<ChatResponse, TeacherError>)
         -> Result<ChatResponse, TeacherError>
     {
-        if let failure { return .failure(failure) }
+        // A failure seen in the events of a 2xx stream stands (we may have cut the transfer for
+        // it); an error status outranks whatever its body looked like as events.
+        if let failure, (200..<300).contains(attempt.status) { return .failure(failure) }
         guard !attempt.isTransportFailure, (200..<300).contains(attempt.status) else { return interpret(attempt) }
         if attempt.headers["content-type"]?.hasPrefix("application/json") == true {
             return interpret(attempt)

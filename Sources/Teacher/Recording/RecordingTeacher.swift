@@ -54,8 +54,18 @@ public final class RecordingTeacher: ChatTeacher {
     /// The wrapped teacher's summary and the mode, e.g. `"http gpt-4o-mini at ... (record)"`.
     public var summary: String { "\(inner.summary) (\(mode.rawValue))" }
 
+    /// Answers from the store where it can and asks the wrapped teacher for the rest.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
+    ) -> [Result<ChatResponse, Error>] {
+        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
+    }
+
+    /// Answers from the store where it can, asks the wrapped teacher for the rest, and records each
+    /// new answer the moment it arrives (so a crash mid-call keeps every answer that came before).
+    public func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
     ) -> [Result<ChatResponse, Error>] {
         let total = requests.count
         var statistics = RecordingStatistics()
@@ -69,8 +79,10 @@ public final class RecordingTeacher: ChatTeacher {
             if mode == .record || mode == .replay, let recording = store.recording(key: key, sample: sample) {
                 results[index] = .success(recording.response)
                 statistics.replayed += 1
+                onResult(index, results[index]!)
             } else if mode == .replay {
                 results[index] = .failure(missingRecording(request, sample: sample).at(index, of: total))
+                onResult(index, results[index]!)
             } else {
                 missing.append((index, sample))
             }
@@ -79,22 +91,25 @@ public final class RecordingTeacher: ChatTeacher {
         if settled > 0 { progress?(settled, total) }
         if !missing.isEmpty {
             statistics.called = missing.count
-            let answers = inner.complete(
+            _ = inner.complete(
                 missing.map { requests[$0.index] }, progress: { done, _ in progress?(settled + done, total) },
-                isCancelled: isCancelled)
-            for (slot, answer) in answers.enumerated() {
-                let (index, sample) = missing[slot]
-                results[index] = answer.mapError { relocate($0, to: index, of: total) }
-                guard mode != .off, case .success(let response) = answer else { continue }
-                if save(Recording(request: requests[index], sample: sample, response: response, teacher: inner.summary)) {
-                    statistics.recorded += 1
-                }
-            }
+                isCancelled: isCancelled,
+                onResult: { slot, answer in
+                    let (index, sample) = missing[slot]
+                    results[index] = answer.mapError { relocate($0, to: index, of: total) }
+                    if mode != .off, case .success(let response) = answer,
+                        save(Recording(request: requests[index], sample: sample, response: response, teacher: inner.summary))
+                    {
+                        statistics.recorded += 1
+                    }
+                    onResult(index, results[index]!)
+                })
         }
         lastCall = statistics
         return results.map { $0! }
     }
 
+    /// Replays a recorded stream piece by piece, or streams from the wrapped teacher and records it.
     public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
     {

@@ -46,19 +46,34 @@ public final class MeteredTeacher: ChatTeacher {
     /// The wrapped teacher's summary.
     public var summary: String { inner.summary }
 
+    /// Refuses the whole call when it could pass the budget; otherwise charges each answer.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
     ) -> [Result<ChatResponse, Error>] {
-        if let refusal = check(requests) {
-            return requests.indices.map { .failure(refusal.at($0, of: requests.count)) }
-        }
-        let results = inner.complete(requests, progress: progress, isCancelled: isCancelled)
-        for (request, result) in zip(requests, results) {
-            if case .success(let response) = result { meter.add(model: request.model, usage: response.usage) }
-        }
-        return results
+        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
     }
 
+    /// Refuses the whole call when it could pass the budget; otherwise charges each answer as it arrives.
+    public func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
+    ) -> [Result<ChatResponse, Error>] {
+        if let refusal = check(requests) {
+            let failures: [Result<ChatResponse, Error>] = requests.indices.map {
+                .failure(refusal.at($0, of: requests.count))
+            }
+            for (index, failure) in failures.enumerated() { onResult(index, failure) }
+            return failures
+        }
+        return inner.complete(
+            requests, progress: progress, isCancelled: isCancelled,
+            onResult: { index, result in
+                if case .success(let response) = result { meter.add(model: requests[index].model, usage: response.usage) }
+                onResult(index, result)
+            })
+    }
+
+    /// Refuses the request when it could pass the budget; otherwise charges its answer.
     public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
     {

@@ -1,14 +1,14 @@
 // teacher-fixture-server: a small OpenAI-compatible chat-completions server for tests and
 // benchmarks, on POSIX sockets (one thread per connection, HTTP/1.1 keep-alive).
 //
-// Usage: teacher-fixture-server [--port N] [--exit-on-stdin-eof]
+// Usage: teacher-fixture-server [--port N] [--exit-with-parent]
 // Prints "PORT <n>" on stdout once listening (port 0 picks a free one).
 //
 // It answers POST .../chat/completions with "echo: <last message>" (streamed as server-sent
 // events when the request says "stream": true), and GET /stats with what it has seen.
 // Faults are injected by directives inside the last message, e.g.
 //   "#fault=status #status=429 #retry-after=0.2 #times=2 #tag=a hello"
-// fault: status | reset | slow | malformed | invalid-utf8 | truncated-sse | stream-error | drop
+// fault: status | reset | slow | malformed | invalid-utf8 | error-200 | truncated-sse | stream-error | drop
 // status: the HTTP status of `status` faults; retry-after / retry-after-ms: headers to send;
 // times: apply the fault to the first N attempts of the tag only (default: every attempt);
 // delay-ms: wait before answering (any request); tag: the counter attempts are counted under
@@ -128,8 +128,9 @@ final class Connection {
         return nil
     }
 
+    private var chunk = [UInt8](repeating: 0, count: 65536)
+
     private func fill() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
         let count = recv(socket, &chunk, chunk.count, 0)
         guard count > 0 else { return false }
         buffer.append(contentsOf: chunk[..<count])
@@ -234,6 +235,9 @@ func handleChat(_ request: Request, on connection: Connection) -> Bool {
     case "drop"?:
         connection.reset()
         return false
+    case "error-200"?:
+        let body = jsonBytes(["error": ["message": "injected error in a 200 answer", "type": "fixture_error"]])
+        return connection.send(response(status: 200, reason: "OK", body: body))
     case "malformed"?:
         return connection.send(response(status: 200, reason: "OK", body: Array("{\"choices\": [{\"message\": {\"content\": \"unterminated".utf8)))
     case "invalid-utf8"?:
@@ -341,12 +345,12 @@ func serve(_ connection: Connection) {
 // MARK: - Main
 
 var port: UInt16 = 0
-var exitOnStdinEOF = false
+var exitWithParent = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--port": port = UInt16(arguments.next() ?? "0") ?? 0
-    case "--exit-on-stdin-eof": exitOnStdinEOF = true
+    case "--exit-with-parent": exitWithParent = true
     default:
         FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
         exit(2)
@@ -380,10 +384,17 @@ _ = withUnsafeMutablePointer(to: &address) {
 print("PORT \(UInt16(bigEndian: address.sin_port))")
 fflush(stdout)
 
-if exitOnStdinEOF {
+if exitWithParent {
+    // Tests must never leave a server behind: stop when the parent goes (its end of our stdin
+    // closes, or we are re-parented), even if it died without stopping us.
+    let parent = getppid()
     Thread.detachNewThread {
         var byte: UInt8 = 0
         while read(0, &byte, 1) > 0 {}
+        exit(0)
+    }
+    Thread.detachNewThread {
+        while getppid() == parent { usleep(200_000) }
         exit(0)
     }
 }
