@@ -34,6 +34,7 @@ public enum NotebookError: Error, Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The message for the user: `PATH:LINE: error: ...` when there is a file and a line.
     public var description: String {
         switch self {
         case .malformed(let path, let line, let message):
