@@ -103,7 +103,15 @@ struct Scratch {
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path + ".teacher"))) == recording)
         #expect(try Notebook.load(from: path) == notebook)
 
+        // A save cut off between the sidecar and the notebook: a longer recording that
+        // starts with ours still gives the notebook its own.
+        try Data(recording + Array("{\"request\":\"c\"}\n".utf8)).write(to: URL(fileURLWithPath: path + ".teacher"))
+        #expect(try Notebook.load(from: path) == notebook)
         try Data("other".utf8).write(to: URL(fileURLWithPath: path + ".teacher"))
+        #expect(throws: NotebookError.sidecarMismatch(path: path + ".teacher")) { _ = try Notebook.load(from: path) }
+        var changed = recording
+        changed[0] = UInt8(ascii: "[")
+        try Data(changed + [1, 2, 3]).write(to: URL(fileURLWithPath: path + ".teacher"))
         #expect(throws: NotebookError.sidecarMismatch(path: path + ".teacher")) { _ = try Notebook.load(from: path) }
         try FileManager.default.removeItem(atPath: path + ".teacher")
         #expect(throws: NotebookError.sidecarMissing(path: path + ".teacher")) { _ = try Notebook.load(from: path) }
