@@ -6,6 +6,10 @@
 //   NotebookHarness write-loop PATH  the same, writing the notebooks' pre-encoded bytes with
 //                                    AtomicFile (what save does after encoding), so that
 //                                    nearly every moment of the loop is inside a write
+//   NotebookHarness sidecar-loop PATH
+//                                    prints "ready", then saves a notebook with a sidecar
+//                                    recording that grows by one exchange each turn (turn N:
+//                                    exchanges 1...N, the first cell prints "turn N")
 //   NotebookHarness bench [RUNS]     times encode, parse, save and load of a 10 MB notebook
 //                                    and of a 100-cell notebook (bench/notebook/run.sh)
 
@@ -68,6 +72,26 @@ func saveLoop(_ path: String, preEncoded: Bool) {
     } catch { fail("\(error)") }
 }
 
+/// Exchange `k` of the growing recording, as the crash test expects it.
+func exchange(_ k: Int) -> [UInt8] {
+    Array("{\"exchange\":\(k),\"pad\":\"\(String(repeating: "x", count: 20_000))\"}\n".utf8)
+}
+
+func sidecarLoop(_ path: String) {
+    var notebook = syntheticNotebook(cells: 20, outputBytes: 40_000, variant: 3)
+    var recording: [UInt8] = []
+    print("ready")
+    fflush(stdout)
+    var turn = 0
+    while true {
+        turn += 1
+        recording += exchange(turn)
+        notebook.cells[0].outputs = [.stream(.stdout, "turn \(turn)\n")]
+        notebook.teacherRecording = TeacherRecording(content: recording, placement: .sidecar)
+        do { try notebook.save(to: path) } catch { fail("\(error)") }
+    }
+}
+
 /// The median of `runs` timings of `body`, in milliseconds.
 func time(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
     let clock = ContinuousClock()
@@ -119,8 +143,10 @@ case "save-loop" where arguments.count == 3:
     saveLoop(arguments[2], preEncoded: false)
 case "write-loop" where arguments.count == 3:
     saveLoop(arguments[2], preEncoded: true)
+case "sidecar-loop" where arguments.count == 3:
+    sidecarLoop(arguments[2])
 case "bench":
     do { try bench(runs: arguments.count > 2 ? Int(arguments[2]) ?? 9 : 9) } catch { fail("\(error)") }
 default:
-    fail("usage: NotebookHarness save-loop PATH | write-loop PATH | bench [RUNS]")
+    fail("usage: NotebookHarness save-loop PATH | write-loop PATH | sidecar-loop PATH | bench [RUNS]")
 }
