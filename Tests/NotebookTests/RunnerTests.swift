@@ -127,6 +127,7 @@ final class ScriptExecutor: CellExecutor {
         ("object at 0x7ffee4b2c9a0", "object at <address>"),
         ("cell-3:2:13: error: expected ','", "cell-3:2:13: error: expected ','"),
         ("accuracy 0.82, loss 1.5", "accuracy 0.82, loss 1.5"),
+        ("\u{1B}[1;31merror\u{1B}[0m: x", "error: x"),
         ("3 steps, 10 samples", "3 steps, 10 samples"),
     ])
     func standardRules(_ input: String, _ expected: String) {

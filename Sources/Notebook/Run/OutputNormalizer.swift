@@ -1,5 +1,6 @@
 /// Masks the values in outputs that change from run to run even when nothing is wrong
-/// (durations, timings, rates, ETAs, clock times, temporary paths, memory addresses), so that
+/// (durations, timings, rates, ETAs, clock times, temporary paths, memory addresses, and
+/// terminal colour codes, present or not depending on where it ran), so that
 /// `NotebookRunner.check` compares what matters. All the rules live here, in `standard`.
 ///
 ///     OutputNormalizer.standard.normalize("epoch 3 done in 1.84s (412.5 tok/s)")
@@ -36,6 +37,7 @@ public struct OutputNormalizer {
     /// The rules `fewshot check` uses. Order matters: timestamps before clock times, rates
     /// (`tok/s`, `s/it`) before bare durations.
     public static let standard = OutputNormalizer(rules: [
+        rule("terminal colour", #"\x{1B}\[[0-9;]*m"#, ""),
         rule("timestamp", #"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"#, "<timestamp>"),
         rule("temporary path", #"(?:/private)?/(?:tmp|var/tmp|var/folders|dev/shm)/[^\s"'`)\]]*"#, "<tmp>"),
         rule("memory address", #"\b0x[0-9a-fA-F]{6,16}\b"#, "<address>"),
