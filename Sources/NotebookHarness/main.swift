@@ -122,8 +122,8 @@ func bench(runs: Int) throws {
         ("10 MB notebook (200 code cells, 50 KB output each)", syntheticNotebook(cells: 200, outputBytes: 50_000, variant: 1)),
         ("100-cell notebook (100 code cells, 2 KB output each)", syntheticNotebook(cells: 100, outputBytes: 2_000, variant: 1)),
     ]
-    print("| notebook | size | encode | parse | save (atomic, fsync) | load (read + parse) |")
-    print("|---|---|---|---|---|---|")
+    print("| notebook | size | encode | parse | save (atomic, fsync) | load (read + parse) | check's normalising (one side) |")
+    print("|---|---|---|---|---|---|---|")
     for (name, notebook) in cases {
         let path = "\(directory)/bench.fsnb"
         let bytes = try notebook.fsnb()
@@ -132,8 +132,20 @@ func bench(runs: Int) throws {
         let save = try time(runs) { try notebook.save(to: path) }
         let load = try time(runs) { _ = try Notebook.load(from: path) }
         guard try Notebook.load(from: path) == notebook else { fail("round trip changed the notebook") }
+        // What `check` adds per side: progress collapsing and the normaliser on every output.
+        let normalize = time(max(1, runs / 3)) {
+            for cell in notebook.cells {
+                for output in cell.outputs {
+                    if case .stream(let stream, let text) = output {
+                        _ = OutputNormalizer.standard.normalize(.stream(stream, ProgressText.collapse(text)))
+                    } else {
+                        _ = OutputNormalizer.standard.normalize(output)
+                    }
+                }
+            }
+        }
         print("| \(name) | \(decimal(Double(bytes.count) / 1_000_000, 2)) MB | \(decimal(encode, 1)) ms | "
-            + "\(decimal(parse, 1)) ms | \(decimal(save, 1)) ms | \(decimal(load, 1)) ms |")
+            + "\(decimal(parse, 1)) ms | \(decimal(save, 1)) ms | \(decimal(load, 1)) ms | \(decimal(normalize, 1)) ms |")
     }
 }
 

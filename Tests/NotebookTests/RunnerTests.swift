@@ -128,6 +128,13 @@ final class ScriptExecutor: CellExecutor {
         ("cell-3:2:13: error: expected ','", "cell-3:2:13: error: expected ','"),
         ("accuracy 0.82, loss 1.5", "accuracy 0.82, loss 1.5"),
         ("\u{1B}[1;31merror\u{1B}[0m: x", "error: x"),
+        ("12:345 and 1:2 and 123:45", "12:345 and 1:2 and 123:45"),
+        ("0x1234567890abcdef0 and 0x12345", "0x1234567890abcdef0 and 0x12345"),
+        ("at 2026-11-23 02:22:03.123+01:00.", "at <timestamp>."),
+        ("5 s/it, 3 MiB/s, 40µs, 2 hours, 1h2m3s", "<rate>, <rate>, <duration>, <duration>, <duration>"),
+        ("10s. 3.5 sec; 7 mins", "<duration>. <duration>; <duration>"),
+        ("model5s 2sx x2s", "model5s 2sx x2s"),
+        ("(/var/folders/ab/T/x.bin) '/private/tmp/y'", "(<tmp>) '<tmp>'"),
         ("3 steps, 10 samples", "3 steps, 10 samples"),
     ])
     func standardRules(_ input: String, _ expected: String) {
