@@ -117,6 +117,7 @@ final class ScriptExecutor: CellExecutor {
 @Suite struct OutputNormalizerTests {
     @Test(arguments: [
         ("done in 1.84s", "done in <duration>"),
+        ("epoch 3 done in 1.84s (412.5 tok/s)", "epoch 3 done in <duration> (<rate>)"),
         ("took 250 ms, then 3 minutes", "took <duration>, then <duration>"),
         ("1m12.5s elapsed", "<duration> elapsed"),
         ("412.5 tok/s and 3.1 it/s and 2.0s/it", "<rate> and <rate> and <rate>"),
