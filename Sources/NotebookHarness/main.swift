@@ -6,6 +6,10 @@
 //   NotebookHarness write-loop PATH  the same, writing the notebooks' pre-encoded bytes with
 //                                    AtomicFile (what save does after encoding), so that
 //                                    nearly every moment of the loop is inside a write
+//   NotebookHarness sidecar-loop PATH
+//                                    prints "ready", then saves a notebook with a sidecar
+//                                    recording that grows by one exchange each turn (turn N:
+//                                    exchanges 1...N, the first cell prints "turn N")
 //   NotebookHarness bench [RUNS]     times encode, parse, save and load of a 10 MB notebook
 //                                    and of a 100-cell notebook (bench/notebook/run.sh)
 
@@ -68,6 +72,26 @@ func saveLoop(_ path: String, preEncoded: Bool) {
     } catch { fail("\(error)") }
 }
 
+/// Exchange `k` of the growing recording, as the crash test expects it.
+func exchange(_ k: Int) -> [UInt8] {
+    Array("{\"exchange\":\(k),\"pad\":\"\(String(repeating: "x", count: 20_000))\"}\n".utf8)
+}
+
+func sidecarLoop(_ path: String) {
+    var notebook = syntheticNotebook(cells: 20, outputBytes: 40_000, variant: 3)
+    var recording: [UInt8] = []
+    print("ready")
+    fflush(stdout)
+    var turn = 0
+    while true {
+        turn += 1
+        recording += exchange(turn)
+        notebook.cells[0].outputs = [.stream(.stdout, "turn \(turn)\n")]
+        notebook.teacherRecording = TeacherRecording(content: recording, placement: .sidecar)
+        do { try notebook.save(to: path) } catch { fail("\(error)") }
+    }
+}
+
 /// The median of `runs` timings of `body`, in milliseconds.
 func time(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
     let clock = ContinuousClock()
@@ -98,8 +122,8 @@ func bench(runs: Int) throws {
         ("10 MB notebook (200 code cells, 50 KB output each)", syntheticNotebook(cells: 200, outputBytes: 50_000, variant: 1)),
         ("100-cell notebook (100 code cells, 2 KB output each)", syntheticNotebook(cells: 100, outputBytes: 2_000, variant: 1)),
     ]
-    print("| notebook | size | encode | parse | save (atomic, fsync) | load (read + parse) |")
-    print("|---|---|---|---|---|---|")
+    print("| notebook | size | encode | parse | save (atomic, fsync) | load (read + parse) | check's normalising (one side) |")
+    print("|---|---|---|---|---|---|---|")
     for (name, notebook) in cases {
         let path = "\(directory)/bench.fsnb"
         let bytes = try notebook.fsnb()
@@ -108,8 +132,20 @@ func bench(runs: Int) throws {
         let save = try time(runs) { try notebook.save(to: path) }
         let load = try time(runs) { _ = try Notebook.load(from: path) }
         guard try Notebook.load(from: path) == notebook else { fail("round trip changed the notebook") }
+        // What `check` adds per side: progress collapsing and the normaliser on every output.
+        let normalize = time(max(1, runs / 3)) {
+            for cell in notebook.cells {
+                for output in cell.outputs {
+                    if case .stream(let stream, let text) = output {
+                        _ = OutputNormalizer.standard.normalize(.stream(stream, ProgressText.collapse(text)))
+                    } else {
+                        _ = OutputNormalizer.standard.normalize(output)
+                    }
+                }
+            }
+        }
         print("| \(name) | \(decimal(Double(bytes.count) / 1_000_000, 2)) MB | \(decimal(encode, 1)) ms | "
-            + "\(decimal(parse, 1)) ms | \(decimal(save, 1)) ms | \(decimal(load, 1)) ms |")
+            + "\(decimal(parse, 1)) ms | \(decimal(save, 1)) ms | \(decimal(load, 1)) ms | \(decimal(normalize, 1)) ms |")
     }
 }
 
@@ -119,8 +155,10 @@ case "save-loop" where arguments.count == 3:
     saveLoop(arguments[2], preEncoded: false)
 case "write-loop" where arguments.count == 3:
     saveLoop(arguments[2], preEncoded: true)
+case "sidecar-loop" where arguments.count == 3:
+    sidecarLoop(arguments[2])
 case "bench":
     do { try bench(runs: arguments.count > 2 ? Int(arguments[2]) ?? 9 : 9) } catch { fail("\(error)") }
 default:
-    fail("usage: NotebookHarness save-loop PATH | write-loop PATH | bench [RUNS]")
+    fail("usage: NotebookHarness save-loop PATH | write-loop PATH | sidecar-loop PATH | bench [RUNS]")
 }

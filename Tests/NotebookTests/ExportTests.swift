@@ -46,6 +46,12 @@ import Testing
         #expect(kernel["name"] == "fewshot")
     }
 
+    @Test func formatNames() {
+        #expect(ExportFormat(name: "md") == .markdown)
+        #expect(ExportFormat(name: "ipynb") == .ipynb)
+        #expect(ExportFormat(name: "pdf") == nil)
+    }
+
     @Test func markdownFencesCodeAndOutputs() throws {
         let markdown = try sample().export(to: .markdown)
         #expect(markdown.hasPrefix("# Ten shots\nA *short* tour.\n\n```fewshot\nlet x = 1\nprint(x)\n```\n\n```text\n1\n```\n"))

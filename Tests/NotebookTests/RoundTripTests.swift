@@ -146,3 +146,21 @@ import Testing
         #expect(throws: NotebookError.sidecarMismatch(path: "<notebook>.teacher")) { _ = try Notebook(fsnb: bytes, sidecar: [1]) }
     }
 }
+
+@Suite struct PlainLineTests {
+    /// The word-at-a-time scan agrees with the rule, whatever the position of the byte.
+    @Test func specialBytesAreFoundAtEveryPosition() {
+        let specials: [[UInt8]] = [[0x00], [0x01], [0x0D], [0x1F], [0x7F], [0xC2, 0x85], [0xE2, 0x80, 0xA8], [0xFF], [0x5C]]
+        for special in specials {
+            for position in 0..<20 {
+                var line = [UInt8](repeating: UInt8(ascii: "a"), count: 24)
+                line.replaceSubrange(position..<(position + special.count), with: special)
+                let plain = line.withUnsafeBufferPointer { BodyLines.isPlain($0) }
+                // A backslash is plain text; everything else in the list must be escaped.
+                #expect(plain == (special == [0x5C]), "byte \(special) at \(position)")
+            }
+        }
+        let tab = Array("a\tb~ ~ ~ ~ ~ ~ ~x".utf8)
+        #expect(tab.withUnsafeBufferPointer { BodyLines.isPlain($0) })
+    }
+}

@@ -103,7 +103,15 @@ struct Scratch {
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path + ".teacher"))) == recording)
         #expect(try Notebook.load(from: path) == notebook)
 
+        // A save cut off between the sidecar and the notebook: a longer recording that
+        // starts with ours still gives the notebook its own.
+        try Data(recording + Array("{\"request\":\"c\"}\n".utf8)).write(to: URL(fileURLWithPath: path + ".teacher"))
+        #expect(try Notebook.load(from: path) == notebook)
         try Data("other".utf8).write(to: URL(fileURLWithPath: path + ".teacher"))
+        #expect(throws: NotebookError.sidecarMismatch(path: path + ".teacher")) { _ = try Notebook.load(from: path) }
+        var changed = recording
+        changed[0] = UInt8(ascii: "[")
+        try Data(changed + [1, 2, 3]).write(to: URL(fileURLWithPath: path + ".teacher"))
         #expect(throws: NotebookError.sidecarMismatch(path: path + ".teacher")) { _ = try Notebook.load(from: path) }
         try FileManager.default.removeItem(atPath: path + ".teacher")
         #expect(throws: NotebookError.sidecarMissing(path: path + ".teacher")) { _ = try Notebook.load(from: path) }
@@ -202,30 +210,20 @@ struct Scratch {
     }
 
     @Test func killedSavesLeaveTheOldOrTheNewFile() throws {
-        let harness = try #require(harnessURL(), "the NotebookHarness executable is built with the tests")
         let scratch = try Scratch()
         defer { scratch.cleanup() }
         let path = scratch.path("nb.fsnb")
         var rng = SystemRandomNumberGenerator()
         var versions: [[UInt8]] = []
         var killedMidSave = 0
-        let rounds = 20
-        for round in 0..<rounds {
+        // At least 16 kills, and more (up to 60) until 4 of them have landed inside a write.
+        var rounds = 0
+        while rounds < 16 || (killedMidSave < 4 && rounds < 60) {
+            let round = rounds
+            rounds += 1
             // Odd rounds save through Notebook.save (encoding, then writing); even rounds
             // loop on the write alone, so that most kills land inside a write.
-            let process = Process()
-            process.executableURL = harness
-            process.arguments = [round % 2 == 0 ? "write-loop" : "save-loop", path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            var said = Data()
-            while !String(decoding: said, as: UTF8.self).contains("ready") {
-                let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                said += chunk
-            }
-            try #require(String(decoding: said, as: UTF8.self).contains("ready"), "the harness did not start")
+            let process = try startHarness(round % 2 == 0 ? "write-loop" : "save-loop", path)
             if versions.isEmpty {
                 versions = try ["a", "b"].map { Array(try Data(contentsOf: URL(fileURLWithPath: path + "." + $0))) }
             }
@@ -240,9 +238,61 @@ struct Scratch {
             if scratch.files().contains(where: { $0.hasPrefix(".nb.fsnb.tmp-") }) { killedMidSave += 1 }
         }
         print("crash test: \(rounds) kills, \(killedMidSave) during a save (temporary file left behind)")
-        #expect(killedMidSave > 0, "no kill landed during a save: the test proved nothing")
+        #expect(killedMidSave >= 4, "too few kills landed during a save: the test proved little")
         // The next save clears what the killed saves left.
         try Notebook.load(from: path).save(to: path)
         #expect(scratch.files().filter { $0.hasPrefix(".") }.isEmpty)
+    }
+
+    /// Starts the harness in `mode` on `path` and returns it once it said "ready".
+    func startHarness(_ mode: String, _ path: String) throws -> Process {
+        let harness = try #require(harnessURL(), "the NotebookHarness executable is built with the tests")
+        let process = Process()
+        process.executableURL = harness
+        process.arguments = [mode, path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        var said = Data()
+        while !String(decoding: said, as: UTF8.self).contains("ready") {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            said += chunk
+        }
+        try #require(String(decoding: said, as: UTF8.self).contains("ready"), "the harness did not start")
+        return process
+    }
+
+    /// A notebook whose sidecar recording grows at every save, killed at random moments:
+    /// it always loads, with exactly the recording of the turn its cells come from.
+    @Test func killedSidecarSavesStayConsistent() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanup() }
+        let path = scratch.path("nb.fsnb")
+        var rng = SystemRandomNumberGenerator()
+        var between = 0
+        for round in 0..<8 {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: path + ".teacher")
+            let process = try startHarness("sidecar-loop", path)
+            usleep(UInt32.random(in: 150_000..<600_000, using: &rng))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let notebook = try Notebook.load(from: path)
+            guard case .stream(_, let text)? = notebook.cells[0].outputs.first, text.hasPrefix("turn "),
+                let turn = Int(text.dropFirst(5).dropLast())
+            else {
+                Issue.record("round \(round): the first cell does not say its turn")
+                continue
+            }
+            let expected = (1...turn).flatMap { k in
+                Array("{\"exchange\":\(k),\"pad\":\"\(String(repeating: "x", count: 20_000))\"}\n".utf8)
+            }
+            #expect(notebook.teacherRecording?.content == expected, "round \(round), turn \(turn)")
+            let sidecarSize = (try FileManager.default.attributesOfItem(atPath: path + ".teacher")[.size] as? NSNumber)?.intValue
+            if let sidecarSize, sidecarSize > expected.count { between += 1 }
+        }
+        print("sidecar crash test: 8 kills, \(between) between the sidecar's rename and the notebook's")
     }
 }

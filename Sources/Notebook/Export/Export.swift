@@ -7,6 +7,17 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     /// pictures inline as data URIs.
     case markdown
 
+    /// The format named `name` on a command line: `ipynb`, `md` or `markdown`.
+    ///
+    ///     ExportFormat(name: "md")   // .markdown
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "ipynb", "jupyter": self = .ipynb
+        case "md", "markdown": self = .markdown
+        default: return nil
+        }
+    }
+
     /// The usual file extension, without the dot.
     public var fileExtension: String {
         switch self {

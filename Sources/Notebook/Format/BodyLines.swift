@@ -53,6 +53,10 @@ enum BodyLines {
         var i = 0
         let end = piece.count
         while i < end {
+            if i + 8 <= end && UTF8Scan.eightPrintable(piece, at: i) {
+                i += 8
+                continue
+            }
             let b = piece[i]
             if b < 0x80 {
                 if (b < 0x20 && b != 0x09) || b == 0x7F { return false }

@@ -53,11 +53,34 @@ enum UTF8Scan {
         return scalar == 0x2028 || scalar == 0x2029 || scalar == 0xFEFF
     }
 
+    /// Whether the 8 bytes at `i` are all printable ASCII (0x20 to 0x7E): the common case,
+    /// tested a word at a time.
+    @inline(__always)
+    static func eightPrintable(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        let v = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let below20 = (v &- 0x2020_2020_2020_2020) & ~v & high
+        let del = v ^ 0x7F7F_7F7F_7F7F_7F7F
+        let isDEL = (del &- ones) & ~del & high
+        return (v & high) | below20 | isDEL == 0
+    }
+
+    /// Whether the 8 bytes at `i` are all ASCII.
+    @inline(__always)
+    static func eightASCII(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+    }
+
     /// The offset of the first byte that is not well-formed UTF-8, or nil when all are.
     static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let end = bytes.count
         while i < end {
+            if i + 8 <= end && eightASCII(bytes, at: i) {
+                i += 8
+                continue
+            }
             if bytes[i] < 0x80 {
                 i += 1
                 continue

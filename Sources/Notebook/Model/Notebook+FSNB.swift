@@ -7,17 +7,22 @@ extension Notebook {
     /// - Parameters:
     ///   - path: names the file in error messages only.
     ///   - sidecar: the content of the sidecar recording, required when the header announces
-    ///     one (`teacher-recording: sidecar ...`), and checked against it.
+    ///     one (`teacher-recording: sidecar ...`), and checked against it (its first `size`
+    ///     bytes must have the announced hash; bytes after them are left out).
     public init(fsnb bytes: [UInt8], path: String? = nil, sidecar: [UInt8]? = nil) throws(NotebookError) {
         let result = try FSNBReader.read(bytes, path: path)
         self = result.notebook
         if let expected = result.sidecar {
             let sidecarPath = TeacherRecording.sidecarPath(forNotebookAt: path ?? "<notebook>")
             guard let sidecar else { throw .sidecarMissing(path: sidecarPath) }
-            guard sidecar.count == expected.size, TeacherRecording.fnv1a64(sidecar) == expected.hash else {
+            // A longer sidecar whose beginning matches is the notebook's recording with
+            // exchanges appended by a save that was cut off before the notebook's own rename:
+            // the notebook keeps the part it was saved with.
+            let own = Array(sidecar.prefix(expected.size))
+            guard own.count == expected.size, TeacherRecording.fnv1a64(own) == expected.hash else {
                 throw .sidecarMismatch(path: sidecarPath)
             }
-            teacherRecording = TeacherRecording(content: sidecar, placement: .sidecar)
+            teacherRecording = TeacherRecording(content: own, placement: .sidecar)
         }
     }
 

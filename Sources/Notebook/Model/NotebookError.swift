@@ -34,13 +34,16 @@ public enum NotebookError: Error, Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The message for the user: `PATH:LINE: error: ...` when there is a file and a line.
     public var description: String {
         switch self {
         case .malformed(let path, let line, let message):
             return "\(path ?? "<notebook>"):\(line): error: \(message)"
         case .unsupportedVersion(let path, let found):
-            return "\(path ?? "<notebook>"):1: error: notebook format version \(found) is newer than this "
-                + "fewshot reads (\(FormatVersion.current.major).x); upgrade fewshot to open it"
+            let newer = (Int(found.prefix { $0 != "." }) ?? 0) > FormatVersion.current.major
+            return "\(path ?? "<notebook>"):1: error: notebook format version \(found) is "
+                + (newer ? "newer than this fewshot reads (\(FormatVersion.current.major).x); upgrade fewshot to open it"
+                    : "not one this fewshot reads (\(FormatVersion.current.major).x)")
         case .io(let path, let operation, let code):
             return "\(path): error: \(operation) failed: \(String(cString: strerror(code)))"
         case .duplicateCellID(let id):

@@ -15,6 +15,8 @@ public struct TeacherRecording: Hashable, Sendable {
         /// saved atomically with the cells.
         case embedded
         /// In `NAME.fsnb.teacher` next to the notebook: the notebook's diffs stay small.
+        /// Crash-safe across the two files when new recordings only append to old ones
+        /// (docs/fsnb.md, "The teacher recording").
         case sidecar
     }
 

@@ -14,14 +14,12 @@ public struct NotebookRunner {
     /// Whether stream outputs keep only each line's final progress-bar state
     /// (`ProgressText.collapse`); on by default, so saved notebooks hold summaries.
     public var collapsesProgress: Bool
-    /// Where cell durations come from.
-    public var clock: ContinuousClock
+    private let clock = ContinuousClock()
 
     /// A runner using `executor`, which should be fresh: cells run in its session state.
     public init(executor: any CellExecutor, collapsesProgress: Bool = true) {
         self.executor = executor
         self.collapsesProgress = collapsesProgress
-        self.clock = ContinuousClock()
     }
 
     /// Thrown when the executor throws: the cell it was running, the notebook refreshed up to
@@ -34,6 +32,7 @@ public struct NotebookRunner {
         /// What the executor threw.
         public var underlying: any Error
 
+        /// `cell ID: what the executor threw`.
         public var description: String { "cell \(cellID): \(underlying)" }
     }
 

@@ -8,6 +8,11 @@
     import Darwin
 #endif
 
+/// The C library's `read`, which `FileIO.read` would otherwise shadow.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
 enum FileIO {
     /// The whole content of the file at `path`.
     static func read(_ path: String) throws(NotebookError) -> [UInt8] {
@@ -20,7 +25,7 @@ enum FileIO {
         bytes.reserveCapacity(Int(info.st_size) + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .io(path: path, operation: "read", errno: errno)
@@ -45,21 +50,21 @@ enum FileIO {
         let temporary = "\(directory)/\(prefix)\(getpid())-\(String(generator.next() & 0xFFFF_FFFF, radix: 16))"
         // Keep the permissions of the file we replace; a new file gets 0666 less the umask.
         var info = stat()
-        let mode: mode_t = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o666
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let existingMode: mode_t? = stat(path, &info) == 0 ? info.st_mode & 0o7777 : nil
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, existingMode ?? 0o666)
         guard fd >= 0 else { throw .io(path: temporary, operation: "create", errno: errno) }
+        var isOpen = true
         do throws(NotebookError) {
             try writeAll(fd, bytes, path: temporary)
-            if fchmod(fd, mode) != 0 && stat(path, &info) == 0 {
+            // open(2) applied the umask; a replaced file keeps exactly its old mode.
+            if let mode = existingMode, fchmod(fd, mode) != 0 {
                 throw .io(path: temporary, operation: "chmod", errno: errno)
             }
             guard fsync(fd) == 0 else { throw .io(path: temporary, operation: "fsync", errno: errno) }
-            guard close(fd) == 0 else {
-                unlink(temporary)
-                throw .io(path: temporary, operation: "close", errno: errno)
-            }
+            isOpen = false
+            guard close(fd) == 0 else { throw .io(path: temporary, operation: "close", errno: errno) }
         } catch {
-            close(fd)
+            if isOpen { close(fd) }
             unlink(temporary)
             throw error
         }
