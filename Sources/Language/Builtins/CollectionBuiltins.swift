@@ -28,7 +28,7 @@ enum CollectionBuiltins {
             """) { args, _ in
             switch args[0] {
             case .list(let xs): return .int(xs.count)
-            case .string(let s): return .int(s.count)
+            case .string(let s): return .int(characterCount(s))
             case .record(let r): return .int(r.count)
             case let v: throw args.error("x", "len expects a list, string or record, got \(v.typeName)")
             }
@@ -160,6 +160,13 @@ enum CollectionBuiltins {
             return .record(r)
         },
     ]
+
+    /// Characters in a string; ASCII text is counted by bytes, skipping grapheme breaking.
+    static func characterCount(_ s: String) -> Int {
+        let utf8 = s.utf8
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return utf8.count }  // "\r\n" is one character
+        return s.count
+    }
 
     static func extreme(_ args: Arguments, _ ctx: CallContext, largest: Bool) throws -> Value {
         let xs = try args.list("xs")

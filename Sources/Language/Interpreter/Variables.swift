@@ -123,14 +123,32 @@ final class AssignNode: Node {
     let name: String
     let op: AssignOp?
     let value: Node
+    /// For `x += [item]`, the item's node.
+    let appendedItem: Node?
     init(storage: Storage, name: String, op: AssignOp?, value: Node, range: SourceRange) {
         self.storage = storage
         self.name = name
         self.op = op
         self.value = value
+        if let list = value as? ListNode, list.items.count == 1 { appendedItem = list.items[0] } else { appendedItem = nil }
         super.init(range: range)
     }
     override func eval(_ f: Frame, _ rt: Runtime) throws -> Value {
+        if op == .add, let single = appendedItem {
+            // `xs += [item]`: append in place without building a one-element list.
+            let item = try single.eval(f, rt)
+            _ = try storage.get(f, name: name, range: range, rt: rt)
+            var current = storage.take(f)
+            if case .list(var xs) = current {
+                current = .nil
+                xs.append(item)
+                storage.put(.list(xs), f)
+                return .nil
+            }
+            defer { storage.put(current, f) }
+            try Operators.compound(.add, &current, .list([item]), range: range)
+            return .nil
+        }
         let rhs = try value.eval(f, rt)
         guard let op else {
             if case .global(let c) = storage {
