@@ -26,8 +26,12 @@ import Testing
     @Test func hugeStringLiteral() throws {
         let s = try Session()
         let big = String(repeating: "abcdefghij", count: 1_000_000)  // 10 MB
-        #expect(try s.evaluate("len(\"\(big)\")", name: "big") == .int(10_000_000))
-        #expect(throws: DiagnosticError.self) { try s.evaluate("\"" + big, name: "open") }
+        let length = try s.evaluate("len(\"" + big + "\")", name: "big")
+        #expect(length == .int(10_000_000))
+        let open = "\"" + big
+        var failed = false
+        do { try s.evaluate(open, name: "open") } catch is DiagnosticError { failed = true }
+        #expect(failed)
     }
 
     @Test func deeplyNestedDataPrintsWithoutOverflow() throws {
@@ -51,7 +55,7 @@ import Testing
         let fragments = ["(", ")", "[", "]", "{", "}", "\"", "\"\"\"", "{x}", ",", ":", "|>", "=>", "fn", "if", "else",
                          "for", "in", "while", "let", "var", "return", "break", "\n", "1", "-9223372036854775808", "1e308",
                          "x", "f(", "#", "\\", "\u{FFFD}", "é", "nil", "and", "not", ".", "[0]", "[-1:]", " ", "+", "*", "//", "%"]
-        let deadline = Date().addingTimeInterval(8)
+        let deadline = Date().addingTimeInterval(5)
         var runs = 0
         while Date() < deadline {
             var text: String
