@@ -11,6 +11,9 @@ import Testing
             Issue.record("expected stack depth error")
         } catch let e as DiagnosticError {
             #expect(e.diagnostics[0].message.hasPrefix("stack depth exceeded"))
+            let text = DiagnosticRenderer(color: false).render(e.diagnostics)
+            #expect(text.contains("more calls"))
+            #expect(text.split(separator: "\n").count < 30)
         }
         // Recursion well within the limit works.
         #expect(try s.evaluate("fn g(n) => if n == 0 { 0 } else { 1 + g(n - 1) }\ng(1500)", name: "c") == .int(1500))

@@ -160,7 +160,14 @@ final class AssignNode: Node {
             storage.put(rhs, f)
             return .nil
         }
-        _ = try storage.get(f, name: name, range: range, rt: rt)  // reports unknown names
+        let old = try storage.get(f, name: name, range: range, rt: rt)  // reports unknown names
+        if case .int(let x) = old, case .int(let y) = rhs, op == .add || op == .subtract {
+            let (r, o) = op == .add ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y)
+            if !o {
+                storage.put(.int(r), f)
+                return .nil
+            }
+        }
         var current = storage.take(f)
         defer { storage.put(current, f) }
         try Operators.compound(op, &current, rhs, range: range)
