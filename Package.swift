@@ -49,10 +49,7 @@ let package = Package(
         // The language and the product built on it.
         .target(
             name: "Language",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
-            // The interpreter's hot paths touch class fields constantly; dynamic exclusivity
-            // checks cost ~20% there and the interpreter never overlaps accesses.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Datasets"),
         .target(name: "Notebook"),
         .target(
@@ -80,3 +77,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// The interpreter's hot paths touch class fields constantly; in release builds the Language
+// target skips dynamic exclusivity checks (~20% of its run time; it never overlaps accesses).
+for target in package.targets where target.name == "Language" {
+    target.swiftSettings = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+}
