@@ -46,8 +46,12 @@ import Testing
 
     /// A seeded generator of random and mutated programs, run through the lexer, parser and
     /// evaluator with a step limit. Nothing may crash or hang; every failure is a diagnostic.
+    /// Runs 5 s by default; for a longer hunt:
+    /// `FEWSHOT_FUZZ_SECONDS=600 FEWSHOT_FUZZ_SEED=7 swift test --filter seededFuzz`.
     @Test func seededFuzz() throws {
-        var rng = SplitMix(seed: 0x5EED)
+        let env = ProcessInfo.processInfo.environment
+        let seconds = env["FEWSHOT_FUZZ_SECONDS"].flatMap(Double.init) ?? 5
+        var rng = SplitMix(seed: env["FEWSHOT_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5EED)
         var options = Session.Options()
         options.stepLimit = 20_000
         options.maxCallDepth = 200
@@ -58,7 +62,7 @@ import Testing
         let fragments = ["(", ")", "[", "]", "{", "}", "\"", "\"\"\"", "{x}", ",", ":", "|>", "=>", "fn", "if", "else",
                          "for", "in", "while", "let", "var", "return", "break", "\n", "1", "-9223372036854775808", "1e308",
                          "x", "f(", "#", "\\", "\u{FFFD}", "é", "nil", "and", "not", ".", "[0]", "[-1:]", " ", "+", "*", "//", "%"]
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(seconds)
         var runs = 0
         while Date() < deadline {
             var text: String

@@ -41,8 +41,9 @@ enum CollectionBuiltins {
             if let stop = args.optional("stop"), case .int(let s) = stop { hi = s } else { hi = lo; lo = 0 }
             let step = try args.int("step")
             if step == 0 { throw args.error("step", "range step must not be zero") }
-            let count = step > 0 ? max(0, (hi - lo + step - 1) / step) : max(0, (lo - hi - step - 1) / -step)
-            if count > 50_000_000 { throw RuntimeError("range of \(count) elements is too large") }
+            // Count in Double: the bounds may be anywhere in Int's range.
+            let count = max(0, ((Double(hi) - Double(lo)) / Double(step)).rounded(.up))
+            if count > 50_000_000 { throw RuntimeError("range is too large (more than 50000000 elements)") }
             return .list(Swift.stride(from: lo, to: hi, by: step).map { .int($0) })
         },
         Builtin("map", [P("xs", .list), P("f", .function)], category: "collections", doc: """
