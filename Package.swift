@@ -88,3 +88,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// The interpreter's hot paths touch class fields constantly; in release builds the Language
+// target skips dynamic exclusivity checks (~20% of its run time; it never overlaps accesses).
+for target in package.targets where target.name == "Language" {
+    target.swiftSettings = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+}

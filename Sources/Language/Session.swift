@@ -178,7 +178,7 @@ public final class Session: @unchecked Sendable {
             runtime.stepLimit = options.stepLimit ?? .max
             _ = runtime.cancelFlag.take()  // a Ctrl-C between evaluations must not stop this one
         }
-        let frame = Frame(count: slots, parent: nil)
+        let frame = Frame.make(count: slots, parent: nil)
         do {
             let v = try body.eval(frame, runtime)
             runtime.unwind = .none

@@ -79,6 +79,8 @@ public struct Builtin: @unchecked Sendable {
     /// A group for generated docs and completion ("core", "strings", "ml", ...).
     public let category: String
     let body: Body
+    /// No variadic parameter: positional arguments map one to one onto parameters.
+    let isPositionalOnly: Bool
 
     public init(_ name: String, _ parameters: [BuiltinParameter] = [], category: String = "core", doc: String, body: @escaping Body) {
         self.name = name
@@ -86,6 +88,7 @@ public struct Builtin: @unchecked Sendable {
         self.doc = doc
         self.category = category
         self.body = body
+        self.isPositionalOnly = !parameters.contains { $0.variadic }
     }
 
     /// `name(a, b: type = default)` as shown in help.

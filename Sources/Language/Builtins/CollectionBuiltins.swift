@@ -28,7 +28,7 @@ enum CollectionBuiltins {
             """) { args, _ in
             switch args[0] {
             case .list(let xs): return .int(xs.count)
-            case .string(let s): return .int(s.count)
+            case .string(let s): return .int(characterCount(s))
             case .record(let r): return .int(r.count)
             case let v: throw args.error("x", "len expects a list, string or record, got \(v.typeName)")
             }
@@ -41,8 +41,9 @@ enum CollectionBuiltins {
             if let stop = args.optional("stop"), case .int(let s) = stop { hi = s } else { hi = lo; lo = 0 }
             let step = try args.int("step")
             if step == 0 { throw args.error("step", "range step must not be zero") }
-            let count = step > 0 ? max(0, (hi - lo + step - 1) / step) : max(0, (lo - hi - step - 1) / -step)
-            if count > 50_000_000 { throw RuntimeError("range of \(count) elements is too large") }
+            // Count in Double: the bounds may be anywhere in Int's range.
+            let count = max(0, ((Double(hi) - Double(lo)) / Double(step)).rounded(.up))
+            if count > 50_000_000 { throw RuntimeError("range is too large (more than 50000000 elements)") }
             return .list(Swift.stride(from: lo, to: hi, by: step).map { .int($0) })
         },
         Builtin("map", [P("xs", .list), P("f", .function)], category: "collections", doc: """
@@ -160,6 +161,13 @@ enum CollectionBuiltins {
             return .record(r)
         },
     ]
+
+    /// Characters in a string; ASCII text is counted by bytes, skipping grapheme breaking.
+    static func characterCount(_ s: String) -> Int {
+        let utf8 = s.utf8
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return utf8.count }  // "\r\n" is one character
+        return s.count
+    }
 
     static func extreme(_ args: Arguments, _ ctx: CallContext, largest: Bool) throws -> Value {
         let xs = try args.list("xs")

@@ -98,7 +98,12 @@ final class Compiler {
     }
 
     func compileBlock(_ b: Block) -> Node {
-        withBlock { BlockNode(b.statements.map(compileStatement), range: b.range) }
+        withBlock { block(b.statements.map(compileStatement), range: b.range) }
+    }
+
+    /// A block of one statement is that statement (saves a node per call in small functions).
+    func block(_ nodes: [Node], range: SourceRange) -> Node {
+        nodes.count == 1 ? nodes[0] : BlockNode(nodes, range: range)
     }
 
     // MARK: Statements
@@ -205,7 +210,7 @@ final class Compiler {
         }
         for p in decl.parameters { _ = scope.declare(p.name, mutable: true, range: p.range) }
         code.defaults = decl.parameters.map { p in p.defaultValue.map { compileValue($0) } }
-        code.body = withBlock { BlockNode(decl.body.statements.map(compileStatement), range: decl.body.range) }
+        code.body = withBlock { block(decl.body.statements.map(compileStatement), range: decl.body.range) }
         code.slotCount = scope.slotCount
         return FunctionNode(code, range: decl.range)
     }

@@ -40,7 +40,11 @@ public struct DiagnosticRenderer: Sendable {
                 out += paint("note: ", cyan) + note.message + "\n"
             }
         }
-        for frame in d.callStack {
+        // A runaway recursion has thousands of frames: show both ends.
+        let stack = d.callStack
+        for (i, frame) in stack.enumerated() {
+            if stack.count > 16 && i == 10 { out += "  ... \(stack.count - 15) more calls ...\n" }
+            if stack.count > 16 && i >= 10 && i < stack.count - 5 { continue }
             out += "  in \(frame.function) at \(frame.callSite)\n"
         }
         return out

@@ -25,9 +25,16 @@ final class CallNode: Node {
         }
         if let code = fn.code, !hasLabels, args.count == code.parameterNames.count {
             // Fast path: positional arguments straight into the callee's slots.
-            let frame = Frame(count: code.slotCount, parent: fn.env)
+            let frame = Frame.make(count: code.slotCount, parent: fn.env)
             for i in 0..<args.count { frame.slots[i] = try args[i].eval(f, rt) }
             return try rt.invoke(code, frame, callSite: range)
+        }
+        if let b = fn.builtin, !hasLabels, b.isPositionalOnly, args.count <= b.parameters.count {
+            // Fast path for built-ins called with plain positional arguments.
+            var values: [Value] = []
+            values.reserveCapacity(b.parameters.count)
+            for a in args { values.append(try a.eval(f, rt)) }
+            return try rt.callBuiltin(b, positional: values, ranges: argRanges, at: range)
         }
         var values: [Value?] = []
         values.reserveCapacity(args.count)
@@ -38,7 +45,7 @@ final class CallNode: Node {
 
     private func callClosure(_ fn: Function, _ code: FunctionCode, _ values: [Value?], _ rt: Runtime) throws -> Value {
         let names = code.parameterNames
-        let frame = Frame(count: code.slotCount, parent: fn.env)
+        let frame = Frame.make(count: code.slotCount, parent: fn.env)
         var bound = [Bool](repeating: false, count: names.count)
         var next = 0
         for (i, v) in values.enumerated() {

@@ -80,7 +80,9 @@ final class ForNode: Node {
             var i = bounds.start
             while bounds.step > 0 ? i < bounds.end : i > bounds.end {
                 if try !step(.int(i), f, rt) { break }
-                i += bounds.step
+                let (next, overflow) = i.addingReportingOverflow(bounds.step)
+                if overflow { break }
+                i = next
             }
             return .nil
         }

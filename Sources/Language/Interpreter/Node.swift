@@ -59,6 +59,7 @@ final class InterpolationNode: Node {
     }
     override func eval(_ f: Frame, _ rt: Runtime) throws -> Value {
         var s = ""
+        s.reserveCapacity(32)
         for p in parts {
             switch p {
             case .text(let t): s += t

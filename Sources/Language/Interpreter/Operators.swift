@@ -57,7 +57,7 @@ enum Operators {
             guard n <= 100_000_000 / max(1, s.utf8.count) else { throw RuntimeError("string repetition too large", at: range) }
             return .string(String(repeating: s, count: max(0, n)))
         case (.list(let xs), .int(let n)), (.int(let n), .list(let xs)):
-            guard n <= 100_000_000 / max(1, xs.count) else { throw RuntimeError("list repetition too large", at: range) }
+            guard n <= 10_000_000 / max(1, xs.count) else { throw RuntimeError("list repetition too large", at: range) }
             var out: [Value] = []
             for _ in 0..<max(0, n) { out += xs }
             return .list(out)

@@ -123,14 +123,32 @@ final class AssignNode: Node {
     let name: String
     let op: AssignOp?
     let value: Node
+    /// For `x += [item]`, the item's node.
+    let appendedItem: Node?
     init(storage: Storage, name: String, op: AssignOp?, value: Node, range: SourceRange) {
         self.storage = storage
         self.name = name
         self.op = op
         self.value = value
+        if let list = value as? ListNode, list.items.count == 1 { appendedItem = list.items[0] } else { appendedItem = nil }
         super.init(range: range)
     }
     override func eval(_ f: Frame, _ rt: Runtime) throws -> Value {
+        if op == .add, let single = appendedItem {
+            // `xs += [item]`: append in place without building a one-element list.
+            let item = try single.eval(f, rt)
+            _ = try storage.get(f, name: name, range: range, rt: rt)
+            var current = storage.take(f)
+            if case .list(var xs) = current {
+                current = .nil
+                xs.append(item)
+                storage.put(.list(xs), f)
+                return .nil
+            }
+            defer { storage.put(current, f) }
+            try Operators.compound(.add, &current, .list([item]), range: range)
+            return .nil
+        }
         let rhs = try value.eval(f, rt)
         guard let op else {
             if case .global(let c) = storage {
@@ -142,7 +160,14 @@ final class AssignNode: Node {
             storage.put(rhs, f)
             return .nil
         }
-        _ = try storage.get(f, name: name, range: range, rt: rt)  // reports unknown names
+        let old = try storage.get(f, name: name, range: range, rt: rt)  // reports unknown names
+        if case .int(let x) = old, case .int(let y) = rhs, op == .add || op == .subtract {
+            let (r, o) = op == .add ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y)
+            if !o {
+                storage.put(.int(r), f)
+                return .nil
+            }
+        }
         var current = storage.take(f)
         defer { storage.put(current, f) }
         try Operators.compound(op, &current, rhs, range: range)

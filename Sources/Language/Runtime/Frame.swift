@@ -1,22 +1,32 @@
+/// The fixed part of a frame: how many slots it has and the frame the function was defined in.
+struct FrameHeader {
+    let count: Int
+    let parent: Frame?
+}
+
 /// The variables of one function call (or one top-level evaluation), addressed by slot
 /// numbers the compiler assigned. `parent` is the frame the function was defined in, so
 /// closures reach captured variables by walking up a known number of frames.
-final class Frame {
-    let slots: UnsafeMutablePointer<Value>
-    let count: Int
-    let parent: Frame?
-
-    init(count: Int, parent: Frame?) {
-        self.count = count
-        self.parent = parent
-        slots = .allocate(capacity: max(count, 1))
-        slots.initialize(repeating: .nil, count: count)
+///
+/// The slots live in the same allocation as the object (one malloc per call).
+final class Frame: ManagedBuffer<FrameHeader, Value> {
+    static func make(count: Int, parent: Frame?) -> Frame {
+        let buffer = Frame.create(minimumCapacity: max(count, 1)) { _ in FrameHeader(count: count, parent: parent) }
+        let frame = unsafeDowncast(buffer, to: Frame.self)
+        frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .nil, count: count) }
+        return frame
     }
 
     deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
+        _ = withUnsafeMutablePointers { h, e in e.deinitialize(count: h.pointee.count) }
     }
+
+    /// The slots. Valid while the frame is alive (the caller holds it).
+    @inline(__always)
+    var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
+
+    @inline(__always)
+    var parent: Frame? { header.parent }
 
     /// The frame `depth` levels up the definition chain.
     @inline(__always)

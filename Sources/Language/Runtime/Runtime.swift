@@ -106,7 +106,7 @@ final class Runtime {
                 throw RuntimeError(
                     "\(code.name) takes \(Runtime.arity(code)) but was given \(arguments.count)", at: site)
             }
-            let frame = Frame(count: code.slotCount, parent: function.env)
+            let frame = Frame.make(count: code.slotCount, parent: function.env)
             for (i, a) in arguments.enumerated() { frame.slots[i] = a }
             for i in arguments.count..<n { frame.slots[i] = try code.defaults[i]!.eval(frame, self) }
             return try invoke(code, frame, callSite: site)
@@ -181,6 +181,34 @@ final class Runtime {
         }
         do {
             return try b.body(Arguments(values: final, builtin: b, ranges: boundRanges), CallContext(runtime: self, callRange: site))
+        } catch var e as RuntimeError {
+            if e.range == nil { e.range = site }
+            throw e
+        }
+    }
+
+    /// `callBuiltin` for positional arguments only (no labels, no variadic parameter):
+    /// fills defaults, checks types and runs the body without the general binding work.
+    func callBuiltin(_ b: Builtin, positional: [Value], ranges: [SourceRange?], at site: SourceRange) throws -> Value {
+        var values = positional
+        var argRanges = ranges
+        let params = b.parameters
+        for i in 0..<params.count {
+            if i >= values.count {
+                guard let d = params[i].defaultValue else {
+                    throw RuntimeError("missing argument '\(params[i].name)' in call to \(b.name)", at: site,
+                                       notes: [DiagnosticNote("usage: \(b.signature)", at: nil)])
+                }
+                values.append(d)
+                argRanges.append(nil)
+            } else if !params[i].type.accepts(values[i]) {
+                throw RuntimeError(
+                    "argument '\(params[i].name)' to \(b.name) must be \(Runtime.article(params[i].type)), got \(values[i].typeName)",
+                    at: argRanges[i] ?? site)
+            }
+        }
+        do {
+            return try b.body(Arguments(values: values, builtin: b, ranges: argRanges), CallContext(runtime: self, callRange: site))
         } catch var e as RuntimeError {
             if e.range == nil { e.range = site }
             throw e

@@ -1,1 +1,0 @@
-// Tests for the EndToEnd layer arrive with its issue.
