@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test func loadsTheTweetsFileWhenPresent() throws {
-        let path = (ProcessInfoEnvironment.home ?? "") + "/.cache/fewshot/data/tweets-sentiment.csv"
+        let path = (ProcessInfoEnvironment.home ?? "") + "/.cache/fewshot/data/tweets.csv"
         guard FileExists(path) else {
             print("skipped: \(path) is absent (run scripts/setup)")
             return
