@@ -19,7 +19,7 @@ public final class WorkbenchState {
 
     /// A teacher wrapped in the session's recording.
     func recorded(_ teacher: ChatTeacher, model: String) -> TeacherObject {
-        TeacherObject(RecordingTeacher(wrapping: teacher, store: recording, mode: mode), model: model)
+        TeacherObject(RecordingTeacher(wrapping: teacher, store: recording, mode: mode), model: model, description: teacher.summary)
     }
 
     /// The teacher used when a call names none: SmolLM2-135M-Instruct in-process, loaded once.

@@ -9,15 +9,19 @@ public final class TeacherObject: HostObject {
     public let teacher: ChatTeacher
     /// The model named in each request.
     public let model: String
+    /// Who answers, without the recording mode, so a notebook prints the same whether it
+    /// is recording or replaying.
+    private let description: String
 
-    /// Wraps a teacher.
-    public init(_ teacher: ChatTeacher, model: String) {
+    /// Wraps a teacher; `description` names who answers (`local smollm2-135m`).
+    public init(_ teacher: ChatTeacher, model: String, description: String) {
         self.teacher = teacher
         self.model = model
+        self.description = description
     }
 
     public var typeName: String { "teacher" }
-    public var summary: String { "teacher(\(teacher.summary))" }
+    public var summary: String { "teacher(\(description))" }
     public var fieldNames: [String] { ["model"] }
 
     public func field(_ name: String) -> Value? {
