@@ -3,6 +3,7 @@
 # nanoGPT configs, same thread count, alternating runs (torch, fewshot, torch, ...), medians.
 #
 #   bench/train/run.sh [--threads 2] [--reps 3] [--configs "tiny small"] [--gpt2] [--no-build]
+#                      [--steps N]   (timed training steps for both, after 2 warm-up steps)
 #
 # Environment: FEWSHOT_SHARED (default: ../shared from the repository root) locates torch_gpt.py
 # and wait_quiet.py; FEWSHOT_BENCH_VENV (default ~/.cache/fewshot-bench/venv) the torch venv,
@@ -10,6 +11,7 @@
 # (default 20) for other processes to use under QUIET CPUs (default 0.3) and logs the load seen. Results (JSON lines) go to bench/train/results/.
 set -euo pipefail
 NO_BUILD=""
+STEP_ARGS=()
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SHARED="${FEWSHOT_SHARED:-$ROOT/../shared}"
 VENV="${FEWSHOT_BENCH_VENV:-$HOME/.cache/fewshot-bench/venv}"
@@ -21,6 +23,7 @@ while [ $# -gt 0 ]; do
         --configs) CONFIGS="$2"; shift 2 ;;
         --gpt2) CONFIGS="$CONFIGS gpt2"; shift ;;
         --no-build) NO_BUILD=1; shift ;;
+        --steps) STEP_ARGS=(--steps "$2" --warmup 2); shift 2 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -36,13 +39,15 @@ quiet() { "$VENV/bin/python" "$SHARED/bench/wait_quiet.py" "$QUIET" "$QUIET_WAIT
 for cfg in $CONFIGS; do
     modes="train gen"
     for mode in $modes; do
+        extra=()
+        [ "$mode" = train ] && extra=("${STEP_ARGS[@]}")
         for rep in $(seq "$REPS"); do
             echo "[$cfg $mode rep $rep]" >&2
             quiet
-            "$VENV/bin/python" "$SHARED/bench/torch_gpt.py" --config "$cfg" --mode "$mode" --threads "$THREADS" \
+            "$VENV/bin/python" "$SHARED/bench/torch_gpt.py" --config "$cfg" --mode "$mode" --threads "$THREADS" "${extra[@]}" \
                 | sed 's/^{/{"impl": "torch", /' >>"$OUT"
             quiet
-            "$ROOT/bench/.build/fewshot-bench" --config "$cfg" --mode "$mode" --threads "$THREADS" >>"$OUT"
+            "$ROOT/bench/.build/fewshot-bench" --config "$cfg" --mode "$mode" --threads "$THREADS" "${extra[@]}" >>"$OUT"
         done
     done
 done
