@@ -8,6 +8,8 @@ public enum TextTokens {
     /// TextTokens.words("Don't stop!")   // ["don", "t", "stop"]
     /// ```
     public static func words(_ text: String) -> [String] {
+        var text = text
+        if let ascii = text.withUTF8({ asciiWords($0) }) { return ascii }
         var out: [String] = []
         var current = ""
         for scalar in text.unicodeScalars {
@@ -19,6 +21,36 @@ public enum TextTokens {
             }
         }
         if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// The words of ASCII text, scanning bytes (the common case, many times faster than
+    /// the Unicode path); nil when the text has a non-ASCII byte.
+    private static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var out: [String] = []
+        var start = -1
+        var lowered = [UInt8](repeating: 0, count: 32)
+        func flush(_ end: Int) {
+            let length = end - start
+            if lowered.count < length { lowered = [UInt8](repeating: 0, count: length) }
+            for k in 0..<length {
+                let b = bytes[start + k]
+                lowered[k] = b >= 65 && b <= 90 ? b + 32 : b
+            }
+            out.append(String(decoding: lowered[0..<length], as: UTF8.self))
+        }
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            if b >= 0x80 { return nil }
+            let isWord = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+            if isWord {
+                if start < 0 { start = i }
+            } else if start >= 0 {
+                flush(i)
+                start = -1
+            }
+        }
+        if start >= 0 { flush(bytes.count) }
         return out
     }
 
