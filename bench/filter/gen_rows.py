@@ -5,6 +5,7 @@ vocabulary (so common words recur as in real text). About a fifth of the rows ar
 earlier row (1-3 words replaced, inserted or dropped) and a few are re-cased copies: the near
 and exact duplicates a filter must find. Python stdlib only.
 """
+import itertools
 import json
 import random
 import sys
@@ -22,7 +23,8 @@ def main():
         if w not in seen:
             seen.add(w)
             vocab.append(w)
-    weights = [1.0 / (rank + 1) for rank in range(len(vocab))]
+    # Cumulative weights once: choices() would otherwise sum all 20,000 weights on every call.
+    cum = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(vocab))))
     verbs = ["Write", "Explain", "Give", "Describe", "List", "Classify", "Summarize", "Suggest", "Translate", "Compare"]
     rows = []
     for i in range(n):
@@ -33,16 +35,16 @@ def main():
                 op = rng.randint(0, 2)
                 k = rng.randrange(1, len(words))
                 if op == 0:
-                    words[k] = rng.choices(vocab, weights)[0]
+                    words[k] = rng.choices(vocab, cum_weights=cum)[0]
                 elif op == 1:
-                    words.insert(k, rng.choices(vocab, weights)[0])
+                    words.insert(k, rng.choices(vocab, cum_weights=cum)[0])
                 elif len(words) > 4:
                     del words[k]
             text = " ".join(words)
         elif rows and r < 0.23:
             text = rng.choice(rows).upper()
         else:
-            body = rng.choices(vocab, weights, k=rng.randint(8, 25))
+            body = rng.choices(vocab, cum_weights=cum, k=rng.randint(8, 25))
             text = rng.choice(verbs) + " " + " ".join(body) + "."
         rows.append(text)
         sys.stdout.write(json.dumps({"id": i, "instruction": text}) + "\n")
