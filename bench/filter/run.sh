@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-100000}
 PY_SUBSETS=${PY_SUBSETS:-"500 1000"}
-ALPACA_SUBSETS=${ALPACA_SUBSETS:-"1000 2000 4000"}
+ALPACA_SUBSETS=${ALPACA_SUBSETS:-"1000"}
 EXACT_SUBSET=${EXACT_SUBSET:-10000}
 WORK=${FILTER_BENCH_DIR:-$HOME/.cache/fewshot-bench/filter}
 VENV=${FILTER_BENCH_VENV:-$HOME/.cache/fewshot-bench/venv-rouge}

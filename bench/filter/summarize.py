@@ -10,7 +10,7 @@ def main():
         for line in f:
             r = json.loads(line)
             (compares if "compare" in r else runs).append(r)
-    print(f"\n{'implementation':<28}{'rows':>8}{'dropped':>9}{'seconds':>10}{'at ' + str(n_target) + ' rows':>18}")
+    print(f"\n{'implementation':<28}{'rows':>8}{'dropped':>9}{'seconds':>10}   at {n_target} rows")
     best = {}
     for r in runs:
         if r["rows"] >= best.get(r["impl"], {"rows": 0})["rows"]:
@@ -23,7 +23,7 @@ def main():
             at = f"~{r['seconds'] * (n_target / r['rows']) ** 2:,.0f} s (x(N/n)^2)"
         else:
             at = ""
-        print(f"{r['impl']:<28}{r['rows']:>8}{r['dropped']:>9}{r['seconds']:>10.3f}{at:>18}")
+        print(f"{r['impl']:<28}{r['rows']:>8}{r['dropped']:>9}{r['seconds']:>10.3f}   {at}")
     for c in compares:
         print(f"{c['compare']}: dropped by both {c['both']}, only the first {c['only_first']}, only the second {c['only_second']}")
 
