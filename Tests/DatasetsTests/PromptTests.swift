@@ -55,6 +55,12 @@ import Testing
         #expect(throws: DatasetError.self) { try OutputSpec(fields: ["a", "a"]) }
     }
 
+    @Test func aLongerLabelWinsOverTheShorterItContains() throws {
+        let spec = OutputSpec.label(allowed: ["positive", "very positive", "negative"])
+        #expect(try spec.parse("Very positive!").get() == ["label": "very positive"])
+        #expect(try spec.parse("positive").get() == ["label": "positive"])
+    }
+
     @Test func freeLabelsTakeTheCleanedFirstLine() throws {
         #expect(try OutputSpec.label().parse("Label: *Sports*.\nmore").get() == ["label": "Sports"])
         #expect(try OutputSpec.text(field: "answer").parse("  42 \n").get() == ["answer": "42"])

@@ -57,6 +57,14 @@ public enum TextTokens {
     /// The text reduced for exact-duplicate checks: its `words` joined by single spaces.
     public static func normalized(_ text: String) -> String { words(text).joined(separator: " ") }
 
+    /// True when `needle` occurs as a contiguous run in `haystack` (a phrase in a text's words).
+    public static func containsRun(_ haystack: [String], _ needle: [String]) -> Bool {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+        return (0...(haystack.count - needle.count)).contains { start in
+            haystack[start] == needle[0] && haystack[start..<start + needle.count].elementsEqual(needle)
+        }
+    }
+
     /// Words split on whitespace only (punctuation kept), for length bounds.
     public static func whitespaceWords(_ text: String) -> [Substring] {
         text.split(whereSeparator: { $0.isWhitespace })
