@@ -34,7 +34,7 @@ import Testing
     @Test func dotDotAndAbsolutePathsOutsideAreRefusedNamingPathAndFlag() throws {
         let message = try #require(refusal("../outside/secret.txt"))
         #expect(message.contains("cannot read '../outside/secret.txt'"))
-        #expect(message.contains("--allow-fs \(ConfinedFileAccess.realPath(box.outside.path))/secret.txt"))
+        #expect(message.contains("--allow-fs \(try #require(ConfinedFileAccess.realPath(box.outside.path)))/secret.txt"))
         #expect(refusal("/etc/passwd") != nil)
         #expect(refusal("/", .write) != nil)
         #expect(refusal("sub/../../outside/x", .write) != nil)
@@ -50,7 +50,7 @@ import Testing
         #expect(refusal("out/new.txt", .write) != nil)
         #expect(refusal("dangling", .write) != nil)  // writing would create the file outside
         #expect(refusal("inner/file.txt") == nil)
-        #expect(refusal("loop/x") != nil)
+        #expect(try #require(refusal("loop/x")).contains("too many symbolic links"))
     }
 
     @Test func readOnlyRootsRefuseWrites() throws {
@@ -60,7 +60,7 @@ import Testing
 
     @Test func theResolvedPathIsWhatGetsOpened() throws {
         let resolved = try policy.resolve("a/../b.txt", mode: .write, relativeTo: box.work.path)
-        #expect(resolved == ConfinedFileAccess.realPath(box.work.path) + "/b.txt")
+        #expect(resolved == (try #require(ConfinedFileAccess.realPath(box.work.path))) + "/b.txt")
     }
 
     @Test func kernelCellsAreConfinedAndTheSessionGoesOn() throws {

@@ -33,7 +33,8 @@ import Testing
         try write(notebook, named: "nb.fsnb", in: box)
         let result = try FewshotProcess.run(["check", "nb.fsnb"], in: box.work)
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains(#"\u{1b}[2J"#), "\(result.stdout)")
+        #expect(result.stdout.contains("-hi"), "\(result.stdout)")  // the saved text is shown, made visible
+        #expect(result.stdout.contains("[2J"), "\(result.stdout)")
         #expect(!result.stdoutBytes.contains(escapeByte))
         #expect(!result.stderrBytes.contains(escapeByte))
         #expect(!result.stdout.unicodeScalars.contains("\u{9B}"))

@@ -16,19 +16,20 @@ final class TCPListener: @unchecked Sendable {
     private var connectionCount = 0
 
     init() throws {
-        socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw ListenerError("socket") }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        socketFD = fd
+        guard fd >= 0 else { throw ListenerError("socket") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, listen(socketFD, 16) == 0 else { throw ListenerError("bind/listen") }
+        guard bound == 0, listen(fd, 16) == 0 else { throw ListenerError("bind/listen") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         port = UInt16(bigEndian: address.sin_port)
         let thread = Thread { [self] in acceptLoop() }

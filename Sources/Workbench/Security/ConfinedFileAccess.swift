@@ -30,8 +30,12 @@ public final class ConfinedFileAccess: FileAccessPolicy, @unchecked Sendable {
     /// Roots are made absolute against the working directory and their links resolved; a root
     /// that does not exist yet is kept as written (it may be created later).
     public init(roots: [String], readOnlyRoots: [String] = []) {
-        let writable = roots.map { Root(path: Self.realPath(Self.absolute($0)), writable: true) }
-        let readable = readOnlyRoots.map { Root(path: Self.realPath(Self.absolute($0)), writable: false) }
+        func root(_ path: String, writable: Bool) -> Root {
+            let absolute = Self.absolute(path)
+            return Root(path: Self.realPath(absolute) ?? absolute, writable: writable)
+        }
+        let writable = roots.map { root($0, writable: true) }
+        let readable = readOnlyRoots.map { root($0, writable: false) }
         var seen = Set<Root>()
         self.roots = (writable + readable).filter { seen.insert($0).inserted }
         super.init()
@@ -39,7 +43,9 @@ public final class ConfinedFileAccess: FileAccessPolicy, @unchecked Sendable {
 
     public override func resolve(_ path: String, mode: Mode, relativeTo directory: String) throws -> String {
         let lexical = try super.resolve(path, mode: mode, relativeTo: directory)
-        let real = Self.realPath(lexical)
+        guard let real = Self.realPath(lexical) else {
+            throw RuntimeError("cannot use '\(path)': it goes through too many symbolic links (a loop?)")
+        }
         if let root = roots.first(where: { Self.contains($0.path, real) }) {
             guard mode == .read || root.writable else {
                 throw RuntimeError("cannot write '\(path)': \(root.path) is read-only for notebooks and scripts")
@@ -73,8 +79,8 @@ public final class ConfinedFileAccess: FileAccessPolicy, @unchecked Sendable {
 
     /// `path` (absolute, no `..`) with every symbolic link resolved. The part that does not
     /// exist yet (a file about to be written) is appended to the resolved existing part; a
-    /// link whose target does not exist resolves to where it points.
-    static func realPath(_ path: String) -> String {
+    /// link whose target does not exist resolves to where it points. nil for a loop of links.
+    static func realPath(_ path: String) -> String? {
         var resolved = ""
         var remaining = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var hops = 0
@@ -92,8 +98,7 @@ public final class ConfinedFileAccess: FileAccessPolicy, @unchecked Sendable {
                 continue
             }
             hops += 1
-            // A loop of links: treat the rest as written, it cannot be opened anyway.
-            if hops > 40 { return candidate + remaining.map { "/" + $0 }.joined() }
+            if hops > 40 { return nil }
             let parts = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             if target.hasPrefix("/") { resolved = "" }
             remaining = parts + remaining

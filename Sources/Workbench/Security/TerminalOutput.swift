@@ -38,7 +38,7 @@ extension TerminalSafety {
                 rest = afterMarker[afterMarker.index(after: end)...]
             } else {
                 out += neutralize("\u{1B}")
-                rest = afterMarker
+                rest = rest[rest.index(after: start.lowerBound)...]
             }
         }
         return out + neutralize(String(rest))
