@@ -60,6 +60,15 @@ func runTour(_ lines: [String]) throws -> (outcomes: [TourOutcome], text: String
         #expect(prompt.typeName == "prompt")
     }
 
+    @Test func aRequestTheRecordingLacksIsExplained() throws {
+        let (outcomes, text, _) = try runTour(Array(repeating: ":skip", count: 6) + [
+            "let labelled = generate(p, s, label: unlabelled)", ":quit",
+        ])
+        #expect(outcomes == Array(repeating: .skipped, count: 6))
+        #expect(text.contains("kept 0 rejected 18"), "at temperature 0.8 no request matches the recording")
+        #expect(text.contains("Not quite: the recorded teacher has no answer for those requests"))
+    }
+
     @Test func endOfInputStopsTheTour() throws {
         let (outcomes, text, _) = try runTour([])
         #expect(outcomes.isEmpty)

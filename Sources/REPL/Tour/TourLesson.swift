@@ -103,8 +103,9 @@ public enum TourLesson {
                        message: #"the template should read "Review: \{text}\nSentiment:" (the recorded teacher was asked with exactly that)."#),
             ],
             explanation: """
-                `p` is a prompt object: {p}. Its slots are {p.slots} and a reply becomes the
-                field(s) {p.output}.
+                You made a prompt object:
+                  {p}
+                Its slots are {p.slots}; each reply becomes the field {p.output} of a row.
                 """),
         TourStep(
             title: "Shots",
@@ -180,8 +181,10 @@ public enum TourLesson {
                 .holds(#"t.model == "smollm2-135m""#, message: "use the local teacher: teacher() with no arguments."),
             ],
             explanation: """
-                {t}: "replay" means its answers come from the recording. At the REPL the
-                mode is "record": new questions go to the model and their answers are kept.
+                You made
+                  {t}
+                "replay" means its answers come from the recording. At the REPL the mode is
+                "record": new questions go to the model and their answers are kept.
                 """),
         TourStep(
             title: "Generate: the teacher labels data",
