@@ -85,6 +85,9 @@ let package = Package(
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Language"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot"]),
+        .testTarget(
+            name: "SecurityTests", dependencies: ["Workbench", "Language", "Notebook", "Teacher", "fewshot"],
+            resources: [.copy("Hostile")]),
     ],
     swiftLanguageModes: [.v5]
 )

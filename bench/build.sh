@@ -5,7 +5,7 @@
 #   bench/.build/matmul-bench    (Tensor matmul vs raw cblas_sgemm, bench/tensor/matmul.swift)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-OUT="$ROOT/bench/.build"
+OUT="${FEWSHOT_BENCH_OUT:-$ROOT/bench/.build}"
 mkdir -p "$OUT"
 cd "$ROOT"
 FLAGS=(-O -wmo -swift-version 5 -I "$ROOT/Sources/CBLAS" -I "$OUT")

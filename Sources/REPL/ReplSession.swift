@@ -158,17 +158,17 @@ public final class ReplSession {
                 try open(command.argument)
                 notebookPath = command.argument
             } catch {
-                say("error: \(error)")
+                say(TerminalSafety.neutralize("error: \(error)"))
             }
         case "cells":
             for (i, cell) in notebook.cells.enumerated() {
                 let first = cell.source.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
-                say("[\(i + 1)] \(first)\(cell.source.contains("\n") ? " …" : "")")
+                say(TerminalSafety.neutralize("[\(i + 1)] \(first)\(cell.source.contains("\n") ? " …" : "")"))
             }
         case "show":
             if let index = cellIndex(command.argument) {
                 let cell = notebook.cells[index]
-                say(cell.source)
+                say(TerminalSafety.neutralize(cell.source))
                 for output in cell.outputs { out.write(Data(TerminalSafety.neutralize(text(of: output)).utf8)) }
             }
         case "rerun":

@@ -27,11 +27,27 @@ public enum Parallel {
         return true
     }()
 
+    /// The `(start, end)` chunks `forRange` would use for `count` items.
+    static func chunks(_ count: Int, grain: Int) -> [(Int, Int)] {
+        let workers = min(threadCount, max(1, count / max(1, grain)))
+        let chunk = (count + workers - 1) / max(workers, 1)
+        return (0..<workers).map { (min(count, $0 * chunk), min(count, ($0 + 1) * chunk)) }
+    }
+
+    /// Runs `body(worker, start, end)` for each chunk, in parallel when there are several.
+    static func run(_ chunks: [(Int, Int)], _ body: (Int, Int, Int) -> Void) {
+        if chunks.count <= 1 {
+            if let c = chunks.first { body(0, c.0, c.1) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { k in body(k, chunks[k].0, chunks[k].1) }
+    }
+
     /// Runs `body(start, end)` over `0..<count` split into at most `threadCount` chunks.
     ///
     /// Loops shorter than `grain` items per extra thread run inline: spawning costs more.
     @inline(__always)
-    static func forRange(_ count: Int, grain: Int = 16_384, _ body: (Int, Int) -> Void) {
+    public static func forRange(_ count: Int, grain: Int = 16_384, _ body: (Int, Int) -> Void) {
         let workers = min(threadCount, max(1, count / max(1, grain)))
         if workers <= 1 {
             body(0, count)

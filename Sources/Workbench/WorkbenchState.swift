@@ -9,6 +9,8 @@ public final class WorkbenchState {
     public let recording: RecordingStore
     /// How teachers use the recording: `record` at the REPL, `replay` for `fewshot run`.
     public let mode: RecordingMode
+    /// The servers HTTP teachers may talk to (confined under `fewshot run`/`check`).
+    public var teacherURLs = TeacherURLPolicy.unrestricted
     private var localTeacher: TeacherObject?
 
     /// A state recording into `recording` in `mode`.

@@ -24,11 +24,21 @@ struct Run: ParsableCommand {
     @Flag(help: "Call the teacher for requests the notebook has no recording of (default: replay only, offline).")
     var live = false
 
+    @OptionGroup var limits: ConfinementOptions
+
     mutating func run() throws {
+        let confinement = limits.confinement
+        let watchdog = ResourceWatchdog(limits: confinement.limits, subject: file)
+        watchdog.start()
+        defer { watchdog.stop() }
         guard file.hasSuffix(".fsnb") else {
-            let session = try SessionFactory.make()
+            let path = NotebookCommand.absolute(file)
+            try NotebookCommand.checkLimits { try InputLimits.checkScript(at: path) }
+            let state = WorkbenchState()
+            let session = try SessionFactory.make(state: state)
+            confinement.apply(to: session, state: state, folder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
             do {
-                try session.runFile(file)
+                try session.runFile(path, name: file)
             } catch let e as DiagnosticError {
                 Runner.report(e)
                 throw ExitCode(e.exitCode)
@@ -36,7 +46,7 @@ struct Run: ParsableCommand {
             return
         }
         let path = NotebookCommand.absolute(file)
-        let (notebook, runner, kernel) = try NotebookCommand.prepare(path, echo: true, live: live)
+        let (notebook, runner, kernel) = try NotebookCommand.prepare(path, echo: true, live: live, confinement: confinement)
         let refreshed: Notebook
         do {
             refreshed = try runner.run(notebook)
@@ -44,6 +54,7 @@ struct Run: ParsableCommand {
             NotebookCommand.fail("\(file): stopped at \(interrupted); the notebook was not changed")
             throw ExitCode(130)
         }
+        watchdog.stop()
         if save {
             var saved = refreshed
             saved.teacherRecording = kernel.teacherRecording
@@ -68,13 +79,19 @@ struct Check: ParsableCommand {
     @Argument(help: "The notebooks to check (.fsnb).")
     var notebooks: [String]
 
+    @OptionGroup var limits: ConfinementOptions
+
     mutating func run() throws {
         var failed = false
+        let confinement = limits.confinement
+        let watchdog = ResourceWatchdog(limits: confinement.limits, subject: notebooks.joined(separator: " "))
+        watchdog.start()
+        defer { watchdog.stop() }
         let absolute = notebooks.map(NotebookCommand.absolute)
         for (path, file) in zip(notebooks, absolute) {
-            let (notebook, runner, _) = try NotebookCommand.prepare(file, echo: false, live: false)
+            let (notebook, runner, _) = try NotebookCommand.prepare(file, echo: false, live: false, confinement: confinement)
             let report = try runner.check(notebook)
-            print(report.rendered(path: path), terminator: "")
+            print(TerminalSafety.neutralize(report.rendered(path: path)), terminator: "")
             failed = failed || !report.passed
         }
         if failed { throw ExitCode(1) }
@@ -125,6 +142,7 @@ enum NotebookCommand {
     static let startDirectory = FileManager.default.currentDirectoryPath
 
     static func load(_ path: String) throws -> Notebook {
+        try checkLimits { try InputLimits.checkNotebook(at: path) }
         do {
             return try Notebook.load(from: path)
         } catch {
@@ -137,7 +155,7 @@ enum NotebookCommand {
     /// paths against the notebook's folder.
     /// The teacher answers from the notebook's recording: only from it (offline) unless
     /// `live`, when what is missing is asked for and recorded.
-    static func prepare(_ path: String, echo: Bool, live: Bool) throws -> (Notebook, NotebookRunner, Kernel) {
+    static func prepare(_ path: String, echo: Bool, live: Bool, confinement: Confinement) throws -> (Notebook, NotebookRunner, Kernel) {
         let notebook = try load(path)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         FileManager.default.changeCurrentDirectoryPath(folder)
@@ -149,6 +167,7 @@ enum NotebookCommand {
             throw ExitCode(65)
         }
         let kernel = try Kernel(terminal: echo ? .standardOutput : nil, recording: recording, mode: live ? .record : .replay)
+        kernel.confine(confinement, folder: folder)
         return (notebook, NotebookRunner(executor: kernel), kernel)
     }
 
@@ -161,7 +180,18 @@ enum NotebookCommand {
         }
     }
 
+    /// Exits 65 with the error when a file is past its `InputLimits` size.
+    static func checkLimits(_ check: () throws -> Void) throws {
+        do {
+            try check()
+        } catch {
+            fail("\(error)")
+            throw ExitCode(65)
+        }
+    }
+
+    /// Writes an error line to standard error (control sequences neutralised: it may quote the file).
     static func fail(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(TerminalSafety.neutralize(message))\n".utf8))
     }
 }

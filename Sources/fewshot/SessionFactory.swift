@@ -6,10 +6,13 @@ import Workbench
 /// Builds the interpreter session every command uses. This is the one place to install extra
 /// built-ins (e.g. the Workbench's ML functions) before any code runs.
 enum SessionFactory {
-    /// Functions that add built-ins or globals to a new session, run in order.
-    nonisolated(unsafe) static var installers: [(Session) throws -> Void] = [{ try Workbench.install(into: $0) }]
+    /// Functions that add built-ins or globals to a new session, run in order after the
+    /// Workbench's.
+    nonisolated(unsafe) static var installers: [(Session) throws -> Void] = []
 
-    static func make() throws -> Session {
+    /// A session with the Workbench built-ins sharing `state`; what it prints has control
+    /// sequences neutralised.
+    static func make(state: WorkbenchState = WorkbenchState()) throws -> Session {
         let session: Session
         do {
             session = try Session()
@@ -17,7 +20,9 @@ enum SessionFactory {
             Runner.report(e)
             throw ExitCode(e.exitCode)
         }
+        try Workbench.install(into: session, state: state)
         for install in installers { try install(session) }
+        session.output = SafeStandardOutputSink()
         return session
     }
 }
@@ -37,6 +42,7 @@ enum Runner {
 
     /// Writes diagnostics to standard error (coloured on a terminal unless NO_COLOR is set).
     static func report(_ e: DiagnosticError) {
-        FileHandle.standardError.write(Data(DiagnosticRenderer.forTerminal(fd: 2).render(e.diagnostics).utf8))
+        let rendered = DiagnosticRenderer.forTerminal(fd: 2).render(e.diagnostics)
+        FileHandle.standardError.write(Data(TerminalSafety.neutralizeKeepingStyles(rendered).utf8))
     }
 }

@@ -46,6 +46,14 @@ import Testing
         }
     }
 
+    @Test func jsonlWithCRLFLineEnds() throws {
+        let rows = try DatasetCodec.decode("{\"a\": 1}\r\n\r\n{\"a\": 2}\r\n", as: .jsonl)
+        #expect(rows == [["a": 1], ["a": 2]])
+        #expect(throws: DatasetError("expected a JSON value, found 'x}' (column 7)", line: 2)) {
+            try DatasetCodec.decode("{\"a\": 1}\r\n{\"a\": x}\r\n", as: .jsonl)
+        }
+    }
+
     @Test func csvHandlesQuotesEmbeddedNewlinesAndCRLF() throws {
         let text = "id,text,score\r\n1,\"hello, \"\"world\"\"\",0.5\r\n2,\"two\r\nlines\",\r\n3,plain,2\r\n"
         let rows = try CSV.parse(text)

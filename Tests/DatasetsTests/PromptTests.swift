@@ -46,6 +46,21 @@ import Testing
         #expect(r.raw == reply)
     }
 
+    @Test func outputSpecFromFieldNames() throws {
+        #expect(try OutputSpec(fields: ["label"]) == .label(field: "label", allowed: nil))
+        #expect(try OutputSpec(fields: ["sentiment"], labels: ["a", "b"]) == .label(field: "sentiment", allowed: ["a", "b"]))
+        #expect(try OutputSpec(fields: ["summary"]) == .text(field: "summary"))
+        #expect(try OutputSpec(fields: ["q", "a"]).fields == ["q", "a"])
+        #expect(throws: DatasetError.self) { try OutputSpec(fields: []) }
+        #expect(throws: DatasetError.self) { try OutputSpec(fields: ["a", "a"]) }
+    }
+
+    @Test func aLongerLabelWinsOverTheShorterItContains() throws {
+        let spec = OutputSpec.label(allowed: ["positive", "very positive", "negative"])
+        #expect(try spec.parse("Very positive!").get() == ["label": "very positive"])
+        #expect(try spec.parse("positive").get() == ["label": "positive"])
+    }
+
     @Test func freeLabelsTakeTheCleanedFirstLine() throws {
         #expect(try OutputSpec.label().parse("Label: *Sports*.\nmore").get() == ["label": "Sports"])
         #expect(try OutputSpec.text(field: "answer").parse("  42 \n").get() == ["answer": "42"])

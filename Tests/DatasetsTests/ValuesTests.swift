@@ -31,6 +31,7 @@ import Testing
         #expect(r.text(excluding: ["z"]) == "x\nnested\nlast")
         r["a"] = nil
         #expect(r.names == ["z", "m"])
+        #expect(r.merging(["m": "new", "label": "pos"]) == ["z": "first", "m": "new", "label": "pos"])
     }
 
     @Test func tableShowsTypesTruncatesAndCountsLabels() {

@@ -150,6 +150,15 @@ import Testing
         #expect(rejected > 1000)
     }
 
+    @Test func halfConversionIsExactForEveryBitPattern() {
+        var mismatches = 0
+        for bits in 0...0xFFFF {
+            let got = halfToFloat(UInt16(bits)), want = Float(Float16(bitPattern: UInt16(bits)))
+            if !(got == want || (got.isNaN && want.isNaN)) || got.sign != want.sign { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func dequantisationMatchesGGMLReference() throws {
         let data = try Data(contentsOf: LlamaFixtures.folder.appendingPathComponent("dequant.json"))
         let cases = try JSONDecoder().decode([String: DequantCase].self, from: data)

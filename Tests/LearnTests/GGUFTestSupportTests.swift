@@ -45,6 +45,15 @@ struct GGUFBuilder {
 enum LlamaFixtures {
     static var folder: URL { Bundle.module.resourceURL!.appendingPathComponent("Fixtures/llama") }
 
+    /// Whether the tests were compiled with optimisation (full-model decoding is only affordable then).
+    static var optimized: Bool {
+        #if DEBUG
+            return false
+        #else
+            return true
+        #endif
+    }
+
     /// The offline SmolLM2 model, when installed.
     static var modelPath: String? {
         let home = ProcessInfo.processInfo.environment["FEWSHOT_HOME"]

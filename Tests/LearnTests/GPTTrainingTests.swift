@@ -19,6 +19,8 @@ let toyConfig = GPTConfig(vocabSize: ByteTokenizer.vocabularySize, layers: 1, he
         #expect(history.epochEnds.count == 25)
         #expect(history.losses.first! > 4)
         #expect(history.finalLoss! < 0.6, "final loss \(history.finalLoss!)")
+        #expect(try model.perplexity(text: "the cat sat on the mat. the cat sat") < 3)
+        #expect(try model.perplexity(text: "zq xj vk wq") > 10)
         // It continues the pattern greedily.
         let out = try model.generate(text: "the cat sat on t", options: GenerationOptions(maxTokens: 8))
         #expect(out == "he mat. ")

@@ -88,3 +88,24 @@ import Testing
 }
 
 import Foundation
+
+@Suite struct SIMDMathTests {
+    @Test func vectorisedExpAndTanhMatchLibm() {
+        for base in stride(from: -20 as Float, to: 20, by: 0.37) {
+            let v = SIMD8<Float>((0..<8).map { base + Float($0) * 0.041 })
+            let e = simdExp(v), t = simdTanh(v)
+            for i in 0..<8 {
+                #expect(abs(e[i] - Foundation.exp(v[i])) <= 2e-6 * Foundation.exp(v[i]))
+                #expect(abs(t[i] - Foundation.tanh(v[i])) <= 2e-6)
+            }
+        }
+        // GELU over a length that is not a multiple of 8 uses both paths.
+        let x = Tensor.randn([13], seed: 3)
+        let y = x.gelu()
+        for i in 0..<13 {
+            let v = Double(x.data[i])
+            let ref = 0.5 * v * (1 + Foundation.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)))
+            #expect(abs(Double(y.data[i]) - ref) < 1e-6)
+        }
+    }
+}

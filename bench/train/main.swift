@@ -3,13 +3,15 @@
 //
 //   fewshot-bench --config tiny --mode train --threads 2
 //   fewshot-bench --config small --mode gen --threads 2
+//   fewshot-bench --config gpt-tiny --mode finetune --epochs 3   (200 short synthetic dialogues
+//       through Trainer, as the Workbench's finetune would run them)
 import Foundation
 import Learn
 import Tensor
 
 struct Arguments {
     var config = "tiny", mode = "train", threads = 2
-    var steps: Int?, warmup: Int?, reps = 3
+    var steps: Int?, warmup: Int?, reps = 3, epochs = 3
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -22,6 +24,7 @@ struct Arguments {
             case "--steps": steps = Int(value)
             case "--warmup": warmup = Int(value)
             case "--reps": reps = Int(value) ?? 3
+            case "--epochs": epochs = Int(value) ?? 3
             default: fatalError("unknown flag \(flag)")
             }
         }
@@ -85,6 +88,30 @@ func generate(_ a: Arguments, _ cfg: GPTConfig) throws -> [String: Any] {
     return ["gen_tokens": n, "gen_tok_per_s_median": median(rates), "gen_tok_per_s_best": rates.max()!, "reps": a.reps, "kv_cache": 1]
 }
 
+/// 200 short dialogues (about 60-90 bytes each), loss on the bot's turn only.
+func finetune(_ a: Arguments, _ cfg: GPTConfig) throws -> [String: Any] {
+    let model = try GPT(config: cfg, seed: 1)
+    let greetings = ["hi", "hello", "hey there", "good morning", "yo", "evening"]
+    let topics = ["the weather", "my cat", "dinner plans", "a good book", "the match", "work"]
+    var rng = SeededRandom(seed: 3)
+    let data = (0..<200).map { i in
+        let g = greetings[rng.randint(greetings.count)], t = topics[rng.randint(topics.count)]
+        return TokenSequence(segments: [
+            ("User: \(g), can we talk about \(t)?\nBot: ", false),
+            ("Sure, \(t) is a fine topic, tell me more! aha cheers #\(i % 7)\n", true),
+        ])
+    }
+    let tokens = data.reduce(0) { $0 + $1.tokens.count }
+    let trainer = Trainer(options: TrainingOptions(epochs: a.epochs, learningRate: 3e-3, batchSize: 16, validationFraction: 0.1))
+    let history = try trainer.train(model, on: data)
+    return [
+        "dialogues": data.count, "tokens_per_epoch": tokens, "epochs": a.epochs, "seconds": history.seconds,
+        "seconds_per_epoch": history.seconds / Double(a.epochs), "tok_per_s": history.tokensPerSecond,
+        "loss_first": history.losses.first!, "loss_last": history.losses.last!,
+        "val_losses": history.validationLosses,
+    ]
+}
+
 let a = Arguments()
 Parallel.threadCount = a.threads
 guard let cfg = GPTConfig.preset(named: a.config) else { fatalError("unknown config \(a.config)") }
@@ -93,7 +120,12 @@ var result: [String: Any] = [
     "impl": "fewshot", "config": a.config, "mode": a.mode, "threads": Parallel.threadCount,
     "params": try GPT(config: cfg).parameterCount,
 ]
-result.merge(try a.mode == "train" ? train(a, cfg) : generate(a, cfg)) { $1 }
+switch a.mode {
+case "train": result.merge(try train(a, cfg)) { $1 }
+case "gen": result.merge(try generate(a, cfg)) { $1 }
+case "finetune": result.merge(try finetune(a, cfg)) { $1 }
+default: fatalError("unknown mode \(a.mode)")
+}
 result["peak_rss_mb"] = peakRSSMegabytes()
 result["wall_s"] = Date().timeIntervalSince(t0)
 let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])

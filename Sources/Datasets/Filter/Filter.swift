@@ -105,10 +105,8 @@ extension FilterRule {
             let phrases = words.map(TextTokens.words).filter { !$0.isEmpty }
             return texts().map { t in
                 let w = TextTokens.words(t)
-                for p in phrases where p.count <= w.count {
-                    if (0...(w.count - p.count)).contains(where: { w[$0] == p[0] && Array(w[$0..<$0 + p.count]) == p }) {
-                        return DropReason("contains \(p.joined(separator: " ").debugDescription)")
-                    }
+                for p in phrases where TextTokens.containsRun(w, p) {
+                    return DropReason("contains \(p.joined(separator: " ").debugDescription)")
                 }
                 return nil
             }

@@ -60,10 +60,10 @@ public enum DatasetCodec {
     private static func decodeJSONL(_ text: String) throws -> [Record] {
         var records: [Record] = []
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so CRLF files need it named as a separator too.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let trimmed = line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
-            if trimmed.isEmpty || trimmed.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { continue }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
             let value = try JSONReader.parse(String(line), firstLine: lineNumber)
             guard case .record(let r) = value else {
                 throw DatasetError("expected a JSON object on each line, found \(kind(value))", line: lineNumber)

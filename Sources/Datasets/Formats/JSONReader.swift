@@ -31,6 +31,10 @@ public struct JSONReader {
         let bytes = Array(text.utf8)
         guard let start = bytes.firstIndex(of: UInt8(ascii: "{")) else { return nil }
         var r = JSONReader(bytes: bytes)
+        for (k, b) in bytes[..<start].enumerated() where b == UInt8(ascii: "\n") {
+            r.line += 1
+            r.lineStart = k + 1
+        }
         r.i = start
         return try r.value()
     }

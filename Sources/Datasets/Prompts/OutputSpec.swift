@@ -15,6 +15,27 @@ public enum OutputSpec: Hashable, Sendable {
     /// The reply is a dialogue of speaker-prefixed lines, read into chat `messages`.
     case dialogue(DialogueFormat)
 
+    /// The spec for the language's `output: [...]` list of field names: `["label"]` is a label
+    /// (constrained to `labels` when given), one other name the whole reply as that field,
+    /// several names a JSON object with those string fields.
+    ///
+    /// ```swift
+    /// try OutputSpec(fields: ["label"], labels: ["pos", "neg"])   // .label(field: "label", allowed: ["pos", "neg"])
+    /// try OutputSpec(fields: ["question", "answer"])              // .json(question: string, answer: string)
+    /// ```
+    /// - Throws: `DatasetError` for an empty list or a repeated name.
+    public init(fields: [String], labels: [String]? = nil) throws {
+        guard !fields.isEmpty else { throw DatasetError("an output spec needs at least one field name") }
+        guard Set(fields).count == fields.count else { throw DatasetError("repeated field name in the output spec: \(fields)") }
+        if fields == ["label"] || (fields.count == 1 && labels != nil) {
+            self = .label(field: fields[0], allowed: labels)
+        } else if fields.count == 1 {
+            self = .text(field: fields[0])
+        } else {
+            self = .json(JSONSchema(properties: fields.map { JSONSchema.Property($0, .string) }))
+        }
+    }
+
     /// The sentence added to the system message telling the teacher the format, or nil.
     public var instructions: String? {
         switch self {

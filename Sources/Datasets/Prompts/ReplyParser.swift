@@ -72,15 +72,13 @@ extension OutputSpec {
         }
         func named(in text: String) -> [String] {
             let words = TextTokens.words(text)
-            return allowed.filter { label in
-                let l = TextTokens.words(label)
-                guard !l.isEmpty, l.count <= words.count else { return false }
-                return (0...(words.count - l.count)).contains { Array(words[$0..<$0 + l.count]) == l }
-            }
+            return allowed.filter { TextTokens.containsRun(words, TextTokens.words($0)) }
         }
         // A longer label that contains a shorter one ("very positive" vs "positive") wins.
         func distinct(_ found: [String]) -> [String] {
-            found.filter { f in !found.contains { $0 != f && TextTokens.normalized($0).contains(TextTokens.normalized(f)) } }
+            found.filter { f in
+                !found.contains { $0 != f && TextTokens.containsRun(TextTokens.words($0), TextTokens.words(f)) }
+            }
         }
         for scope in [firstLine, reply] {
             let found = distinct(named(in: scope))

@@ -9,8 +9,11 @@ public struct MinHashLSH: Sendable {
     public let rowsPerBand: Int
     private let multipliers: [UInt64]
     private let addends: [UInt64]
-    // Buckets as linked lists in flat arrays: head entry per (band, key), then next pointers.
-    private var heads: [UInt64: Int32] = [:]
+    // Buckets as linked lists in flat arrays: the head entry of each band key sits in an
+    // open-addressing table (linear probing; a Dictionary was the bottleneck), then next pointers.
+    private var slotKeys = [UInt64](repeating: 0, count: 1024)
+    private var slotHeads = [Int32](repeating: -1, count: 1024)
+    private var used = 0
     private var entryItem: [Int32] = []
     private var entryNext: [Int32] = []
 
@@ -50,21 +53,45 @@ public struct MinHashLSH: Sendable {
 
     /// Adds `item` under its band keys.
     public mutating func insert(_ item: Int32, keys: [UInt64]) {
+        if 2 * (used + keys.count) > slotKeys.count { grow() }
         for key in keys {
+            let s = slot(key)
+            if slotHeads[s] < 0 { slotKeys[s] = key; used += 1 }
             entryItem.append(item)
-            entryNext.append(heads[key] ?? -1)
-            heads[key] = Int32(entryItem.count - 1)
+            entryNext.append(slotHeads[s])
+            slotHeads[s] = Int32(entryItem.count - 1)
         }
     }
 
     /// Calls `body` with every item sharing a band key (an item may come more than once).
     public func forEachCandidate(keys: [UInt64], _ body: (Int32) -> Void) {
         for key in keys {
-            var e = heads[key] ?? -1
+            var e = slotHeads[slot(key)]
             while e >= 0 {
                 body(entryItem[Int(e)])
                 e = entryNext[Int(e)]
             }
+        }
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    @inline(__always)
+    private func slot(_ key: UInt64) -> Int {
+        let mask = slotKeys.count - 1
+        var s = Int(truncatingIfNeeded: key) & mask
+        while slotHeads[s] >= 0 && slotKeys[s] != key { s = (s + 1) & mask }
+        return s
+    }
+
+    private mutating func grow() {
+        let oldKeys = slotKeys
+        let oldHeads = slotHeads
+        slotKeys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        slotHeads = [Int32](repeating: -1, count: oldKeys.count * 2)
+        for (k, h) in zip(oldKeys, oldHeads) where h >= 0 {
+            let s = slot(k)
+            slotKeys[s] = k
+            slotHeads[s] = h
         }
     }
 }

@@ -23,7 +23,13 @@ public func rougeL(_ candidate: String, _ reference: String) -> RougeScore {
 
 /// ROUGE-L between two token-id sequences.
 public func rougeL(tokens candidate: [Int32], _ reference: [Int32]) -> RougeScore {
-    let lcs = lcsLength(candidate, reference)
+    var scratch: [Int32] = []
+    return rougeL(tokens: candidate, reference, scratch: &scratch)
+}
+
+/// ROUGE-L reusing `scratch` for the DP row (no allocation per pair in the filters' loops).
+func rougeL(tokens candidate: [Int32], _ reference: [Int32], scratch: inout [Int32]) -> RougeScore {
+    let lcs = lcsLength(candidate, reference, scratch: &scratch)
     guard lcs > 0 else { return RougeScore(precision: 0, recall: 0, fMeasure: 0) }
     let p = Double(lcs) / Double(candidate.count)
     let r = Double(lcs) / Double(reference.count)
@@ -32,12 +38,18 @@ public func rougeL(tokens candidate: [Int32], _ reference: [Int32]) -> RougeScor
 
 /// Length of the longest common subsequence of `a` and `b` (one row of the DP table, O(|b|) memory).
 public func lcsLength(_ a: [Int32], _ b: [Int32]) -> Int {
+    var scratch: [Int32] = []
+    return lcsLength(a, b, scratch: &scratch)
+}
+
+func lcsLength(_ a: [Int32], _ b: [Int32], scratch row: inout [Int32]) -> Int {
     if a.isEmpty || b.isEmpty { return 0 }
     let (long, short) = a.count >= b.count ? (a, b) : (b, a)
-    var row = [Int32](repeating: 0, count: short.count + 1)
+    if row.count < short.count + 1 { row = [Int32](repeating: 0, count: short.count + 1) }
     return long.withUnsafeBufferPointer { lp in
         short.withUnsafeBufferPointer { sp in
             row.withUnsafeMutableBufferPointer { dp in
+                for j in 0...sp.count { dp[j] = 0 }
                 for i in 0..<lp.count {
                     let x = lp[i]
                     var diagonal: Int32 = 0

@@ -8,6 +8,8 @@ public enum TextTokens {
     /// TextTokens.words("Don't stop!")   // ["don", "t", "stop"]
     /// ```
     public static func words(_ text: String) -> [String] {
+        var text = text
+        if let ascii = text.withUTF8({ asciiWords($0) }) { return ascii }
         var out: [String] = []
         var current = ""
         for scalar in text.unicodeScalars {
@@ -22,8 +24,46 @@ public enum TextTokens {
         return out
     }
 
+    /// The words of ASCII text, scanning bytes (the common case, many times faster than
+    /// the Unicode path); nil when the text has a non-ASCII byte.
+    private static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var out: [String] = []
+        var start = -1
+        var lowered = [UInt8](repeating: 0, count: 32)
+        func flush(_ end: Int) {
+            let length = end - start
+            if lowered.count < length { lowered = [UInt8](repeating: 0, count: length) }
+            for k in 0..<length {
+                let b = bytes[start + k]
+                lowered[k] = b >= 65 && b <= 90 ? b + 32 : b
+            }
+            out.append(String(decoding: lowered[0..<length], as: UTF8.self))
+        }
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            if b >= 0x80 { return nil }
+            let isWord = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+            if isWord {
+                if start < 0 { start = i }
+            } else if start >= 0 {
+                flush(i)
+                start = -1
+            }
+        }
+        if start >= 0 { flush(bytes.count) }
+        return out
+    }
+
     /// The text reduced for exact-duplicate checks: its `words` joined by single spaces.
     public static func normalized(_ text: String) -> String { words(text).joined(separator: " ") }
+
+    /// True when `needle` occurs as a contiguous run in `haystack` (a phrase in a text's words).
+    public static func containsRun(_ haystack: [String], _ needle: [String]) -> Bool {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+        return (0...(haystack.count - needle.count)).contains { start in
+            haystack[start] == needle[0] && haystack[start..<start + needle.count].elementsEqual(needle)
+        }
+    }
 
     /// Words split on whitespace only (punctuation kept), for length bounds.
     public static func whitespaceWords(_ text: String) -> [Substring] {

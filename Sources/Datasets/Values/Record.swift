@@ -36,6 +36,14 @@ public struct Record: Hashable, Sendable {
     /// Number of fields.
     public var count: Int { fields.count }
 
+    /// This record with `other`'s fields added; a field in both takes `other`'s value in place.
+    /// (An input row plus the fields a teacher's reply was parsed into.)
+    public func merging(_ other: Record) -> Record {
+        var r = self
+        for (k, v) in other.fields { r.fields[k] = v }
+        return r
+    }
+
     /// The strings of the fields, joined by newlines, skipping `excluding` names.
     /// Nested lists and records (such as chat `messages`) contribute their strings.
     public func text(excluding: Set<String> = []) -> String {

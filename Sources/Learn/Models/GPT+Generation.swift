@@ -121,6 +121,11 @@ extension GPT {
         return Foundation.exp(loss)
     }
 
+    /// Perplexity of a whole text under the byte tokenizer (every byte after the first is predicted).
+    public func perplexity(text: String) throws -> Float {
+        try perplexity(of: [TokenSequence(tokens: ByteTokenizer().encode(text))])
+    }
+
     /// Mean next-token cross-entropy over the trained tokens of `sequences`, without gradients.
     public func meanLoss(of sequences: [TokenSequence], batchSize: Int = 16) throws -> Float {
         let windows = sequences.flatMap { $0.windows(context: config.context) }

@@ -4,33 +4,36 @@ import Tensor
 /// Batch-1 decoding with a key/value cache, outside autograd: each step runs the model on one
 /// new token with GEMV calls and attends over the cached keys and values.
 ///
-/// Glossary: C width, nh heads, hs head size, V vocabulary, P cached positions.
+/// Glossary: C width, nh heads, hs head size, V vocabulary, L layers.
+/// Buffers are allocated once; a step allocates nothing.
 final class KVCacheDecoder {
     private let model: GPT
-    private let c: Int, nh: Int, hs: Int, v: Int, context: Int
-    /// Per layer `(context, C)` keys and values.
-    private var keys: [[Float]], values: [[Float]]
+    private let c: Int, nh: Int, hs: Int, v: Int, context: Int, layers: Int
+    /// `(L, context, C)` keys and values.
+    private let keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>
+    // Scratch: x, h, att (C each), qkv (3C), fc (4C), scores (context).
+    private let x: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>
+    private let qkv: UnsafeMutablePointer<Float>, fc: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>
+    private var logits: [Float]
     private(set) var position = 0
-    // Scratch buffers reused by every step.
-    private var x: [Float], h: [Float], qkv: [Float], att: [Float], fc: [Float], scores: [Float], logits: [Float]
 
     init(_ model: GPT) {
         self.model = model
         let cfg = model.config
-        c = cfg.width
-        nh = cfg.heads
-        hs = cfg.width / cfg.heads
-        v = cfg.vocabSize
-        context = cfg.context
-        keys = Array(repeating: [Float](repeating: 0, count: cfg.context * cfg.width), count: cfg.layers)
-        values = keys
-        x = [Float](repeating: 0, count: c)
-        h = x
-        att = x
-        qkv = [Float](repeating: 0, count: 3 * c)
-        fc = [Float](repeating: 0, count: 4 * c)
-        scores = [Float](repeating: 0, count: cfg.context)
-        logits = [Float](repeating: 0, count: cfg.vocabSize)
+        (c, nh, hs, v, context, layers) = (cfg.width, cfg.heads, cfg.width / cfg.heads, cfg.vocabSize, cfg.context, cfg.layers)
+        keys = .allocate(capacity: layers * context * c)
+        values = .allocate(capacity: layers * context * c)
+        x = .allocate(capacity: c)
+        h = .allocate(capacity: c)
+        att = .allocate(capacity: c)
+        qkv = .allocate(capacity: 3 * c)
+        fc = .allocate(capacity: 4 * c)
+        scores = .allocate(capacity: context)
+        logits = [Float](repeating: 0, count: v)
+    }
+
+    deinit {
+        for p in [keys, values, x, h, att, qkv, fc, scores] { p.deallocate() }
     }
 
     /// Restarts the cache from `tokens` (at most `context`) and returns the last token's logits.
@@ -48,32 +51,31 @@ final class KVCacheDecoder {
 
     private func advance(_ token: Int, wantLogits: Bool) {
         let pos = position
-        let wte = model.tokenEmbedding.weight.data, wpe = model.positionEmbedding.weight.data
-        for j in 0..<c { x[j] = wte[token * c + j] + wpe[pos * c + j] }
-        for (l, block) in model.blocks.enumerated() {
-            layerNorm(block.ln1, from: x, into: &h)
-            affine(block.attn.attn, h, into: &qkv)  // (3C)
-            for j in 0..<c {
-                keys[l][pos * c + j] = qkv[c + j]
-                values[l][pos * c + j] = qkv[2 * c + j]
+        model.tokenEmbedding.weight.data.withUnsafeBufferPointer { wte in
+            model.positionEmbedding.weight.data.withUnsafeBufferPointer { wpe in
+                for j in 0..<c { x[j] = wte[token * c + j] + wpe[pos * c + j] }
             }
+        }
+        for (l, block) in model.blocks.enumerated() {
+            layerNorm(block.ln1, from: x, into: h)
+            affine(block.attn.attn, h, into: qkv, accumulate: false)  // (3C)
+            let k = keys + (l * context + pos) * c, vv = values + (l * context + pos) * c
+            k.update(from: qkv + c, count: c)
+            vv.update(from: qkv + 2 * c, count: c)
             attend(layer: l, upTo: pos)  // att: (C)
-            affineAdd(block.attn.proj, att, into: &x)
-            layerNorm(block.ln2, from: x, into: &h)
-            affine(block.mlp.fc, h, into: &fc)  // (4C)
+            affine(block.attn.proj, att, into: x, accumulate: true)
+            layerNorm(block.ln2, from: x, into: h)
+            affine(block.mlp.fc, h, into: fc, accumulate: false)  // (4C)
             for j in 0..<(4 * c) { fc[j] = geluScalar(fc[j]) }
-            affineAdd(block.mlp.proj, fc, into: &x)
+            affine(block.mlp.proj, fc, into: x, accumulate: true)
         }
         position += 1
         guard wantLogits else { return }
-        layerNorm(model.finalNorm, from: x, into: &h)
+        layerNorm(model.finalNorm, from: x, into: h)
         // (V) = wte (V, C) x h (C)
-        wte.withUnsafeBufferPointer { pw in
-            h.withUnsafeBufferPointer { ph in
-                logits.withUnsafeMutableBufferPointer { pl in
-                    BLAS.sgemv(transpose: false, rows: v, cols: c, a: pw.baseAddress!, lda: c,
-                               x: ph.baseAddress!, y: pl.baseAddress!)
-                }
+        model.tokenEmbedding.weight.data.withUnsafeBufferPointer { pw in
+            logits.withUnsafeMutableBufferPointer { pl in
+                BLAS.sgemv(transpose: false, rows: v, cols: c, a: pw.baseAddress!, lda: c, x: h, y: pl.baseAddress!)
             }
         }
     }
@@ -81,68 +83,65 @@ final class KVCacheDecoder {
     /// Causal attention of this position's queries over cached positions `0...pos`, per head.
     private func attend(layer l: Int, upTo pos: Int) {
         let scale = 1 / Float(hs).squareRoot()
-        keys[l].withUnsafeBufferPointer { pk in
-            values[l].withUnsafeBufferPointer { pv in
-                for head in 0..<nh {
-                    let q = head * hs
-                    var m = -Float.infinity
-                    for j in 0...pos {
-                        var s: Float = 0
-                        let k = pk.baseAddress! + j * c + q
-                        for d in 0..<hs { s += qkv[q + d] * k[d] }
-                        s *= scale
-                        scores[j] = s
-                        m = max(m, s)
-                    }
-                    var sum: Float = 0
-                    for j in 0...pos {
-                        scores[j] = Foundation.exp(scores[j] - m)
-                        sum += scores[j]
-                    }
-                    for d in 0..<hs { att[q + d] = 0 }
-                    for j in 0...pos {
-                        let p = scores[j] / sum
-                        let vr = pv.baseAddress! + j * c + q
-                        for d in 0..<hs { att[q + d] += p * vr[d] }
-                    }
-                }
+        let k0 = keys + l * context * c, v0 = values + l * context * c
+        for head in 0..<nh {
+            let q = qkv + head * hs, out = att + head * hs
+            var m = -Float.infinity
+            for j in 0...pos {
+                let k = k0 + j * c + head * hs
+                var s: Float = 0
+                for d in 0..<hs { s += q[d] * k[d] }
+                s *= scale
+                scores[j] = s
+                m = max(m, s)
+            }
+            var sum: Float = 0
+            for j in 0...pos {
+                scores[j] = Foundation.exp(scores[j] - m)
+                sum += scores[j]
+            }
+            out.update(repeating: 0, count: hs)
+            let inv = 1 / sum
+            for j in 0...pos {
+                let p = scores[j] * inv
+                let vr = v0 + j * c + head * hs
+                for d in 0..<hs { out[d] += p * vr[d] }
             }
         }
     }
 
-    private func layerNorm(_ norm: LayerNorm, from input: [Float], into out: inout [Float]) {
+    private func layerNorm(_ norm: LayerNorm, from input: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         var mean: Float = 0
         for j in 0..<c { mean += input[j] }
         mean /= Float(c)
         var variance: Float = 0
         for j in 0..<c { variance += (input[j] - mean) * (input[j] - mean) }
         let r = 1 / (variance / Float(c) + norm.eps).squareRoot()
-        let w = norm.weight.data, b = norm.bias.data
-        for j in 0..<c { out[j] = (input[j] - mean) * r * w[j] + b[j] }
+        norm.weight.data.withUnsafeBufferPointer { w in
+            norm.bias.data.withUnsafeBufferPointer { b in
+                for j in 0..<c { out[j] = (input[j] - mean) * r * w[j] + b[j] }
+            }
+        }
     }
 
-    /// `out = input x W + b` for one row, W `(in, out)`.
-    private func affine(_ layer: Linear, _ input: [Float], into out: inout [Float]) {
-        if let bias = layer.bias { out = bias.data } else { for j in 0..<out.count { out[j] = 0 } }
-        gemv(layer, input, into: &out)
-    }
-
-    /// `out += input x W + b` for one row (the residual add).
-    private func affineAdd(_ layer: Linear, _ input: [Float], into out: inout [Float]) {
-        if let bias = layer.bias { for j in 0..<out.count { out[j] += bias.data[j] } }
-        gemv(layer, input, into: &out)
-    }
-
-    private func gemv(_ layer: Linear, _ input: [Float], into out: inout [Float]) {
+    /// `out (+)= input x W + b` for one row, W `(in, out)`; `accumulate` adds onto `out`
+    /// (the residual path) instead of overwriting it.
+    private func affine(_ layer: Linear, _ input: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let rows = layer.weight.shape[0], cols = layer.weight.shape[1]
-        layer.weight.data.withUnsafeBufferPointer { pw in
-            input.withUnsafeBufferPointer { px in
-                out.withUnsafeMutableBufferPointer { py in
-                    // (out) += W^T (out, in) x input (in)
-                    BLAS.sgemv(transpose: true, rows: rows, cols: cols, a: pw.baseAddress!, lda: cols,
-                               x: px.baseAddress!, beta: 1, y: py.baseAddress!)
+        if let bias = layer.bias {
+            bias.data.withUnsafeBufferPointer { b in
+                if accumulate {
+                    for j in 0..<cols { out[j] += b[j] }
+                } else {
+                    out.update(from: b.baseAddress!, count: cols)
                 }
             }
+        } else if !accumulate {
+            out.update(repeating: 0, count: cols)
+        }
+        layer.weight.data.withUnsafeBufferPointer { pw in
+            // (out) += W^T (out, in) x input (in)
+            BLAS.sgemv(transpose: true, rows: rows, cols: cols, a: pw.baseAddress!, lda: cols, x: input, beta: 1, y: out)
         }
     }
 }

@@ -55,12 +55,15 @@ public final class AdamW: Optimizer {
                 m[i].withUnsafeMutableBufferPointer { mm in
                     v[i].withUnsafeMutableBufferPointer { vv in
                         g.withUnsafeBufferPointer { gg in
-                            for j in 0..<w.count {
-                                let gj = gg[j]
-                                mm[j] = b1 * mm[j] + (1 - b1) * gj
-                                vv[j] = b2 * vv[j] + (1 - b2) * gj * gj
-                                let denom = vv[j].squareRoot() / bc2Sqrt + eps
-                                w[j] = w[j] * shrink - stepSize * mm[j] / denom
+                            let (w0, m0, v0, g0) = (w.baseAddress!, mm.baseAddress!, vv.baseAddress!, gg.baseAddress!)
+                            Parallel.forRange(w.count, grain: 32_768) { s, e in
+                                for j in s..<e {
+                                    let gj = g0[j]
+                                    m0[j] = b1 * m0[j] + (1 - b1) * gj
+                                    v0[j] = b2 * v0[j] + (1 - b2) * gj * gj
+                                    let denom = v0[j].squareRoot() / bc2Sqrt + eps
+                                    w0[j] = w0[j] * shrink - stepSize * m0[j] / denom
+                                }
                             }
                         }
                     }

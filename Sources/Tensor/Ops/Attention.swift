@@ -97,6 +97,11 @@ extension Parallel {
             for i in 0..<count { body(i) }
             return
         }
+        // Each worker calls BLAS on small per-head matrices: keep OpenBLAS on the calling
+        // thread, or every call would try to fan out to the same cores (or queue on its lock).
+        let blasThreads = BLAS.threadCount
+        BLAS.threadCount = 1
+        defer { BLAS.threadCount = blasThreads }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var i = w
             while i < count {

@@ -14,7 +14,15 @@ extension Tensor {
                 y.withUnsafeMutableBufferPointer { py in
                     let src = px.baseAddress!, t = pt.baseAddress!, dst = py.baseAddress!
                     Parallel.forRange(n, grain: 8192) { s, e in
-                        for i in s..<e {
+                        var i = s
+                        while i + 8 <= e {
+                            let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let tv = simdTanh(geluC * (v + 0.044715 * v * v * v))
+                            UnsafeMutableRawPointer(t + i).storeBytes(of: tv, as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(dst + i).storeBytes(of: 0.5 * v * (1 + tv), as: SIMD8<Float>.self)
+                            i += 8
+                        }
+                        for i in i..<e {
                             let v = src[i]
                             let tv = fastTanh(geluC * (v + 0.044715 * v * v * v))
                             t[i] = tv

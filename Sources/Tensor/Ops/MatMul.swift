@@ -35,7 +35,8 @@ extension Tensor {
         let strideB = batchB.isEmpty ? 0 : k * n
         let lda = transposeA ? m : k, ldb = transposeB ? k : n
         let a = data, b = other.data
-        var y = [Float](repeating: 0, count: batch * m * n)
+        // Every value is written by a beta = 0 GEMM (which never reads C), so skip zero-filling.
+        var y = [Float](unsafeUninitializedCapacity: batch * m * n) { _, len in len = batch * m * n }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 y.withUnsafeMutableBufferPointer { py in

@@ -1,96 +1,70 @@
-/// Dot products of one quantised weight row with a Float vector, straight from ggml blocks.
+/// Products of quantised weight rows with a Float vector, straight from ggml blocks.
 ///
-/// The activations stay Float (no re-quantisation), so results equal a dot product with the
-/// dequantised row up to float rounding. `blockSums` holds the sum of each 32-value slice of `x`,
-/// computed once per matrix-vector product: Q4_1's per-block offset `m` multiplies it.
+/// Each row is decoded block by block into a small Float buffer with plain scalar loops (which
+/// LLVM vectorises: widen, convert, scale) and then dotted with `x` in SIMD. Swift's generic SIMD
+/// integer-to-float conversions compile to calls, so the decoding avoids them. Activations stay
+/// Float (no re-quantisation), so results equal a product with the dequantised row up to rounding.
 enum QuantizedDot {
-    /// Sums of each 32-value block of `x` (`count` a multiple of 32).
-    static func blockSums(_ x: UnsafePointer<Float>, count: Int, into sums: UnsafeMutablePointer<Float>) {
-        for b in 0..<(count / 32) {
-            let p = UnsafeRawPointer(x + 32 * b)
-            let v = p.loadUnaligned(as: SIMD16<Float>.self) + p.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-            sums[b] = v.sum()
-        }
-    }
-
-    /// Row of Q4_1 blocks (d, m, 16 bytes of nibbles: low nibbles are values 0...15, high 16...31).
+    /// Decodes one row of `blocks` Q4_1 blocks (d, m, 16 bytes: low nibbles are values 0...15,
+    /// high nibbles 16...31) into `out`.
     @inline(__always)
-    static func q4_1(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>, blocks: Int)
-        -> Float
-    {
-        var acc = SIMD16<Float>()
-        var offset: Float = 0
+    static func decodeQ4_1(_ row: UnsafeRawPointer, blocks: Int, into out: UnsafeMutablePointer<Float>) {
         for b in 0..<blocks {
             let block = row + 20 * b
             let d = block.half(at: 0), m = block.half(at: 2)
-            let q = block.loadUnaligned(fromByteOffset: 4, as: SIMD16<UInt8>.self)
-            let lo = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q & 0x0F))
-            let hi = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q &>> 4))
-            let xp = UnsafeRawPointer(x + 32 * b)
-            let x0 = xp.loadUnaligned(as: SIMD16<Float>.self)
-            let x1 = xp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-            acc += d * (lo * x0 + hi * x1)
-            offset += m * sums[b]
+            let q = (block + 4).assumingMemoryBound(to: UInt8.self)
+            let y = out + 32 * b
+            for j in 0..<16 {
+                y[j] = Float(q[j] & 0x0F) * d + m
+                y[j + 16] = Float(q[j] >> 4) * d + m
+            }
         }
-        return acc.sum() + offset
     }
 
-    /// Row of Q4_0 blocks (d, 16 bytes of nibbles, values offset by -8).
+    /// Decodes one row of Q4_0 blocks (d, 16 bytes of nibbles offset by 8).
     @inline(__always)
-    static func q4_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>, blocks: Int)
-        -> Float
-    {
-        var acc = SIMD16<Float>()
-        var offset: Float = 0
+    static func decodeQ4_0(_ row: UnsafeRawPointer, blocks: Int, into out: UnsafeMutablePointer<Float>) {
         for b in 0..<blocks {
             let block = row + 18 * b
             let d = block.half(at: 0)
-            let q = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self)
-            let lo = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q & 0x0F))
-            let hi = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q &>> 4))
-            let xp = UnsafeRawPointer(x + 32 * b)
-            let x0 = xp.loadUnaligned(as: SIMD16<Float>.self)
-            let x1 = xp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-            acc += d * (lo * x0 + hi * x1)
-            offset -= 8 * d * sums[b]
+            let q = (block + 2).assumingMemoryBound(to: UInt8.self)
+            let y = out + 32 * b
+            for j in 0..<16 {
+                y[j] = (Float(q[j] & 0x0F) - 8) * d
+                y[j + 16] = (Float(q[j] >> 4) - 8) * d
+            }
         }
-        return acc.sum() + offset
     }
 
-    /// Row of Q8_0 blocks (d, 32 signed bytes).
+    /// Decodes one row of Q8_0 blocks (d, 32 signed bytes).
     @inline(__always)
-    static func q8_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, blocks: Int) -> Float {
-        var acc = SIMD16<Float>()
+    static func decodeQ8_0(_ row: UnsafeRawPointer, blocks: Int, into out: UnsafeMutablePointer<Float>) {
         for b in 0..<blocks {
             let block = row + 34 * b
             let d = block.half(at: 0)
-            let q0 = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)
-            let q1 = block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)
-            let xp = UnsafeRawPointer(x + 32 * b)
-            let x0 = xp.loadUnaligned(as: SIMD16<Float>.self)
-            let x1 = xp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-            let f0 = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q0))
-            let f1 = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q1))
-            acc += d * (f0 * x0 + f1 * x1)
+            let q = (block + 2).assumingMemoryBound(to: Int8.self)
+            let y = out + 32 * b
+            for j in 0..<32 { y[j] = Float(q[j]) * d }
         }
-        return acc.sum()
     }
 
-    /// Row of Float values.
+    /// Dot product of two `count`-value Float vectors.
     @inline(__always)
     static func f32(_ row: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int) -> Float {
-        var acc = SIMD16<Float>()
+        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
         var i = 0
-        while i + 16 <= count {
-            acc += UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self)
+        while i + 32 <= count {
+            a0 += UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self)
                 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            i += 16
+            a1 += UnsafeRawPointer(row + i + 16).loadUnaligned(as: SIMD16<Float>.self)
+                * UnsafeRawPointer(x + i + 16).loadUnaligned(as: SIMD16<Float>.self)
+            i += 32
         }
         var tail: Float = 0
         while i < count {
             tail += row[i] * x[i]
             i += 1
         }
-        return acc.sum() + tail
+        return (a0 + a1).sum() + tail
     }
 }

@@ -62,36 +62,46 @@ public final class QuantizedMatrix: @unchecked Sendable {
         try! Dequantize.row(type, from: data + range.lowerBound * rowBytes, count: range.count * columns, into: destination)
     }
 
-    /// `y[r] = dot(row r, x)` for `r` in `range` (x holds `columns` values; `sums` its block sums).
-    func multiplyRows(
-        _ range: Range<Int>, _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
-    ) {
+    /// `y[r] = dot(row r, x)` for `r` in `range` (x holds `columns` values).
+    func multiplyRows(_ range: Range<Int>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
         let blocks = columns / 32
-        switch type {
-        case .q4_1: for r in range { y[r] = QuantizedDot.q4_1(data + r * rowBytes, x, sums, blocks: blocks) }
-        case .q4_0: for r in range { y[r] = QuantizedDot.q4_0(data + r * rowBytes, x, sums, blocks: blocks) }
-        case .q8_0: for r in range { y[r] = QuantizedDot.q8_0(data + r * rowBytes, x, blocks: blocks) }
-        default:
+        if type == .f32 {
             let base = data.assumingMemoryBound(to: Float.self)
             for r in range { y[r] = QuantizedDot.f32(base + r * columns, x, count: columns) }
+            return
+        }
+        let row = UnsafeMutablePointer<Float>.allocate(capacity: columns)
+        defer { row.deallocate() }
+        switch type {
+        case .q4_1:
+            for r in range {
+                QuantizedDot.decodeQ4_1(data + r * rowBytes, blocks: blocks, into: row)
+                y[r] = QuantizedDot.f32(row, x, count: columns)
+            }
+        case .q4_0:
+            for r in range {
+                QuantizedDot.decodeQ4_0(data + r * rowBytes, blocks: blocks, into: row)
+                y[r] = QuantizedDot.f32(row, x, count: columns)
+            }
+        default:
+            for r in range {
+                QuantizedDot.decodeQ8_0(data + r * rowBytes, blocks: blocks, into: row)
+                y[r] = QuantizedDot.f32(row, x, count: columns)
+            }
         }
     }
 
     /// `y = W x` (y: `rows` Floats, x: `columns` Floats), split across `threads` threads by rows.
     public func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, threads: Int = 1) {
-        let sums = UnsafeMutablePointer<Float>.allocate(capacity: max(1, columns / 32))
-        defer { sums.deallocate() }
-        if type != .f32 { QuantizedDot.blockSums(x, count: columns, into: sums) }
         let parts = max(1, min(threads, rows / 64))
         if parts == 1 {
-            multiplyRows(0..<rows, x, sums, y)
+            multiplyRows(0..<rows, x, y)
             return
         }
         let chunk = (rows + parts - 1) / parts
-        let sumsPointer = UnsafePointer(sums)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let start = part * chunk
-            multiplyRows(start..<min(rows, start + chunk), x, sumsPointer, y)
+            multiplyRows(start..<min(rows, start + chunk), x, y)
         }
     }
 }

@@ -34,6 +34,9 @@ enum TeacherBuiltin {
                 let http = try HTTPTeacher(
                     model: model, baseURL: baseURL, keyEnv: keyEnv, maxConcurrency: try args.int("max_concurrency"),
                     timeout: try args.double("timeout"), maxRetries: try args.int("max_retries"))
+                if let refusal = state.teacherURLs.refusal(for: http.configuration.baseURL) {
+                    return .host(state.recorded(RefusedTeacher(summary: http.summary, message: refusal), model: model))
+                }
                 return .host(state.recorded(http, model: model))
             } catch {
                 throw RuntimeError("cannot set up the teacher: \(error)", at: ctx.callRange)

@@ -54,8 +54,10 @@ public final class Kernel {
             let plain = DiagnosticRenderer(color: false).render(error.diagnostics)
             capture.fail(message: error.diagnostics.first?.message ?? "error", rendered: plain)
             if terminal != nil {
-                let shown = colorDiagnostics ? DiagnosticRenderer(color: true).render(error.diagnostics) : plain
-                FileHandle.standardError.write(Data(TerminalSafety.neutralize(shown).utf8))
+                let shown = colorDiagnostics
+                    ? TerminalSafety.neutralizeKeepingStyles(DiagnosticRenderer(color: true).render(error.diagnostics))
+                    : TerminalSafety.neutralize(plain)
+                FileHandle.standardError.write(Data(shown.utf8))
             }
         } catch {
             capture.fail(message: "\(error)", rendered: "error: \(error)\n")

@@ -15,6 +15,15 @@ import Workbench
 
 func now() -> Double { Date().timeIntervalSince1970 }
 
+/// CPU seconds used by the whole process so far (all threads): on a shared, busy machine this
+/// tracks the work done far better than wall time.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
 func residentMegabytes() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
         let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
@@ -41,22 +50,23 @@ func benchModel(_ args: [String]) throws {
     let prompt = (0..<promptTokens).map { _ in Int.random(in: 0..<model.config.vocabularySize, using: &rng) }
 
     let cache = model.makeCache()
-    let t1 = now()
+    let t1 = now(), c1 = cpuSeconds()
     var logits = try model.logits(for: prompt, cache: cache)
-    let ppSeconds = now() - t1
+    let ppSeconds = now() - t1, ppCPU = cpuSeconds() - c1
 
     let decodeCache = model.makeCache()
     var token = prompt[0]
-    let t2 = now()
+    let t2 = now(), c2 = cpuSeconds()
     for _ in 0..<genTokens {
         logits = try model.logits(for: [token], cache: decodeCache)
         token = logits.indices.max { logits[$0] < logits[$1] }!
     }
-    let tgSeconds = now() - t2
+    let tgSeconds = now() - t2, tgCPU = cpuSeconds() - c2
     printJSON([
         "bench": "model", "threads": threads, "load_s": loadSeconds, "rss_mb": residentMegabytes(),
         "pp_tokens": promptTokens, "pp_tok_s": Double(promptTokens) / ppSeconds,
         "tg_tokens": genTokens, "tg_tok_s": Double(genTokens) / tgSeconds, "summary": model.summary,
+        "pp_tok_per_cpu_s": Double(promptTokens) / ppCPU, "tg_tok_per_cpu_s": Double(genTokens) / tgCPU,
     ])
 }
 

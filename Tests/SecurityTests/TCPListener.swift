@@ -1,0 +1,83 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A tiny TCP server on 127.0.0.1 that records every byte sent to it and answers each
+/// connection with an empty HTTP 500: the stand-in for an attacker's server.
+final class TCPListener: @unchecked Sendable {
+    let port: UInt16
+    private let socketFD: Int32
+    private let lock = NSLock()
+    private var bytes = Data()
+    private var connectionCount = 0
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        socketFD = fd
+        guard fd >= 0 else { throw ListenerError("socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else { throw ListenerError("bind/listen") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    deinit { close(socketFD) }
+
+    /// Everything received so far, on every connection.
+    var received: Data {
+        lock.lock()
+        defer { lock.unlock() }
+        return bytes
+    }
+
+    /// Connections accepted so far.
+    var connections: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return connectionCount
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(socketFD, nil, nil)
+            guard client >= 0 else { return }
+            lock.lock()
+            connectionCount += 1
+            lock.unlock()
+            var timeout = timeval(tv_sec: 0, tv_usec: 300_000)
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = recv(client, &buffer, buffer.count, 0)
+                guard n > 0 else { break }
+                lock.lock()
+                bytes.append(contentsOf: buffer[0..<n])
+                lock.unlock()
+                if String(decoding: bytes, as: UTF8.self).contains("\r\n\r\n") { break }
+            }
+            let reply = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            _ = reply.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            close(client)
+        }
+    }
+}
+
+struct ListenerError: Error, CustomStringConvertible {
+    var description: String
+    init(_ step: String) { description = "listener: \(step) failed: \(String(cString: strerror(errno)))" }
+}
