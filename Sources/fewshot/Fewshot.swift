@@ -22,13 +22,14 @@ struct Fewshot: ParsableCommand {
               fewshot check NB.fsnb            replay and compare with the saved outputs
               fewshot export NB.fsnb --to md   export a notebook (ipynb or md)
               fewshot new work.fsnb            start the REPL on a new notebook
+              fewshot tour                     a guided lesson through the whole loop
               fewshot -e 'print(1 + 2)'        evaluate code and print the result
               echo 'len("hello")' | fewshot    evaluate piped input
 
             Exit codes: 0 success, 64 usage error, 65 compile error, 70 runtime error.
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Check.self, Export.self, New.self])
+        subcommands: [Run.self, Check.self, Export.self, New.self, Tour.self])
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate CODE, print its value (unless nil) and exit.", valueName: "code"))
     var code: String?

@@ -26,7 +26,7 @@ public enum TourRecording {
         let store = RecordingStore()
         let kernel = try Kernel(recording: store, mode: .record)
         let teacher = RecordingTeacher(wrapping: LessonTeacher(), store: store, mode: .record)
-        kernel.session.setGlobal("lesson_teacher", .host(TeacherObject(teacher, model: model)))
+        kernel.session.setGlobal("lesson_teacher", .host(TeacherObject(teacher, model: model, description: teacher.inner.summary)))
         for (index, cell) in cells.enumerated() {
             for output in kernel.run(cell, executionCount: index + 1) {
                 if case .error(let message, _) = output {
