@@ -35,11 +35,11 @@ swiftc -O bench/filter/main.swift -I "$B/Modules" -o "$WORK/filterbench" \
 
 results="$WORK/results.jsonl"
 : > "$results"
-# The machine is shared: wait (up to 2 minutes) for other processes to calm down before each
+# The machine is shared: wait (up to 30 seconds) for other processes to calm down before each
 # timed run, and keep the load seen next to the figures.
 quiet=/work/shared/bench/wait_quiet.py
 run() {
-    if [ -f "$quiet" ]; then python3 "$quiet" 0.3 120 2>&1 | sed 's/^/  /' >&2; fi
+    if [ -f "$quiet" ]; then python3 "$quiet" 0.3 30 2>&1 | sed 's/^/  /' >&2; fi
     "$@" | tee -a "$results"
 }
 same() {  # rows dropped by both / only by the first / only by the second

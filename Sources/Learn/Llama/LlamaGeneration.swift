@@ -20,8 +20,9 @@ public struct GenerationResult: Sendable, Equatable {
     public var promptTokens: Int
     /// Why it stopped.
     public var finishReason: FinishReason
-    /// Seconds spent processing the prompt and generating.
+    /// Seconds spent processing the (uncached part of the) prompt.
     public var promptSeconds: Double
+    /// Seconds spent generating.
     public var generationSeconds: Double
 }
 
