@@ -35,11 +35,13 @@ import Testing
         #expect(k.run("filter(d)").contains("at least one rule"))
     }
 
-    @Test func generateWithoutALocalModelSaysWhatToDo() throws {
+    @Test func aTeacherThatCannotBeReachedLeavesEveryRequestRejectedWithItsReason() throws {
         let k = try TestKernel()
+        k.ok(#"let t = teacher("nobody", base_url: "http://127.0.0.1:9/v1", max_retries: 0, timeout: 5)"#)
         k.ok(#"let p = prompt("Write a review.", output: "text")"#)
-        let text = k.run("generate(p, n: 1)")
-        #expect(text.contains("error: "))
+        let text = k.ok("let g = generate(p, n: 2, teacher: t)\nprint(g.count, rejected(g).count)")
+        #expect(text.hasSuffix("0 2\n"))
+        #expect(k.ok("print(rejected(g).rows[0].reason)").contains("request failed"))
     }
 }
 

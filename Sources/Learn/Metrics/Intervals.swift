@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// A point estimate with a confidence interval, e.g. accuracy 0.71 [0.64, 0.78].
 public struct Estimate: Sendable, Equatable {
@@ -25,13 +26,13 @@ public enum Intervals {
     /// 0 = wrong for accuracy), deterministic for a given seed.
     public static func bootstrap95(_ scores: [Double], resamples: Int = 1000, seed: UInt64 = 0) -> Estimate {
         precondition(!scores.isEmpty, "need at least one score")
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let mean = scores.reduce(0, +) / Double(scores.count)
         var means: [Double] = []
         means.reserveCapacity(resamples)
         for _ in 0..<resamples {
             var total = 0.0
-            for _ in scores.indices { total += scores[Int(generator.next() % UInt64(scores.count))] }
+            for _ in scores.indices { total += scores[generator.randint(scores.count)] }
             means.append(total / Double(scores.count))
         }
         means.sort()
@@ -74,18 +75,5 @@ public enum Intervals {
                                2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086]
         if df <= table.count { return table[df - 1] }
         return 1.96 + 2.4 / Double(df)  // within 0.01 of the exact value for df > 20
-    }
-}
-
-/// A tiny deterministic generator for resampling (SplitMix64).
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

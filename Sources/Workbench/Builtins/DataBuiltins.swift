@@ -16,7 +16,8 @@ enum DataBuiltins {
         Loads a dataset from a .jsonl, .csv or .json file (an array of objects). Files in the
         OpenAI chat, OpenAI batch or Alpaca formats are recognised. Errors name the line.
         A bare name loads a data set installed by scripts/setup: load("tweets") is 38,158
-        tweets about self-driving cars labelled negative, neutral or positive.
+        tweets (about self-driving cars, airlines and more) labelled negative, neutral or
+        positive by people.
         Example: let tweets = load("tweets")
                  let mine = load("reviews.csv")
         """
