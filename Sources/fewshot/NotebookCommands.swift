@@ -13,6 +13,11 @@ struct Run: ParsableCommand {
             Examples:
               fewshot run examples/fib.shot
               fewshot run notebooks/01-few-shot-basics.fsnb --save
+              fewshot run course.fsnb --allow-fs ../data --timeout 600 --max-memory 4096
+
+            The code may use files only under its own folder and fewshot's home, and teachers
+            only at $OPENAI_BASE_URL, unless --allow-fs / --allow-teacher-url say otherwise
+            (docs/security.md). Exit 124 after --timeout, 125 past --max-memory.
             """)
 
     @Argument(help: "The script (.shot) or notebook (.fsnb) to run.")

@@ -87,6 +87,9 @@ import Testing
         #expect(allowed.status == 70)  // the listener answers 500
         #expect(listener.connections >= 1)
         #expect(String(decoding: listener.received, as: UTF8.self).contains("Bearer \(sentinel)"))
+        // The server echoed the key back in its error; fewshot must not print it.
+        #expect(allowed.stderr.contains("500"), "\(allowed.stderr)")
+        #expect(!(allowed.stdout + allowed.stderr).contains(sentinel), "\(allowed.stderr)")
     }
 
     @Test func theConfiguredServerIsAllowed() throws {

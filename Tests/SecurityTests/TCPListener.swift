@@ -7,7 +7,7 @@ import Foundation
 #endif
 
 /// A tiny TCP server on 127.0.0.1 that records every byte sent to it and answers each
-/// connection with an empty HTTP 500: the stand-in for an attacker's server.
+/// connection with an HTTP 500 echoing the request: the stand-in for an attacker's server.
 final class TCPListener: @unchecked Sendable {
     let port: UInt16
     private let socketFD: Int32
@@ -70,7 +70,11 @@ final class TCPListener: @unchecked Sendable {
                 lock.unlock()
                 if String(decoding: bytes, as: UTF8.self).contains("\r\n\r\n") { break }
             }
-            let reply = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            // Reflect the request (its Authorization header included) in the error body, as
+            // a hostile server would to get the key printed or saved.
+            let body = String(decoding: received, as: UTF8.self).replacingOccurrences(of: "\r\n", with: " | ")
+            let reply = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
             _ = reply.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             close(client)
         }
