@@ -24,7 +24,7 @@ public enum Workbench {
         for builtin in PromptBuiltins.all { session.register(builtin) }
         session.register(TeacherBuiltin.make(state))
         session.register(GenerateBuiltin.make(state))
-        for builtin in FilterBuiltins.all(coreFilter: session.global("filter")) { session.register(builtin) }
+        for builtin in FilterBuiltins.all { session.register(builtin) }
         session.register(FinetuneBuiltin.builtin)
         for builtin in EvaluateBuiltins.all(state) { session.register(builtin) }
         session.register(ChatBuiltin.builtin)

@@ -18,6 +18,13 @@ import Testing
             return
         }
         let folder = FewshotProcess.packageRoot.appendingPathComponent("notebooks")
+        // A notebook is recorded by running it once with the teacher: `fewshot run NB --live --save`.
+        // Until then it has no outputs to compare, and replaying it offline fails by design.
+        let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        guard text.contains("\n--- ") else {
+            print("skipped \(name): not recorded yet (run it once with --live --save)")
+            return
+        }
         let result = try FewshotProcess.run(binary, ["check", name], directory: folder, environment: ["OPENAI_API_KEY": ""])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }

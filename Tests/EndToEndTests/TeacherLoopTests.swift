@@ -4,35 +4,32 @@ import Testing
 /// The data half of the loop through the real binary, against a real HTTP server on
 /// 127.0.0.1 (the teacher-fixture-server, which answers "echo: <last message>").
 @Suite struct TeacherLoopTests {
-    /// Starts the fixture server on a free port; it exits when its stdin closes.
+    /// Starts the fixture server on a free port; it exits with the test process.
     final class FixtureServer {
         let process = Process()
-        let input = Pipe()
         let port: Int
 
         init() throws {
             let binary = FewshotProcess.packageRoot.appendingPathComponent(".build/debug/teacher-fixture-server").path
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["--exit-on-stdin-eof"]
+            process.arguments = ["--exit-with-parent"]
             let output = Pipe()
-            process.standardInput = input
             process.standardOutput = output
             try process.run()
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line += chunk
-            }
-            let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            // The first line is "PORT <n>".
+            var line = [UInt8]()
+            var byte: UInt8 = 0
+            while read(output.fileHandleForReading.fileDescriptor, &byte, 1) == 1, byte != 0x0A { line.append(byte) }
+            let text = String(decoding: line, as: UTF8.self)
             guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "fixture said \(text)"])
+                process.terminate()
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the fixture said \(text)"])
             }
             self.port = port
         }
 
         deinit {
-            try? input.fileHandleForWriting.close()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
@@ -85,7 +82,8 @@ import Testing
             """
         try notebook.write(to: folder.appendingPathComponent("nb.fsnb"), atomically: true, encoding: .utf8)
         let run = try FewshotProcess.run(binary, ["run", "nb.fsnb"], directory: folder)
-        #expect(run.status != 0)
-        #expect(run.stdout.contains("rejected 1"))
+        #expect(run.status == 70)
+        #expect(run.stderr.contains("no recording"), "\(run.stderr)")
+        #expect(run.stderr.contains("--live"))
     }
 }

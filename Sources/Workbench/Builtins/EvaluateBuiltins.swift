@@ -150,6 +150,7 @@ enum EvaluateBuiltins {
                 requests, progress: { done, _ in progress.update(done: runIndex * rows.count + done) },
                 isCancelled: { ctx.isCancellationRequested })
             try ctx.checkCancellation()
+            try failOnMissingRecordings(results, at: ctx.callRange)
             runs.append((run.k, results.map { result in
                 guard case .success(let response) = result else { return "(request failed)" }
                 switch template.output.parse(response.text) {

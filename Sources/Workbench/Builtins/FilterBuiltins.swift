@@ -5,11 +5,11 @@ import Language
 enum FilterBuiltins {
     typealias P = BuiltinParameter
 
-    /// `coreFilter` is the list `filter(xs, where)` this replaces: with a plain list and only a
-    /// `where:` predicate, `filter` still returns a plain list.
-    static func all(coreFilter: Value?) -> [Builtin] { [filter(coreFilter: coreFilter), report, rejected] }
+    /// This `filter` replaces the list one: with a plain list and only a `where:` predicate it
+    /// still returns a plain list, with the same errors.
+    static let all = [filter, report, rejected]
 
-    static func filter(coreFilter: Value?) -> Builtin {
+    static let filter: Builtin = {
         Builtin("filter", [
             P("data"), P("where", .optional(.function), default: .nil),
             P("dedupe", .bool, default: false), P("near_dup", .optional(.number), default: .nil),
@@ -39,8 +39,15 @@ enum FilterBuiltins {
             Example: let clean = filter(data, dedupe: true, near_dup: 0.7, min_words: 3, labels: ["positive", "negative"])
             """
         ) { args, ctx in
-            if case .list = args["data"], case .function(let plain)? = coreFilter, onlyPredicate(args) {
-                return try ctx.call(plain, [args["data"], args["where"]])
+            if case .list(let items) = args["data"], case .function(let keep)? = args.optional("where"), onlyPredicate(args) {
+                // A plain list with only a predicate: the ordinary list filter.
+                return .list(try items.filter { item in
+                    let verdict = try ctx.call(keep, [item])
+                    guard case .bool(let kept) = verdict else {
+                        throw args.error("where", "the 'where' function must return a bool, got \(verdict.typeName)")
+                    }
+                    return kept
+                })
             }
             let data = try args.dataset("data")
             let rules = try located(ctx.callRange) { try buildRules(args, ctx, data: data) }
@@ -49,7 +56,7 @@ enum FilterBuiltins {
             let funnel = result.report()
             return .host(DatasetObject(result.kept, rejected: droppedRows(result), funnelReport: funnel))
         }
-    }
+    }()
 
     private static let ruleNames = [
         "dedupe", "near_dup", "min_words", "max_words", "min_chars", "max_chars", "labels", "required",

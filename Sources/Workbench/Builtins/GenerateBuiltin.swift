@@ -55,6 +55,7 @@ enum GenerateBuiltin {
             let results = teacher.teacher.complete(
                 requests, progress: { done, _ in progress.update(done: done) },
                 isCancelled: { ctx.isCancellationRequested })
+            try failOnMissingRecordings(results, at: ctx.callRange)
             var kept: [Datasets.Record] = []
             var rejected: [Datasets.Record] = []
             var usage = TokenUsage()
