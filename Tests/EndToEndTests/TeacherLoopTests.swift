@@ -4,7 +4,7 @@ import Testing
 /// The data half of the loop through the real binary, against a real HTTP server on
 /// 127.0.0.1 (the teacher-fixture-server, which answers "echo: <last message>").
 @Suite struct TeacherLoopTests {
-    /// Starts the fixture server on a free port; it exits with the test process.
+    /// Starts the fixture server on a free port; the test kills it when done.
     final class FixtureServer {
         let process = Process()
         let port: Int
@@ -12,7 +12,6 @@ import Testing
         init() throws {
             let binary = FewshotProcess.packageRoot.appendingPathComponent(".build/debug/teacher-fixture-server").path
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["--exit-with-parent"]
             let output = Pipe()
             process.standardOutput = output
             try process.run()

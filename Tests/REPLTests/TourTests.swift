@@ -65,8 +65,8 @@ func runTour(_ lines: [String]) throws -> (outcomes: [TourOutcome], text: String
             "let labelled = generate(p, s, label: unlabelled)", ":quit",
         ])
         #expect(outcomes == Array(repeating: .skipped, count: 6))
-        #expect(text.contains("kept 0 rejected 18"), "at temperature 0.8 no request matches the recording")
-        #expect(text.contains("Not quite: the recorded teacher has no answer for those requests"))
+        // At temperature 0.8 no request matches the recording: the cell fails and says so.
+        #expect(text.contains("18 of 18 teacher requests have no recording"))
     }
 
     @Test func endOfInputStopsTheTour() throws {

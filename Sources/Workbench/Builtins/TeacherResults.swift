@@ -11,5 +11,5 @@ func failOnMissingRecordings(_ results: [Result<ChatResponse, Error>], at range:
     guard let first = missing.first else { return }
     throw RuntimeError(
         "\(missing.count) of \(results.count) teacher requests have no recording in this notebook (first: \(first.message)); "
-            + "run it once with the teacher reachable: fewshot run NOTEBOOK --live --save", at: range)
+            + "they are recorded when the teacher is reachable (for a notebook: fewshot run NOTEBOOK --live --save)", at: range)
 }
