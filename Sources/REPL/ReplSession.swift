@@ -83,6 +83,12 @@ public final class ReplSession {
         if before.trimmingCharacters(in: .whitespaces).isEmpty, line.hasPrefix(":") || word.hasPrefix(":") {
             return ReplCommand.all.map { ":" + $0.name }.filter { $0.hasPrefix(word) || ":" + word == $0 }
         }
+        // libedit may hand over `d.cou` as one word: complete the field after the last dot.
+        if let dot = word.lastIndex(of: "."), !word.hasPrefix(":") {
+            let objectName = String(word[..<dot]), fieldPrefix = String(word[word.index(after: dot)...])
+            guard let value = kernel.session.global(objectName) else { return [] }
+            return fieldNames(of: value).filter { $0.hasPrefix(fieldPrefix) }.map { objectName + "." + $0 }
+        }
         if before.hasSuffix("."), let object = before.dropLast().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).last,
            let value = kernel.session.global(String(object)) {
             return fieldNames(of: value).filter { $0.hasPrefix(word) }
