@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import REPL
+import Workbench
 
 @Suite struct ReplCommandTests {
     @Test(arguments: [
@@ -62,5 +63,21 @@ import Testing
     @Test func commonPrefixOfMatches() {
         #expect(CompletionBridge.commonPrefix(["generate", "gen_text", "genre"]) == "gen")
         #expect(CompletionBridge.commonPrefix(["print"]) == "print")
+    }
+}
+
+@Suite struct CompletionTests {
+    @Test func completesNamesFieldsAndArguments() throws {
+        let kernel = try Kernel()
+        _ = kernel.run(#"let d = dataset([{text: "a", label: "b"}])"#, executionCount: 1)
+        let history = HistoryFile(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent("fewshot-history-\(UUID().uuidString)"),
+            environment: [:])
+        let repl = try ReplSession(kernel: kernel, reader: PlainLineReader(), history: history, notebookPath: nil)
+        #expect(repl.completions(line: "d.cou", word: "d.cou", wordStart: 0) == ["d.count"])
+        #expect(repl.completions(line: "d.cou", word: "cou", wordStart: 2) == ["count"])
+        #expect(repl.completions(line: "gener", word: "gener", wordStart: 0).contains("generate"))
+        #expect(repl.completions(line: "head(d, ", word: "", wordStart: 8).contains("n: "))
+        #expect(repl.completions(line: ":sa", word: ":sa", wordStart: 0) == [":save"])
     }
 }
