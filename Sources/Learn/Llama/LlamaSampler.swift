@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// How to pick tokens: every knob of a chat-completion request plus llama.cpp's usual ones.
 public struct LlamaGenerationOptions: Sendable, Equatable {
@@ -38,11 +39,11 @@ public struct LlamaGenerationOptions: Sendable, Equatable {
 /// Picks the next token from logits under `LlamaGenerationOptions`, with its own seeded generator.
 struct LlamaSampler {
     let options: LlamaGenerationOptions
-    private var rng: Xoshiro256
+    private var rng: SeededRandom
 
     init(options: LlamaGenerationOptions) {
         self.options = options
-        rng = Xoshiro256(seed: options.seed ?? UInt64.random(in: 0...UInt64.max))
+        rng = SeededRandom(seed: options.seed ?? UInt64.random(in: 0...UInt64.max))
     }
 
     /// Order: repetition penalty, temperature, top-k, top-p, then a draw (as Hugging Face does).
@@ -85,34 +86,5 @@ struct LlamaSampler {
             if draw <= 0 { return candidates[i].id }
         }
         return candidates[candidates.count - 1].id
-    }
-}
-
-/// xoshiro256** seeded through SplitMix64: small, fast, reproducible across platforms.
-struct Xoshiro256: RandomNumberGenerator {
-    private var s: (UInt64, UInt64, UInt64, UInt64)
-
-    init(seed: UInt64) {
-        var x = seed
-        func splitmix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitmix(), splitmix(), splitmix(), splitmix())
-    }
-
-    mutating func next() -> UInt64 {
-        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
-        let t = s.1 << 17
-        s.2 ^= s.0
-        s.3 ^= s.1
-        s.1 ^= s.2
-        s.0 ^= s.3
-        s.2 ^= t
-        s.3 = s.3 << 45 | s.3 >> 19
-        return result
     }
 }
