@@ -13,9 +13,25 @@ import Tensor
         var steps = 0
         let history = try Trainer(options: TrainingOptions(epochs: 5, batchSize: 4))
             .train(model, on: corpus(), progress: { _ in steps += 1 }, isCancelled: { steps >= 3 })
-        #expect(history.stop == .cancelled)
+        #expect(history.stop == .cancelled(restoredBestEpoch: nil))
         #expect(history.losses.count == 3)
         #expect(model.namedParameters.allSatisfy { $0.tensor.grad == nil && $0.tensor.data.allSatisfy(\.isFinite) })
+    }
+
+    @Test func cancellationKeepsTheBestValidatedWeights() throws {
+        let model = try GPT(config: toyConfig, seed: 4)
+        // Validation on unrelated text gets worse as the model memorises the corpus, so by
+        // step 60 (epoch 20) an earlier epoch's weights are the best ones.
+        let val = [TokenSequence(tokens: ByteTokenizer().encode("zzzz qqqq xxxx wwww"))]
+        var steps = 0
+        let history = try Trainer(options: TrainingOptions(epochs: 30, learningRate: 3e-2, batchSize: 4))
+            .train(model, on: corpus(), validation: val, progress: { _ in steps += 1 }, isCancelled: { steps >= 60 })
+        guard case .cancelled(let epoch?) = history.stop else {
+            Issue.record("expected the best epoch's weights to be restored, got \(history.stop)")
+            return
+        }
+        #expect(history.validationLosses[epoch - 1] == history.bestValidationLoss)
+        #expect(abs(try model.meanLoss(of: val) - history.bestValidationLoss!) < 1e-3)
     }
 
     @Test func nonFiniteLossStopsAndKeepsLastGoodWeights() throws {

@@ -99,7 +99,7 @@ public final class Trainer {
             params, learningRate: options.learningRate, beta1: options.beta1, beta2: options.beta2,
             weightDecay: options.weightDecay)
         var history = TrainingHistory()
-        var best: (loss: Float, weights: [[Float]])?
+        var best: (loss: Float, weights: [[Float]], epoch: Int)?
         var sinceBest = 0
         var tokens = 0
         let start = Date()
@@ -121,7 +121,12 @@ public final class Trainer {
             rng.shuffle(&order)
             for first in stride(from: 0, to: count, by: batchSize) {
                 if isCancelled?() == true {
-                    history.stop = .cancelled
+                    history.stop = .cancelled(restoredBestEpoch: nil)
+                    // Keep the best weights validation has seen, unless the weights so far are better.
+                    if let kept = best, let now = try evaluate(), now > kept.loss {
+                        model.restore(kept.weights)
+                        history.stop = .cancelled(restoredBestEpoch: kept.epoch)
+                    }
                     break training
                 }
                 let batch = makeBatch(Array(order[first..<min(count, first + batchSize)]))
@@ -155,7 +160,7 @@ public final class Trainer {
             if let v = try evaluate() {
                 history.validationLosses.append(v)
                 if best == nil || v < best!.loss {
-                    best = (v, model.snapshot())
+                    best = (v, model.snapshot(), epoch)
                     sinceBest = 0
                 } else {
                     sinceBest += 1

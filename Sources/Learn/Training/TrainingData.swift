@@ -45,7 +45,7 @@ public struct TokenSequence: Equatable, Sendable {
 
     /// Windows of at most `context + 1` tokens (inputs plus the next-token targets), overlapping
     /// by one token so every target is predicted exactly once.
-    func windows(context: Int) -> [TokenSequence] {
+    public func windows(context: Int) -> [TokenSequence] {
         guard tokens.count > context + 1 else { return tokens.count >= 2 ? [self] : [] }
         var out: [TokenSequence] = []
         var start = 0

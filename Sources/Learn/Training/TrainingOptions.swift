@@ -65,8 +65,10 @@ public enum TrainingStop: Equatable, Sendable {
     case completed
     /// The validation loss stopped improving; the best weights were restored.
     case earlyStopped(epoch: Int)
-    /// `isCancelled` returned true; the weights are those after the last finished step.
-    case cancelled
+    /// `isCancelled` returned true between two steps. The weights are those after the last
+    /// finished step, or, when an earlier epoch's validation loss was better than theirs, that
+    /// epoch's (`restoredBestEpoch`).
+    case cancelled(restoredBestEpoch: Int?)
 }
 
 /// The record of a run: per-step losses, epoch boundaries, validation losses.

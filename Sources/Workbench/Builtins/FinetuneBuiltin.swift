@@ -22,7 +22,8 @@ enum FinetuneBuiltin {
         Weights change here, unlike few-shot prompting. val: the share held out to watch
         for overfitting (the validation loss is drawn beside the training loss, with epoch
         boundaries marked); early_stop: stop after this many epochs without improvement.
-        Ctrl-C stops training and keeps the weights so far. epochs: 0 gives the untrained
+        Ctrl-C stops training and keeps the best weights: those of the epoch with the lowest
+        validation loss if the weights so far are worse. epochs: 0 gives the untrained
         model, a baseline to compare with.
         Example: let student = finetune(clean, model: "gpt-tiny", epochs: 5, lr: 3e-3)
         """
@@ -121,7 +122,8 @@ private final class TrainingBar {
         switch history.stop {
         case .completed: break
         case .earlyStopped(let epoch): line += ", stopped early after epoch \(epoch) (best weights kept)"
-        case .cancelled: line += ", interrupted (weights so far kept)"
+        case .cancelled(restoredBestEpoch: nil): line += ", interrupted (weights so far kept)"
+        case .cancelled(restoredBestEpoch: let epoch?): line += ", interrupted (best weights kept, from epoch \(epoch))"
         }
         context.write(line + "\n")
     }
