@@ -26,6 +26,7 @@ public enum Workbench {
         session.register(GenerateBuiltin.make(state))
         for builtin in FilterBuiltins.all { session.register(builtin) }
         session.register(FinetuneBuiltin.builtin)
+        session.register(ExplainBuiltin.builtin)
         for builtin in EvaluateBuiltins.all(state) { session.register(builtin) }
         session.register(ChatBuiltin.builtin)
         for builtin in ModelBuiltins.all { session.register(builtin) }

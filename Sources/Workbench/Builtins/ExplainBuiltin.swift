@@ -1,0 +1,95 @@
+import Datasets
+import Language
+import Learn
+
+/// `explain`: shows a learner exactly what a student reads for one row and which tokens carry
+/// the loss, i.e. what fine-tuning trains the model to write.
+enum ExplainBuiltin {
+    typealias P = BuiltinParameter
+
+    static let builtin = Builtin("explain", [P("model"), P("row", .record)], category: "loop", doc: """
+        Shows how a student sees one training row: the tokens it reads and which of them
+        carry loss (the words fine-tuning teaches it to write). For a dialogue only the bot's
+        turns carry loss, so the student learns to answer, not to imitate the user. For a
+        classifier the loss is on the label alone.
+        Example: explain(student, {messages: [{role: "user", content: "hi"}, {role: "assistant", content: "aha cheers !"}]})
+        """
+    ) { args, ctx in
+        guard case .host(let model as ModelObject) = args["model"] else {
+            throw args.error("model", "explain needs a student model (from finetune or load_model), got \(args["model"].typeName)")
+        }
+        guard case .record(let fields) = args["row"] else { throw args.error("row", "row must be a record") }
+        let row = try located(ctx.callRange) { try Datasets.Record(fields) }
+        switch model.kind {
+        case .languageModel(let gpt):
+            let segments = try located(ctx.callRange) { try model.text.segments(row, index: 0) }
+            ctx.write(TokenLossView(TokenSequence(segments: segments), context: gpt.config.context).render(name: model.name))
+        case .classifier(let classifier):
+            let text = StudentText.classifierInput(row, labelColumn: row["label"] == nil ? nil : "label")
+            ctx.write(classifierView(text, classifier, name: model.name))
+        }
+        return .nil
+    }
+
+    /// What a classifier reads (truncated to its context) and what it is trained to predict.
+    private static func classifierView(_ text: String, _ classifier: GPTClassifier, name: String) -> String {
+        let tokens = ByteTokenizer().encode(text)
+        let context = classifier.backbone.config.context
+        let read = ByteTokenizer().decode(Array(tokens.prefix(context)))
+        var out = "\(name) reads \(min(tokens.count, context)) byte tokens and predicts one of \(classifier.labels.joined(separator: "|"))\n"
+        out += "  read   " + TokenLossView.visible(read) + "\n"
+        if tokens.count > context {
+            out += "  cut    " + TokenLossView.visible(ByteTokenizer().decode(Array(tokens.dropFirst(context)))) + "\n"
+            out += "  (the last \(tokens.count - context) tokens are beyond its context of \(context) and are never read)\n"
+        }
+        out += "the loss is on the label alone: the classifier learns which label fits the text\n"
+        return out
+    }
+}
+
+/// A token sequence drawn as runs of context tokens (`·`) and loss-carrying tokens (`▶`).
+struct TokenLossView {
+    let sequence: TokenSequence
+    let context: Int
+
+    init(_ sequence: TokenSequence, context: Int) {
+        self.sequence = sequence
+        self.context = context
+    }
+
+    func render(name: String) -> String {
+        let total = sequence.tokens.count
+        let trained = sequence.lossMask.dropFirst().filter { $0 }.count
+        let share = total > 1 ? Int((Double(trained) / Double(total - 1) * 100).rounded()) : 0
+        var out = "\(name) reads \(total) byte tokens (one per byte, plus <end>); \(trained) carry loss (\(share)%)\n"
+        for run in runs() {
+            out += (run.trained ? "  ▶ " : "  · ") + TokenLossView.visible(ByteTokenizer().decode(run.tokens))
+            out += run.tokens.last == ByteTokenizer.endOfText ? "<end>\n" : "\n"
+        }
+        if total > context + 1 {
+            out += "longer than the context (\(context) tokens): trained as \(sequence.windows(context: context).count) windows\n"
+        }
+        out += "▶ the student is trained to write these tokens   · context it reads but is not trained to write\n"
+        return out
+    }
+
+    /// Consecutive tokens with the same mask. The first token is never predicted (nothing comes
+    /// before it), so it is shown as context.
+    private func runs() -> [(tokens: [Int], trained: Bool)] {
+        var runs: [(tokens: [Int], trained: Bool)] = []
+        for (i, token) in sequence.tokens.enumerated() {
+            let trained = i > 0 && sequence.lossMask[i]
+            if let last = runs.last, last.trained == trained {
+                runs[runs.count - 1].tokens.append(token)
+            } else {
+                runs.append(([token], trained))
+            }
+        }
+        return runs
+    }
+
+    /// Row text made safe and visible on one line: newlines as `⏎`, control sequences neutralised.
+    static func visible(_ text: String) -> String {
+        TerminalSafety.neutralize(text).replacingOccurrences(of: "\n", with: "⏎")
+    }
+}
