@@ -78,7 +78,8 @@ public struct Lexer {
         let c = bytes[pos]
         if isIdentStart(c) { return identifier(start) }
         if isDigit(c) { return number(start) }
-        if c == UInt8(ascii: "\"") { return string(start) }
+        if c == UInt8(ascii: "\"") { return string(start, quote: c, interpolating: true) }
+        if c == UInt8(ascii: "'") { return string(start, quote: c, interpolating: false) }
         return symbol(start, c)
     }
 
@@ -149,9 +150,11 @@ public struct Lexer {
         return Token(kind: .invalid, start: start, end: pos)
     }
 
-    /// Reads `"..."` or `"""..."""`, with escapes and `{expr}` interpolation.
-    private mutating func string(_ start: Int) -> Token {
-        let triple = peek(1) == 0x22 && peek(2) == 0x22
+    /// Reads `"..."` or `"""..."""`, with escapes and `{expr}` interpolation, or `'...'` or
+    /// `'''...'''`, with escapes but no interpolation: `{` is plain text there, which is how
+    /// prompt templates write their slots (`'Review: {text}'`).
+    private mutating func string(_ start: Int, quote: UInt8, interpolating: Bool) -> Token {
+        let triple = peek(1) == quote && peek(2) == quote
         pos += triple ? 3 : 1
         var parts: [StringPart] = []
         var text: [UInt8] = []
@@ -166,17 +169,18 @@ public struct Lexer {
                 return Token(kind: .string(parts), start: start, end: pos)
             }
             let c = bytes[pos]
-            if c == 0x22 {
+            if c == quote {
                 if !triple { pos += 1; break }
-                if peek(1) == 0x22 && peek(2) == 0x22 { pos += 3; break }
+                if peek(1) == quote && peek(2) == quote { pos += 3; break }
                 text.append(c); pos += 1
             } else if c == 0x0A && !triple {
-                error(.syntax, "unterminated string (use \"\"\" for multi-line strings)", start, pos)
+                let tripled = String(repeating: String(UnicodeScalar(quote)), count: 3)
+                error(.syntax, "unterminated string (use \(tripled) for multi-line strings)", start, pos)
                 flush()
                 return Token(kind: .string(parts), start: start, end: pos)
             } else if c == UInt8(ascii: "\\") {
                 escape(&text)
-            } else if c == UInt8(ascii: "{") {
+            } else if c == UInt8(ascii: "{") && interpolating {
                 flush()
                 let open = pos
                 if let code = interpolation() {
@@ -191,7 +195,7 @@ public struct Lexer {
                 var j = pos + 1
                 while j < end {
                     let b = bytes[j]
-                    if b == 0x22 || b == 0x0A || b == UInt8(ascii: "\\") || b == UInt8(ascii: "{") { break }
+                    if b == quote || b == 0x0A || b == UInt8(ascii: "\\") || (b == UInt8(ascii: "{") && interpolating) { break }
                     j += 1
                 }
                 text.append(contentsOf: bytes[pos..<j])
@@ -214,7 +218,7 @@ public struct Lexer {
         case UInt8(ascii: "t"): text.append(0x09)
         case UInt8(ascii: "r"): text.append(0x0D)
         case UInt8(ascii: "0"): text.append(0)
-        case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "}"): text.append(e)
+        case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "{"), UInt8(ascii: "}"): text.append(e)
         case UInt8(ascii: "u") where peek() == UInt8(ascii: "{"):
             let hs = pos + 1
             var he = hs
@@ -244,10 +248,10 @@ public struct Lexer {
             else if c == UInt8(ascii: "}") {
                 depth -= 1
                 if depth == 0 { pos += 1; return (open + 1)..<(pos - 1) }
-            } else if c == 0x22 {
+            } else if c == 0x22 || c == UInt8(ascii: "'") {
                 // A string inside the interpolated code: skip it (it may contain braces).
                 pos += 1
-                while pos < end && bytes[pos] != 0x22 && bytes[pos] != 0x0A {
+                while pos < end && bytes[pos] != c && bytes[pos] != 0x0A {
                     pos += bytes[pos] == UInt8(ascii: "\\") ? 2 : 1
                 }
                 if pos >= end || bytes[pos] == 0x0A { break }

@@ -40,6 +40,16 @@ enum Suggestions {
         closest(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
+    /// For an unknown name written as `{name}` inside a double-quoted string: most likely a
+    /// prompt-template slot, which a single-quoted string keeps as plain text.
+    static func slotNote(for name: String, at range: SourceRange) -> String {
+        let bytes = range.file.bytes
+        guard range.start > 0, range.end < bytes.count,
+              bytes[range.start - 1] == UInt8(ascii: "{"), bytes[range.end] == UInt8(ascii: "}") else { return "" }
+        return "; in a \"...\" string {\(name)} is code. For a prompt slot write the template in single quotes, "
+            + "'...{\(name)}...', or escape the brace: \"...\\{\(name)}...\""
+    }
+
     /// Levenshtein distance (case-insensitive).
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.lowercased().unicodeScalars), b = Array(b.lowercased().unicodeScalars)

@@ -56,7 +56,7 @@ public enum TourLesson {
         """
 
     /// The prompt and shots every recorded teacher answer was asked with.
-    static let promptCell = #"let p = prompt("Review: \{text}\nSentiment:", output: ["positive", "negative"])"#
+    static let promptCell = #"let p = prompt('Review: {text}\nSentiment:', output: ["positive", "negative"])"#
     static let shotsCell = #"let s = shots(reviews, k: 2, select: "balanced", seed: 1)"#
 
     /// The steps, in order.
@@ -89,18 +89,19 @@ public enum TourLesson {
                 A teacher is a large language model. To have it label reviews we write a
                 prompt: a template with a slot, `{text}`, filled from each row. `output:` lists
                 the answers we accept, so a reply is read as one of those labels.
-                In a double-quoted string `{...}` runs code, so a slot is written `\\{text}`.
-                Type exactly (the recorded teacher of this tour knows only this wording):
-                  let p = prompt("Review: \\{text}\\nSentiment:", output: ["positive", "negative"])
+                The template is in single quotes: there `{text}` stays a slot, while in double
+                quotes `{...}` runs code. Type exactly (the recorded teacher of this tour knows
+                only this wording):
+                  let p = prompt('Review: {text}\\nSentiment:', output: ["positive", "negative"])
                 """,
             expected: promptCell,
             hint: "Start with `let p = prompt(` and copy the template, slot and labels from the line above.",
             checks: [
-                .holds("p.slots == [\"text\"]", message: "the template needs exactly one slot, `\\{text}`."),
+                .holds("p.slots == [\"text\"]", message: "the template needs exactly one slot, `{text}`, in single quotes."),
                 .holds(#"contains(render(p, {text: "x"}).text, "positive, negative")"#,
                        message: #"output: should be the list ["positive", "negative"]."#),
                 .holds(#"p.template == "Review: \{text}\nSentiment:""#,
-                       message: #"the template should read "Review: \{text}\nSentiment:" (the recorded teacher was asked with exactly that)."#),
+                       message: #"the template should read 'Review: {text}\nSentiment:' (the recorded teacher was asked with exactly that)."#),
             ],
             explanation: """
                 You made a prompt object:

@@ -17,7 +17,7 @@ enum PromptBuiltins {
           "label" / "text"   the reply is a label / free text
           a record           a JSON object with these fields output: {question: "string", answer: "string"}
           "dialogue"         `User:`/`Bot:` lines (rename with user:, bot:; exchanges: how many)
-        Example: let p = prompt("Tweet: {text}\\nSentiment:", system: "Classify the sentiment.", output: ["negative", "neutral", "positive"])
+        Example: let p = prompt('Tweet: {text}\\nSentiment:', system: "Classify the sentiment.", output: ["negative", "neutral", "positive"])
         """
     ) { args, _ in
         let output = try outputSpec(args)
