@@ -49,6 +49,20 @@ import Testing
         #expect(Self.maxDifference(got, want) < 1e-4)
     }
 
+    /// The loss skips the output head on untrained positions without changing its value.
+    @Test func lossOnTrainedPositionsEqualsTheFullCrossEntropy() throws {
+        let student = try LlamaStudent(base: try TinyLlama.model(), baseName: "tiny.gguf")
+        let inputs = Array(Self.tokens.dropLast()), next = Array(Self.tokens.dropFirst())
+        let targets = next.enumerated().map { $0.offset % 3 == 0 ? -100 : $0.element }
+        let weights: [Float] = next.indices.map { $0 % 4 == 1 ? 0 : 0.5 + Float($0 % 2) }
+        let time = inputs.count
+        let full = try noGrad {
+            try student.logits(inputs, batch: 1, time: time).crossEntropy(targets: targets, weights: weights)
+        }
+        let fast = try noGrad { try student.loss(inputs: inputs, targets: targets, weights: weights, batch: 1, time: time) }
+        #expect(abs(full.item - fast.item) < 1e-5)
+    }
+
     @Test func fullFineTuneTrainsEveryWeightAndLowersTheLoss() throws {
         let student = try LlamaStudent(base: try TinyLlama.model(), baseName: "tiny.gguf")
         #expect(student.parameterCount == student.totalParameterCount)

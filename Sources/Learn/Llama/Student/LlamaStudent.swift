@@ -155,6 +155,12 @@ public final class LlamaStudent: CausalLanguageModel {
 
     /// Next-token logits for `batch` rows of `time` tokens (row-major). Result `(B, T, V)`.
     public func logits(_ tokens: [Int], batch: Int, time: Int) throws -> Tensor {
+        let h = try hidden(tokens, batch: batch, time: time)  // (B, T, C)
+        return try h.matmul(outputHead ?? embedding, transposeB: true)  // (B, T, V)
+    }
+
+    /// Final hidden states after `model.norm`. Result `(B, T, C)`.
+    func hidden(_ tokens: [Int], batch: Int, time: Int) throws -> Tensor {
         guard batch > 0, time > 0, tokens.count == batch * time else {
             throw LearnError.invalidInput("\(tokens.count) tokens do not form \(batch) rows of \(time)")
         }
@@ -166,12 +172,20 @@ public final class LlamaStudent: CausalLanguageModel {
         }
         var x = try Tensor.embedding(embedding, indices: tokens, shape: [batch, time])  // (B, T, C)
         for block in blocks { x = try block(x) }  // (B, T, C)
-        let h = try finalNorm(x)  // (B, T, C)
-        return try h.matmul(outputHead ?? embedding, transposeB: true)  // (B, T, V)
+        return try finalNorm(x)  // (B, T, C)
     }
 
+    /// The loss over the trained positions only: with a 49K vocabulary the output head and its
+    /// softmax cost as much as several blocks, so positions without loss (prompts, padding)
+    /// skip them. Equal to the cross-entropy of the full `(B, T, V)` logits.
     public func loss(inputs: [Int], targets: [Int], weights: [Float]? = nil, batch: Int, time: Int) throws -> Tensor {
-        let logits = try self.logits(inputs, batch: batch, time: time)  // (B, T, V)
-        return try logits.crossEntropy(targets: targets, weights: weights)  // scalar
+        guard targets.count == batch * time, weights == nil || weights!.count == targets.count else {
+            throw LearnError.invalidInput("\(targets.count) targets for \(batch) rows of \(time) tokens")
+        }
+        let kept = targets.indices.filter { targets[$0] != -100 && (weights?[$0] ?? 1) != 0 }
+        let h = try hidden(inputs, batch: batch, time: time).reshaped([batch * time, config.embeddingLength])  // (B*T, C)
+        let rows = try Tensor.embedding(h, indices: kept, shape: [kept.count])  // (n, C)
+        let logits = try rows.matmul(outputHead ?? embedding, transposeB: true)  // (n, V)
+        return try logits.crossEntropy(targets: kept.map { targets[$0] }, weights: weights.map { w in kept.map { w[$0] } })  // scalar
     }
 }
