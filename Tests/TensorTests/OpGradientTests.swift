@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Tensor
 
@@ -67,6 +68,22 @@ import Testing
         let x = randomTensor([2, 3, 6], seed: 14), w = randomTensor([6], seed: 15), b = randomTensor([6], seed: 16)
         try gradCheck([x, w, b]) { try $0[0].layerNorm(weight: $0[1], bias: $0[2]) }
         try gradCheck([x, w]) { try $0[0].rmsNorm(weight: $0[1]) }
+    }
+
+    @Test func rotaryEmbedding() throws {
+        // 2 heads of 6 values, 4 of them rotated; positions start at 3.
+        let x = randomTensor([2, 3, 12], seed: 31)
+        try gradCheck([x]) { try $0[0].rotaryEmbedding(heads: 2, dimensions: 4, theta: 10, offset: 3) }
+    }
+
+    /// Position p turns pair i by p * theta^(-2i/d); the unrotated tail of a head passes through.
+    @Test func rotaryEmbeddingValues() throws {
+        let x = try Tensor([1, 0, 0, 1, 5, 6], shape: [1, 1, 6])
+        let y = try x.rotaryEmbedding(heads: 1, dimensions: 4, theta: 100, offset: 2)
+        let a0: Float = 2, a1: Float = 2 / 10  // 100^(-2/4) = 1/10
+        let want: [Float] = [cos(a0), sin(a0), -sin(a1), cos(a1), 5, 6]
+        for (got, expected) in zip(y.data, want) { #expect(abs(got - expected) < 1e-6) }
+        #expect(throws: TensorError.self) { try x.rotaryEmbedding(heads: 1, dimensions: 3, theta: 100) }
     }
 
     @Test func indexing() throws {

@@ -5,6 +5,8 @@ import Tensor
 public enum LoadedModel {
     case languageModel(GPT)
     case classifier(GPTClassifier)
+    /// A fine-tuned pretrained student (see `LlamaStudent.save(to:)`).
+    case llama(LlamaStudent)
 }
 
 /// Saving and loading models as safetensors with GPT-2's tensor names and layout
@@ -44,9 +46,15 @@ public enum Checkpoint {
             metadata: metadata, to: url)
     }
 
-    /// Loads a model saved by `save`, or a GPT-2-shaped safetensors file from elsewhere.
-    public static func load(from url: URL) throws -> LoadedModel {
+    /// Loads a model saved by `save` or `LlamaStudent.save(to:)`, or a GPT-2-shaped safetensors
+    /// file from elsewhere. A Llama student's base GGUF is looked up in `modelDirectory`.
+    public static func load(from url: URL, modelDirectory: String? = nil) throws -> LoadedModel {
         let (raw, metadata) = try Safetensors.read(from: url)
+        if let kind = metadata["fewshot.kind"], kind == "llama" || kind == "llama-lora" {
+            let directory = modelDirectory ?? (LlamaModel.defaultModelPath as NSString).deletingLastPathComponent
+            return .llama(try LlamaStudent.load(
+                file: url.lastPathComponent, tensors: raw, metadata: metadata, modelDirectory: directory))
+        }
         // Hugging Face files may prefix names with "transformer." and carry attention-mask buffers.
         var tensors: [String: Safetensors.Entry] = [:]
         for (name, entry) in raw {

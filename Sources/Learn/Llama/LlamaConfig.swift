@@ -1,5 +1,5 @@
 /// The shape of a Llama-family model, read from GGUF metadata (`<arch>.block_count`, ...).
-public struct LlamaConfig: Sendable, Equatable {
+public struct LlamaConfig: Sendable, Equatable, Codable {
     /// The `general.architecture` value (`llama`, `mistral`, `qwen2`, ...).
     public var architecture: String
     /// Vocabulary size `V`.

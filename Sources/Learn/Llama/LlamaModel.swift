@@ -46,9 +46,16 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// Builds the model from a parsed GGUF file.
-    public init(file: GGUFFile) throws {
+    public convenience init(file: GGUFFile) throws {
+        let config = try LlamaConfig(gguf: file)
+        try self.init(file: file, config: config, weights: LlamaWeights(file: file, config: config))
+    }
+
+    /// A model with the tokenizer and chat template of `file` and other weights of the same shape
+    /// (a fine-tuned student's, see `LlamaStudent.inferenceModel()`).
+    init(file: GGUFFile, config: LlamaConfig, weights: LlamaWeights) throws {
         self.file = file
-        config = try LlamaConfig(gguf: file)
+        self.config = config
         tokenizer = try BPETokenizer(gguf: file)
         guard tokenizer.vocabularySize == config.vocabularySize else {
             throw LlamaError.invalidConfiguration(
@@ -59,7 +66,7 @@ public final class LlamaModel: @unchecked Sendable {
         } else {
             chatTemplate = .failure(.missing)
         }
-        weights = try LlamaWeights(file: file, config: config)
+        self.weights = weights
         let dims = config.ropeDimensions, theta = Double(config.ropeTheta)
         inverseFrequencies = (0..<(dims / 2)).map { i in Float(1 / pow(theta, Double(2 * i) / Double(dims))) }
         threads = ProcessInfo.processInfo.environment["FEWSHOT_THREADS"].flatMap(Int.init)

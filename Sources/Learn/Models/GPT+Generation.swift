@@ -115,32 +115,9 @@ extension GPT {
         return tok.decode(result.tokens)
     }
 
-    /// Perplexity of the trained tokens of `sequences`: `exp(mean next-token loss)`.
-    public func perplexity(of sequences: [TokenSequence]) throws -> Float {
-        let loss = try meanLoss(of: sequences)
-        return Foundation.exp(loss)
-    }
-
     /// Perplexity of a whole text under the byte tokenizer (every byte after the first is predicted).
     public func perplexity(text: String) throws -> Float {
         try perplexity(of: [TokenSequence(tokens: ByteTokenizer().encode(text))])
-    }
-
-    /// Mean next-token cross-entropy over the trained tokens of `sequences`, without gradients.
-    public func meanLoss(of sequences: [TokenSequence], batchSize: Int = 16) throws -> Float {
-        let windows = sequences.flatMap { $0.windows(context: config.context) }
-        var total: Double = 0, tokens = 0
-        try noGrad {
-            for start in stride(from: 0, to: windows.count, by: batchSize) {
-                let b = LanguageBatch(Array(windows[start..<min(windows.count, start + batchSize)]))
-                guard b.trainedTokens > 0 else { continue }
-                let loss = try self.loss(inputs: b.inputs, targets: b.targets, weights: b.weights, batch: b.batch, time: b.time)
-                total += Double(loss.item) * Double(b.trainedTokens)
-                tokens += b.trainedTokens
-            }
-        }
-        guard tokens > 0 else { throw LearnError.invalidInput("no trained tokens to measure the loss on") }
-        return Float(total / Double(tokens))
     }
 }
 

@@ -10,7 +10,7 @@ import Tensor
 /// let loss = try model.loss(inputs: x, targets: y, weights: mask, batch: 4, time: 32)
 /// try loss.backward()
 /// ```
-public final class GPT: ParameterHolder {
+public final class GPT: CausalLanguageModel {
     /// The model's shape.
     public let config: GPTConfig
     /// `wte`: `[V, C]`, also the output head (tied).
@@ -35,6 +35,9 @@ public final class GPT: ParameterHolder {
         }
         finalNorm = LayerNorm(config.width)
     }
+
+    /// The context length of its position table.
+    public var contextLength: Int { config.context }
 
     public func parameters(prefix: String) -> [NamedParameter] {
         var all = tokenEmbedding.parameters(prefix: join(prefix, "wte"))

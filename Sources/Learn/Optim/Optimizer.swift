@@ -10,9 +10,10 @@ public protocol Optimizer: AnyObject {
 }
 
 /// The default rule for which parameters get weight decay: matrices that are not embeddings.
-/// Norm weights, biases (rank 1) and `wte`/`wpe` are left alone.
+/// Norm weights, biases (rank 1), GPT's `wte`/`wpe` and Llama's `embed_tokens` are left alone.
 public func decaysByDefault(_ p: NamedParameter) -> Bool {
     p.tensor.rank >= 2 && !p.name.hasSuffix("wte.weight") && !p.name.hasSuffix("wpe.weight")
+        && !p.name.hasSuffix("embed_tokens.weight")
 }
 
 /// AdamW (Loshchilov and Hutter): Adam with bias correction and decoupled weight decay,

@@ -23,12 +23,12 @@ public final class Trainer {
     /// - Throws: `LearnError.nonFiniteLoss` (weights from the last good step kept, history inside)
     ///   or `LearnError.invalidInput` when there is nothing to train on.
     public func train(
-        _ model: GPT, on sequences: [TokenSequence], validation: [TokenSequence]? = nil,
+        _ model: some CausalLanguageModel, on sequences: [TokenSequence], validation: [TokenSequence]? = nil,
         progress: ((TrainingProgress) -> Void)? = nil, isCancelled: (() -> Bool)? = nil
     ) throws -> TrainingHistory {
         var rng = SeededRandom(seed: options.seed)
         let (train, val) = split(sequences, validation, &rng)
-        let context = model.config.context
+        let context = model.contextLength
         let trainWindows = train.flatMap { $0.windows(context: context) }.filter { $0.lossMask.dropFirst().contains(true) }
         guard !trainWindows.isEmpty else {
             throw LearnError.invalidInput("no training sequence has a trained token after its first")

@@ -59,6 +59,8 @@ struct ChatSettings {
 final class ChatPartner {
     private enum Kind {
         case student(GPT, StudentText)
+        /// A pretrained student: its generation model, prompted with its chat template.
+        case llama(LlamaModel)
         case teacher(TeacherObject)
     }
 
@@ -71,10 +73,17 @@ final class ChatPartner {
         self.system = system
         switch subject {
         case .host(let model as ModelObject):
-            guard case .languageModel(let gpt) = model.kind else {
+            switch model.kind {
+            case .languageModel(let gpt): kind = .student(gpt, model.text)
+            case .llama:
+                do {
+                    kind = .llama(try model.inferenceModel()!)
+                } catch {
+                    throw args.error("subject", "cannot prepare \(model.name) for generation: \(error)")
+                }
+            case .classifier:
                 throw args.error("subject", "a classifier labels text and cannot chat; chat with a GPT student or a teacher")
             }
-            kind = .student(gpt, model.text)
             name = model.name
         case .host(let teacher as TeacherObject):
             kind = .teacher(teacher)
@@ -103,6 +112,21 @@ final class ChatPartner {
                 }
             } catch let error as LearnError {
                 throw RuntimeError("\(error)", at: ctx.callRange)
+            }
+        case .llama(let llama):
+            var turns = system.map { [ChatTurn(role: "system", content: $0)] } ?? []
+            for exchange in history {
+                turns += [ChatTurn(role: "user", content: exchange.user), ChatTurn(role: "assistant", content: exchange.bot)]
+            }
+            turns.append(ChatTurn(role: "user", content: line))
+            let options = LlamaGenerationOptions(
+                maxTokens: settings.maxTokens, temperature: Float(settings.temperature), seed: UInt64(bitPattern: Int64(settings.seed &+ turn)))
+            do {
+                reply = try llama.generate(
+                    messages: turns, options: options, isCancelled: { ctx.isCancellationRequested }, onToken: { ctx.write($0) }
+                ).text
+            } catch {
+                throw RuntimeError("\(name) failed to reply: \(error)", at: ctx.callRange)
             }
         case .teacher(let teacher):
             var messages = system.map { [Teacher.ChatMessage(role: "system", content: $0)] } ?? []

@@ -37,7 +37,22 @@ enum EvaluateBuiltins {
                 case .host(let model as ModelObject):
                     switch model.kind {
                     case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.name, data, args))
-                    case .languageModel(let gpt): return .host(try scoreLanguageModel(gpt, model, data, args, ctx))
+                    case .languageModel(let gpt):
+                        let options = GenerationOptions(maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")))
+                        return .host(try scoreLanguageModel(
+                            model, perplexity: try gpt.perplexity(of: try model.text.sequences(data)), data, args, ctx
+                        ) { user in
+                            try gpt.generate(text: model.text.chatPrompt(history: [], next: user), options: options, stop: ["\n"])
+                        })
+                    case .llama(let student):
+                        let llama = try model.inferenceModel()!
+                        let options = LlamaGenerationOptions(
+                            maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")), seed: 0)
+                        return .host(try scoreLanguageModel(
+                            model, perplexity: try student.perplexity(of: try StudentText.sequences(data, for: student)), data, args, ctx
+                        ) { user in
+                            try llama.generate(messages: [ChatTurn(role: "user", content: user)], options: options).text
+                        })
                     }
                 case .host(let teacher as TeacherObject):
                     return .host(try scoreTeacher(teacher, data, args, ctx, state))
@@ -47,6 +62,8 @@ enum EvaluateBuiltins {
             } catch let error as LearnError {
                 throw RuntimeError("\(error)", at: ctx.callRange)
             } catch let error as DatasetError {
+                throw RuntimeError(error.description, at: ctx.callRange)
+            } catch let error as LlamaError {
                 throw RuntimeError(error.description, at: ctx.callRange)
             }
         }
@@ -73,10 +90,15 @@ enum EvaluateBuiltins {
         return EvaluationObject(title: title, metrics: ["accuracy": report.accuracy, "macro_f1": report.macroF1], report: report, examples: examples, correct: correct)
     }
 
-    // MARK: GPT student
+    // MARK: Language-model student
 
-    private static func scoreLanguageModel(_ gpt: GPT, _ model: ModelObject, _ data: Dataset, _ args: Arguments, _ ctx: CallContext) throws -> EvaluationObject {
-        var metrics: OrderedDictionary<String, Double> = ["perplexity": Double(try gpt.perplexity(of: try model.text.sequences(data)))]
+    /// Perplexity, then each dialogue's first user turn answered by `reply` and scored against
+    /// the reference reply.
+    private static func scoreLanguageModel(
+        _ model: ModelObject, perplexity: Float, _ data: Dataset, _ args: Arguments, _ ctx: CallContext,
+        reply answer: (String) throws -> String
+    ) throws -> EvaluationObject {
+        var metrics: OrderedDictionary<String, Double> = ["perplexity": Double(perplexity)]
         let probe = args.optional("contains") == nil ? nil : try args.string("contains")
         let turns = try data.rows.enumerated().compactMap { index, row -> (user: String, reply: String)? in
             guard let messages = row["messages"] else { return nil }
@@ -87,14 +109,12 @@ enum EvaluateBuiltins {
         guard !turns.isEmpty else {
             return EvaluationObject(title: "\(model.name) on \(data.count) rows", metrics: metrics, examples: Dataset([]), correct: [])
         }
-        let options = GenerationOptions(maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")))
         let progress = ProgressReporter("evaluate", total: turns.count, context: ctx)
         var rows: [Datasets.Record] = [], correct: [Bool] = []
         var exact = 0.0, rouge = 0.0, hits = 0.0
         for (index, turn) in turns.enumerated() {
             try ctx.checkCancellation()
-            let prompt = model.text.chatPrompt(history: [], next: turn.user)
-            let reply = try gpt.generate(text: prompt, options: options, stop: ["\n"]).trimmingCharacters(in: .whitespaces)
+            let reply = try answer(turn.user).trimmingCharacters(in: .whitespaces)
             let matched = reply == turn.reply.trimmingCharacters(in: .whitespaces)
             let hit = probe.map { reply.contains($0) } ?? matched
             exact += matched ? 1 : 0

@@ -23,7 +23,21 @@ enum ExplainBuiltin {
         switch model.kind {
         case .languageModel(let gpt):
             let segments = try located(ctx.callRange) { try model.text.segments(row, index: 0) }
-            ctx.write(TokenLossView(TokenSequence(segments: segments), context: gpt.config.context).render(name: model.name))
+            let view = TokenLossView(TokenSequence(segments: segments), context: gpt.config.context,
+                                     tokens: "byte tokens (one per byte, plus <end>)") { ids in
+                ByteTokenizer().decode(ids) + (ids.last == ByteTokenizer.endOfText ? "<end>" : "")
+            }
+            ctx.write(view.render(name: model.name))
+        case .llama(let student):
+            let sequence = try located(ctx.callRange) {
+                try StudentText.conversation(row, index: 0).map { try student.sequence(conversation: $0) }
+                    ?? student.sequence(text: row.text())
+            }
+            let tokenizer = student.base.tokenizer
+            let view = TokenLossView(sequence, context: student.contextLength, tokens: "tokens of its own BPE vocabulary and chat template") {
+                tokenizer.decode($0)
+            }
+            ctx.write(view.render(name: model.name))
         case .classifier(let classifier):
             let text = StudentText.classifierInput(row, labelColumn: row["label"] == nil ? nil : "label")
             ctx.write(classifierView(text, classifier, name: model.name))
@@ -51,20 +65,26 @@ enum ExplainBuiltin {
 struct TokenLossView {
     let sequence: TokenSequence
     let context: Int
+    /// What the tokens are, for the header line.
+    let tokens: String
+    /// The text of some token ids (special tokens spelled out).
+    let decode: ([Int]) -> String
 
-    init(_ sequence: TokenSequence, context: Int) {
+    init(_ sequence: TokenSequence, context: Int, tokens: String, decode: @escaping ([Int]) -> String) {
         self.sequence = sequence
         self.context = context
+        self.tokens = tokens
+        self.decode = decode
     }
 
     func render(name: String) -> String {
         let total = sequence.tokens.count
         let trained = sequence.lossMask.dropFirst().filter { $0 }.count
         let share = total > 1 ? Int((Double(trained) / Double(total - 1) * 100).rounded()) : 0
-        var out = "\(name) reads \(total) byte tokens (one per byte, plus <end>); \(trained) carry loss (\(share)%)\n"
+        var out = "\(name) reads \(total) \(tokens); \(trained) carry loss (\(share)%)\n"
         for run in runs() {
-            out += (run.trained ? "  ▶ " : "  · ") + TokenLossView.visible(ByteTokenizer().decode(run.tokens))
-            out += run.tokens.last == ByteTokenizer.endOfText ? "<end>\n" : "\n"
+            out += (run.trained ? "  ▶ " : "  · ") + TokenLossView.visible(decode(run.tokens))
+            out += "\n"
         }
         if total > context + 1 {
             out += "longer than the context (\(context) tokens): trained as \(sequence.windows(context: context).count) windows\n"

@@ -11,29 +11,41 @@ enum FinetuneBuiltin {
     static let classifierConfig = GPTConfig(vocabSize: ByteTokenizer.vocabularySize, layers: 2, heads: 4, width: 128, context: 128)
 
     static let builtin = Builtin("finetune", [
-        P("data"), P("model", .string, default: "gpt-tiny"), P("epochs", .int, default: 3),
-        P("lr", .optional(.number), default: .nil), P("batch", .int, default: 16), P("context", .optional(.int), default: .nil),
+        P("data"), P("model", .string, default: "gpt-tiny"), P("epochs", .optional(.int), default: .nil),
+        P("lr", .optional(.number), default: .nil), P("batch", .optional(.int), default: .nil), P("context", .optional(.int), default: .nil),
         P("seed", .int, default: 0), P("val", .number, default: 0.1), P("early_stop", .optional(.int), default: .nil),
+        P("lora", .optional(.bool), default: .nil),
     ], category: "loop", doc: """
         Trains a student model on a dataset and returns it. model:
           "gpt-tiny" (about 0.8M parameters) or "gpt-small" (about 4.8M): byte-level GPTs trained
             from scratch on the rows' text; for dialogue rows only the bot's words carry loss;
-          "classifier": a small transformer with a label head, for rows with a label column.
+          "classifier": a small transformer with a label head, for rows with a label column;
+          "smollm2-135m", or a path to a Llama-family .gguf: a pretrained model (see models())
+            trained with its own tokenizer and chat template; for dialogue rows and rows with a
+            reply column only the assistant's words carry loss. lora: true (the default) trains
+            small LoRA adapters (rank 8, alpha 16) on the attention and MLP projections, lora:
+            false every weight. Defaults: lr 2e-4 with LoRA, 2e-5 without; context 256;
+            batch 8; 1 epoch.
         Weights change here, unlike few-shot prompting. val: the share held out to watch
         for overfitting (the validation loss is drawn beside the training loss, with epoch
         boundaries marked); early_stop: stop after this many epochs without improvement.
-        Ctrl-C stops training and keeps the best weights: those of the epoch with the lowest
-        validation loss if the weights so far are worse. epochs: 0 gives the untrained
-        model, a baseline to compare with.
+        Ctrl-C stops training and keeps the best weights (an earlier epoch's, when validation
+        liked them better). epochs: 0 gives the untrained model, a baseline to compare with.
+        Defaults for the from-scratch models: 3 epochs,
+        batch 16, lr 3e-3 (1e-3 for the classifier).
         Example: let student = finetune(clean, model: "gpt-tiny", epochs: 5, lr: 3e-3)
+                 let smol = finetune(dialogues, model: "smollm2-135m", epochs: 1, lora: true)
         """
     ) { args, ctx in
         let data = try args.dataset("data")
         guard !data.isEmpty else { throw args.error("data", "cannot fine-tune on an empty dataset") }
         let preset = try args.string("model")
-        guard try args.int("epochs") >= 0 else { throw args.error("epochs", "epochs must be 0 or more") }
+        let pretrained = try PretrainedModels.ggufPath(preset, ctx)
+        let epochs = args.optional("epochs") == nil ? (pretrained == nil ? 3 : 1) : try args.int("epochs")
+        guard epochs >= 0 else { throw args.error("epochs", "epochs must be 0 or more") }
+        let batch = args.optional("batch") == nil ? (pretrained == nil ? 16 : 8) : try args.int("batch")
         var options = TrainingOptions(
-            epochs: try args.int("epochs"), learningRate: 1e-3, batchSize: try args.int("batch"),
+            epochs: epochs, learningRate: 1e-3, batchSize: batch,
             seed: UInt64(bitPattern: Int64(try args.int("seed"))), validationFraction: try args.double("val"),
             earlyStoppingPatience: args.optional("early_stop") == nil ? nil : try args.int("early_stop"))
         let seed = options.seed
@@ -41,7 +53,12 @@ enum FinetuneBuiltin {
         let progress = TrainingBar(context: ctx)
         let stop = { ctx.isCancellationRequested }
         do {
-            if preset == "classifier" {
+            if pretrained == nil, args.optional("lora") != nil {
+                throw args.error("lora", "LoRA adapts a pretrained model: use it with model: \"smollm2-135m\" or a .gguf path")
+            }
+            if let pretrained {
+                model = try pretrainedStudent(pretrained, data, &options, args, progress: progress, isCancelled: stop)
+            } else if preset == "classifier" {
                 options.learningRate = Float(args.optional("lr") == nil ? 1e-3 : try args.double("lr"))
                 guard let labelColumn = data.labelColumn else {
                     throw args.error("data", "a classifier needs a label column (a column named 'label', or dataset(rows, label: \"sentiment\"))")
@@ -56,7 +73,7 @@ enum FinetuneBuiltin {
                 model = ModelObject(.classifier(classifier), name: preset, history: history)
             } else {
                 guard let base = GPTConfig.preset(named: preset), preset.hasPrefix("gpt-") else {
-                    throw args.error("model", "unknown model '\(preset)': expected \"gpt-tiny\", \"gpt-small\" or \"classifier\"")
+                    throw args.error("model", "unknown model '\(preset)': expected \"gpt-tiny\", \"gpt-small\", \"classifier\", \"smollm2-135m\" or a .gguf path")
                 }
                 options.learningRate = Float(args.optional("lr") == nil ? 3e-3 : try args.double("lr"))
                 let gpt = try GPT(config: try config(base, args), seed: seed)
@@ -70,10 +87,35 @@ enum FinetuneBuiltin {
             throw RuntimeError("\(error)", at: ctx.callRange)
         } catch let error as DatasetError {
             throw RuntimeError(error.description, at: ctx.callRange)
+        } catch let error as LlamaError {
+            throw RuntimeError(error.description, at: ctx.callRange)
         }
         progress.finish(model)
         try ctx.checkCancellation()
         return .host(model)
+    }
+
+    /// Fine-tunes the pretrained GGUF model at `path`, fully or with LoRA adapters.
+    private static func pretrainedStudent(
+        _ path: String, _ data: Dataset, _ options: inout TrainingOptions, _ args: Arguments,
+        progress: TrainingBar, isCancelled: @escaping () -> Bool
+    ) throws -> ModelObject {
+        let lora = args.optional("lora") == nil ? true : try args.bool("lora")
+        options.learningRate = Float(args.optional("lr") == nil ? (lora ? 2e-4 : 2e-5) : try args.double("lr"))
+        let base = try PretrainedModels.loadBase(path, args, parameter: "model")
+        let fileName = (path as NSString).lastPathComponent
+        let context = args.optional("context") == nil ? min(256, base.config.contextLength) : try args.int("context")
+        guard context >= 2, context <= base.config.contextLength else {
+            throw args.error("context", "context must be between 2 and the model's \(base.config.contextLength) tokens")
+        }
+        let student = try LlamaStudent(
+            base: base, baseName: fileName, lora: lora ? LoRAOptions() : nil, context: context, seed: options.seed)
+        let sequences = try StudentText.sequences(data, for: student)
+        let history = options.epochs == 0 ? nil : try Trainer(options: options).train(
+            student, on: sequences, progress: progress.update, isCancelled: isCancelled)
+        let name = try args.string("model")
+        // Untrained, it generates as well from the quantised base model (faster, and no f32 copy).
+        return ModelObject(.llama(student), name: name, history: history, inference: history == nil ? base : nil)
     }
 
     /// The preset with the context the user asked for.
@@ -86,7 +128,7 @@ enum FinetuneBuiltin {
 }
 
 /// The training progress bar, then the summary and loss curve left in the cell's output.
-private final class TrainingBar {
+final class TrainingBar {
     private let context: CallContext
     private var reporter: ProgressReporter?
     private var last: TrainingProgress?

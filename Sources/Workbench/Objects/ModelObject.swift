@@ -2,8 +2,9 @@ import Foundation
 import Language
 import Learn
 
-/// A student model as the language sees it: a from-scratch GPT that writes text, or a
-/// classifier with a label head. It remembers how it was trained (the loss history).
+/// A student model as the language sees it: a from-scratch GPT that writes text, a classifier
+/// with a label head, or a pretrained Llama-family model (SmolLM2) fine-tuned in full or with
+/// LoRA. It remembers how it was trained (the loss history).
 public final class ModelObject: HostObject {
     /// What the model is.
     public enum Kind {
@@ -11,6 +12,8 @@ public final class ModelObject: HostObject {
         case languageModel(GPT)
         /// A GPT backbone with a label head.
         case classifier(GPTClassifier)
+        /// A pretrained Llama-family model with its own tokenizer and chat template.
+        case llama(LlamaStudent)
     }
 
     /// The network.
@@ -22,7 +25,9 @@ public final class ModelObject: HostObject {
     /// How its training text was written (speaker names), so chat prompts match.
     let text: StudentText
 
-    init(_ kind: Kind, name: String, history: TrainingHistory?, text: StudentText = StudentText()) {
+    /// `inference`: a generation model for a pretrained student whose weights are its base's.
+    init(_ kind: Kind, name: String, history: TrainingHistory?, text: StudentText = StudentText(), inference: LlamaModel? = nil) {
+        self.inference = inference
         self.kind = kind
         self.name = name
         self.history = history
@@ -31,23 +36,43 @@ public final class ModelObject: HostObject {
 
     public var typeName: String { "model" }
 
+    /// The in-process Llama a pretrained student chats with (its weights merged), made on first use.
+    private var inference: LlamaModel?
+
+    /// The generation model of a pretrained student (nil for the others).
+    func inferenceModel() throws -> LlamaModel? {
+        guard case .llama(let student) = kind else { return nil }
+        if let inference { return inference }
+        let model = try student.inferenceModel()
+        inference = model
+        return model
+    }
+
     var parameterCount: Int {
         switch kind {
         case .languageModel(let gpt): return gpt.parameterCount
         case .classifier(let classifier): return classifier.parameterCount
+        case .llama(let student): return student.totalParameterCount
         }
     }
 
-    var config: GPTConfig {
+    /// Layers, width and context (the training window) of the network.
+    var shape: (layers: Int, width: Int, context: Int) {
         switch kind {
-        case .languageModel(let gpt): return gpt.config
-        case .classifier(let classifier): return classifier.backbone.config
+        case .languageModel(let gpt): return (gpt.config.layers, gpt.config.width, gpt.config.context)
+        case .classifier(let classifier):
+            let c = classifier.backbone.config
+            return (c.layers, c.width, c.context)
+        case .llama(let student): return (student.config.layerCount, student.config.embeddingLength, student.contextLength)
         }
     }
 
     public var summary: String {
         var text = "model(\(name), \(ModelObject.count(parameterCount)) parameters"
         if case .classifier(let classifier) = kind { text += ", labels " + classifier.labels.joined(separator: "|") }
+        if case .llama(let student) = kind {
+            text += student.lora.map { ", LoRA r\($0.rank) (\(ModelObject.count(student.parameterCount)) trained)" } ?? ", full fine-tune"
+        }
         if let loss = history?.finalLoss { text += String(format: ", final loss %.3f", loss) }
         return text + ")"
     }
@@ -58,9 +83,9 @@ public final class ModelObject: HostObject {
         switch name {
         case "name": return .string(self.name)
         case "parameters": return .int(parameterCount)
-        case "layers": return .int(config.layers)
-        case "width": return .int(config.width)
-        case "context": return .int(config.context)
+        case "layers": return .int(shape.layers)
+        case "width": return .int(shape.width)
+        case "context": return .int(shape.context)
         case "labels":
             if case .classifier(let classifier) = kind { return .list(classifier.labels.map(Value.string)) }
             return .nil

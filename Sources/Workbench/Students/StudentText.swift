@@ -42,6 +42,30 @@ struct StudentText {
         try data.rows.enumerated().map { TokenSequence(segments: try segments($1, index: $0)) }
     }
 
+    /// Training sequences for a pretrained student, in its own chat template: a dialogue row is
+    /// its conversation, a row with a reply column a user turn (the other fields) and the reply;
+    /// either way only the assistant's words carry loss. Any other row trains on all of its text.
+    static func sequences(_ data: Dataset, for student: LlamaStudent) throws -> [TokenSequence] {
+        try data.rows.enumerated().map { index, row in
+            if let turns = try conversation(row, index: index) { return try student.sequence(conversation: turns) }
+            return student.sequence(text: row.text())
+        }
+    }
+
+    /// A row as chat turns, or nil when it is plain text.
+    static func conversation(_ row: Datasets.Record, index: Int) throws -> [ChatTurn]? {
+        if let messages = row["messages"] {
+            return try Datasets.ChatMessage.list(messages, row: index + 1).map {
+                ChatTurn(role: $0.role.rawValue, content: $0.content)
+            }
+        }
+        if let replyColumn = replyColumns.first(where: { row[$0] != nil }) {
+            let prompt = row.fields.filter { $0.key != replyColumn }.values.map(\.text).joined(separator: "\n")
+            return [ChatTurn(role: "user", content: prompt), ChatTurn(role: "assistant", content: row[replyColumn]!.text)]
+        }
+        return nil
+    }
+
     /// The prompt that asks a student for its next reply in a conversation.
     func chatPrompt(history: [(user: String, bot: String)], next: String) -> String {
         history.map { "\(user): \($0.user)\n\(bot): \($0.bot)\n" }.joined() + "\(user): \(next)\n\(bot): "

@@ -7,6 +7,10 @@
 //       GPT-2 BPE encoding throughput in MB/s
 //   fewshot-llama-bench teacher [MODEL.gguf]
 //       two requests through LocalTeacher, printing the replies and token usage
+//   fewshot-llama-bench student MODEL.gguf [lora|full] [threads] [context] [batch] [steps]
+//       training the model as a LlamaStudent through the Trainer on random full-length
+//       sequences: training tokens/s, peak resident memory, and decode tokens/s of the
+//       trained weights (merged f32) through the inference path
 import Foundation
 import Learn
 import Teacher
@@ -34,6 +38,56 @@ func residentMegabytes() -> Double {
 func printJSON(_ fields: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
+}
+
+/// The process's peak resident memory (VmHWM) in MB.
+func peakResidentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return -1 }
+    return Double(line.split(separator: " ")[1]).map { $0 / 1024 } ?? -1
+}
+
+func benchStudent(_ args: [String]) throws {
+    let path = args.first ?? LlamaModel.defaultModelPath
+    let lora = (args.count > 1 ? args[1] : "lora") == "lora"
+    let threads = args.count > 2 ? Int(args[2])! : 2
+    let context = args.count > 3 ? Int(args[3])! : 128
+    let batch = args.count > 4 ? Int(args[4])! : 8
+    let steps = args.count > 5 ? Int(args[5])! : 4
+    BLAS.threadCount = threads
+    let t0 = now()
+    let base = try LlamaModel(path: path)
+    base.threads = threads
+    let student = try LlamaStudent(
+        base: base, baseName: (path as NSString).lastPathComponent, lora: lora ? LoRAOptions() : nil, context: context)
+    let loadSeconds = now() - t0
+    var rng = SeededRandom(seed: 7)
+    let sequences = (0..<(batch * steps)).map { _ in
+        TokenSequence(tokens: (0...context).map { _ in Int(rng.next() % UInt64(base.config.vocabularySize)) })
+    }
+    let options = TrainingOptions(epochs: 1, learningRate: lora ? 2e-4 : 2e-5, batchSize: batch, seed: 1)
+    let c1 = cpuSeconds()
+    let history = try Trainer(options: options).train(student, on: sequences)
+    let trainCPU = cpuSeconds() - c1
+    let inference = try student.inferenceModel()
+    inference.threads = threads
+    let cache = inference.makeCache()
+    var token = 1
+    let genTokens = 32
+    let t2 = now()
+    for _ in 0..<genTokens {
+        let logits = try inference.logits(for: [token], cache: cache)
+        token = logits.indices.max { logits[$0] < logits[$1] }!
+    }
+    let genSeconds = now() - t2
+    printJSON([
+        "bench": "student", "mode": lora ? "lora" : "full", "threads": threads, "context": context, "batch": batch,
+        "steps": history.losses.count, "trained_params": student.parameterCount,
+        "load_s": loadSeconds, "train_tok_per_s": history.tokensPerSecond, "train_seconds": history.seconds,
+        "train_cpu_s": trainCPU, "first_loss": history.losses.first ?? -1, "last_loss": history.losses.last ?? -1,
+        "merged_gen_tok_per_s": Double(genTokens) / genSeconds, "peak_rss_mb": peakResidentMegabytes(),
+    ])
 }
 
 func benchModel(_ args: [String]) throws {
@@ -125,6 +179,7 @@ do {
     case "model": try benchModel(Array(arguments.dropFirst()))
     case "bpe": try benchBPE(Array(arguments.dropFirst()))
     case "teacher": try benchTeacher(Array(arguments.dropFirst()))
+    case "student": try benchStudent(Array(arguments.dropFirst()))
     default:
         FileHandle.standardError.write(Data("usage: fewshot-llama-bench model|bpe|teacher ...\n".utf8))
         exit(2)
