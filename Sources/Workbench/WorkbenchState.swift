@@ -12,6 +12,8 @@ public final class WorkbenchState {
     /// Tokens (and cost) of every request really sent to a teacher, per cell: replayed
     /// answers are free and not counted.
     public let meter = UsageMeter()
+    /// The recorded answers a replay has used so far (key/sample), each counted once.
+    private var answersUsed = Set<String>()
     /// Set while `:plan` runs a call: `generate` then shows its plan instead of asking.
     var planning = false
     /// The servers HTTP teachers may talk to (confined under `fewshot run`/`check`).
@@ -26,11 +28,20 @@ public final class WorkbenchState {
 
     /// A teacher as the language sees it: `teacher`, metered at `price` (USD per million
     /// tokens; nil when unknown), inside the session's recording.
+    ///
+    /// The meter counts what is really sent. Replaying a notebook sends nothing, so there it
+    /// counts each recorded answer the first time the session uses it instead: what the
+    /// notebook's calls used when they were recorded, and what its `usage()` cells showed.
     public func recorded(_ teacher: ChatTeacher, model: String, price: ModelPrice? = nil) -> TeacherObject {
         let metered = MeteredTeacher(wrapping: teacher, meter: meter, price: price, history: recording)
-        return TeacherObject(
-            recording: RecordingTeacher(wrapping: metered, store: recording, mode: mode), metered: metered, model: model,
-            description: teacher.summary)
+        let recorded = RecordingTeacher(wrapping: metered, store: recording, mode: mode)
+        if mode == .replay {
+            recorded.onReplay = { [unowned self] answer in
+                guard answersUsed.insert("\(answer.key)/\(answer.sample)").inserted else { return }
+                meter.add(model: answer.request.model, usage: answer.response.usage, price: metered.price(for: answer.request.model))
+            }
+        }
+        return TeacherObject(recording: recorded, metered: metered, model: model, description: teacher.summary)
     }
 
     /// The teacher used when a call names none: SmolLM2-135M-Instruct in-process, loaded once.

@@ -41,6 +41,9 @@ public final class RecordingTeacher: ChatTeacher {
     public var mode: RecordingMode
     /// What the last call did.
     public private(set) var lastCall = RecordingStatistics()
+    /// Called with each answer taken from the store, e.g. to count what a replayed notebook's
+    /// answers used when they were recorded.
+    public var onReplay: ((Recording) -> Void)?
     /// The last failure to write the store, if any (the answers were still returned).
     public private(set) var lastStoreError: TeacherError?
 
@@ -76,6 +79,7 @@ public final class RecordingTeacher: ChatTeacher {
             if let recording = found.recording {
                 results[index] = .success(recording.response)
                 statistics.replayed += 1
+                onReplay?(recording)
                 onResult(index, results[index]!)
             } else if mode == .replay {
                 results[index] = .failure(missingRecording(request, sample: sample).at(index, of: total))
@@ -134,6 +138,7 @@ public final class RecordingTeacher: ChatTeacher {
         defer { lastCall = statistics }
         if mode == .record || mode == .replay, let recording = store.recording(key: request.recordingKey, sample: 0) {
             statistics.replayed = 1
+            onReplay?(recording)
             for piece in recording.chunks ?? [recording.response.text] {
                 if isCancelled() { throw TeacherError(.cancelled, "cancelled while replaying a stream") }
                 onToken(piece)

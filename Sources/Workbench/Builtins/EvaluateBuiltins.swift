@@ -153,7 +153,7 @@ enum EvaluateBuiltins {
         let budget = try args.budget()
         try teacher.refuseIfOverBudget(
             budget, pending: runRequests.flatMap { teacher.unrecorded($0) }, of: runRequests.reduce(0) { $0 + $1.count },
-            at: args.range(of: "budget") ?? ctx.callRange)
+            shrink: "score fewer rows, shot counts or seeds, or lower max_tokens", at: args.range(of: "budget") ?? ctx.callRange)
         let progress = ProgressReporter("evaluate", total: rows.count * plan.count, context: ctx)
         var runs: [(k: Int, predicted: [String])] = []
         var spent = TokenUsage()

@@ -61,7 +61,9 @@ struct GenerateCall {
     /// Asks the teacher (refusing first when the budget cannot cover the estimate), parses the
     /// replies into rows, and reports kept, rejected, tokens and cost.
     func run(_ ctx: CallContext) throws -> Value {
-        try teacher.refuseIfOverBudget(budget, requests, at: args.range(of: "budget") ?? ctx.callRange)
+        try teacher.refuseIfOverBudget(
+            budget, requests, shrink: "lower n or max_tokens (plan(...) shows the estimate)",
+            at: args.range(of: "budget") ?? ctx.callRange)
         let progress = ProgressReporter(mode, total: requests.count, context: ctx)
         var done = 0
         var usage = TokenUsage()

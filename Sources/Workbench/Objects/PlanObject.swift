@@ -63,7 +63,8 @@ public final class PlanObject: HostObject {
             return "unknown: give the teacher its price, e.g. teacher(\(Value.string(teacher.model).repr), price: {input: 0.15, output: 0.60}) in USD per million tokens"
         }
         if price.isFree { return "$0 (this teacher is free)" }
-        return "about \(CostFormat.usd(estimate.cost ?? 0)) at $\(price.promptPerMillion) in / $\(price.completionPerMillion) out per million tokens"
+        let rates = String(format: "$%g in / $%g out", price.promptPerMillion, price.completionPerMillion)
+        return "about \(CostFormat.usd(estimate.cost ?? 0)) at \(rates) per million tokens"
     }
 
     /// Which prompt is shown, and whether the others differ.

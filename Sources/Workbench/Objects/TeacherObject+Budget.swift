@@ -11,19 +11,22 @@ extension TeacherObject {
     }
 
     /// Refuses a call, before anything is sent, whose unrecorded requests would pass `budget`:
-    /// the error names the estimate and the budget and says how to raise it.
-    func refuseIfOverBudget(_ budget: TeacherBudget?, _ requests: [ChatRequest], at range: SourceRange?) throws {
-        try refuseIfOverBudget(budget, pending: unrecorded(requests), of: requests.count, at: range)
+    /// the error names the estimate and the budget and says how to raise it, or `shrink` (how
+    /// to ask for less, e.g. "lower n or max_tokens").
+    func refuseIfOverBudget(_ budget: TeacherBudget?, _ requests: [ChatRequest], shrink: String, at range: SourceRange?) throws {
+        try refuseIfOverBudget(budget, pending: unrecorded(requests), of: requests.count, shrink: shrink, at: range)
     }
 
     /// Refuses a call of `total` requests, `pending` of them unrecorded, that would pass `budget`.
-    func refuseIfOverBudget(_ budget: TeacherBudget?, pending: [ChatRequest], of total: Int, at range: SourceRange?) throws {
+    func refuseIfOverBudget(
+        _ budget: TeacherBudget?, pending: [ChatRequest], of total: Int, shrink: String, at range: SourceRange?
+    ) throws {
         guard let budget, !pending.isEmpty else { return }
         let estimate = metered.estimate(pending)
         guard let refusal = budget.refusal(for: estimate) else { return }
         let replayed = total - pending.count
         let note = replayed > 0 ? " (\(replayed) more are recorded and replay free)" : ""
-        throw RuntimeError("\(refusal.message)\(note); \(howToFit(budget, estimate))", at: range)
+        throw RuntimeError("\(refusal.message)\(note); \(howToFit(budget, estimate, shrink: shrink))", at: range)
     }
 
     /// Runs `body` with `budget` on each call to the teacher: a call stops sending once one more
@@ -42,15 +45,15 @@ extension TeacherObject {
     }
 
     /// What to change so a call fits, in the language's words.
-    private func howToFit(_ budget: TeacherBudget, _ estimate: UsageEstimate) -> String {
+    private func howToFit(_ budget: TeacherBudget, _ estimate: UsageEstimate, shrink: String) -> String {
         if let maxTokens = budget.maxTokens, estimate.tokens > maxTokens {
-            return "raise it with budget: {tokens: \(estimate.tokens)} or more, lower n or max_tokens, or look first with plan(...)"
+            return "raise it with budget: {tokens: \(estimate.tokens)} or more, or \(shrink)"
         }
         guard let cost = estimate.cost else {
             return "give the teacher its price in USD per million tokens, e.g. teacher(\(Value.string(model).repr), "
                 + "price: {input: 0.15, output: 0.60}), or use budget: {tokens: N}"
         }
         let enough = (cost * 10_000).rounded(.up) / 10_000
-        return "raise it with budget: {usd: \(enough)} or more, lower n or max_tokens, or look first with plan(...)"
+        return "raise it with budget: {usd: \(enough)} or more, or \(shrink)"
     }
 }

@@ -2,8 +2,8 @@ import Language
 import Teacher
 
 /// The teacher usage of a session (`usage()`): the requests really sent, their prompt and
-/// completion tokens and their cost, per cell and in total. Replayed answers are free and
-/// not counted.
+/// completion tokens and their cost, per cell and in total. Answers replayed at the REPL are
+/// free and not counted; replaying a notebook counts what its recorded answers used.
 public final class UsageObject: HostObject {
     /// One line of the table: a cell, or the session.
     struct Line {
@@ -48,10 +48,10 @@ public final class UsageObject: HostObject {
 
     public var display: String? {
         guard session.requests > 0 else {
-            return "no request sent to a teacher yet in this session (answers replayed from the recording are free)"
+            return "no request sent to a teacher yet in this session (answers replayed from a recording are free)"
         }
         let priced = session.cost != nil
-        var lines = ["teacher requests sent in this session (answers replayed from the recording are free):"]
+        var lines = ["teacher requests sent in this session, per cell:"]
         func cells(_ values: [String]) -> String {
             values.enumerated().map { index, value in
                 index == 0 ? value.padding(toLength: 10, withPad: " ", startingAt: 0)
