@@ -38,6 +38,9 @@ enum EvaluateBuiltins {
             do {
                 switch args["subject"] {
                 case .host(let model as ModelObject):
+                    if args.optional("budget") != nil {
+                        throw args.error("budget", "budget: limits what a teacher is asked; a student model runs here, for free")
+                    }
                     switch model.kind {
                     case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.name, data, args))
                     case .languageModel(let gpt): return .host(try scoreLanguageModel(gpt, model, data, args, ctx))
