@@ -192,6 +192,14 @@ public final class ReplSession {
             }
         case "history":
             for (i, line) in history.load().enumerated() { say("\(i + 1)  \(line)") }
+        case "plan":
+            guard command.argument.hasPrefix("generate(") else {
+                say("usage: :plan generate(prompt, shots, n: 200, ...): shows the plan without asking the teacher")
+                break
+            }
+            _ = kernel.plan(command.argument, executionCount: notebook.cells.count + 1)
+        case "usage":
+            say(UsageObject(kernel.state.meter).display ?? "")
         default:
             say("':\(spec.name)' is not available here")
         }

@@ -24,6 +24,8 @@ public enum Workbench {
         for builtin in PromptBuiltins.all { session.register(builtin) }
         session.register(TeacherBuiltin.make(state))
         session.register(GenerateBuiltin.make(state))
+        session.register(GenerateBuiltin.plan(state))
+        session.register(UsageBuiltin.make(state))
         for builtin in FilterBuiltins.all { session.register(builtin) }
         session.register(FinetuneBuiltin.builtin)
         session.register(ExplainBuiltin.builtin)

@@ -9,6 +9,13 @@ public final class WorkbenchState {
     public let recording: RecordingStore
     /// How teachers use the recording: `record` at the REPL, `replay` for `fewshot run`.
     public let mode: RecordingMode
+    /// Tokens (and cost) of every request really sent to a teacher, per cell: replayed
+    /// answers are free and not counted.
+    public let meter = UsageMeter()
+    /// The recorded answers a replay has used so far (key/sample), each counted once.
+    private var answersUsed = Set<String>()
+    /// Set while `:plan` runs a call: `generate` then shows its plan instead of asking.
+    var planning = false
     /// The servers HTTP teachers may talk to (confined under `fewshot run`/`check`).
     public var teacherURLs = TeacherURLPolicy.unrestricted
     private var localTeacher: TeacherObject?
@@ -19,15 +26,29 @@ public final class WorkbenchState {
         self.mode = mode
     }
 
-    /// A teacher wrapped in the session's recording.
-    func recorded(_ teacher: ChatTeacher, model: String) -> TeacherObject {
-        TeacherObject(RecordingTeacher(wrapping: teacher, store: recording, mode: mode), model: model, description: teacher.summary)
+    /// A teacher as the language sees it: `teacher`, metered at `price` (USD per million
+    /// tokens; nil when unknown), inside the session's recording.
+    ///
+    /// The meter counts what is really sent. Replaying a notebook sends nothing, so there it
+    /// counts each recorded answer the first time the session uses it instead: what the
+    /// notebook's calls used when they were recorded, and what its `usage()` cells showed.
+    public func recorded(_ teacher: ChatTeacher, model: String, price: ModelPrice? = nil) -> TeacherObject {
+        let metered = MeteredTeacher(wrapping: teacher, meter: meter, price: price, history: recording)
+        let recorded = RecordingTeacher(wrapping: metered, store: recording, mode: mode)
+        if mode == .replay {
+            recorded.onReplay = { [unowned self] answer in
+                guard answersUsed.insert("\(answer.key)/\(answer.sample)").inserted else { return }
+                meter.add(model: answer.request.model, usage: answer.response.usage, price: metered.price(for: answer.request.model))
+            }
+        }
+        return TeacherObject(recording: recorded, metered: metered, model: model, description: teacher.summary)
     }
 
     /// The teacher used when a call names none: SmolLM2-135M-Instruct in-process, loaded once.
+    /// It costs nothing.
     func defaultTeacher() -> TeacherObject {
         if let localTeacher { return localTeacher }
-        let made = recorded(LocalTeacher(), model: "smollm2-135m")
+        let made = recorded(LocalTeacher(), model: "smollm2-135m", price: .free)
         localTeacher = made
         return made
     }

@@ -129,6 +129,22 @@ import Testing
         #expect(throws: DatasetError.self) { try FilterRule.preset("alpaca-ish") }
     }
 
+    @Test func dialogueTextIsTheMessagesContentWithoutRoleNames() throws {
+        func dialogue(_ user: String, _ bot: String) -> Record {
+            ["messages": .list([.record(["role": "user", "content": .string(user)]), .record(["role": "assistant", "content": .string(bot)])])]
+        }
+        let d = Dataset([dialogue("hi", "hello there"), dialogue("tell the user a joke", "no")])
+        #expect(d.rows[0].text() == "hi\nhello there")
+        // Three words of dialogue: with the role names counted it would be five.
+        #expect(try d.filter([try .length(max: 3)]).kept.rows == [d.rows[0]])
+        // "user" is blocked only where a message says it, never for being a role.
+        let blocked = try d.filter([.blocklist(["user", "assistant"])])
+        #expect(blocked.kept.rows == [d.rows[0]])
+        #expect(blocked.dropped.map(\.index) == [1])
+        // A record that is not a chat message keeps all its strings.
+        #expect(FieldValue.record(["role": "editor", "name": "Ann"]).strings == ["editor", "Ann"])
+    }
+
     @Test func labelIsNotPartOfTheComparedText() throws {
         let d = Dataset([["text": "same words", "label": "pos"], ["text": "same words", "label": "neg"]])
         #expect(try d.filter([.exactDuplicates()]).kept.count == 1)

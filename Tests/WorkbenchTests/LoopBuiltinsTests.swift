@@ -54,6 +54,7 @@ import Testing
         #expect(trained.contains("model(classifier"))
         let report = k.ok("let e = evaluate(c, d)\nprint(e.accuracy)")
         #expect(report == "1.0\n")
+        #expect(k.run("evaluate(c, d, budget: {tokens: 10})").contains("budget: limits what a teacher is asked"))
         k.ok(#"save(c, "$DIR/c.safetensors")"#)
         #expect(k.ok(#"print(evaluate(load_model("$DIR/c.safetensors"), d).accuracy)"#) == "1.0\n")
         #expect(k.ok("print(compare(e, e).p_value)").hasSuffix("1.0\n"))

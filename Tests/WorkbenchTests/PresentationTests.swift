@@ -32,6 +32,13 @@ import Testing
         #expect(bar.line(done: 4, now: start.addingTimeInterval(2)) == "epoch 1/1 ▕████▏ 100% 4/4 2.0 it/s")
     }
 
+    @Test func aFinalLineOfWorkStoppedEarlyHasNoETA() {
+        let start = Date(timeIntervalSince1970: 0)
+        let bar = ProgressBar(label: "label", total: 6, width: 4, now: start)
+        let line = bar.line(done: 3, fields: ["cost $0.4560"], now: start.addingTimeInterval(1), eta: false)
+        #expect(line == "label ▕██  ▏  50% 3/6 3.0 it/s cost $0.4560")
+    }
+
     @Test func clockFormats() {
         #expect(ProgressBar.clock(5) == "0:05")
         #expect(ProgressBar.clock(3725) == "1:02:05")

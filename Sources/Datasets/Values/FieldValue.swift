@@ -48,11 +48,14 @@ public enum FieldValue: Hashable, Sendable {
         }
     }
 
-    /// All the strings inside the value, depth first (lists and records flattened), for text rules.
+    /// All the strings inside the value, depth first (lists and records flattened), for text
+    /// rules. A chat message (`{role, content}`) gives only its content: the role names
+    /// ("user", "assistant") are not text of the dialogue.
     public var strings: [String] {
         switch self {
         case .string(let s): return [s]
         case .list(let items): return items.flatMap(\.strings)
+        case .record(let r) where r["role"]?.stringValue != nil && r["content"] != nil: return r["content"]!.strings
         case .record(let r): return r.fields.values.flatMap(\.strings)
         default: return []
         }

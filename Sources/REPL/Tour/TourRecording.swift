@@ -25,8 +25,7 @@ public enum TourRecording {
     public static func make() throws -> RecordingStore {
         let store = RecordingStore()
         let kernel = try Kernel(recording: store, mode: .record)
-        let teacher = RecordingTeacher(wrapping: LessonTeacher(), store: store, mode: .record)
-        kernel.session.setGlobal("lesson_teacher", .host(TeacherObject(teacher, model: model, description: teacher.inner.summary)))
+        kernel.session.setGlobal("lesson_teacher", .host(kernel.state.recorded(LessonTeacher(), model: model)))
         for (index, cell) in cells.enumerated() {
             for output in kernel.run(cell, executionCount: index + 1) {
                 if case .error(let message, _) = output {

@@ -41,6 +41,9 @@ public final class RecordingTeacher: ChatTeacher {
     public var mode: RecordingMode
     /// What the last call did.
     public private(set) var lastCall = RecordingStatistics()
+    /// Called with each answer taken from the store, e.g. to count what a replayed notebook's
+    /// answers used when they were recorded.
+    public var onReplay: ((Recording) -> Void)?
     /// The last failure to write the store, if any (the answers were still returned).
     public private(set) var lastStoreError: TeacherError?
 
@@ -70,15 +73,13 @@ public final class RecordingTeacher: ChatTeacher {
         let total = requests.count
         var statistics = RecordingStatistics()
         var results = [Result<ChatResponse, Error>?](repeating: nil, count: total)
-        var samplesSeen: [String: Int] = [:]
         var missing: [(index: Int, sample: Int)] = []
-        for (index, request) in requests.enumerated() {
-            let key = request.recordingKey
-            let sample = samplesSeen[key, default: 0]
-            samplesSeen[key] = sample + 1
-            if mode == .record || mode == .replay, let recording = store.recording(key: key, sample: sample) {
+        for (index, (request, found)) in zip(requests, lookUp(requests)).enumerated() {
+            let sample = found.sample
+            if let recording = found.recording {
                 results[index] = .success(recording.response)
                 statistics.replayed += 1
+                onReplay?(recording)
                 onResult(index, results[index]!)
             } else if mode == .replay {
                 results[index] = .failure(missingRecording(request, sample: sample).at(index, of: total))
@@ -109,6 +110,26 @@ public final class RecordingTeacher: ChatTeacher {
         return results.map { $0! }
     }
 
+    /// The positions of the requests that a call would not answer from the store: those the
+    /// wrapped teacher would be asked (in replay mode, those with no recording). What a plan or
+    /// a budget has to count.
+    public func unrecorded(_ requests: [ChatRequest]) -> [Int] {
+        lookUp(requests).enumerated().filter { $0.element.recording == nil }.map(\.offset)
+    }
+
+    /// Each request's sample number (the k-th identical request in a call is sample k) and its
+    /// recording, when the mode reads the store and has one.
+    private func lookUp(_ requests: [ChatRequest]) -> [(sample: Int, recording: Recording?)] {
+        var samplesSeen: [String: Int] = [:]
+        return requests.map { request in
+            let key = request.recordingKey
+            let sample = samplesSeen[key, default: 0]
+            samplesSeen[key] = sample + 1
+            let readsStore = mode == .record || mode == .replay
+            return (sample, readsStore ? store.recording(key: key, sample: sample) : nil)
+        }
+    }
+
     /// Replays a recorded stream piece by piece, or streams from the wrapped teacher and records it.
     public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
@@ -117,6 +138,7 @@ public final class RecordingTeacher: ChatTeacher {
         defer { lastCall = statistics }
         if mode == .record || mode == .replay, let recording = store.recording(key: request.recordingKey, sample: 0) {
             statistics.replayed = 1
+            onReplay?(recording)
             for piece in recording.chunks ?? [recording.response.text] {
                 if isCancelled() { throw TeacherError(.cancelled, "cancelled while replaying a stream") }
                 onToken(piece)

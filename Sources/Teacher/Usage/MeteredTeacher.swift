@@ -1,76 +1,129 @@
-/// Limits on what a session may spend; a bulk call that could go over is refused before it starts.
-public struct TeacherBudget: Hashable, Sendable {
-    /// Most tokens (prompt plus completion) in total, or nil for no limit.
-    public var maxTokens: Int?
-    /// Most estimated cost in total (needs the meter's price table), or nil for no limit.
-    public var maxCost: Double?
-    /// Completion tokens assumed for a request without `maxTokens`, when estimating.
-    public var assumedCompletionTokens: Int
+/// What the last call through a `MeteredTeacher` did with its budget.
+public struct MeteredCall: Hashable, Sendable {
+    /// Requests in the call.
+    public var requests = 0
+    /// The estimate made before it started (only when a budget was set).
+    public var estimate: UsageEstimate?
+    /// Tokens the answers used.
+    public var spent = TokenUsage()
+    /// Their cost, when the teacher's price is known.
+    public var cost: Double?
+    /// The budget refused the whole call: nothing was sent.
+    public var refused = false
+    /// Requests never answered because the budget was reached mid-call.
+    public var stoppedByBudget = 0
 
-    /// Creates a budget, e.g. `TeacherBudget(maxTokens: 200_000)` or `TeacherBudget(maxCost: 1.50)`.
-    public init(maxTokens: Int? = nil, maxCost: Double? = nil, assumedCompletionTokens: Int = 512) {
-        self.maxTokens = maxTokens
-        self.maxCost = maxCost
-        self.assumedCompletionTokens = assumedCompletionTokens
-    }
-
-    /// A pessimistic guess at a request's tokens: about 4 characters a prompt token plus a few per
-    /// message, and `maxTokens` (or the assumed count) for each of its `n` completions.
-    public func estimate(_ request: ChatRequest) -> TokenUsage {
-        let characters = request.messages.reduce(0) { $0 + $1.content.utf8.count }
-        let prompt = characters / 4 + 4 * request.messages.count + 3
-        let completion = (request.maxTokens ?? assumedCompletionTokens) * max(1, request.n ?? 1)
-        return TokenUsage(promptTokens: prompt, completionTokens: completion)
-    }
+    /// Creates an empty record.
+    public init() {}
 }
 
-/// Wraps a teacher to charge every answer's usage to a `UsageMeter` and enforce a budget.
+/// Wraps a teacher to charge every answer's usage to a `UsageMeter` and hold each call to a budget.
 ///
-/// Place it inside a `RecordingTeacher` so that replayed answers cost nothing:
-/// `RecordingTeacher(wrapping: MeteredTeacher(wrapping: http, meter: meter), store: store)`.
+/// Place it inside a `RecordingTeacher` so that replayed answers cost nothing and the budget
+/// covers only what is really sent:
+/// `RecordingTeacher(wrapping: MeteredTeacher(wrapping: http, meter: meter, price: price), store: store)`.
 public final class MeteredTeacher: ChatTeacher {
     /// The teacher that does the work.
     public let inner: ChatTeacher
     /// Where usage is charged.
     public let meter: UsageMeter
-    /// The limits, or nil for none; may be changed between calls.
+    /// What this teacher's tokens cost; nil looks the model up in the meter's price table.
+    public var price: ModelPrice?
+    /// The limits on each call, or nil for none; may be changed between calls.
     public var budget: TeacherBudget?
+    /// How a call is estimated before it starts: prompts counted by `inner` when it can count them.
+    public var estimator: UsageEstimator
+    /// What the last call spent, and whether its budget refused or stopped it.
+    public private(set) var lastCall = MeteredCall()
 
-    /// Wraps `inner`.
-    public init(wrapping inner: ChatTeacher, meter: UsageMeter, budget: TeacherBudget? = nil) {
+    /// Wraps `inner`; `history` (the recording) lets estimates use the lengths of earlier answers.
+    public init(
+        wrapping inner: ChatTeacher, meter: UsageMeter, price: ModelPrice? = nil, budget: TeacherBudget? = nil,
+        history: RecordingStore? = nil
+    ) {
         self.inner = inner
         self.meter = meter
+        self.price = price
         self.budget = budget
+        self.estimator = UsageEstimator(counter: inner as? PromptTokenCounting, history: history)
     }
 
     /// The wrapped teacher's summary.
     public var summary: String { inner.summary }
 
-    /// Refuses the whole call when it could pass the budget; otherwise charges each answer.
+    /// The price of `model`'s tokens: this teacher's own, else the meter's table's.
+    public func price(for model: String) -> ModelPrice? {
+        price ?? meter.prices?.prices[model]
+    }
+
+    /// What sending `requests` is expected to use and cost, before anything is sent.
+    public func estimate(_ requests: [ChatRequest]) -> UsageEstimate {
+        estimator.estimate(requests, price: requests.first.flatMap { price(for: $0.model) })
+    }
+
+    /// The budget's refusal of a call of `requests`, or nil when it fits (or there is no budget).
+    public func check(_ requests: [ChatRequest]) -> TeacherError? {
+        guard let budget, !requests.isEmpty else { return nil }
+        return budget.refusal(for: estimate(requests))
+    }
+
+    /// Charges each answer; see `complete(_:progress:isCancelled:onResult:)` for the budget.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
     ) -> [Result<ChatResponse, Error>] {
         complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
     }
 
-    /// Refuses the whole call when it could pass the budget; otherwise charges each answer as it arrives.
+    /// Refuses the whole call when its estimate passes the budget; otherwise sends it, charging
+    /// each answer as it arrives, and stops sending once one more request could pass the budget.
+    /// Requests the budget stopped end as `.budget` failures; every answer that came is kept.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
         onResult: (Int, Result<ChatResponse, Error>) -> Void
     ) -> [Result<ChatResponse, Error>] {
-        if let refusal = check(requests) {
+        var call = MeteredCall()
+        call.requests = requests.count
+        defer { lastCall = call }
+        let estimate = budget == nil ? nil : estimate(requests)
+        call.estimate = estimate
+        if let budget, let estimate, let refusal = budget.refusal(for: estimate) {
+            call.refused = true
             let failures: [Result<ChatResponse, Error>] = requests.indices.map {
                 .failure(refusal.at($0, of: requests.count))
             }
             for (index, failure) in failures.enumerated() { onResult(index, failure) }
             return failures
         }
-        return inner.complete(
-            requests, progress: progress, isCancelled: isCancelled,
+        // The next request is expected to use the estimate's average.
+        let count = max(1, requests.count)
+        let next = estimate.map {
+            TokenUsage(promptTokens: $0.usage.promptTokens / count, completionTokens: $0.usage.completionTokens / count)
+        } ?? TokenUsage()
+        let nextCost = estimate?.cost.map { $0 / Double(count) }
+        var stopped = false
+        var results = [Result<ChatResponse, Error>?](repeating: nil, count: requests.count)
+        let answered = inner.complete(
+            requests, progress: progress, isCancelled: { stopped || isCancelled() },
             onResult: { index, result in
-                if case .success(let response) = result { meter.add(model: requests[index].model, usage: response.usage) }
+                var result = result
+                switch result {
+                case .success(let response):
+                    let cost = charge(requests[index].model, response.usage)
+                    call.spent = call.spent + response.usage
+                    if let cost { call.cost = (call.cost ?? 0) + cost }
+                    if let budget, budget.wouldPass(spent: call.spent, cost: call.cost, next: next, nextCost: nextCost) {
+                        stopped = true
+                    }
+                case .failure where stopped && !isCancelled():
+                    call.stoppedByBudget += 1
+                    result = .failure(stopError(spent: call.spent, cost: call.cost).at(index, of: requests.count))
+                case .failure:
+                    break
+                }
+                results[index] = result
                 onResult(index, result)
             })
+        return zip(results, answered).map { $0 ?? $1 }
     }
 
     /// Refuses the request when it could pass the budget; otherwise charges its answer.
@@ -79,47 +132,21 @@ public final class MeteredTeacher: ChatTeacher {
     {
         if let refusal = check([request]) { throw refusal }
         let response = try inner.stream(request, onToken: onToken, isCancelled: isCancelled)
-        meter.add(model: request.model, usage: response.usage)
+        _ = charge(request.model, response.usage)
         return response
     }
 
-    /// The budget error for a call of `requests`, or nil when it fits.
-    public func check(_ requests: [ChatRequest]) -> TeacherError? {
-        guard let budget else { return nil }
-        let estimates = requests.map(budget.estimate)
-        let estimate = estimates.reduce(TokenUsage(), +)
-        let spent = meter.total
-        if let maxTokens = budget.maxTokens {
-            let after = spent.promptTokens + spent.completionTokens + estimate.promptTokens + estimate.completionTokens
-            if after > maxTokens {
-                return TeacherError(
-                    .budget,
-                    "refused \(requests.count) requests: up to \(after - spent.promptTokens - spent.completionTokens) "
-                        + "more tokens would pass the budget of \(maxTokens) (\(spent.promptTokens + spent.completionTokens) used)",
-                    hint: "Raise the token budget or ask for fewer or shorter answers")
-            }
-        }
-        if budget.maxCost != nil, meter.prices == nil {
-            return TeacherError(
-                .budget, "refused \(requests.count) requests: a cost budget needs a price table to estimate costs",
-                hint: "Give the usage meter the prices of the models you use")
-        }
-        if let maxCost = budget.maxCost, let prices = meter.prices {
-            let more = zip(requests, estimates).reduce(0.0) { $0 + (prices.cost(model: $1.0.model, usage: $1.1) ?? 0) }
-            let spentCost = meter.totalCost ?? 0
-            if spentCost + more > maxCost {
-                return TeacherError(
-                    .budget,
-                    "refused \(requests.count) requests: up to \(formatCost(more)) more would pass the budget of "
-                        + "\(formatCost(maxCost)) (\(formatCost(spentCost)) spent)",
-                    hint: "Raise the cost budget or ask for fewer or shorter answers")
-            }
-        }
-        return nil
+    /// Charges one answer to the meter; returns its cost when the price is known.
+    private func charge(_ model: String, _ usage: TokenUsage) -> Double? {
+        let price = price(for: model)
+        meter.add(model: model, usage: usage, price: price)
+        return price?.cost(of: usage)
     }
-}
 
-func formatCost(_ cost: Double) -> String {
-    let cents = (cost * 10_000).rounded() / 10_000
-    return "\(cents)"
+    private func stopError(spent: TokenUsage, cost: Double?) -> TeacherError {
+        let used = "\(spent.promptTokens + spent.completionTokens) tokens" + (cost.map { ", \(CostFormat.usd($0))" } ?? "")
+        return TeacherError(
+            .budget, "not sent: the call stopped at its budget of \(budget?.description ?? "?") after using \(used)",
+            hint: "Raise the budget to ask for the rest")
+    }
 }

@@ -11,6 +11,12 @@ public struct ModelPrice: Codable, Hashable, Sendable {
         self.completionPerMillion = completionPerMillion
     }
 
+    /// A price of nothing, e.g. the local model's.
+    public static let free = ModelPrice(promptPerMillion: 0, completionPerMillion: 0)
+
+    /// Whether tokens cost nothing at this price.
+    public var isFree: Bool { promptPerMillion == 0 && completionPerMillion == 0 }
+
     /// The cost of `usage` at this price.
     public func cost(of usage: TokenUsage) -> Double {
         (Double(usage.promptTokens) * promptPerMillion + Double(usage.completionTokens) * completionPerMillion) / 1e6

@@ -51,22 +51,27 @@ public final class UsageMeter: @unchecked Sendable {
         locked { log.filter { $0.scope == scope }.reduce(TokenUsage()) { $0 + $1.usage } }
     }
 
-    /// The estimated cost so far; nil without a price table. Models missing from the table count 0.
+    /// The estimated cost so far; nil when nothing could be priced (no price table and no
+    /// priced request). Requests without a price count 0.
     public var totalCost: Double? {
-        guard prices != nil else { return nil }
-        return locked { log.reduce(0) { $0 + ($1.cost ?? 0) } }
+        locked { cost(of: log) }
     }
 
-    /// The estimated cost charged to `scope`; nil without a price table.
+    /// The estimated cost charged to `scope`; nil when nothing in it could be priced.
     public func cost(in scope: String) -> Double? {
-        guard prices != nil else { return nil }
-        return locked { log.filter { $0.scope == scope }.reduce(0) { $0 + ($1.cost ?? 0) } }
+        locked { cost(of: log.filter { $0.scope == scope }) }
     }
 
-    /// Charges one request's usage to the current scope.
-    public func add(model: String, usage: TokenUsage) {
-        let cost = prices?.cost(model: model, usage: usage)
+    /// Charges one request's usage to the current scope, priced at `price` when given, else by
+    /// the meter's table.
+    public func add(model: String, usage: TokenUsage, price: ModelPrice? = nil) {
+        let cost = price.map { $0.cost(of: usage) } ?? prices?.cost(model: model, usage: usage)
         locked { log.append(Entry(scope: currentScope, model: model, usage: usage, cost: cost)) }
+    }
+
+    private func cost(of entries: [Entry]) -> Double? {
+        guard prices != nil || entries.contains(where: { $0.cost != nil }) else { return nil }
+        return entries.reduce(0) { $0 + ($1.cost ?? 0) }
     }
 
     private func locked<Value>(_ body: () -> Value) -> Value {

@@ -16,7 +16,7 @@ enum EvaluateBuiltins {
             P("subject"), P("data"), P("prompt", .optional(.host("prompt")), default: .nil), P("shots", .any, default: .nil),
             P("pool", .any, default: .nil), P("seeds", .int, default: 1), P("select", .string, default: "random"),
             P("contains", .optional(.string), default: .nil), P("max_tokens", .int, default: 32),
-            P("temperature", .number, default: 0),
+            P("temperature", .number, default: 0), P("budget", .optional(.record), default: .nil),
         ], category: "loop", doc: """
             Scores a student model or a teacher on held-out rows.
               a classifier          accuracy, macro-F1, per-class precision/recall, confusion matrix
@@ -27,6 +27,9 @@ enum EvaluateBuiltins {
                                     `shots: [0, 1, 3, 5]` with `seeds: 5` draws of shots from `pool:`
                                     each, reported as mean accuracy with a 95% interval
             Few-shot changes no weights: the shots ride along in every prompt instead.
+            budget: {tokens: N} or {usd: X} caps what a teacher evaluation sends, as in generate:
+            a sweep whose estimate is over is refused before anything is sent, and one that
+            reaches it stops with an error (the answers so far are recorded and replay free).
             Example: let r = evaluate(teacher(), test, prompt: p, shots: [0, 1, 3], seeds: 3, pool: train)
             """
         ) { args, ctx in
@@ -35,6 +38,9 @@ enum EvaluateBuiltins {
             do {
                 switch args["subject"] {
                 case .host(let model as ModelObject):
+                    if args.optional("budget") != nil {
+                        throw args.error("budget", "budget: limits what a teacher is asked; a student model runs here, for free")
+                    }
                     switch model.kind {
                     case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.name, data, args))
                     case .languageModel(let gpt):
@@ -151,9 +157,7 @@ enum EvaluateBuiltins {
         let truth = rows.map { data.label(of: $0)! }
         let inputs = rows.map { StudentText.classifierInput($0, labelColumn: labelColumn) }
         let options = RequestOptions(model: teacher.model, temperature: try args.double("temperature"), maxTokens: try args.int("max_tokens"), seed: 0, stop: [])
-        let progress = ProgressReporter("evaluate", total: rows.count * plan.count, context: ctx)
-        var runs: [(k: Int, predicted: [String])] = []
-        for (runIndex, run) in plan.enumerated() {
+        let runRequests = try plan.map { run -> [ChatRequest] in
             let shots: ShotsObject
             if let fixed = run.fixed {
                 shots = fixed
@@ -163,13 +167,36 @@ enum EvaluateBuiltins {
                 let selection = try ShotSelection(named: try args.string("select"))
                 shots = ShotsObject(try ShotSelector(pool: pool!, k: run.k, selection: selection, seed: UInt64(run.seed)))
             }
-            let requests = try rows.enumerated().map { index, row in
+            return try rows.enumerated().map { index, row in
                 options.request(for: try template.render(row, shots: try shots.shots(for: row)), index: index)
             }
-            let results = teacher.teacher.complete(
-                requests, progress: { done, _ in progress.update(done: runIndex * rows.count + done) },
-                isCancelled: { ctx.isCancellationRequested })
+        }
+        // The whole sweep is checked against the budget up front, each run's unrecorded
+        // requests as that run will send them; then each run gets what the earlier ones left.
+        let budget = try args.budget()
+        try teacher.refuseIfOverBudget(
+            budget, pending: runRequests.flatMap { teacher.unrecorded($0) }, of: runRequests.reduce(0) { $0 + $1.count },
+            shrink: "score fewer rows, shot counts or seeds, or lower max_tokens", at: args.range(of: "budget") ?? ctx.callRange)
+        let progress = ProgressReporter("evaluate", total: rows.count * plan.count, context: ctx)
+        var runs: [(k: Int, predicted: [String])] = []
+        var spent = TokenUsage()
+        var spentCost = 0.0
+        for (runIndex, run) in plan.enumerated() {
+            let results = teacher.withBudget(budget?.remaining(afterSpending: spent, cost: spentCost)) {
+                teacher.teacher.complete(
+                    runRequests[runIndex], progress: { done, _ in progress.update(done: runIndex * rows.count + done) },
+                    isCancelled: { ctx.isCancellationRequested })
+            }
             try ctx.checkCancellation()
+            if teacher.recording.lastCall.called > 0 {
+                spent = spent + teacher.metered.lastCall.spent
+                spentCost += teacher.metered.lastCall.cost ?? 0
+            }
+            if let budget, results.contains(where: { TeacherObject.wasStoppedByBudget($0, budget: budget) }) {
+                throw RuntimeError(
+                    "evaluate stopped at its budget of \(budget) in run \(runIndex + 1) of \(plan.count): the answers so far "
+                        + "are recorded and replay free; raise budget: and run the cell again to finish", at: ctx.callRange)
+            }
             try failOnMissingRecordings(results, at: ctx.callRange)
             runs.append((run.k, results.map { result in
                 guard case .success(let response) = result else { return "(request failed)" }

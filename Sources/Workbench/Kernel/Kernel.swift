@@ -47,6 +47,7 @@ public final class Kernel {
     public func run(_ source: String, executionCount: Int) -> [CellOutput] {
         let capture = CellCapture(terminal: terminal)
         session.output = capture
+        state.meter.scope = "cell-\(executionCount)"
         do {
             let value = try session.evaluate(source, name: "cell-\(executionCount)")
             show(value, in: capture)
@@ -64,6 +65,14 @@ public final class Kernel {
             if terminal != nil { FileHandle.standardError.write(Data(TerminalSafety.neutralize("error: \(error)\n").utf8)) }
         }
         return capture.finish()
+    }
+
+    /// Runs `source` (a `generate(...)` call) with every `generate` showing its plan instead of
+    /// asking the teacher: what `:plan` does at the REPL. Nothing is sent.
+    public func plan(_ source: String, executionCount: Int) -> [CellOutput] {
+        state.planning = true
+        defer { state.planning = false }
+        return run(source, executionCount: executionCount)
     }
 
     /// A cell's final value is shown like Jupyter shows it: a host object with a multi-line

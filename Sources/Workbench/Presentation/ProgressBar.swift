@@ -25,14 +25,15 @@ public struct ProgressBar {
 
     /// The bar's text after `done` units, with extra fields appended (`loss 1.234`,
     /// `5120 tok/s`): write rates as `NUMBER UNIT/s` so `fewshot check` recognises them.
-    public func line(done: Int, fields: [String] = [], now: Date = Date()) -> String {
+    /// `eta: false` leaves out the time left (for the final line of work that stopped early).
+    public func line(done: Int, fields: [String] = [], now: Date = Date(), eta: Bool = true) -> String {
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let elapsed = now.timeIntervalSince(started)
         var parts = [label, bar(fraction), String(format: "%3d%%", Int(fraction * 100)), "\(done)/\(total)"]
         if elapsed > 0, done > 0 {
             let rate = Double(done) / elapsed
             parts.append(String(format: rate >= 10 ? "%.0f it/s" : "%.1f it/s", rate))
-            if done < total { parts.append("ETA " + ProgressBar.clock(Double(total - done) / rate)) }
+            if eta, done < total { parts.append("ETA " + ProgressBar.clock(Double(total - done) / rate)) }
         }
         parts += fields
         return parts.joined(separator: " ")

@@ -31,6 +31,6 @@ final class ProgressReporter {
     /// Clears the live bar and writes the final line to the cell's output.
     func finish(done: Int, fields: [String] = []) {
         if live { FileHandle.standardError.write(Data("\r\u{1b}[2K".utf8)) }
-        context.write(bar.line(done: done, fields: fields) + "\n")
+        context.write(bar.line(done: done, fields: fields, eta: false) + "\n")
     }
 }

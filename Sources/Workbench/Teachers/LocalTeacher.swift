@@ -29,7 +29,7 @@ public enum LocalTeacherError: Error, CustomStringConvertible, Equatable {
 /// sharing a prefix with the previous one (the same system prompt and shots) reuses its cache.
 /// Unset sampling fields take llama.cpp server's defaults: temperature 0.8, top-k 40, top-p 0.95,
 /// 256 tokens at most, a fresh random seed.
-public final class LocalTeacher: ChatTeacher {
+public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
     /// The GGUF file the teacher runs.
     public let modelPath: String
     /// The model's short name, e.g. `smollm2-135m`.
@@ -76,6 +76,14 @@ public final class LocalTeacher: ChatTeacher {
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
     ) -> [Result<ChatResponse, Error>] {
+        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
+    }
+
+    /// Answers the requests one after another, handing each result to `onResult` as it is done.
+    public func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
+    ) -> [Result<ChatResponse, Error>] {
         var results: [Result<ChatResponse, Error>] = []
         for request in requests {
             if isCancelled() {
@@ -83,9 +91,18 @@ public final class LocalTeacher: ChatTeacher {
             } else {
                 results.append(Result { try stream(request, onToken: { _ in }, isCancelled: isCancelled) })
             }
+            onResult(results.count - 1, results[results.count - 1])
             progress?(results.count, requests.count)
         }
         return results
+    }
+
+    /// The prompt's tokens exactly as a request will send them: the messages in the model's
+    /// chat template, tokenised by its BPE tokenizer (loads the model on first use).
+    public func promptTokens(of request: ChatRequest) throws -> Int {
+        let model = try model()
+        let turns = request.messages.map { ChatTurn(role: $0.role, content: $0.content) }
+        return model.promptTokens(try model.chatTemplate.get().render(turns)).count
     }
 
     public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws

@@ -1,5 +1,5 @@
 // teacher-smoke: exercises HTTPTeacher against a real OpenAI-compatible server (llama-server in
-// scripts/teacher-integration): a bulk call, a stream, JSON mode and a record/replay round trip.
+// scripts/teacher-integration): a bulk call, a stream, JSON mode, n > 1 and a record/replay round trip.
 // Prints what each step got and exits 1 when a step fails.
 //
 // Usage: teacher-smoke --base-url http://127.0.0.1:8080/v1 [--model NAME]
@@ -72,7 +72,15 @@ do {
     let parsed = try? JSONSerialization.jsonObject(with: Data(jsonAnswer.text.utf8)) as? [String: Any]
     check(parsed != nil, "json mode: \(jsonAnswer.text.debugDescription)")
 
-    // 4. Record, then replay offline: same answers, no calls.
+    // 4. Several answers to one request (`n`, which llama-server calls n_cmpl): all come back.
+    var several = ask("Name a fruit.", maxTokens: 12)
+    several.temperature = 0.9
+    several.n = 3
+    let choices = try http.complete([several], progress: nil, isCancelled: { false })[0].get()
+    check(choices.texts.count == 3 && choices.texts.allSatisfy { !$0.isEmpty },
+          "n = 3: \(choices.texts.map(\.debugDescription).joined(separator: ", ")) (\(choices.usage.promptTokens)+\(choices.usage.completionTokens) tokens)")
+
+    // 5. Record, then replay offline: same answers, no calls.
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("teacher-smoke-\(getpid()).fsrec").path
     defer { try? FileManager.default.removeItem(atPath: path) }
     let recorder = RecordingTeacher(wrapping: http, store: try RecordingStore(path: path))

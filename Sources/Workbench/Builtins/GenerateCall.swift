@@ -1,0 +1,142 @@
+import Datasets
+import Foundation
+import Language
+import OrderedCollections
+import Teacher
+
+/// One `generate` call, prepared from its arguments: the rendered requests, the teacher and
+/// the budget. `plan()` describes it without asking anything; `run(_:)` asks the teacher.
+struct GenerateCall {
+    let template: PromptTemplate
+    let teacher: TeacherObject
+    /// One input row per request (empty rows when writing new examples).
+    let inputs: [Datasets.Record]
+    let requests: [ChatRequest]
+    let budget: TeacherBudget?
+    /// `"label"` when annotating rows, else `"generate"`.
+    let mode: String
+    private let args: Arguments
+
+    /// Binds and checks the arguments, and renders every request's prompt.
+    init(_ args: Arguments, state: WorkbenchState) throws {
+        self.args = args
+        template = try args.host("prompt", as: PromptObject.self).template
+        let shots = args.optional("shots").flatMap { $0.hostObject as? ShotsObject } ?? ShotsObject(nil)
+        teacher = args.optional("teacher").flatMap { $0.hostObject as? TeacherObject } ?? state.defaultTeacher()
+        if args.optional("label") != nil {
+            inputs = try args.dataset("label").rows
+            mode = "label"
+        } else {
+            let n = try args.int("n")
+            guard n >= 0 else { throw args.error("n", "n must be at least 0") }
+            inputs = Array(repeating: Datasets.Record(), count: n)
+            mode = "generate"
+        }
+        let options = RequestOptions(
+            model: teacher.model, temperature: try args.double("temperature"), maxTokens: try args.int("max_tokens"),
+            seed: try args.int("seed"),
+            stop: try (args.optional("stop").map { _ in try args.list("stop") } ?? []).map { stop -> String in
+                guard case .string(let s) = stop else { throw args.error("stop", "stop sequences must be strings") }
+                return s
+            })
+        let template = template
+        requests = try inputs.enumerated().map { index, input in
+            let shotRows = try located(args.range(of: "shots")) { try shots.shots(for: input) }
+            let rendered = try located(args.range(of: "prompt")) { try template.render(input, shots: shotRows) }
+            return options.request(for: rendered, index: index)
+        }
+        budget = try args.budget()
+    }
+
+    /// What the call would do, worked out without asking the teacher.
+    func plan() -> PlanObject {
+        let pending = teacher.unrecorded(requests)
+        let estimate = teacher.metered.estimate(pending)
+        let refusal = budget.flatMap { budget in pending.isEmpty ? nil : budget.refusal(for: estimate) }
+        return PlanObject(
+            call: mode, teacher: teacher, requests: requests, recorded: requests.count - pending.count,
+            estimate: estimate, budget: budget, refusal: refusal)
+    }
+
+    /// Asks the teacher (refusing first when the budget cannot cover the estimate), parses the
+    /// replies into rows, and reports kept, rejected, tokens and cost.
+    func run(_ ctx: CallContext) throws -> Value {
+        try teacher.refuseIfOverBudget(
+            budget, requests, shrink: "lower n or max_tokens (plan(...) shows the estimate)",
+            at: args.range(of: "budget") ?? ctx.callRange)
+        let progress = ProgressReporter(mode, total: requests.count, context: ctx)
+        var done = 0
+        var usage = TokenUsage()
+        let results = teacher.withBudget(budget) {
+            teacher.teacher.complete(
+                requests, progress: nil, isCancelled: { ctx.isCancellationRequested },
+                onResult: { _, result in
+                    done += 1
+                    if case .success(let response) = result { usage = usage + response.usage }
+                    progress.update(done: done, fields: usageFields(usage))
+                })
+        }
+        let unsent = results.filter { TeacherObject.wasStoppedByBudget($0, budget: budget) }.count
+        if unsent == 0 { try failOnMissingRecordings(results, at: ctx.callRange) }
+        var kept: [Datasets.Record] = []
+        var rejected: [Datasets.Record] = []
+        for (index, result) in results.enumerated() where !TeacherObject.wasStoppedByBudget(result, budget: budget) {
+            switch result {
+            case .success(let response):
+                switch template.output.parse(response.text) {
+                case .success(let parsed): kept.append(merge(inputs[index], parsed))
+                case .failure(let rejection): rejected.append(rejectionRow(index, rejection.reason, response.text))
+                }
+            case .failure(let error):
+                rejected.append(rejectionRow(index, "request failed: \(error)", ""))
+            }
+        }
+        progress.finish(
+            done: results.count - unsent, fields: ["kept \(kept.count)", "rejected \(rejected.count)"] + usageFields(usage))
+        if unsent > 0, let budget {
+            ctx.write(
+                "budget of \(budget) reached: \(unsent) of \(requests.count) requests were not sent; the "
+                    + "\(requests.count - unsent) answers are kept (raise budget: and run the cell again to ask for the rest)\n")
+        }
+        try ctx.checkCancellation()
+        return .host(DatasetObject(Dataset(kept), rejected: Dataset(rejected)))
+    }
+
+    /// `tokens 9812 in + 1204 out`, and `cost $0.0022` when the teacher has a price.
+    private func usageFields(_ usage: TokenUsage) -> [String] {
+        var fields = ["tokens \(usage.promptTokens) in + \(usage.completionTokens) out"]
+        if let price = teacher.chargedPrice { fields.append("cost \(CostFormat.usd(price.cost(of: usage)))") }
+        return fields
+    }
+
+    /// An input row with the parsed answer's fields added (the answer wins on a clash).
+    private func merge(_ input: Datasets.Record, _ parsed: Datasets.Record) -> Datasets.Record {
+        var row = input
+        for (name, value) in parsed.fields { row.fields[name] = value }
+        return row
+    }
+
+    private func rejectionRow(_ index: Int, _ reason: String, _ raw: String) -> Datasets.Record {
+        Datasets.Record(OrderedDictionary(uniqueKeysWithValues: [
+            ("request", FieldValue.int(index)), ("reason", .string(reason)), ("reply", .string(raw)),
+        ]))
+    }
+}
+
+/// The sampling settings shared by every request of one `generate` or `evaluate` call.
+struct RequestOptions {
+    var model: String
+    var temperature: Double
+    var maxTokens: Int
+    var seed: Int
+    var stop: [String]
+
+    /// The chat request for one rendered prompt; each request gets its own seed so samples
+    /// at a temperature above zero differ, and the same call always asks the same things.
+    func request(for rendered: RenderedPrompt, index: Int) -> ChatRequest {
+        ChatRequest(
+            model: model,
+            messages: rendered.messages.map { Teacher.ChatMessage(role: $0.role.rawValue, content: $0.content) },
+            temperature: temperature, maxTokens: maxTokens, seed: seed &+ index, stop: stop)
+    }
+}
