@@ -8,8 +8,8 @@ import Glibc
 /// tests type keys and wait for text to show on the screen.
 ///
 ///     let terminal = try PseudoTerminal(binary, environment: ["HOME": home])
-///     try terminal.waitFor("fewshot [1]>")
-///     terminal.type("1 + 1\r")
+///     try terminal.waitForPrompt("fewshot [1]> ")
+///     terminal.type("1 + 1" + PseudoTerminal.enter)
 ///     try terminal.waitFor("2")
 ///
 /// The program is the leader of a new session whose controlling terminal is the pty, so
@@ -108,6 +108,27 @@ final class PseudoTerminal {
             guard Date() < deadline, readAvailable(waitingUpTo: deadline) else {
                 throw Timeout(description: "no \(text.debugDescription) on the screen; it shows:\n\(screen[from...])")
             }
+        }
+    }
+
+    /// Waits for `prompt`, then until the program reads keys (`waitUntilReadingKeys`).
+    @discardableResult
+    func waitForPrompt(_ prompt: String, timeout: TimeInterval = 20) throws -> String {
+        let shown = try waitFor(prompt, timeout: timeout)
+        try waitUntilReadingKeys(timeout: timeout)
+        return shown
+    }
+
+    /// Waits until the program reads keys one at a time. A line editor prints its prompt
+    /// before it switches the terminal out of line mode, and a key typed in between is
+    /// handled by the terminal instead (Ctrl-D as end of file, Ctrl-C as a signal).
+    func waitUntilReadingKeys(timeout: TimeInterval = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var settings = termios()
+        // The master reports the terminal's settings, as the program set them.
+        while tcgetattr(master, &settings) == 0, settings.c_lflag & tcflag_t(ICANON) != 0 {
+            guard Date() < deadline else { throw Timeout(description: "the terminal stayed in line mode") }
+            _ = readAvailable(waitingUpTo: Date().addingTimeInterval(0.005))
         }
     }
 

@@ -31,7 +31,7 @@ import Testing
             environment: ["HOME": home.folder.path, "XDG_STATE_HOME": home.folder.appendingPathComponent("state").path, "NO_COLOR": "1"]
                 .merging(environment) { $1 },
             directory: home.folder)
-        try terminal.waitFor("fewshot [1]> ")
+        try terminal.waitForPrompt("fewshot [1]> ")
         return terminal
     }
 
@@ -39,13 +39,13 @@ import Testing
         let home = try Home()
         let terminal = try start(home)
         terminal.type("let total = 40 + 2" + Keys.enter)
-        try terminal.waitFor("fewshot [2]> ")
+        try terminal.waitForPrompt("fewshot [2]> ")
         // An open bracket asks for more; the cell runs once it is complete.
         terminal.type("print(total," + Keys.enter)
-        try terminal.waitFor("...> ")
+        try terminal.waitForPrompt("...> ")
         terminal.type("\"done\")" + Keys.enter)
         try terminal.waitFor("42 done")
-        try terminal.waitFor("fewshot [3]> ")
+        try terminal.waitForPrompt("fewshot [3]> ")
     }
 
     @Test func tabCompletesBuiltinsFieldsArgumentsCommandsAndPaths() throws {
@@ -55,21 +55,21 @@ import Testing
         try "in-a-folder".write(to: home.folder.appendingPathComponent("subfolder/nested.txt"), atomically: true, encoding: .utf8)
         let terminal = try start(home)
         // Each completed line is run, so the output proves what the completion typed.
-        terminal.type("uppe" + Keys.tab + "(\"abc\")" + Keys.enter)  // upper
-        try terminal.waitFor("\"ABC\"")
-        terminal.type("let rec = {alpha: 41, beta: 2}" + Keys.enter)
-        terminal.type("rec.alp" + Keys.tab + " + 1" + Keys.enter)  // rec.alpha
-        try terminal.waitFor("42")
-        terminal.type("str(pad(\"ab\", 5, rig" + Keys.tab + "true)) + \"|\"" + Keys.enter)  // right:
-        try terminal.waitFor("\"ab   |\"")
-        terminal.type(":cel" + Keys.tab + Keys.enter)  // :cells
-        try terminal.waitFor("[2] let rec = {alpha: 41, beta: 2}")
-        terminal.type("read_text(\"completion-t" + Keys.tab + ")" + Keys.enter)  // closes the string
-        try terminal.waitFor("\"file-was-read\"")
-        terminal.type("read_text(\"subf" + Keys.tab + "nes" + Keys.tab + ")" + Keys.enter)  // a folder, then a file in it
-        try terminal.waitFor("\"in-a-folder\"")
-        terminal.type("read_text(\"\(home.folder.path)/subfolder/ne" + Keys.tab + ")" + Keys.enter)  // an absolute path
-        try terminal.waitFor("\"in-a-folder\"")
+        let cases = [
+            ("uppe" + Keys.tab + "(\"abc\")", "\"ABC\""),  // upper
+            ("let rec = {alpha: 41, beta: 2}", "let rec = {alpha: 41, beta: 2}"),
+            ("rec.alp" + Keys.tab + " + 1", "42"),  // rec.alpha
+            ("str(pad(\"ab\", 5, rig" + Keys.tab + "true)) + \"|\"", "\"ab   |\""),  // right:
+            (":cel" + Keys.tab, "[2] let rec = {alpha: 41, beta: 2}"),  // :cells
+            ("read_text(\"completion-t" + Keys.tab + ")", "\"file-was-read\""),  // closes the string
+            ("read_text(\"subf" + Keys.tab + "nes" + Keys.tab + ")", "\"in-a-folder\""),  // a folder, then a file in it
+            ("read_text(\"\(home.folder.path)/subfolder/ne" + Keys.tab + ")", "\"in-a-folder\""),  // an absolute path
+        ]
+        for (keys, shown) in cases {
+            terminal.type(keys + Keys.enter)
+            try terminal.waitFor(shown)
+            try terminal.waitForPrompt("> ")
+        }
     }
 
     @Test func historyIsRecalledInTheNextSessionWithoutSecrets() throws {
@@ -78,7 +78,7 @@ import Testing
         first.type("\"recalled\" + \"-line\"" + Keys.enter)
         try first.waitFor("\"recalled-line\"")
         first.type("let api_key = \"sk-abcdefghijklmnopqrstuvwx\"" + Keys.enter)
-        try first.waitFor("fewshot [3]> ")
+        try first.waitForPrompt("fewshot [3]> ")
         first.type(Keys.ctrlD)
         #expect(try first.waitForExit() == 0)
 
@@ -90,13 +90,18 @@ import Testing
         let second = try start(home)
         second.type(Keys.up + Keys.enter)
         try second.waitFor("\"recalled-line\"")
+        try second.waitForPrompt("fewshot [2]> ")
+        second.type(":history" + Keys.enter)
+        try second.waitFor("1  \"recalled\" + \"-line\"")
+        try second.waitForPrompt("fewshot [2]> ")
+        #expect(!second.screenText.contains("sk-abcdefghijklmnop"))
     }
 
     @Test func ctrlCStopsALongCellAndKeepsTheSession() throws {
         let home = try Home()
         let terminal = try start(home)
         terminal.type("let kept = 7" + Keys.enter)
-        try terminal.waitFor("fewshot [2]> ")
+        try terminal.waitForPrompt("fewshot [2]> ")
         terminal.type("while true {}" + Keys.enter)
         try terminal.waitFor("while true {}")
         // The cell may not have started when the first Ctrl-C arrives: press it until the
@@ -107,7 +112,7 @@ import Testing
             interrupted = (try? terminal.waitFor("error: interrupted", timeout: 1)) != nil
         }
         #expect(interrupted)
-        try terminal.waitFor("fewshot [3]> ")
+        try terminal.waitForPrompt("fewshot [3]> ")
         terminal.type("kept * 6" + Keys.enter)
         try terminal.waitFor("42")
     }
@@ -117,16 +122,16 @@ import Testing
         let terminal = try start(home)
         terminal.type("half typed" + Keys.ctrlC)
         try terminal.waitFor("^C")
-        try terminal.waitFor("fewshot [1]> ")
+        try terminal.waitForPrompt("fewshot [1]> ")
         // A half-typed cell over several lines goes too.
         terminal.type("print(1," + Keys.enter)
-        try terminal.waitFor("...> ")
+        try terminal.waitForPrompt("...> ")
         terminal.type("2" + Keys.ctrlC)
-        try terminal.waitFor("fewshot [1]> ")
+        try terminal.waitForPrompt("fewshot [1]> ")
         terminal.type(Keys.ctrlC)
-        try terminal.waitFor("fewshot [1]> ")
+        try terminal.waitForPrompt("fewshot [1]> ")
         terminal.type("\"fresh\" + \"-line\"" + Keys.enter)
-        let shown = try terminal.waitFor("fewshot [2]> ")
+        let shown = try terminal.waitForPrompt("fewshot [2]> ")
         #expect(shown.contains("\"fresh-line\""))
         #expect(!shown.contains("error"), "nothing typed before Ctrl-C reached the cell: \(shown)")
     }
@@ -135,7 +140,7 @@ import Testing
         let home = try Home()
         let terminal = try start(home)
         terminal.type("let saved_value = 123" + Keys.enter)
-        try terminal.waitFor("fewshot [2]> ")
+        try terminal.waitForPrompt("fewshot [2]> ")
         terminal.type(Keys.ctrlD)
         #expect(try terminal.waitForExit() == 0)
         let session = try #require(home.sessions.first, "the session is saved under $XDG_STATE_HOME/fewshot/sessions")
@@ -148,13 +153,13 @@ import Testing
         let coloured = try start(home, environment: ["NO_COLOR": ""])
         coloured.type("nope" + Keys.enter)
         try coloured.waitFor("unknown name 'nope'")
-        try coloured.waitFor("fewshot [2]> ")
+        try coloured.waitForPrompt("fewshot [2]> ")
         #expect(coloured.rawText.range(of: sgr, options: .regularExpression) != nil)
 
         let plain = try start(home)
         plain.type("nope" + Keys.enter)
         try plain.waitFor("unknown name 'nope'")
-        try plain.waitFor("fewshot [2]> ")
+        try plain.waitForPrompt("fewshot [2]> ")
         #expect(plain.rawText.range(of: sgr, options: .regularExpression) == nil)
     }
 
@@ -168,7 +173,7 @@ import Testing
         try terminal.waitFor("original")
         terminal.type(":edit 1" + Keys.enter)
         try terminal.waitFor("edited 42")
-        try terminal.waitFor("fewshot [2]> ")
+        try terminal.waitForPrompt("fewshot [2]> ")
         let saved = try String(contentsOf: home.folder.appendingPathComponent("edited.fsnb"), encoding: .utf8)
         #expect(saved.contains("| print(\"edited \" + str(6 * 7))\n--- stream stdout\n| edited 42"))
         #expect(!saved.contains("original"))
@@ -178,7 +183,7 @@ import Testing
         let home = try Home()
         let terminal = try start(home, ["new", "progress.fsnb"])
         terminal.type(#"let s = finetune(dataset([{text: "great", label: "pos"}, {text: "awful", label: "neg"}]), model: "classifier", epochs: 2, context: 16, val: 0)"# + Keys.enter)
-        try terminal.waitFor("fewshot [2]> ", timeout: 60)
+        try terminal.waitForPrompt("fewshot [2]> ", timeout: 60)
         #expect(terminal.rawText.contains("\r\u{1B}[2K"), "the bar is drawn live on the terminal")
         let saved = try String(contentsOf: home.folder.appendingPathComponent("progress.fsnb"), encoding: .utf8)
         let barLines = saved.split(separator: "\n").filter { $0.contains("▕") }
