@@ -8,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS="${1:-20}"
-SHARED="${FEWSHOT_SHARED:-../shared}"
+# The shared folder beside the checkout (../shared), or beside a worktree's parent.
+SHARED="${FEWSHOT_SHARED:-$( [[ -d ../shared ]] && echo ../shared || echo ../../shared )}"
+[[ -f "$SHARED/bench/wait_quiet.py" ]] || { echo "no $SHARED/bench/wait_quiet.py: set FEWSHOT_SHARED" >&2; exit 1; }
 OUT="${FEWSHOT_BENCH_OUT:-bench/.build}"
 mkdir -p "$OUT"
 if [[ "${2:-}" != "--no-build" ]]; then
