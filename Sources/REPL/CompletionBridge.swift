@@ -17,6 +17,9 @@ enum CompletionBridge {
 
     static func install(_ provider: CompletionProvider?) {
         self.provider = provider
+        // Completions end their own way (`n: `, a folder's `/`, a string's closing quote,
+        // `:save `): libedit adds nothing after a unique one.
+        rl_completion_append_character = 0
         rl_attempted_completion_function = { text, start, _ in
             rl_attempted_completion_over = 1  // never fall back to file-name completion
             guard let text, let provider = CompletionBridge.provider else { return nil }
@@ -26,12 +29,12 @@ enum CompletionBridge {
         }
     }
 
-    /// The NULL-terminated array libedit expects: the longest common prefix first, then each
-    /// match, all allocated with malloc (libedit frees them).
+    /// The NULL-terminated array libedit expects, allocated with malloc (libedit frees it):
+    /// the text to insert (the longest common prefix), then each match. A single match is
+    /// listed twice, because libedit reads the third entry to tell a unique match.
     static func matchArray(_ matches: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
         guard !matches.isEmpty else { return nil }
-        let prefix = commonPrefix(matches)
-        let entries = matches.count == 1 ? [matches[0]] : [prefix] + matches
+        let entries = [commonPrefix(matches)] + matches
         let bytes = MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (entries.count + 1)
         let array = malloc(bytes)!.bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 1)
         for (i, entry) in entries.enumerated() { array[i] = strdup(entry) }

@@ -30,14 +30,23 @@ public final class ReplSession {
     }
 
     /// Where an interactive session is saved when no notebook is named:
-    /// `$XDG_STATE_HOME/fewshot/sessions/session-YYYYMMDD-HHMMSS.fsnb`.
+    /// `$XDG_STATE_HOME/fewshot/sessions/session-YYYYMMDD-HHMMSS.fsnb` (`-2`, `-3`, ... added
+    /// when that file exists).
     public static func defaultNotebookPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let folder = HistoryFile.defaultPath(environment: environment).deletingLastPathComponent()
             .appendingPathComponent("sessions")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return folder.appendingPathComponent("session-\(formatter.string(from: Date())).fsnb").path
+        let stem = "session-\(formatter.string(from: Date()))"
+        // Two sessions started in the same second get their own files.
+        var path = folder.appendingPathComponent(stem + ".fsnb").path
+        var n = 1
+        while FileManager.default.fileExists(atPath: path) {
+            n += 1
+            path = folder.appendingPathComponent("\(stem)-\(n).fsnb").path
+        }
+        return path
     }
 
     /// Starts the REPL on standard input: libedit with history and completion on a terminal
@@ -47,7 +56,7 @@ public final class ReplSession {
         let interactive = isatty(0) == 1
         let history = HistoryFile()
         let kernel = try Kernel(terminal: .standardOutput)
-        kernel.colorDiagnostics = interactive && isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        kernel.colorDiagnostics = interactive && DiagnosticRenderer.forTerminal(fd: 2).color
         let path = notebookPath ?? (interactive ? defaultNotebookPath() : nil)
         let repl = try ReplSession(kernel: kernel, reader: PlainLineReader(), history: history, notebookPath: path)
         if interactive {
@@ -55,7 +64,11 @@ public final class ReplSession {
                 repl.completions(line: line, word: word, wordStart: start)
             }
         }
-        let interrupts = InterruptHandler { [unowned repl] in repl.kernel.session.cancel() }
+        // The terminal echoes `^C`; the cell's "interrupted" error goes on the next line.
+        let interrupts = InterruptHandler { [unowned repl] in
+            repl.kernel.session.cancel()
+            if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        }
         repl.run()
         withExtendedLifetime(interrupts) {}
     }
@@ -76,46 +89,17 @@ public final class ReplSession {
         if reader.isInteractive { say("") }
     }
 
-    /// Completion candidates for the word being typed: `:commands`, record/host fields after
-    /// a dot, named arguments inside a call, otherwise names in scope and built-ins.
+    /// Completion candidates for the word being typed (see `Completer`).
     public func completions(line: String, word: String, wordStart: Int) -> [String] {
-        let before = String(decoding: line.utf8.prefix(wordStart), as: UTF8.self)
-        if before.trimmingCharacters(in: .whitespaces).isEmpty, line.hasPrefix(":") || word.hasPrefix(":") {
-            return ReplCommand.all.map { ":" + $0.name }.filter { $0.hasPrefix(word) || ":" + word == $0 }
-        }
-        // libedit may hand over `d.cou` as one word: complete the field after the last dot.
-        if let dot = word.lastIndex(of: "."), !word.hasPrefix(":") {
-            let objectName = String(word[..<dot]), fieldPrefix = String(word[word.index(after: dot)...])
-            guard let value = kernel.session.global(objectName) else { return [] }
-            return fieldNames(of: value).filter { $0.hasPrefix(fieldPrefix) }.map { objectName + "." + $0 }
-        }
-        if before.hasSuffix("."), let object = before.dropLast().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).last,
-           let value = kernel.session.global(String(object)) {
-            return fieldNames(of: value).filter { $0.hasPrefix(word) }
-        }
-        var names = kernel.session.globalNames
-        if let callee = openCallee(before), let builtin = kernel.session.builtins[callee] {
-            names = builtin.parameters.map { $0.name + ": " } + names
-        }
-        return names.filter { $0.hasPrefix(word) }
+        Completer(session: kernel.session).candidates(line: line, word: word, wordStart: wordStart)
     }
 
     // MARK: Cells
 
     private func readCell() -> String? {
-        var buffer = ""
-        while true {
-            let number = notebook.cells.count + 1
-            let prompt = buffer.isEmpty ? "fewshot [\(number)]> " : String(repeating: " ", count: "fewshot [\(number)]".count - 3) + "...> "
-            guard let line = reader.readLine(prompt: prompt) else {
-                return buffer.isEmpty ? nil : buffer
-            }
-            buffer += buffer.isEmpty ? line : "\n" + line
-            if buffer.trimmingCharacters(in: .whitespaces).isEmpty { buffer = ""; continue }
-            if buffer.hasPrefix(":") || !Session.isIncomplete(buffer) {
-                reader.remember(buffer)
-                return buffer
-            }
+        let number = notebook.cells.count + 1
+        return reader.readCell { continuing in
+            continuing ? String(repeating: " ", count: "fewshot [\(number)]".count - 3) + "...> " : "fewshot [\(number)]> "
         }
     }
 
@@ -185,7 +169,7 @@ public final class ReplSession {
             }
         case "reset":
             do {
-                kernel = try Kernel(terminal: kernel.terminal)
+                kernel = try freshKernel()
                 say("all names forgotten; the cells are still in the notebook (:rerun N runs one again)")
             } catch {
                 say("error: \(error)")
@@ -233,7 +217,8 @@ public final class ReplSession {
         autosave()
     }
 
-    /// Opens `path` in `$EDITOR` (default `vi`) with `source`; the edited text, or nil.
+    /// Opens `source` in `$EDITOR` (default `vi`); the edited text, or nil when the editor
+    /// failed.
     private func edit(_ source: String) -> String? {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fewshot-cell-\(UUID().uuidString).shot")
         defer { try? FileManager.default.removeItem(at: file) }
@@ -244,7 +229,14 @@ public final class ReplSession {
         process.arguments = ["-c", "\(editor) \"$1\"", "sh", file.path]
         do { try process.run() } catch { say("could not start \(editor): \(error)"); return nil }
         process.waitUntilExit()
-        return try? String(contentsOf: file, encoding: .utf8)
+        guard process.terminationStatus == 0 else {
+            say("\(editor) exited with status \(process.terminationStatus); the cell is unchanged")
+            return nil
+        }
+        // Editors end the file with a newline that is no part of the cell.
+        return (try? String(contentsOf: file, encoding: .utf8)).map {
+            String($0.reversed().drop(while: \.isNewline).reversed())
+        }
     }
 
     private func cellIndex(_ argument: String) -> Int? {
@@ -255,11 +247,18 @@ public final class ReplSession {
         return n - 1
     }
 
+    /// A new kernel showing output as the current one does (for `:reset` and `:load`).
+    private func freshKernel(recording: RecordingStore = RecordingStore()) throws -> Kernel {
+        let fresh = try Kernel(terminal: kernel.terminal, recording: recording)
+        fresh.colorDiagnostics = kernel.colorDiagnostics
+        return fresh
+    }
+
     /// Loads a notebook and runs its code cells, so its names are defined here.
     private func open(_ path: String) throws {
         let loaded = try Notebook.load(from: path)
         let recording = try loaded.teacherRecording.map { try RecordingStore(data: Data($0.content)) } ?? RecordingStore()
-        kernel = try Kernel(terminal: kernel.terminal, recording: recording)
+        kernel = try freshKernel(recording: recording)
         notebook = loaded
         var count = 0
         for (i, cell) in notebook.cells.enumerated() where cell.kind == .code {
@@ -267,34 +266,6 @@ public final class ReplSession {
             notebook.cells[i].outputs = kernel.run(cell.source, executionCount: i + 1)
         }
         say("loaded \(path): ran \(count) code cells")
-    }
-
-    private func fieldNames(of value: Value) -> [String] {
-        switch value {
-        case .record(let record): return Array(record.fields.keys)
-        case .host(let object): return object.fieldNames
-        default: return []
-        }
-    }
-
-    /// The name of the innermost call still open before the cursor: `f` in `f(x, n`.
-    private func openCallee(_ text: String) -> String? {
-        var depth = 0
-        var index = text.endIndex
-        while index > text.startIndex {
-            index = text.index(before: index)
-            switch text[index] {
-            case ")": depth += 1
-            case "(":
-                if depth == 0 {
-                    let name = text[..<index].reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-                    return name.isEmpty ? nil : String(name.reversed())
-                }
-                depth -= 1
-            default: break
-            }
-        }
-        return nil
     }
 
     private func text(of output: CellOutput) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import REPL
+import Language
 import Workbench
 
 @Suite struct ReplCommandTests {
@@ -78,6 +79,77 @@ import Workbench
         #expect(repl.completions(line: "d.cou", word: "cou", wordStart: 2) == ["count"])
         #expect(repl.completions(line: "gener", word: "gener", wordStart: 0).contains("generate"))
         #expect(repl.completions(line: "head(d, ", word: "", wordStart: 8).contains("n: "))
-        #expect(repl.completions(line: ":sa", word: ":sa", wordStart: 0) == [":save"])
+        #expect(repl.completions(line: ":sa", word: ":sa", wordStart: 0) == [":save "])
+    }
+}
+
+@Suite struct PathCompletionTests {
+    /// A folder with `data/tweets.csv`, `data/train.csv`, `notes.txt` and a hidden file.
+    func folder() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fewshot-paths-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+        for file in ["data/tweets.csv", "data/train.csv", "notes.txt", ".hidden"] {
+            try Data().write(to: root.appendingPathComponent(file))
+        }
+        return root
+    }
+
+    @Test(arguments: [
+        (#"load("#, nil),
+        (#"load("da"#, "da"),
+        (#"f("a", "b"#, "b"),
+        (#"f("a\"b"#, #"a\"b"#),
+        (#"f("a") # "x"#, nil),
+    ] as [(String, String?)])
+    func findsTheOpenString(text: String, fragment: String?) {
+        #expect(Completer.openString(text) == fragment)
+    }
+
+    @Test func completesFilesAndFoldersInsideAString() throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let completer = Completer(session: try Session(), directory: root.path)
+        // The word may be the whole path (libedit breaks words at the quote) or its end.
+        #expect(completer.candidates(line: #"load("da"#, word: "da", wordStart: 6) == ["data/"])
+        #expect(completer.candidates(line: #"load("data/t"#, word: "data/t", wordStart: 6) == [#"data/train.csv""#, #"data/tweets.csv""#])
+        #expect(completer.candidates(line: #"load("data/tw"#, word: "tw", wordStart: 11) == [#"tweets.csv""#])
+        #expect(completer.candidates(line: #"load("n"#, word: "n", wordStart: 6) == [#"notes.txt""#])
+        #expect(completer.candidates(line: #"load(""#, word: "", wordStart: 6).sorted() == ["data/", #"notes.txt""#])
+        #expect(completer.candidates(line: #"load(".h"#, word: ".h", wordStart: 6) == [#".hidden""#])
+        #expect(completer.candidates(line: #"load("\#(root.path)/no"#, word: "\(root.path)/no", wordStart: 6) == ["\(root.path)/notes.txt\""])
+        #expect(completer.candidates(line: ":load da", word: "da", wordStart: 6) == ["data/"])
+        #expect(completer.candidates(line: ":load data/tw", word: "data/tw", wordStart: 6) == ["data/tweets.csv"])
+        #expect(completer.candidates(line: #"load("nothing-here"#, word: "nothing-here", wordStart: 6).isEmpty)
+    }
+}
+
+@Suite struct ReadCellTests {
+    /// Hands out a fixed sequence of inputs.
+    final class Inputs: LineReader {
+        var inputs: [LineInput]
+        var remembered: [String] = []
+        let isInteractive = false
+        init(_ inputs: [LineInput]) { self.inputs = inputs }
+        func readLine(prompt: String) -> LineInput { inputs.isEmpty ? .end : inputs.removeFirst() }
+        func remember(_ line: String) { remembered.append(line) }
+    }
+
+    @Test func continuationLinesMakeOneCell() {
+        let reader = Inputs([.line("print(1,"), .line("2)"), .line("x")])
+        var prompts: [Bool] = []
+        #expect(reader.readCell { prompts.append($0); return "" } == "print(1,\n2)")
+        #expect(prompts == [false, true])
+        #expect(reader.remembered == ["print(1,\n2)"])
+    }
+
+    @Test func ctrlCAbandonsTheWholeCell() {
+        let reader = Inputs([.line("print(1,"), .interrupted, .line("3")])
+        #expect(reader.readCell { _ in "" } == "3")
+        #expect(reader.remembered == ["3"])
+    }
+
+    @Test func endOfInputEndsReading() {
+        #expect(Inputs([.end]).readCell { _ in "" } == nil)
+        #expect(Inputs([.interrupted, .end]).readCell { _ in "" } == nil)
     }
 }

@@ -10,7 +10,7 @@ final class ScriptedReader: LineReader {
 
     init(_ lines: [String]) { self.lines = lines }
 
-    func readLine(prompt: String) -> String? { lines.isEmpty ? nil : lines.removeFirst() }
+    func readLine(prompt: String) -> LineInput { lines.isEmpty ? .end : .line(lines.removeFirst()) }
     func remember(_ line: String) {}
 }
 

@@ -119,17 +119,7 @@ public final class GuidedTour {
 
     /// One cell, with continuation lines while the input is unfinished (an open bracket).
     private func readCell(number: Int) -> String? {
-        var buffer = ""
-        while true {
-            let prompt = buffer.isEmpty ? "tour [\(number)]> " : "        ...> "
-            guard let line = reader.readLine(prompt: prompt) else { return buffer.isEmpty ? nil : buffer }
-            buffer += buffer.isEmpty ? line : "\n" + line
-            if buffer.trimmingCharacters(in: .whitespaces).isEmpty { buffer = ""; continue }
-            if buffer.hasPrefix(":") || !Session.isIncomplete(buffer) {
-                reader.remember(buffer)
-                return buffer
-            }
-        }
+        reader.readCell { continuing in continuing ? "        ...> " : "tour [\(number)]> " }
     }
 
     // MARK: Running and checking
