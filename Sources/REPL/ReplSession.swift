@@ -255,16 +255,24 @@ public final class ReplSession {
     }
 
     /// Loads a notebook and runs its code cells, so its names are defined here.
+    ///
+    /// The notebook may come from elsewhere, so its cells run confined as under `fewshot run`
+    /// (files in its own folder and fewshot's home, teachers only at the configured server);
+    /// what the user types afterwards is not.
     private func open(_ path: String) throws {
         let loaded = try Notebook.load(from: path)
         let recording = try loaded.teacherRecording.map { try RecordingStore(data: Data($0.content)) } ?? RecordingStore()
         kernel = try freshKernel(recording: recording)
         notebook = loaded
+        let typedCodePolicy = (files: kernel.session.fileAccess, teachers: kernel.state.teacherURLs)
+        kernel.confine(Confinement(), folder: URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path)
         var count = 0
         for (i, cell) in notebook.cells.enumerated() where cell.kind == .code {
             count += 1
             notebook.cells[i].outputs = kernel.run(cell.source, executionCount: i + 1)
         }
+        kernel.session.fileAccess = typedCodePolicy.files
+        kernel.state.teacherURLs = typedCodePolicy.teachers
         say("loaded \(path): ran \(count) code cells")
     }
 
