@@ -1,7 +1,9 @@
-// Tensor.matmul against raw cblas_sgemm (through BLAS.sgemm) on square matrices, same threads.
+// Tensor.matmul against raw cblas_sgemm (OpenBLAS with its own threads) on square matrices,
+// the same number of threads for both.
 //
 //   matmul-bench --size 512 --threads 2 --reps 50
 // Prints one JSON line: GFLOP/s medians of both and their ratio.
+import CBLAS
 import Foundation
 import Tensor
 
@@ -33,16 +35,18 @@ func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 var raw: [Double] = [], api: [Double] = []
 for r in 0..<(reps + 3) {
     // Alternate the two so drifting machine load hits both alike.
+    openblas_set_num_threads(Int32(threads))
     let tr = seconds {
         a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: n, k: n,
-                               a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n),
+                                1, pa.baseAddress!, Int32(n), pb.baseAddress!, Int32(n), 0, pc.baseAddress!, Int32(n))
                 }
             }
         }
     }
+    Parallel.threadCount = threads  // back to fewshot's setting: OpenBLAS on the calling thread
     let tt = try seconds { _ = try a.matmul(b) }
     if r >= 3 {
         raw.append(flop / tr / 1e9)
