@@ -73,33 +73,16 @@ public enum BLAS {
     }
 
     /// `y = alpha * op(A) * x + beta * y`, with A stored row-major as (rows, cols).
+    ///
+    /// One GEMV is too short to hand to our workers (waking them costs more than it saves), so
+    /// it runs on OpenBLAS's own threads, whose spinning makes their wake-up quick.
     public static func sgemv(
         transpose: Bool, rows: Int, cols: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
         beta: Float = 0, y: UnsafeMutablePointer<Float>
     ) {
-        // y has `rows` entries (or `cols` transposed); large products split them into blocks.
-        let span = transpose ? cols : rows
-        let workers = rows * cols >= minimumSplitWork ? min(splitWidth, span / 64) : 1
-        guard workers > 1 else {
-            gemv(transpose, rows, cols, alpha, a, lda, x, beta, y)
-            return
-        }
-        let block = ((span + workers - 1) / workers + 15) / 16 * 16
-        DispatchQueue.concurrentPerform(iterations: (span + block - 1) / block) { w in
-            let start = w * block, size = min(block, span - start)
-            if transpose {
-                gemv(true, rows, size, alpha, a + start, lda, x, beta, y + start)
-            } else {
-                gemv(false, size, cols, alpha, a + start * lda, lda, x, beta, y + start)
-            }
-        }
-    }
-
-    private static func gemv(
-        _ transpose: Bool, _ rows: Int, _ cols: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
-        _ x: UnsafePointer<Float>, _ beta: Float, _ y: UnsafeMutablePointer<Float>
-    ) {
+        openblas_set_num_threads(Int32(splitWidth))
+        defer { openblas_set_num_threads(1) }
         cblas_sgemv(
             CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols),
             alpha, a, Int32(lda), x, 1, beta, y, 1)

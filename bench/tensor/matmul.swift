@@ -32,25 +32,33 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
-var raw: [Double] = [], api: [Double] = []
-for r in 0..<(reps + 3) {
-    // Alternate the two so drifting machine load hits both alike.
-    openblas_set_num_threads(Int32(threads))
-    let tr = seconds {
-        a.data.withUnsafeBufferPointer { pa in
-            b.data.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n),
-                                1, pa.baseAddress!, Int32(n), pb.baseAddress!, Int32(n), 0, pc.baseAddress!, Int32(n))
-                }
+func rawGEMM() {
+    a.data.withUnsafeBufferPointer { pa in
+        b.data.withUnsafeBufferPointer { pb in
+            c.withUnsafeMutableBufferPointer { pc in
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n),
+                            1, pa.baseAddress!, Int32(n), pb.baseAddress!, Int32(n), 0, pc.baseAddress!, Int32(n))
             }
         }
     }
-    Parallel.threadCount = threads  // back to fewshot's setting: OpenBLAS on the calling thread
-    let tt = try seconds { _ = try a.matmul(b) }
-    if r >= 3 {
-        raw.append(flop / tr / 1e9)
-        api.append(flop / tt / 1e9)
+}
+
+// Blocks of runs, alternating raw and Tensor blocks so drifting load hits both alike. Not
+// single runs: after a call OpenBLAS's own worker threads spin for a while, which would
+// steal a core from the Tensor run that follows.
+var raw: [Double] = [], api: [Double] = []
+let block = max(1, reps / 5)
+for _ in 0..<5 {
+    openblas_set_num_threads(Int32(threads))
+    for r in 0..<(block + 2) {
+        let t = seconds { rawGEMM() }
+        if r >= 2 { raw.append(flop / t / 1e9) }
+    }
+    Parallel.threadCount = threads  // fewshot's setting: OpenBLAS on the calling thread
+    usleep(200_000)  // let OpenBLAS's workers stop spinning
+    for r in 0..<(block + 2) {
+        let t = try seconds { _ = try a.matmul(b) }
+        if r >= 2 { api.append(flop / t / 1e9) }
     }
 }
 let result: [String: Any] = [
