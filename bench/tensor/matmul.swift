@@ -1,7 +1,9 @@
-// Tensor.matmul against raw cblas_sgemm (through BLAS.sgemm) on square matrices, same threads.
+// Tensor.matmul against raw cblas_sgemm (OpenBLAS with its own threads) on square matrices,
+// the same number of threads for both.
 //
 //   matmul-bench --size 512 --threads 2 --reps 50
 // Prints one JSON line: GFLOP/s medians of both and their ratio.
+import CBLAS
 import Foundation
 import Tensor
 
@@ -30,23 +32,33 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
-var raw: [Double] = [], api: [Double] = []
-for r in 0..<(reps + 3) {
-    // Alternate the two so drifting machine load hits both alike.
-    let tr = seconds {
-        a.data.withUnsafeBufferPointer { pa in
-            b.data.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    BLAS.sgemm(transposeA: false, transposeB: false, m: n, n: n, k: n,
-                               a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n)
-                }
+func rawGEMM() {
+    a.data.withUnsafeBufferPointer { pa in
+        b.data.withUnsafeBufferPointer { pb in
+            c.withUnsafeMutableBufferPointer { pc in
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n),
+                            1, pa.baseAddress!, Int32(n), pb.baseAddress!, Int32(n), 0, pc.baseAddress!, Int32(n))
             }
         }
     }
-    let tt = try seconds { _ = try a.matmul(b) }
-    if r >= 3 {
-        raw.append(flop / tr / 1e9)
-        api.append(flop / tt / 1e9)
+}
+
+// Blocks of runs, alternating raw and Tensor blocks so drifting load hits both alike. Not
+// single runs: after a call OpenBLAS's own worker threads spin for a while, which would
+// steal a core from the Tensor run that follows.
+var raw: [Double] = [], api: [Double] = []
+let block = max(1, reps / 5)
+for _ in 0..<5 {
+    openblas_set_num_threads(Int32(threads))
+    for r in 0..<(block + 2) {
+        let t = seconds { rawGEMM() }
+        if r >= 2 { raw.append(flop / t / 1e9) }
+    }
+    Parallel.threadCount = threads  // fewshot's setting: OpenBLAS on the calling thread
+    usleep(200_000)  // let OpenBLAS's workers stop spinning
+    for r in 0..<(block + 2) {
+        let t = try seconds { _ = try a.matmul(b) }
+        if r >= 2 { api.append(flop / t / 1e9) }
     }
 }
 let result: [String: Any] = [
