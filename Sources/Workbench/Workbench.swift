@@ -28,6 +28,7 @@ public enum Workbench {
         session.register(FinetuneBuiltin.builtin)
         for builtin in EvaluateBuiltins.all(state) { session.register(builtin) }
         session.register(ChatBuiltin.builtin)
+        session.register(PlotBuiltin.builtin)
         for builtin in ModelBuiltins.all { session.register(builtin) }
     }
 }
