@@ -86,6 +86,9 @@ public struct ChatResponse: Codable, Hashable, Sendable {
     /// Every completion when the request asked for several (`n`), in the server's order; the
     /// first is also `text` and `finishReason`. Empty when the teacher returned just one.
     public var choices: [ChatChoice] = []
+    /// How long the teacher took to answer, in seconds, measured when it was asked (a
+    /// replayed answer keeps the time it was recorded with); nil when nobody measured it.
+    public var seconds: Double? = nil
 
     /// The text of every completion: `choices`' texts, or just `text` when there is one.
     public var texts: [String] { choices.isEmpty ? [text] : choices.map(\.text) }
@@ -154,10 +157,11 @@ extension ChatTeacher {
 
 extension ChatResponse {
     private enum CodingKeys: String, CodingKey {
-        case text, finishReason, usage, choices
+        case text, finishReason, usage, choices, seconds
     }
 
-    /// Decodes a response; `choices` may be absent (responses written before it existed).
+    /// Decodes a response; `choices` and `seconds` may be absent (responses written before
+    /// they existed).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -165,5 +169,6 @@ extension ChatResponse {
             finishReason: try container.decodeIfPresent(String.self, forKey: .finishReason),
             usage: try container.decodeIfPresent(TokenUsage.self, forKey: .usage) ?? TokenUsage())
         choices = try container.decodeIfPresent([ChatChoice].self, forKey: .choices) ?? []
+        seconds = try container.decodeIfPresent(Double.self, forKey: .seconds)
     }
 }

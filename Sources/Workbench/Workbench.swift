@@ -31,6 +31,7 @@ public enum Workbench {
         session.register(ExplainBuiltin.builtin)
         for builtin in EvaluateBuiltins.all(state) { session.register(builtin) }
         session.register(ChatBuiltin.builtin)
+        session.register(PlotBuiltin.builtin)
         for builtin in ModelBuiltins.all { session.register(builtin) }
     }
 }

@@ -30,6 +30,6 @@ import Testing
     }
 
     @Test func thereAreExampleNotebooks() {
-        #expect(Self.notebooks.count >= 3)
+        #expect(Self.notebooks.count >= 5)
     }
 }

@@ -85,4 +85,26 @@ import Testing
         #expect(run.stderr.contains("no recording"), "\(run.stderr)")
         #expect(run.stderr.contains("--live"))
     }
+
+    @Test func teacherEvaluationReportsTokensAndLatencyPerShotCount() throws {
+        let binary = try #require(FewshotProcess.binary())
+        let server = try FixtureServer()
+        // The fixture answers "echo: ..." (never a label) after the delay the prompt asks for,
+        // and counts one prompt token per word of every message.
+        let code = """
+            let t = teacher("fixture-model", base_url: "http://127.0.0.1:\(server.port)/v1")
+            let p = prompt("#delay-ms=40 Review: \\{text}", output: ["good", "bad"])
+            let pool = dataset([{text: "fine film", label: "good"}, {text: "dull plot", label: "bad"}, {text: "great fun", label: "good"}])
+            let test = dataset([{text: "loved it", label: "good"}, {text: "boring", label: "bad"}])
+            let r = evaluate(t, test, prompt: p, shots: [0, 2], pool: pool)
+            for point in r.sweep { print(point.shots, point.prompt_tokens, point.seconds >= 0.04) }
+            print(r.prompt_tokens == r.sweep[1].prompt_tokens, r.completion_tokens > 0, r.interval.high)
+            """
+        let result = try FewshotProcess.run(binary, ["-e", code], environment: ["OPENAI_API_KEY": "sk-e2e-sentinel-key-000000000000"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // The 0-shot prompts hold 15 or 16 words; two shots add a user and an assistant turn each.
+        let lines = result.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("evaluate ") }
+        #expect(lines == ["0 15.5 true", "2 25.5 true", "true true 0.0"], "no reply is a label, so the interval is [0, 0]")
+        withExtendedLifetime(server) {}
+    }
 }

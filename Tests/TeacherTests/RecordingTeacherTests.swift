@@ -25,6 +25,21 @@ final class CountingTeacher: ChatTeacher {
 }
 
 @Suite struct RecordingTeacherTests {
+    @Test func latencyIsMeasuredPerRequestAndReplayedAsRecorded() throws {
+        let server = try FixtureServer()
+        let store = RecordingStore()
+        let teacher = RecordingTeacher(wrapping: try fastTeacher(server, maxConcurrency: 2), store: store)
+        let asked = teacher.complete([userRequest("#delay-ms=150 slow"), userRequest("quick")], progress: nil, isCancelled: { false })
+        let slow = try #require(try asked[0].get().seconds)
+        #expect(slow >= 0.15, "the wait before the answer counts")
+        #expect(try asked[1].get().seconds != nil)
+        // Replayed from a copy of the recording, offline: the latency measured when it was asked.
+        let copy = try RecordingStore(data: store.serialized())
+        let replayed = RecordingTeacher(wrapping: CountingTeacher(), store: copy, mode: .replay)
+            .complete([userRequest("#delay-ms=150 slow")], progress: nil, isCancelled: { false })
+        #expect(try replayed[0].get().seconds == slow)
+    }
+
     @Test func moreSamplesReuseTheRecordedOnes() throws {
         let server = try FixtureServer()
         let store = RecordingStore()

@@ -78,3 +78,25 @@ import Testing
             .contains("cannot chat"))
     }
 }
+
+@Suite struct EvaluationCostTests {
+    @Test func aClassifierReportsTheBytesItReadTheTimeAndAnInterval() throws {
+        let k = try TestKernel()
+        k.ok(#"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}, {text: "great", label: "pos"}, {text: "awful", label: "neg"}])"#)
+        k.ok(#"let c = finetune(d, model: "classifier", epochs: 2, batch: 2, val: 0)"#)
+        k.ok("let e = evaluate(c, d)")
+        #expect(k.ok("print(e.prompt_tokens, e.completion_tokens)") == "4.25 0.0\n", "4, 3, 5 and 5 bytes; a label head writes nothing")
+        #expect(k.ok("print(e.seconds > 0)") == "true\n")
+        #expect(k.ok("let i = e.interval\nprint(i.low <= e.accuracy and e.accuracy <= i.high, i.value == e.accuracy)") == "true true\n")
+    }
+}
+
+@Suite struct FinetuneCurveTests {
+    @Test func curveFalseLeavesOnlyTheSummary() throws {
+        let k = try TestKernel()
+        k.ok(#"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}])"#)
+        let quiet = k.ok(#"finetune(d, model: "classifier", epochs: 1, batch: 2, val: 0, curve: false)"#)
+        #expect(!quiet.contains("[svg]") && !quiet.contains("epoch start"), "\(quiet)")
+        #expect(quiet.contains("model(classifier"))
+    }
+}

@@ -70,3 +70,46 @@ import Testing
         #expect(svg.contains("validation"))
     }
 }
+
+@Suite struct ChartTests {
+    let chart = Chart(
+        series: [
+            Chart.Series(name: "generation", points: [(50, 0.5), (100, 0.6), (200, 0.7), (400, 0.9)]),
+            Chart.Series(name: "annotation", points: [(50, 0.6), (100, 0.5), (200, 0.8), (400, 0.7)]),
+        ],
+        xLabel: "rows", yLabel: "accuracy", title: "student accuracy", xTicks: [50, 100, 200, 400])
+
+    @Test func terminalMarksEachSeriesOnItsOwnScale() {
+        let lines = chart.terminal(width: 36, height: 5).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count == 8)  // title, 5 rows, axis, legend
+        #expect(lines[0] == "student accuracy")
+        #expect(lines[1] == "0.900 │" + String(repeating: " ", count: 35) + "•", "the top point sits in the last column")
+        #expect(lines[5].hasPrefix("0.500 │•"), "the lowest value of the first line, at the first column")
+        #expect(lines[7] == "       rows 50…400   y: accuracy   • generation   ○ annotation")
+        // x = 100 lies 50/350 of the way along 35 columns: column 5.
+        #expect(lines[5].dropFirst("0.500 │".count).dropFirst(5).first == "○")
+    }
+
+    @Test func svgHasTitleTicksAxisLabelsAndALineEach() throws {
+        let svg = chart.svg()
+        let document = try XMLDocument(data: Data(svg.utf8))
+        #expect(document.rootElement()?.name == "svg")
+        #expect(svg.components(separatedBy: "<polyline").count == 3)
+        #expect(svg.components(separatedBy: "<circle").count == 9)
+        for text in [">student accuracy<", ">rows<", ">accuracy<", ">400<", ">generation<", ">annotation<"] {
+            #expect(svg.contains(text), "missing \(text)")
+        }
+    }
+
+    @Test func textIsEscapedInSVG() throws {
+        let svg = Chart(series: [Chart.Series(name: "a<b & c", points: [(0, 1), (1, 2)])], xLabel: "x").svg()
+        #expect(svg.contains("a&lt;b &amp; c"))
+        _ = try XMLDocument(data: Data(svg.utf8))
+    }
+
+    @Test func aSinglePointAndAFlatLineStillDraw() {
+        let single = Chart(series: [Chart.Series(name: "y", points: [(3, 0.25)])], xLabel: "x").terminal(width: 10, height: 3)
+        #expect(single.contains("•"))
+        #expect(single.contains("x 3…3"))
+    }
+}

@@ -105,10 +105,15 @@ public final class HTTPTeacher: ChatTeacher {
             }
         }
         var attempts = [Int](repeating: 0, count: total)
+        // When each request was first sent: its latency runs from there to its final answer.
+        var firstSent = [UInt64?](repeating: nil, count: total)
         var done = results.count { $0 != nil }
         let unfinished = engine.run(
             count: sendOrder.count, maxInFlight: configuration.maxConcurrency,
-            post: { slot in post(body: bodies[sendOrder[slot]]!, headers: headers) },
+            post: { slot in
+                if firstSent[sendOrder[slot]] == nil { firstSent[sendOrder[slot]] = DispatchTime.now().uptimeNanoseconds }
+                return post(body: bodies[sendOrder[slot]]!, headers: headers)
+            },
             onAttempt: { slot, attempt in
                 let index = sendOrder[slot]
                 attempts[index] += 1
@@ -118,7 +123,11 @@ public final class HTTPTeacher: ChatTeacher {
                     count(\.retries, 1)
                     return .retry(after: delay)
                 }
-                results[index] = outcome.mapError { $0.at(index, of: total, attempts: attempts[index]) }
+                results[index] = outcome.map { response in
+                    var timed = response
+                    timed.seconds = firstSent[index].map { Double(DispatchTime.now().uptimeNanoseconds - $0) / 1e9 }
+                    return timed
+                }.mapError { $0.at(index, of: total, attempts: attempts[index]) }
                 onResult(index, results[index]!)
                 done += 1
                 progress?(done, total)

@@ -30,6 +30,8 @@ enum EvaluateBuiltins {
             budget: {tokens: N} or {usd: X} caps what a teacher evaluation sends, as in generate:
             a sweep whose estimate is over is refused before anything is sent, and one that
             reaches it stops with an error (the answers so far are recorded and replay free).
+            What one query cost: r.prompt_tokens, r.completion_tokens and r.seconds (a teacher's
+            latency as recorded with its answers); r.interval is accuracy's 95% bootstrap interval.
             Example: let r = evaluate(teacher(), test, prompt: p, shots: [0, 1, 3], seeds: 3, pool: train)
             """
         ) { args, ctx in
@@ -81,9 +83,17 @@ enum EvaluateBuiltins {
         guard let labelColumn = data.labelColumn else { throw args.error("data", "the rows need a label column to score a classifier") }
         let rows = data.rows.filter { data.label(of: $0) != nil }
         let texts = rows.map { StudentText.classifierInput($0, labelColumn: labelColumn) }
-        let predicted = try classifier.predictLabels(texts.map { ByteTokenizer().encode($0) }).map { classifier.labels[$0] }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let tokens = texts.map { ByteTokenizer().encode($0) }
+        let predicted = try classifier.predictLabels(tokens).map { classifier.labels[$0] }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let truth = rows.map { data.label(of: $0)! }
-        return labelResult("\(name) on \(rows.count) rows", inputs: texts, truth: truth, predicted: predicted, labels: classifier.labels)
+        let result = labelResult("\(name) on \(rows.count) rows", inputs: texts, truth: truth, predicted: predicted, labels: classifier.labels)
+        let read = tokens.map { min(max($0.count, 1), classifier.backbone.config.context) }  // the classifier reads the last `context` bytes
+        result.perQuery = QueryCost(
+            promptTokens: Double(read.reduce(0, +)) / Double(max(rows.count, 1)), completionTokens: 0,
+            seconds: rows.isEmpty ? nil : seconds / Double(rows.count))
+        return result
     }
 
     /// The evaluation of predicted labels against the truth.
@@ -179,6 +189,7 @@ enum EvaluateBuiltins {
             shrink: "score fewer rows, shot counts or seeds, or lower max_tokens", at: args.range(of: "budget") ?? ctx.callRange)
         let progress = ProgressReporter("evaluate", total: rows.count * plan.count, context: ctx)
         var runs: [(k: Int, predicted: [String])] = []
+        var costs: [(k: Int, cost: QueryCost)] = []
         var spent = TokenUsage()
         var spentCost = 0.0
         for (runIndex, run) in plan.enumerated() {
@@ -198,6 +209,7 @@ enum EvaluateBuiltins {
                         + "are recorded and replay free; raise budget: and run the cell again to finish", at: ctx.callRange)
             }
             try failOnMissingRecordings(results, at: ctx.callRange)
+            if let cost = queryCost(results) { costs.append((run.k, cost)) }
             runs.append((run.k, results.map { result in
                 guard case .success(let response) = result else { return "(request failed)" }
                 switch template.output.parse(response.text) {
@@ -211,6 +223,7 @@ enum EvaluateBuiltins {
         let last = runs[runs.count - 1]
         let title = "\(teacher.summary) \(plan.count == 1 ? "\(last.k)-shot" : "few-shot sweep") on \(rows.count) rows"
         let result = labelResult(title, inputs: inputs, truth: truth, predicted: last.predicted, labels: labels)
+        result.perQuery = costs.last?.cost
         guard plan.count > 1 else { return result }
         let sweep = Dictionary(grouping: runs, by: \.k).keys.sorted().map { k -> (shots: Int, accuracy: Estimate, runs: Int) in
             let accuracies = runs.filter { $0.k == k }.map { run in
@@ -220,7 +233,19 @@ enum EvaluateBuiltins {
         }
         var metrics = OrderedDictionary<String, Double>()
         for point in sweep { metrics["accuracy_\(point.shots)shot"] = point.accuracy.value }
-        return EvaluationObject(title: title, metrics: metrics, report: nil, sweep: sweep, examples: result.examples, correct: result.correct)
+        let swept = EvaluationObject(title: title, metrics: metrics, report: nil, sweep: sweep, examples: result.examples, correct: result.correct)
+        swept.perQuery = result.perQuery
+        for point in sweep { swept.sweepCosts[point.shots] = QueryCost.mean(costs.filter { $0.k == point.shots }.map(\.cost)) }
+        return swept
+    }
+
+    /// The mean tokens and latency of a run's answered requests; nil when none was answered.
+    private static func queryCost(_ results: [Result<ChatResponse, Error>]) -> QueryCost? {
+        QueryCost.mean(results.compactMap { try? $0.get() }.map { answer in
+            QueryCost(
+                promptTokens: Double(answer.usage.promptTokens), completionTokens: Double(answer.usage.completionTokens),
+                seconds: answer.seconds)
+        })
     }
 
     /// The runs a teacher evaluation makes: each shot count times each seed, or one run with

@@ -14,7 +14,7 @@ enum FinetuneBuiltin {
         P("data"), P("model", .string, default: "gpt-tiny"), P("epochs", .optional(.int), default: .nil),
         P("lr", .optional(.number), default: .nil), P("batch", .optional(.int), default: .nil), P("context", .optional(.int), default: .nil),
         P("seed", .int, default: 0), P("val", .number, default: 0.1), P("early_stop", .optional(.int), default: .nil),
-        P("lora", .optional(.bool), default: .nil),
+        P("lora", .optional(.bool), default: .nil), P("curve", .bool, default: true),
     ], category: "loop", doc: """
         Trains a student model on a dataset and returns it. model:
           "gpt-tiny" (about 0.8M parameters) or "gpt-small" (about 4.8M): byte-level GPTs trained
@@ -31,8 +31,9 @@ enum FinetuneBuiltin {
         boundaries marked); early_stop: stop after this many epochs without improvement.
         Ctrl-C stops training and keeps the best weights (an earlier epoch's, when validation
         liked them better). epochs: 0 gives the untrained model, a baseline to compare with.
-        Defaults for the from-scratch models: 3 epochs,
-        batch 16, lr 3e-3 (1e-3 for the classifier).
+        Defaults for the from-scratch models: 3 epochs, batch 16, lr 3e-3 (1e-3 for the
+        classifier). curve: false leaves the loss curve out (for training many students in
+        a loop).
         Example: let student = finetune(clean, model: "gpt-tiny", epochs: 5, lr: 3e-3)
                  let smol = finetune(dialogues, model: "smollm2-135m", epochs: 1, lora: true)
         """
@@ -50,7 +51,7 @@ enum FinetuneBuiltin {
             earlyStoppingPatience: args.optional("early_stop") == nil ? nil : try args.int("early_stop"))
         let seed = options.seed
         let model: ModelObject
-        let progress = TrainingBar(context: ctx)
+        let progress = TrainingBar(context: ctx, drawsCurve: try args.bool("curve"))
         let stop = { ctx.isCancellationRequested }
         do {
             if pretrained == nil, args.optional("lora") != nil {
@@ -132,8 +133,12 @@ final class TrainingBar {
     private let context: CallContext
     private var reporter: ProgressReporter?
     private var last: TrainingProgress?
+    private let drawsCurve: Bool
 
-    init(context: CallContext) { self.context = context }
+    init(context: CallContext, drawsCurve: Bool) {
+        self.context = context
+        self.drawsCurve = drawsCurve
+    }
 
     func update(_ progress: TrainingProgress) {
         if reporter == nil { reporter = ProgressReporter("train", total: progress.totalSteps, context: context) }
@@ -158,8 +163,10 @@ final class TrainingBar {
         let curve = LossCurve(
             trainLoss: history.losses.map(Double.init), validationLoss: validation,
             epochStarts: Array(history.epochEnds.dropLast()))
-        context.write(curve.terminalChart() + "\n")
-        context.emit(.svg(curve.svg(), alt: "loss curve"))
+        if drawsCurve {
+            context.write(curve.terminalChart() + "\n")
+            context.emit(.svg(curve.svg(), alt: "loss curve"))
+        }
         var line = "\(model.summary): \(history.losses.count) steps in \(String(format: "%.1f", history.seconds)) s"
         switch history.stop {
         case .completed: break

@@ -19,6 +19,10 @@ public final class EvaluationObject: HostObject {
     public let examples: Dataset
     /// Whether each example was right, in row order (for `compare`).
     public let correct: [Bool]
+    /// What one query cost on average (for a sweep, the last run); nil when not measured.
+    public internal(set) var perQuery: QueryCost?
+    /// For a few-shot sweep: what one query cost at each shot count, averaged over the draws.
+    public internal(set) var sweepCosts: [Int: QueryCost] = [:]
 
     init(
         title: String, metrics: OrderedDictionary<String, Double>, report: ClassificationReport? = nil,
@@ -54,7 +58,10 @@ public final class EvaluationObject: HostObject {
         return lines.joined(separator: "\n")
     }
 
-    public var fieldNames: [String] { Array(metrics.keys) + ["metrics", "labels", "confusion", "examples", "sweep"] }
+    public var fieldNames: [String] {
+        Array(metrics.keys) + ["metrics", "labels", "confusion", "examples", "sweep"]
+            + ["interval", "prompt_tokens", "completion_tokens", "seconds"]
+    }
 
     public func field(_ name: String) -> Value? {
         if let value = metrics[name] { return .float(value) }
@@ -73,8 +80,14 @@ public final class EvaluationObject: HostObject {
                 record["accuracy"] = .float(point.accuracy.value)
                 record["low"] = .float(point.accuracy.low)
                 record["high"] = .float(point.accuracy.high)
+                if let cost = sweepCosts[point.shots] { record.fields.merge(cost.fields) { $1 } }
                 return .record(record)
             })
+        case "interval":
+            guard !correct.isEmpty else { return .nil }
+            let estimate = Intervals.bootstrap95(correct.map { $0 ? 1 : 0 })
+            return .record(Language.Record(["value": .float(estimate.value), "low": .float(estimate.low), "high": .float(estimate.high)]))
+        case "prompt_tokens", "completion_tokens", "seconds": return perQuery?.fields[name] ?? .nil
         default: return nil
         }
     }
@@ -98,5 +111,32 @@ public final class EvaluationObject: HostObject {
             lines.append(pad(label) + row.map { pad("\($0)") }.joined())
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The average cost of one query in an evaluation: what the model read and wrote, and how
+/// long it took. The teacher's tokens and seconds come from its answers (recorded answers
+/// keep the latency measured when they were recorded); a student's are measured as it runs,
+/// its tokens counted by its own tokenizer (bytes).
+public struct QueryCost: Sendable {
+    /// Tokens read per query: the prompt, with its shots, for a teacher; the input for a student.
+    public var promptTokens: Double
+    /// Tokens written per query (0 for a classifier, which answers with its label head).
+    public var completionTokens: Double
+    /// Seconds per query; nil when a recorded answer carries no latency.
+    public var seconds: Double?
+
+    /// The fields `evaluate`'s result shows: `prompt_tokens`, `completion_tokens`, `seconds`.
+    var fields: OrderedDictionary<String, Value> {
+        ["prompt_tokens": .float(promptTokens), "completion_tokens": .float(completionTokens), "seconds": seconds.map(Value.float) ?? .nil]
+    }
+
+    /// The mean cost over several evaluations (seconds only when every one has them).
+    static func mean(_ costs: [QueryCost]) -> QueryCost? {
+        guard !costs.isEmpty else { return nil }
+        let n = Double(costs.count), seconds = costs.compactMap(\.seconds)
+        return QueryCost(
+            promptTokens: costs.map(\.promptTokens).reduce(0, +) / n, completionTokens: costs.map(\.completionTokens).reduce(0, +) / n,
+            seconds: seconds.count == costs.count ? seconds.reduce(0, +) / n : nil)
     }
 }

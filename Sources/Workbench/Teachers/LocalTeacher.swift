@@ -109,12 +109,15 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
         -> ChatResponse
     {
         let model = try model()
+        let started = DispatchTime.now().uptimeNanoseconds
         let turns = request.messages.map { ChatTurn(role: $0.role, content: $0.content) }
         let result = try model.generate(
             messages: turns, options: Self.options(for: request), isCancelled: isCancelled, onToken: onToken)
         if result.finishReason == .cancelled { throw LocalTeacherError.cancelled }
-        return ChatResponse(
+        var response = ChatResponse(
             text: result.text, finishReason: result.finishReason.rawValue,
             usage: TokenUsage(promptTokens: result.promptTokens, completionTokens: result.tokens.count))
+        response.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return response
     }
 }
