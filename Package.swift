@@ -66,7 +66,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        // Benchmarks of the GGUF inference and BPE tokenizer (bench/llama/run.sh drives it).
+        // Benchmarks: training and generation against PyTorch (bench/train/run.sh), Tensor.matmul
+        // against raw cblas_sgemm, GGUF inference and the BPE tokenizer (bench/llama/run.sh).
+        .executableTarget(
+            name: "fewshot-bench", dependencies: ["Learn", "Tensor"], path: "bench/train",
+            exclude: ["run.sh", "summarize.py", "results"]),
+        .executableTarget(name: "matmul-bench", dependencies: ["Tensor", "CBLAS"], path: "bench/tensor"),
         .executableTarget(
             name: "fewshot-llama-bench", dependencies: ["Learn", "Teacher", "Tensor", "Workbench"],
             path: "bench/llama/Sources/fewshot-llama-bench"),
