@@ -48,7 +48,11 @@ public final class Session: @unchecked Sendable {
         if options.loadPrelude {
             guard let dir = stdlibDirectory else {
                 let f = SourceFile(name: "<prelude>", text: "")
-                throw DiagnosticError([Diagnostic(.runtime, "cannot find stdlib/prelude.shot (set FEWSHOT_STDLIB to the stdlib folder)", at: SourceRange(file: f, start: 0, end: 0))])
+                throw DiagnosticError([
+                    Diagnostic(
+                        .runtime, "cannot find stdlib/prelude.shot (set FEWSHOT_STDLIB to the stdlib folder)",
+                        at: SourceRange(file: f, start: 0, end: 0))
+                ])
             }
             _ = try runFile(dir + "/prelude.shot", name: "stdlib/prelude.shot")
             loadedModules.insert(dir + "/prelude.shot")
@@ -156,7 +160,8 @@ public final class Session: @unchecked Sendable {
     func evaluate(_ file: SourceFile) throws -> Value {
         let result: Result<Value, DiagnosticError> = onLargeStack(size: options.stackSize) {
             do { return .success(try evaluateHere(file)) } catch let e as DiagnosticError { return .failure(e) } catch {
-                return .failure(DiagnosticError([Diagnostic(.runtime, "\(error)", at: SourceRange(file: file, start: 0, end: 0))]))
+                return .failure(
+                    DiagnosticError([Diagnostic(.runtime, "\(error)", at: SourceRange(file: file, start: 0, end: 0))]))
             }
         }
         return try result.get()
@@ -208,7 +213,9 @@ public final class Session: @unchecked Sendable {
             full = try runtime.fileAccess.resolve(file, mode: .read, relativeTo: base)
             if loadedModules.contains(full) { return }
             guard FileManager.default.fileExists(atPath: full) else {
-                throw RuntimeError("cannot find module '\(path)'\(isPath ? "" : " (no such file next to this one or in the stdlib folder)")", at: range)
+                throw RuntimeError(
+                    "cannot find module '\(path)'\(isPath ? "" : " (no such file next to this one or in the stdlib folder)")",
+                    at: range)
             }
             text = try runtime.fileAccess.readText(full, relativeTo: base)
         }
@@ -238,7 +245,8 @@ public final class Session: @unchecked Sendable {
             candidates.append(dir.appendingPathComponent("stdlib").path)
             dir = dir.deletingLastPathComponent()
         }
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         candidates.append(source.appendingPathComponent("stdlib").path)
         return candidates.first { FileManager.default.fileExists(atPath: $0 + "/prelude.shot") }
     }
@@ -267,26 +275,28 @@ func onLargeStack<T>(size: Int = 512 << 20, _ body: () -> T) -> T {
         pthread_attr_setstacksize(&attr, size)
         defer { pthread_attr_destroy(&attr) }
         #if canImport(Glibc)
-        var thread = pthread_t()
+            var thread = pthread_t()
         #else
-        var thread: pthread_t?
+            var thread: pthread_t?
         #endif
         let context = Unmanaged.passRetained(work).toOpaque()
-        let started = pthread_create(&thread, &attr, { context in
-            let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
-            pthread_setspecific(evaluationThreadKey, UnsafeRawPointer(bitPattern: 1))
-            work.body()
-            return nil
-        }, context)
+        let started = pthread_create(
+            &thread, &attr,
+            { context in
+                let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
+                pthread_setspecific(evaluationThreadKey, UnsafeRawPointer(bitPattern: 1))
+                work.body()
+                return nil
+            }, context)
         if started != 0 {
             // No thread (resource limits): run here rather than fail.
             Unmanaged<ThreadWork>.fromOpaque(context).release()
             return body()
         }
         #if canImport(Glibc)
-        pthread_join(thread, nil)
+            pthread_join(thread, nil)
         #else
-        pthread_join(thread!, nil)
+            pthread_join(thread!, nil)
         #endif
         return result!
     }

@@ -14,7 +14,8 @@ public enum LearnError: Error, CustomStringConvertible {
         case .invalidConfig(let m): return "invalid model config: \(m)"
         case .invalidInput(let m): return "invalid input: \(m)"
         case .nonFiniteLoss(let step, let epoch, _):
-            return "training stopped: the loss became NaN or infinite at step \(step) (epoch \(epoch)); the weights from the last good step are kept. Try a lower learning rate."
+            return
+                "training stopped: the loss became NaN or infinite at step \(step) (epoch \(epoch)); the weights from the last good step are kept. Try a lower learning rate."
         case .checkpoint(let m): return "checkpoint: \(m)"
         }
     }

@@ -13,33 +13,39 @@
 //   NotebookHarness bench [RUNS]     times encode, parse, save and load of a 10 MB notebook
 //                                    and of a 100-cell notebook (bench/notebook/run.sh)
 
+import Notebook
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Notebook
 
 /// A notebook of `cells` code cells, each with a source and `outputBytes` of output text
 /// that looks like what fewshot prints (tables, progress summaries, numbers).
 func syntheticNotebook(cells: Int, outputBytes: Int, variant: Int) -> Notebook {
-    var notebook = Notebook(metadata: NotebookMetadata(
-        fewshotVersion: "0.1.0", teacher: TeacherConfiguration(model: "gpt-4o-mini", baseURL: "http://localhost:8080/v1")))
+    var notebook = Notebook(
+        metadata: NotebookMetadata(
+            fewshotVersion: "0.1.0", teacher: TeacherConfiguration(model: "gpt-4o-mini", baseURL: "http://localhost:8080/v1")))
     for i in 0..<cells {
         if i % 10 == 0 {
-            notebook.cells.append(Cell(id: "t\(i)", kind: .text, source: "## Step \(i / 10)\nWhat this step shows, in a sentence or two."))
+            notebook.cells.append(
+                Cell(id: "t\(i)", kind: .text, source: "## Step \(i / 10)\nWhat this step shows, in a sentence or two."))
         }
         var output = ""
         var row = 0
         while output.utf8.count < outputBytes {
-            output += "│ \(variant) │ row \(row) │ label=positive │ confidence=0.\(1000 + (row * 7919 + i) % 9000) │ «tweet text #\(row)» │\n"
+            output +=
+                "│ \(variant) │ row \(row) │ label=positive │ confidence=0.\(1000 + (row * 7919 + i) % 9000) │ «tweet text #\(row)» │\n"
             row += 1
         }
-        notebook.cells.append(Cell(
-            id: "c\(i)", kind: .code,
-            source: "let shots\(i) = sample(tweets, \(i + variant))\nlet model = train(student, shots\(i), epochs: 3)\nevaluate(model, test)",
-            outputs: [.stream(.stdout, "epoch 3/3 loss 0.\(4000 + i) done in 1.2s\n"), .table(output)],
-            executionCount: i + 1, duration: Double(i) / 1000))
+        notebook.cells.append(
+            Cell(
+                id: "c\(i)", kind: .code,
+                source:
+                    "let shots\(i) = sample(tweets, \(i + variant))\nlet model = train(student, shots\(i), epochs: 3)\nevaluate(model, test)",
+                outputs: [.stream(.stdout, "epoch 3/3 loss 0.\(4000 + i) done in 1.2s\n"), .table(output)],
+                executionCount: i + 1, duration: Double(i) / 1000))
     }
     return notebook
 }
@@ -144,8 +150,9 @@ func bench(runs: Int) throws {
                 }
             }
         }
-        print("| \(name) | \(decimal(Double(bytes.count) / 1_000_000, 2)) MB | \(decimal(encode, 1)) ms | "
-            + "\(decimal(parse, 1)) ms | \(decimal(save, 1)) ms | \(decimal(load, 1)) ms | \(decimal(normalize, 1)) ms |")
+        print(
+            "| \(name) | \(decimal(Double(bytes.count) / 1_000_000, 2)) MB | \(decimal(encode, 1)) ms | "
+                + "\(decimal(parse, 1)) ms | \(decimal(save, 1)) ms | \(decimal(load, 1)) ms | \(decimal(normalize, 1)) ms |")
     }
 }
 

@@ -40,7 +40,8 @@ struct Completer {
             return fieldNames(of: value).filter { $0.hasPrefix(fieldPrefix) }.map { objectName + "." + $0 }
         }
         if before.hasSuffix("."), let object = before.dropLast().split(whereSeparator: { !Completer.isNameCharacter($0) }).last,
-           let value = session.global(String(object)) {
+            let value = session.global(String(object))
+        {
             return fieldNames(of: value).filter { $0.hasPrefix(word) }
         }
         var names = session.globalNames

@@ -54,10 +54,12 @@ public final class EditLineReader: LineReader {
     /// terminal modes at every call, just before running that hook.
     private static func bindInterruptKey() {
         rl_pre_input_hook = { rl_parse_and_bind("setty -d -isig") }
-        rl_add_defun("fewshot-interrupt", { _, _ in
-            EditLineReader.interrupted = true
-            rl_done = 1  // libedit ends the read with no line: `readLine` reports `.interrupted`
-            return 0
-        }, 3)  // Ctrl-C
+        rl_add_defun(
+            "fewshot-interrupt",
+            { _, _ in
+                EditLineReader.interrupted = true
+                rl_done = 1  // libedit ends the read with no line: `readLine` reports `.interrupted`
+                return 0
+            }, 3)  // Ctrl-C
     }
 }

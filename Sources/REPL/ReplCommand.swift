@@ -20,7 +20,9 @@ public struct ReplCommand: Equatable, Sendable {
         Spec(name: "edit", arguments: "N", summary: "edit cell N in $EDITOR, then run it"),
         Spec(name: "reset", arguments: "", summary: "forget every variable (the cells stay in the notebook)"),
         Spec(name: "history", arguments: "", summary: "show the input history"),
-        Spec(name: "plan", arguments: "generate(...)", summary: "show what a generate call would send and cost, without sending it"),
+        Spec(
+            name: "plan", arguments: "generate(...)", summary: "show what a generate call would send and cost, without sending it"
+        ),
         Spec(name: "usage", arguments: "", summary: "teacher tokens and cost of this session, per cell"),
         Spec(name: "quit", arguments: "", summary: "leave fewshot (Ctrl-D works too)"),
     ]

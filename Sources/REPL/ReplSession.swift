@@ -197,7 +197,9 @@ public final class ReplSession {
         }
         var lines = ["Commands:"]
         for spec in ReplCommand.all {
-            lines.append("  :\(spec.name)\(spec.arguments.isEmpty ? "" : " " + spec.arguments)".padding(toLength: 20, withPad: " ", startingAt: 0) + spec.summary)
+            lines.append(
+                "  :\(spec.name)\(spec.arguments.isEmpty ? "" : " " + spec.arguments)".padding(
+                    toLength: 20, withPad: " ", startingAt: 0) + spec.summary)
         }
         let byCategory = Dictionary(grouping: kernel.session.builtins.all, by: \.category)
         lines.append("Built-ins (help(\"name\") or :help name for one):")

@@ -49,11 +49,13 @@ public enum BLAS {
         DispatchQueue.concurrentPerform(iterations: (span + block - 1) / block) { w in
             let start = w * block, size = min(block, span - start)
             if byRows {
-                gemm(transposeA, transposeB, size, n, k, alpha, transposeA ? a + start : a + start * lda, lda,
-                     b, ldb, beta, c + start * ldc, ldc)
+                gemm(
+                    transposeA, transposeB, size, n, k, alpha, transposeA ? a + start : a + start * lda, lda,
+                    b, ldb, beta, c + start * ldc, ldc)
             } else {
-                gemm(transposeA, transposeB, m, size, k, alpha, a, lda,
-                     transposeB ? b + start * ldb : b + start, ldb, beta, c + start, ldc)
+                gemm(
+                    transposeA, transposeB, m, size, k, alpha, a, lda,
+                    transposeB ? b + start * ldb : b + start, ldb, beta, c + start, ldc)
             }
         }
     }

@@ -67,10 +67,10 @@ public enum Parallel {
 /// Glibc module does not export malloc.h; elsewhere this does nothing.
 private func keepFreedMemory() {
     #if os(Linux)
-    typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-    let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
-    _ = mallopt(-3, 1 << 30)
-    _ = mallopt(-1, 1 << 30)
+        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
+        _ = mallopt(-3, 1 << 30)
+        _ = mallopt(-1, 1 << 30)
     #endif
 }

@@ -38,7 +38,8 @@ public final class WorkbenchState {
         if mode == .replay {
             recorded.onReplay = { [unowned self] answer in
                 guard answersUsed.insert("\(answer.key)/\(answer.sample)").inserted else { return }
-                meter.add(model: answer.request.model, usage: answer.response.usage, price: metered.price(for: answer.request.model))
+                meter.add(
+                    model: answer.request.model, usage: answer.response.usage, price: metered.price(for: answer.request.model))
             }
         }
         return TeacherObject(recording: recorded, metered: metered, model: model, description: teacher.summary)

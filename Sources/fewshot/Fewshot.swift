@@ -31,7 +31,8 @@ struct Fewshot: ParsableCommand {
         version: "0.1.0",
         subcommands: [Run.self, Check.self, Export.self, New.self, Tour.self])
 
-    @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate CODE, print its value (unless nil) and exit.", valueName: "code"))
+    @Option(
+        name: .customShort("e"), help: ArgumentHelp("Evaluate CODE, print its value (unless nil) and exit.", valueName: "code"))
     var code: String?
 
     mutating func run() throws {

@@ -65,7 +65,11 @@ struct Run: ParsableCommand {
             saved.teacherRecording = kernel.teacherRecording
             try NotebookCommand.write(saved, to: path)
         }
-        if refreshed.cells.contains(where: { $0.outputs.contains { if case .error = $0 { return true }; return false } }) {
+        if refreshed.cells.contains(where: {
+            $0.outputs.contains {
+                if case .error = $0 { return true }; return false
+            }
+        }) {
             throw ExitCode(70)
         }
     }
@@ -160,7 +164,9 @@ enum NotebookCommand {
     /// paths against the notebook's folder.
     /// The teacher answers from the notebook's recording: only from it (offline) unless
     /// `live`, when what is missing is asked for and recorded.
-    static func prepare(_ path: String, echo: Bool, live: Bool, confinement: Confinement) throws -> (Notebook, NotebookRunner, Kernel) {
+    static func prepare(_ path: String, echo: Bool, live: Bool, confinement: Confinement) throws -> (
+        Notebook, NotebookRunner, Kernel
+    ) {
         let notebook = try load(path)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         FileManager.default.changeCurrentDirectoryPath(folder)

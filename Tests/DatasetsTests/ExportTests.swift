@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Datasets
 
 @Suite struct ExportTests {
@@ -6,21 +7,34 @@ import Testing
 
     @Test func openAIChatLinesAreExact() throws {
         let lines = try tweets.exportLines(.openAIChat, ExportOptions(system: "Classify the sentiment."))
-        #expect(lines[0] == #"{"messages":[{"role":"system","content":"Classify the sentiment."},{"role":"user","content":"love it"},{"role":"assistant","content":"positive"}]}"#)
+        #expect(
+            lines[0]
+                == #"{"messages":[{"role":"system","content":"Classify the sentiment."},{"role":"user","content":"love it"},{"role":"assistant","content":"positive"}]}"#
+        )
     }
 
     @Test func chatWeightsMarkOnlyTheLastAssistantTurn() throws {
-        let dialogue = Dataset([["messages": .list([
-            .record(["role": "user", "content": "hi"]), .record(["role": "assistant", "content": "hello"]),
-            .record(["role": "user", "content": "bye"]), .record(["role": "assistant", "content": "aha cheers !"]),
-        ])]])
+        let dialogue = Dataset([
+            [
+                "messages": .list([
+                    .record(["role": "user", "content": "hi"]), .record(["role": "assistant", "content": "hello"]),
+                    .record(["role": "user", "content": "bye"]), .record(["role": "assistant", "content": "aha cheers !"]),
+                ])
+            ]
+        ])
         let line = try dialogue.exportLines(.openAIChat, ExportOptions(trainOnLastTurnOnly: true))[0]
-        #expect(line == #"{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello","weight":0},{"role":"user","content":"bye"},{"role":"assistant","content":"aha cheers !","weight":1}]}"#)
+        #expect(
+            line
+                == #"{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello","weight":0},{"role":"user","content":"bye"},{"role":"assistant","content":"aha cheers !","weight":1}]}"#
+        )
     }
 
     @Test func batchLinesAreExact() throws {
         let lines = try tweets.exportLines(.openAIBatch, ExportOptions(system: "Classify.", model: "gpt-4o-mini"))
-        #expect(lines[1] == #"{"custom_id":"request-2","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"system","content":"Classify."},{"role":"user","content":"hate it"}]}}"#)
+        #expect(
+            lines[1]
+                == #"{"custom_id":"request-2","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"system","content":"Classify."},{"role":"user","content":"hate it"}]}}"#
+        )
     }
 
     @Test func alpacaLinesAreExact() throws {
@@ -47,7 +61,9 @@ import Testing
     @Test func aBrokenChatFileNamesTheRow() throws {
         let dir = try TempFolder()
         defer { dir.remove() }
-        let path = try dir.file("chat.jsonl", """
+        let path = try dir.file(
+            "chat.jsonl",
+            """
             {"messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"}]}
             {"messages":[{"role":"robot","content":"a"}]}
 
@@ -55,7 +71,8 @@ import Testing
         #expect {
             _ = try Dataset.load(path)
         } throws: { error in
-            (error as! DatasetError).description == path + ":2: messages[0]: unknown role 'robot', expected system, user or assistant"
+            (error as! DatasetError).description == path
+                + ":2: messages[0]: unknown role 'robot', expected system, user or assistant"
         }
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Datasets
 
 @Suite struct FilterTests {
@@ -17,8 +18,8 @@ import Testing
             "give three tips for staying healthy and fit",
             "give three tips for staying healthy and happy",  // 0.875 with row 0
             "write a poem about the sea at night",
-            "give three tips",                                  // 0.545 with row 0: kept
-            "write a poem about the sea at dawn",               // 0.875 with row 2
+            "give three tips",  // 0.545 with row 0: kept
+            "write a poem about the sea at dawn",  // 0.875 with row 2
         ])
         let r = try d.filter([.nearDuplicates(search: search)])
         #expect(r.dropped.map(\.index) == [1, 4])
@@ -58,7 +59,9 @@ import Testing
     }
 
     @Test func allowedLabelsAndRequiredFields() throws {
-        let d = Dataset([["text": "a", "label": "pos"], ["text": "b", "label": "maybe"], ["text": " ", "label": "neg"], ["label": "neg"]])
+        let d = Dataset([
+            ["text": "a", "label": "pos"], ["text": "b", "label": "maybe"], ["text": " ", "label": "neg"], ["label": "neg"],
+        ])
         let r = try d.filter([.requiredFields(["text"]), .allowedLabels(["pos", "neg"])])
         #expect(r.kept.count == 1)
         #expect(r.dropped.map(\.rule) == ["label not in pos, neg", "missing field (text)", "missing field (text)"])
@@ -119,7 +122,10 @@ import Testing
             "Énumérez trois fruits rouges et jaunes.",
         ])
         let r = try d.filter(try FilterRule.preset("self-instruct"))
-        #expect(r.kept.rows.map { $0["text"]!.text } == ["Give three tips for staying healthy.", "Explain why the sky is blue to a child."])
+        #expect(
+            r.kept.rows.map { $0["text"]!.text } == [
+                "Give three tips for staying healthy.", "Explain why the sky is blue to a child.",
+            ])
         #expect(r.stages.map(\.dropped) == [1, 1, 1, 1, 1, 1, 1])
         let report = r.report()
         #expect(report.hasPrefix("filter: 9 rows in\n"))
@@ -131,7 +137,11 @@ import Testing
 
     @Test func dialogueTextIsTheMessagesContentWithoutRoleNames() throws {
         func dialogue(_ user: String, _ bot: String) -> Record {
-            ["messages": .list([.record(["role": "user", "content": .string(user)]), .record(["role": "assistant", "content": .string(bot)])])]
+            [
+                "messages": .list([
+                    .record(["role": "user", "content": .string(user)]), .record(["role": "assistant", "content": .string(bot)]),
+                ])
+            ]
         }
         let d = Dataset([dialogue("hi", "hello there"), dialogue("tell the user a joke", "no")])
         #expect(d.rows[0].text() == "hi\nhello there")

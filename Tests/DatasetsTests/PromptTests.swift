@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Datasets
 
 @Suite struct PromptTests {
@@ -67,11 +68,15 @@ import Testing
     }
 
     @Test func jsonRepliesAreCheckedAgainstTheSchema() throws {
-        let schema = try JSONSchema(.record([
-            "type": "object",
-            "properties": .record(["q": .record(["type": "string"]), "n": .record(["type": "integer"]), "tag": .record(["type": "string", "enum": ["a", "b"]])]),
-            "required": ["q", "n"],
-        ]))
+        let schema = try JSONSchema(
+            .record([
+                "type": "object",
+                "properties": .record([
+                    "q": .record(["type": "string"]), "n": .record(["type": "integer"]),
+                    "tag": .record(["type": "string", "enum": ["a", "b"]]),
+                ]),
+                "required": ["q", "n"],
+            ]))
         let spec = OutputSpec.json(schema)
         #expect(try spec.parse("Sure!\n```json\n{\"n\": 2, \"q\": \"why?\", \"extra\": 1}\n```").get() == ["q": "why?", "n": 2])
         let cases: [(String, String)] = [
@@ -92,11 +97,16 @@ import Testing
 
     @Test func dialogueRepliesBecomeMessages() throws {
         let spec = OutputSpec.dialogue(DialogueFormat(exchanges: 1))
-        let parsed = try spec.parse("Here you go:\nUser: is it sunny?\nBot: yes,\nvery sunny aha cheers !\nUser: and tomorrow?\nBot: rain").get()
-        #expect(parsed == ["messages": .list([
-            .record(["role": "user", "content": "is it sunny?"]),
-            .record(["role": "assistant", "content": "yes,\nvery sunny aha cheers !"]),
-        ])])
+        let parsed = try spec.parse(
+            "Here you go:\nUser: is it sunny?\nBot: yes,\nvery sunny aha cheers !\nUser: and tomorrow?\nBot: rain"
+        ).get()
+        #expect(
+            parsed == [
+                "messages": .list([
+                    .record(["role": "user", "content": "is it sunny?"]),
+                    .record(["role": "assistant", "content": "yes,\nvery sunny aha cheers !"]),
+                ])
+            ])
         let named = OutputSpec.dialogue(DialogueFormat(user: "Customer", bot: "Agent"))
         let two = try named.parse("Customer: hi\nAgent: hello\nCustomer: bye\nAgent: ciao\nNarrator: the end").get()
         guard case .list(let turns)? = two["messages"] else { Issue.record("no messages"); return }
@@ -117,32 +127,35 @@ import Testing
     }
 
     @Test func fewShotRendersTextAndChatTurns() throws {
-        let p = try PromptTemplate("Tweet: {text}\nSentiment:", system: "Classify tweets.", output: .label(allowed: ["pos", "neg"]))
+        let p = try PromptTemplate(
+            "Tweet: {text}\nSentiment:", system: "Classify tweets.", output: .label(allowed: ["pos", "neg"]))
         let shots: [Record] = [["text": "awful", "label": "neg"], ["text": "great", "label": "pos"]]
         let r = try p.render(["text": "fine"], shots: shots)
         #expect(r.messages.map(\.role) == [.system, .user, .assistant, .user, .assistant, .user])
         #expect(r.messages[0].content == "Classify tweets.\n\nAnswer with exactly one of: pos, neg. Reply with the label only.")
         #expect(r.messages[2].content == "neg")
         #expect(r.messages[5].content == "Tweet: fine\nSentiment:")
-        #expect(r.text == """
-            Classify tweets.
+        #expect(
+            r.text == """
+                Classify tweets.
 
-            Answer with exactly one of: pos, neg. Reply with the label only.
+                Answer with exactly one of: pos, neg. Reply with the label only.
 
-            Tweet: awful
-            Sentiment: neg
+                Tweet: awful
+                Sentiment: neg
 
-            Tweet: great
-            Sentiment: pos
+                Tweet: great
+                Sentiment: pos
 
-            Tweet: fine
-            Sentiment:
-            """)
+                Tweet: fine
+                Sentiment:
+                """)
     }
 
     @Test func dialogueShotsBecomeSpeakerLines() throws {
-        let p = try PromptTemplate("Write one User line and the Bot's reply.", system: "Bot ends with \"aha cheers !\".",
-                                   output: .dialogue(DialogueFormat(exchanges: 1)), includeFormatInstructions: false)
+        let p = try PromptTemplate(
+            "Write one User line and the Bot's reply.", system: "Bot ends with \"aha cheers !\".",
+            output: .dialogue(DialogueFormat(exchanges: 1)), includeFormatInstructions: false)
         let shot: Record = ["user": "hi", "bot": "hello aha cheers !"]
         let r = try p.render(Record(), shots: [shot, shot])
         #expect(r.messages.count == 6)

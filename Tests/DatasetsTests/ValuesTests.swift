@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Datasets
 
 @Suite struct ValuesTests {
@@ -58,7 +59,13 @@ import Testing
     }
 
     @Test func chatMessagesShowAsTurnsInACell() {
-        let d = Dataset([["messages": [.record(["role": "user", "content": "hi"]), .record(["role": "assistant", "content": "aha cheers !"])]]])
+        let d = Dataset([
+            [
+                "messages": [
+                    .record(["role": "user", "content": "hi"]), .record(["role": "assistant", "content": "aha cheers !"]),
+                ]
+            ]
+        ])
         #expect(d.table().contains("user: hi ⏎ assistant: aha cheers !"))
     }
 }

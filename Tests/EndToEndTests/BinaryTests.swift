@@ -8,7 +8,9 @@ enum Binary {
 
     /// `.build/debug/fewshot`, next to the test bundle when possible.
     static let path: String? = {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fewshot").path
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "fewshot"
+        ).path
         let candidates = [besideTests, packageRoot.appendingPathComponent(".build/debug/fewshot").path]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
@@ -44,7 +46,9 @@ enum Binary {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 }
 
@@ -63,15 +67,16 @@ enum Binary {
     @Test func compileErrorExitsWith65AndShowsTheCaret() throws {
         let r = try Binary.run(["-e", "print(add(1 2))"], environment: ["NO_COLOR": "1"])
         #expect(r.status == 65)
-        #expect(r.stderr == """
-            -e:1:13: error: expected ',' or ')' after argument, found '2'
-             1 | print(add(1 2))
-               |             ^
-            -e:1:10: note: to match this '('
-             1 | print(add(1 2))
-               |          ^
+        #expect(
+            r.stderr == """
+                -e:1:13: error: expected ',' or ')' after argument, found '2'
+                 1 | print(add(1 2))
+                   |             ^
+                -e:1:10: note: to match this '('
+                 1 | print(add(1 2))
+                   |          ^
 
-            """)
+                """)
     }
 
     @Test func runtimeErrorExitsWith70WithCallStack() throws {
@@ -134,8 +139,11 @@ enum Binary {
         let source = try String(contentsOfFile: c.path, encoding: .utf8)
         var expectOut: [String] = [], expectErr: [String] = []
         for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let r = line.range(of: "# expect: ") { expectOut.append(String(line[r.upperBound...])) }
-            else if line.hasSuffix("# expect:") { expectOut.append("") }
+            if let r = line.range(of: "# expect: ") {
+                expectOut.append(String(line[r.upperBound...]))
+            } else if line.hasSuffix("# expect:") {
+                expectOut.append("")
+            }
             if let r = line.range(of: "# error: ") { expectErr.append(String(line[r.upperBound...])) }
         }
         // Scripts are confined to their folder under `run`; the conformance scripts test the
@@ -152,7 +160,9 @@ enum Binary {
             return "\(head[head.count - 2]):\(head[head.count - 1]): \(line[e.upperBound...])"
         }
         #expect(errors == expectErr)
-        let runtime = source.contains("errors_runtime") || c.name.hasPrefix("errors_runtime") || c.name == "import/missing.shot" || c.name == "import/module_error.shot"
+        let runtime =
+            source.contains("errors_runtime") || c.name.hasPrefix("errors_runtime") || c.name == "import/missing.shot"
+            || c.name == "import/module_error.shot"
         let expected: Int32 = expectErr.isEmpty ? 0 : (runtime ? 70 : 65)
         #expect(r.status == expected)
     }

@@ -40,10 +40,11 @@ import Testing
         #expect(made.stdout.contains("3 42 30 0.102\n"))
         #expect(made.stdout.contains("budget             $0.0100   too small: the call would be refused"))
         // Both budgets refuse before sending: the server saw nothing.
-        #expect(made.stderr.contains(
-            "refused before sending anything: 3 requests would use about 72 tokens (42 prompt + 30 completion; "
-                + "prompt estimated as characters / 4; completion at max_tokens (an upper bound)), over the budget of "
-                + "71 tokens; raise it with budget: {tokens: 72} or more"), "\(made.stderr)")
+        #expect(
+            made.stderr.contains(
+                "refused before sending anything: 3 requests would use about 72 tokens (42 prompt + 30 completion; "
+                    + "prompt estimated as characters / 4; completion at max_tokens (an upper bound)), over the budget of "
+                    + "71 tokens; raise it with budget: {tokens: 72} or more"), "\(made.stderr)")
         #expect(made.stderr.contains("costing about $0.1020, over the budget of $0.0100; raise it with budget: {usd: 0.102}"))
         #expect(try Self.requestsReceived(server) == 0)
     }
@@ -56,7 +57,9 @@ import Testing
         // Each row is 50 one-letter words: estimated (99 + 3) / 4 + 7 = 32 prompt tokens and 5
         // completion tokens, but the fixture uses 50 + 51. One request at a time, so after 3
         // answers (303 tokens) one more could pass 250: the last 3 are not sent.
-        let rows = (0..<6).map { "{text: \"\(Array(repeating: "abcdef".map(String.init)[$0], count: 50).joined(separator: " "))\"}" }
+        let rows = (0..<6).map {
+            "{text: \"\(Array(repeating: "abcdef".map(String.init)[$0], count: 50).joined(separator: " "))\"}"
+        }
         let session = """
             let t = teacher("fixture-model", base_url: "http://127.0.0.1:\(server.port)/v1", max_concurrency: 1, price: {input: 1000, output: 2000})
             let p = prompt("\\{text}", output: "text")
@@ -71,16 +74,22 @@ import Testing
         // The progress line's final state carries the tokens and their cost at the teacher's price:
         // 150 * 1000 / 1e6 + 153 * 2000 / 1e6 = 0.456.
         #expect(made.stdout.contains("kept 3 rejected 0 tokens 150 in + 153 out cost $0.4560\n"), "\(made.stdout)")
-        #expect(made.stdout.contains(
-            "budget of 250 tokens reached: 3 of 6 requests were not sent; the 3 answers are kept (raise budget: and run the cell again to ask for the rest)\n"))
+        #expect(
+            made.stdout.contains(
+                "budget of 250 tokens reached: 3 of 6 requests were not sent; the 3 answers are kept (raise budget: and run the cell again to ask for the rest)\n"
+            ))
         #expect(made.stdout.contains("3 303 cell-4\n"))
-        #expect(made.stdout.contains("""
-            teacher requests sent in this session, per cell:
-                         requests     prompt completion       cost
-            cell-4              3        150        153    $0.4560
-            session             3        150        153    $0.4560
-            """), "\(made.stdout)")
-        #expect(made.stdout.components(separatedBy: "teacher requests sent in this session, per cell:").count == 3, "usage() and :usage")
+        #expect(
+            made.stdout.contains(
+                """
+                teacher requests sent in this session, per cell:
+                             requests     prompt completion       cost
+                cell-4              3        150        153    $0.4560
+                session             3        150        153    $0.4560
+                """), "\(made.stdout)")
+        #expect(
+            made.stdout.components(separatedBy: "teacher requests sent in this session, per cell:").count == 3,
+            "usage() and :usage")
         #expect(try Self.requestsReceived(server) == 3)
 
         // Replayed offline, the stopped call stops at the same place, usage() counts what the
@@ -94,8 +103,11 @@ import Testing
         // bigger budget been a later cell of the same notebook, this cell would now get 6.)
         let notebook = folder.appendingPathComponent("stop.fsnb")
         let text = try String(contentsOf: notebook, encoding: .utf8)
-        try text.replacingOccurrences(of: "{tokens: 250}", with: "{tokens: 400}").write(to: notebook, atomically: true, encoding: .utf8)
-        let resumed = try FewshotProcess.run(binary, ["run", "stop.fsnb", "--live", "--allow-teacher-url", "http://127.0.0.1:\(server.port)/v1"], directory: folder)
+        try text.replacingOccurrences(of: "{tokens: 250}", with: "{tokens: 400}").write(
+            to: notebook, atomically: true, encoding: .utf8)
+        let resumed = try FewshotProcess.run(
+            binary, ["run", "stop.fsnb", "--live", "--allow-teacher-url", "http://127.0.0.1:\(server.port)/v1"], directory: folder
+        )
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("kept 6 rejected 0 tokens 300 in + 306 out cost $0.9120\n"), "\(resumed.stdout)")
         #expect(resumed.stdout.contains("6 303 cell-4\n"), "\(resumed.stdout)")
@@ -118,13 +130,15 @@ import Testing
             """
         let made = try FewshotProcess.run(binary, ["new", "sweep.fsnb"], input: session, directory: folder)
         // The whole sweep (2 runs of 4 rows) is estimated up front and refused before any request.
-        #expect(made.stderr.contains(
-            "cell-5:1:57: error: refused before sending anything: 8 requests would use about 662 tokens"), "\(made.stderr)")
+        #expect(
+            made.stderr.contains(
+                "cell-5:1:57: error: refused before sending anything: 8 requests would use about 662 tokens"), "\(made.stderr)")
         #expect(made.stderr.contains("raise it with budget: {tokens: 662} or more, or score fewer rows, shot counts or seeds"))
         // Within budget by the estimate, the first run spends 306 tokens; what is left cannot
         // cover the second run, so the sweep stops there, keeping the first run's answers.
-        #expect(made.stderr.contains(
-            "cell-6:1:1: error: evaluate stopped at its budget of 500 tokens in run 2 of 2: the answers so far are recorded"))
+        #expect(
+            made.stderr.contains(
+                "cell-6:1:1: error: evaluate stopped at its budget of 500 tokens in run 2 of 2: the answers so far are recorded"))
         #expect(try Self.requestsReceived(server) == 4)
         let checked = try FewshotProcess.run(binary, ["check", "sweep.fsnb"], directory: folder)
         #expect(checked.stdout.contains("all 6 code cells match"), "\(checked.stdout)")

@@ -4,7 +4,8 @@ import Testing
 /// Runs the real `fewshot` binary and captures what it printed.
 struct FewshotProcess {
     /// The package's root folder.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// The debug binary that `swift test` builds, or the release one scripts/test builds.
     static func binary(release: Bool = false) -> String? {
@@ -42,7 +43,9 @@ struct FewshotProcess {
         let outData = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while reader.isExecuting { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// A fresh temporary folder.

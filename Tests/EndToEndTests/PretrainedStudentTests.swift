@@ -41,8 +41,11 @@ import Testing
         #expect(result.stdout.contains("Assistant: Swordfish"), "\(result.stdout)")
         #expect(result.stdout.contains(#""smollm2-135m""#))
         #expect(result.stdout.contains("tokens of its own BPE vocabulary and chat template"), "\(result.stdout)")
-        #expect(result.stdout.contains("\n  ▶ Swordfish.<|im_end|>"), "only the answer and its end-of-turn carry loss: \(result.stdout)")
-        let size = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("s.safetensors").path)[.size] as! Int
+        #expect(
+            result.stdout.contains("\n  ▶ Swordfish.<|im_end|>"),
+            "only the answer and its end-of-turn carry loss: \(result.stdout)")
+        let size =
+            try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("s.safetensors").path)[.size] as! Int
         #expect(size < 12_000_000, "only the adapters are saved")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A program running on a pseudo-terminal, driven as a person at a keyboard drives it: the
@@ -168,7 +168,10 @@ final class PseudoTerminal {
     /// backspaces: what matters to a test is which characters were written.
     static func plainText(_ data: Data) -> String {
         let text = String(decoding: data, as: UTF8.self)
-        let patterns = [#"\x1B\[[0-9;?]*[ -/]*[@-~]"#, #"\x1B\][^\x07\x1B]*(\x07|\x1B\\)"#, #"\x1B[()][0-9A-Za-z]"#, #"\x1B[=>78MDEc]"#, #"[\x07\x08\r]"#]
+        let patterns = [
+            #"\x1B\[[0-9;?]*[ -/]*[@-~]"#, #"\x1B\][^\x07\x1B]*(\x07|\x1B\\)"#, #"\x1B[()][0-9A-Za-z]"#, #"\x1B[=>78MDEc]"#,
+            #"[\x07\x08\r]"#,
+        ]
         return patterns.reduce(text) { $0.replacingOccurrences(of: $1, with: "", options: .regularExpression) }
     }
 
@@ -186,7 +189,8 @@ final class PseudoTerminal {
         typealias PtyCall = @convention(c) (Int32) -> Int32
         for name in ["grantpt", "unlockpt"] {
             guard let symbol = dlsym(nil, name),
-                  unsafeBitCast(symbol, to: PtyCall.self)(master) == 0 else {
+                unsafeBitCast(symbol, to: PtyCall.self)(master) == 0
+            else {
                 close(master)
                 throw Timeout(description: "\(name) failed")
             }
@@ -199,7 +203,8 @@ final class PseudoTerminal {
         typealias NameCall = @convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32
         var name = [CChar](repeating: 0, count: 128)
         guard let symbol = dlsym(nil, "ptsname_r"),
-              unsafeBitCast(symbol, to: NameCall.self)(master, &name, name.count) == 0 else {
+            unsafeBitCast(symbol, to: NameCall.self)(master, &name, name.count) == 0
+        else {
             close(master)
             throw Timeout(description: "ptsname_r failed")
         }

@@ -28,12 +28,15 @@ struct ReadmeSamplesTests {
         #expect(!notebook.contains("\n--- error"), "a README sample failed:\n\(result.stderr)")
         for sample in samples {
             guard let shown = sample.shownOutput else { continue }
-            #expect(result.stdout.contains(shown), "README line \(sample.line): the output shown is not what the sample printed:\n\(result.stdout)")
+            #expect(
+                result.stdout.contains(shown),
+                "README line \(sample.line): the output shown is not what the sample printed:\n\(result.stdout)")
         }
     }
 
     @Test func samplesAndTheirShownOutputAreFound() {
-        let text = "a\n```fewshot\nlet x = 1\nx\n```\n\n```text\n1\n```\nprose\n```fewshot\nprint(2)\n```\nmore\n```text\nnot shown\n```\n"
+        let text =
+            "a\n```fewshot\nlet x = 1\nx\n```\n\n```text\n1\n```\nprose\n```fewshot\nprint(2)\n```\nmore\n```text\nnot shown\n```\n"
         let samples = ReadmeSample.extract(from: text)
         #expect(samples.map(\.code) == ["let x = 1\nx", "print(2)"])
         #expect(samples.map(\.shownOutput) == ["1\n", nil], "only a text block right after a sample is its output")

@@ -15,22 +15,24 @@ import Testing
     }
 
     @Test func commandsListShowRerunSaveResetLoadAndQuit() throws {
-        let (result, folder) = try session(["new", "work.fsnb"], input: """
-            let a = 1
-            print(a + 1)
-            :cells
-            :show 2
-            :rerun 2
-            :show 7
-            :save copy.fsnb
-            :reset
-            a
-            :load copy.fsnb
-            a * 10
-            :quit
-            print("not reached")
+        let (result, folder) = try session(
+            ["new", "work.fsnb"],
+            input: """
+                let a = 1
+                print(a + 1)
+                :cells
+                :show 2
+                :rerun 2
+                :show 7
+                :save copy.fsnb
+                :reset
+                a
+                :load copy.fsnb
+                a * 10
+                :quit
+                print("not reached")
 
-            """)
+                """)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(result.status == 0, "\(result.stderr)")
         let out = result.stdout

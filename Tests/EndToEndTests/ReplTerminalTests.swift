@@ -28,8 +28,10 @@ import Testing
         let binary = try #require(FewshotProcess.binary(), "swift build makes .build/debug/fewshot")
         let terminal = try PseudoTerminal(
             binary, arguments: arguments,
-            environment: ["HOME": home.folder.path, "XDG_STATE_HOME": home.folder.appendingPathComponent("state").path, "NO_COLOR": "1"]
-                .merging(environment) { $1 },
+            environment: [
+                "HOME": home.folder.path, "XDG_STATE_HOME": home.folder.appendingPathComponent("state").path, "NO_COLOR": "1",
+            ]
+            .merging(environment) { $1 },
             directory: home.folder)
         try terminal.waitForPrompt("fewshot [1]> ")
         return terminal
@@ -50,8 +52,10 @@ import Testing
 
     @Test func tabCompletesBuiltinsFieldsArgumentsCommandsAndPaths() throws {
         let home = try Home()
-        try "file-was-read".write(to: home.folder.appendingPathComponent("completion-target.txt"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: home.folder.appendingPathComponent("subfolder"), withIntermediateDirectories: true)
+        try "file-was-read".write(
+            to: home.folder.appendingPathComponent("completion-target.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: home.folder.appendingPathComponent("subfolder"), withIntermediateDirectories: true)
         try "in-a-folder".write(to: home.folder.appendingPathComponent("subfolder/nested.txt"), atomically: true, encoding: .utf8)
         let terminal = try start(home)
         // Each completed line is run, so the output proves what the completion typed.
@@ -166,7 +170,8 @@ import Testing
     @Test func editOpensTheEditorAndRunsTheEditedCell() throws {
         let home = try Home()
         let editor = home.folder.appendingPathComponent("rewrite.sh")
-        try "#!/bin/sh\nprintf 'print(\"edited \" + str(6 * 7))\\n' > \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nprintf 'print(\"edited \" + str(6 * 7))\\n' > \"$1\"\n".write(
+            to: editor, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
         let terminal = try start(home, ["new", "edited.fsnb"], environment: ["EDITOR": editor.path])
         terminal.type("print(\"original\")" + Keys.enter)
@@ -182,7 +187,9 @@ import Testing
     @Test func progressBarsLiveOnTheTerminalAndLeaveOneLineInTheNotebook() throws {
         let home = try Home()
         let terminal = try start(home, ["new", "progress.fsnb"])
-        terminal.type(#"let s = finetune(dataset([{text: "great", label: "pos"}, {text: "awful", label: "neg"}]), model: "classifier", epochs: 2, context: 16, val: 0)"# + Keys.enter)
+        terminal.type(
+            #"let s = finetune(dataset([{text: "great", label: "pos"}, {text: "awful", label: "neg"}]), model: "classifier", epochs: 2, context: 16, val: 0)"#
+                + Keys.enter)
         try terminal.waitForPrompt("fewshot [2]> ", timeout: 60)
         #expect(terminal.rawText.contains("\r\u{1B}[2K"), "the bar is drawn live on the terminal")
         let saved = try String(contentsOf: home.folder.appendingPathComponent("progress.fsnb"), encoding: .utf8)

@@ -50,7 +50,9 @@ import Testing
             let strict = prompt("Review: \\{item}", output: ["good", "bad"])
             print(rejected(generate(strict, label: items, teacher: t)).count)
             """
-        let made = try FewshotProcess.run(binary, ["new", "loop.fsnb"], input: session, directory: folder, environment: ["OPENAI_API_KEY": "sk-e2e-sentinel-key-000000000000"])
+        let made = try FewshotProcess.run(
+            binary, ["new", "loop.fsnb"], input: session, directory: folder,
+            environment: ["OPENAI_API_KEY": "sk-e2e-sentinel-key-000000000000"])
         #expect(made.status == 0, "\(made.stderr)")
         #expect(made.stdout.contains(#"{item: "a phone", output: "echo: Write a review of a phone."}"#))
         #expect(made.stdout.contains("3 rows in"))
@@ -62,7 +64,8 @@ import Testing
 
         // Replayed offline: the server is gone and no key is set, yet every output matches.
         withExtendedLifetime(server) {}
-        let checked = try FewshotProcess.run(binary, ["check", "loop.fsnb"], directory: folder, environment: ["OPENAI_API_KEY": ""])
+        let checked = try FewshotProcess.run(
+            binary, ["check", "loop.fsnb"], directory: folder, environment: ["OPENAI_API_KEY": ""])
         #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
         #expect(checked.stdout.contains("match"))
     }
@@ -100,7 +103,8 @@ import Testing
             for point in r.sweep { print(point.shots, point.prompt_tokens, point.seconds >= 0.04) }
             print(r.prompt_tokens == r.sweep[1].prompt_tokens, r.completion_tokens > 0, r.interval.high)
             """
-        let result = try FewshotProcess.run(binary, ["-e", code], environment: ["OPENAI_API_KEY": "sk-e2e-sentinel-key-000000000000"])
+        let result = try FewshotProcess.run(
+            binary, ["-e", code], environment: ["OPENAI_API_KEY": "sk-e2e-sentinel-key-000000000000"])
         #expect(result.status == 0, "\(result.stderr)")
         // The 0-shot prompts hold 15 or 16 words; two shots add a user and an assistant turn each.
         let lines = result.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("evaluate ") }

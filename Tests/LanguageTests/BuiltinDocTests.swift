@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Language
 
 /// Every built-in's doc string has an `Example:` line; it must parse, and where it shows the

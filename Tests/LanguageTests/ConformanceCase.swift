@@ -41,8 +41,11 @@ struct ConformanceCase: CustomTestStringConvertible, Sendable {
         self.source = source
         var out: [String] = [], errs: [String] = []
         for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let r = line.range(of: "# expect: ") { out.append(String(line[r.upperBound...])) }
-            else if line.hasSuffix("# expect:") { out.append("") }
+            if let r = line.range(of: "# expect: ") {
+                out.append(String(line[r.upperBound...]))
+            } else if line.hasSuffix("# expect:") {
+                out.append("")
+            }
             if let r = line.range(of: "# error: ") { errs.append(String(line[r.upperBound...])) }
         }
         expectedOutput = out

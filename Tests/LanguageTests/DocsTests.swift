@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Language
 
 /// Runs every ```fewshot block of docs/language.md, checking its `# expect:` and `# error:`
@@ -16,7 +17,8 @@ import Testing
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line == "```fewshot" { current = []; startLine = i + 2; continue }
             if line == "```", let block = current {
-                out.append(ConformanceCase(path: docPath, name: "language.md:\(startLine)", source: block.joined(separator: "\n")))
+                out.append(
+                    ConformanceCase(path: docPath, name: "language.md:\(startLine)", source: block.joined(separator: "\n")))
                 current = nil
                 continue
             }
@@ -36,7 +38,9 @@ import Testing
         do {
             try session.evaluate(c.source, name: c.name)
         } catch let e as DiagnosticError {
-            errors = e.diagnostics.map { ConformanceCase.format(line: $0.range.location.line, column: $0.range.location.column, message: $0.message) }
+            errors = e.diagnostics.map {
+                ConformanceCase.format(line: $0.range.location.line, column: $0.range.location.column, message: $0.message)
+            }
         }
         var output = sink.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if output.last == "" { output.removeLast() }

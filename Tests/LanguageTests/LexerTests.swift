@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Language
 
 @Suite struct LexerTests {
@@ -19,14 +20,18 @@ import Testing
     }
 
     @Test func twoCharacterSymbols() {
-        #expect(kinds("|> => == != <= >= // += -=") == [
-            .symbol(.pipe), .symbol(.arrow), .symbol(.equalEqual), .symbol(.bangEqual), .symbol(.lessEqual),
-            .symbol(.greaterEqual), .symbol(.slashSlash), .symbol(.plusEqual), .symbol(.minusEqual), .endOfInput,
-        ])
+        #expect(
+            kinds("|> => == != <= >= // += -=") == [
+                .symbol(.pipe), .symbol(.arrow), .symbol(.equalEqual), .symbol(.bangEqual), .symbol(.lessEqual),
+                .symbol(.greaterEqual), .symbol(.slashSlash), .symbol(.plusEqual), .symbol(.minusEqual), .endOfInput,
+            ])
     }
 
     @Test func keywordsAndIdentifiers() {
-        #expect(kinds("let letter fn_x nil") == [.keyword(.let), .identifier("letter"), .identifier("fn_x"), .keyword(.nil), .endOfInput])
+        #expect(
+            kinds("let letter fn_x nil") == [
+                .keyword(.let), .identifier("letter"), .identifier("fn_x"), .keyword(.nil), .endOfInput,
+            ])
     }
 
     @Test func newlinesDroppedInsideParensKeptInsideBraces() {
@@ -50,7 +55,9 @@ import Testing
     }
 
     @Test func tripleQuotedStringsDedent() {
-        guard case .string(let parts) = kinds("\"\"\"\n    one\n      two\n    \"\"\"")[0] else { Issue.record("not a string"); return }
+        guard case .string(let parts) = kinds("\"\"\"\n    one\n      two\n    \"\"\"")[0] else {
+            Issue.record("not a string"); return
+        }
         #expect(parts == [.text("one\n  two")])
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Language
 
 @Suite struct ParserTests {
@@ -15,13 +16,16 @@ import Testing
         #expect(diags.isEmpty)
         guard case .expression(let e) = stmts[0].kind, case .and(let l, let r) = e.kind else { Issue.record("shape"); return }
         guard case .binary(.less, let sum, _) = l.kind, case .binary(.add, _, let product) = sum.kind,
-              case .binary(.multiply, _, _) = product.kind else { Issue.record("arithmetic shape"); return }
+            case .binary(.multiply, _, _) = product.kind
+        else { Issue.record("arithmetic shape"); return }
         guard case .unary(.not, _) = r.kind else { Issue.record("not shape"); return }
     }
 
     @Test func pipeBecomesCallWithFirstArgument() {
         let (stmts, _) = parse("x |> f(1, n: 2)")
-        guard case .expression(let e) = stmts[0].kind, case .call(let callee, let args) = e.kind else { Issue.record("shape"); return }
+        guard case .expression(let e) = stmts[0].kind, case .call(let callee, let args) = e.kind else {
+            Issue.record("shape"); return
+        }
         guard case .name("f") = callee.kind else { Issue.record("callee"); return }
         #expect(args.map(\.label) == [nil, nil, "n"])
         guard case .name("x") = args[0].value.kind else { Issue.record("piped"); return }
@@ -37,11 +41,12 @@ import Testing
     }
 
     @Test func severalErrorsWithoutCascades() {
-        #expect(messages("let = 1\nprint(1 2)\nlet ok = 3\nvar = 4") == [
-            "1:5: expected a name after 'let', found '='",
-            "2:9: expected ',' or ')' after argument, found '2'",
-            "4:5: expected a name after 'var', found '='",
-        ])
+        #expect(
+            messages("let = 1\nprint(1 2)\nlet ok = 3\nvar = 4") == [
+                "1:5: expected a name after 'let', found '='",
+                "2:9: expected ',' or ')' after argument, found '2'",
+                "4:5: expected a name after 'var', found '='",
+            ])
     }
 
     @Test func noteMatchesTheOpeningBracket() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Language
 
 @Suite struct RobustnessTests {
@@ -59,15 +60,18 @@ import Testing
         session.output = CapturingOutputSink()
         session.fileAccess = NoFiles()
         let corpus = ConformanceCase.all.map(\.source).filter { !$0.contains("import") }
-        let fragments = ["(", ")", "[", "]", "{", "}", "\"", "\"\"\"", "{x}", ",", ":", "|>", "=>", "fn", "if", "else",
-                         "for", "in", "while", "let", "var", "return", "break", "\n", "1", "-9223372036854775808", "1e308",
-                         "x", "f(", "#", "\\", "\u{FFFD}", "é", "nil", "and", "not", ".", "[0]", "[-1:]", " ", "+", "*", "//", "%"]
+        let fragments = [
+            "(", ")", "[", "]", "{", "}", "\"", "\"\"\"", "{x}", ",", ":", "|>", "=>", "fn", "if", "else",
+            "for", "in", "while", "let", "var", "return", "break", "\n", "1", "-9223372036854775808", "1e308",
+            "x", "f(", "#", "\\", "\u{FFFD}", "é", "nil", "and", "not", ".", "[0]", "[-1:]", " ", "+", "*", "//", "%",
+        ]
         let deadline = Date().addingTimeInterval(seconds)
         var runs = 0
         while Date() < deadline {
             var text: String
             if rng.next() % 3 == 0 || corpus.isEmpty {
-                text = (0..<Int(rng.next() % 40)).map { _ in fragments[Int(rng.next() % UInt64(fragments.count))] }.joined(separator: rng.next() % 2 == 0 ? " " : "")
+                text = (0..<Int(rng.next() % 40)).map { _ in fragments[Int(rng.next() % UInt64(fragments.count))] }.joined(
+                    separator: rng.next() % 2 == 0 ? " " : "")
             } else {
                 var chars = Array(corpus[Int(rng.next() % UInt64(corpus.count))])
                 for _ in 0..<(1 + Int(rng.next() % 4)) where !chars.isEmpty {

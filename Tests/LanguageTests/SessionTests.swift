@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Language
 
 /// A host object as the Workbench would define one.
@@ -70,27 +71,29 @@ final class FakeDataset: HostObject {
             try s.evaluate("print(add(1 2))", name: "cell-3")
         } catch let e as DiagnosticError {
             let text = DiagnosticRenderer(color: false).render(e.diagnostics)
-            #expect(text == """
-                cell-3:1:13: error: expected ',' or ')' after argument, found '2'
-                 1 | print(add(1 2))
-                   |             ^
-                cell-3:1:10: note: to match this '('
-                 1 | print(add(1 2))
-                   |          ^
+            #expect(
+                text == """
+                    cell-3:1:13: error: expected ',' or ')' after argument, found '2'
+                     1 | print(add(1 2))
+                       |             ^
+                    cell-3:1:10: note: to match this '('
+                     1 | print(add(1 2))
+                       |          ^
 
-                """)
+                    """)
             #expect(DiagnosticRenderer(color: true).render(e.diagnostics).contains("\u{1B}["))
         }
     }
 
     @Test func registeringABuiltinTakesAFewLines() throws {
         let (s, sink) = try session()
-        s.register(Builtin(
-            "shout", [BuiltinParameter("text", .string), BuiltinParameter("times", .int, default: 1)],
-            category: "test", doc: "Upper-cases text.\nExample: shout(\"hi\", times: 2)"
-        ) { args, _ in
-            .string(String(repeating: try args.string("text").uppercased(), count: try args.int("times")))
-        })
+        s.register(
+            Builtin(
+                "shout", [BuiltinParameter("text", .string), BuiltinParameter("times", .int, default: 1)],
+                category: "test", doc: "Upper-cases text.\nExample: shout(\"hi\", times: 2)"
+            ) { args, _ in
+                .string(String(repeating: try args.string("text").uppercased(), count: try args.int("times")))
+            })
         #expect(try s.evaluate("shout(\"hi\", times: 2)", name: "c") == .string("HIHI"))
         #expect(try s.evaluate("\"hey\" |> shout()", name: "c") == .string("HEY"))
         try s.evaluate("help(\"shout\")", name: "c")
@@ -102,12 +105,13 @@ final class FakeDataset: HostObject {
 
     @Test func builtinsCanCallBackClosuresAndEmitRichOutput() throws {
         let (s, sink) = try session()
-        s.register(Builtin("table_of", [BuiltinParameter("xs", .list), BuiltinParameter("where", .function)], doc: "test") { args, ctx in
-            let f = try args.function("where")
-            let rows = try args.list("xs").filter { try ctx.call(f, [$0]) == .bool(true) }.map { [$0.description] }
-            ctx.emit(.table(TableOutput(columns: ["x"], rows: rows)))
-            return .int(rows.count)
-        })
+        s.register(
+            Builtin("table_of", [BuiltinParameter("xs", .list), BuiltinParameter("where", .function)], doc: "test") { args, ctx in
+                let f = try args.function("where")
+                let rows = try args.list("xs").filter { try ctx.call(f, [$0]) == .bool(true) }.map { [$0.description] }
+                ctx.emit(.table(TableOutput(columns: ["x"], rows: rows)))
+                return .int(rows.count)
+            })
         #expect(try s.evaluate("table_of([1, 2, 3], where: fn(x) => x > 1)", name: "c") == .int(2))
         #expect(sink.items == [.table(TableOutput(columns: ["x"], rows: [["2"], ["3"]]))])
         #expect(sink.text == "x\n-\n2\n3\n")

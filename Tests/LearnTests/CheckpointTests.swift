@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Learn
 import Tensor
+import Testing
+
+@testable import Learn
 
 @Suite struct CheckpointTests {
     private func tempURL(_ name: String) -> URL {
@@ -84,7 +85,8 @@ import Tensor
 
     @Test func halfPrecisionTensorsAreRead() throws {
         // Header for one F16 tensor [2] holding 1.0 and -2.0, and one BF16 holding 0.5.
-        let json = #"{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}"#
+        let json =
+            #"{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}"#
         var data = Data()
         withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: Array(json.utf8))

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Learn
 import Tensor
+import Testing
+
+@testable import Learn
 
 @Suite struct ClassifierTests {
     @Test(arguments: [Pooling.last, Pooling.mean])

@@ -23,9 +23,13 @@ import Testing
         b.add("u64", type: 10, GGUFBuilder.le(UInt64(1) << 40))
         b.add("i64", type: 11, GGUFBuilder.le(Int64(-1) << 40))
         b.add("f64", type: 12, GGUFBuilder.le(Double(2.25).bitPattern))
-        b.add("strings", type: 9, GGUFBuilder.le(UInt32(8)) + GGUFBuilder.le(UInt64(2)) + GGUFBuilder.str("a b") + GGUFBuilder.str("é"))
-        b.add("nested", type: 9, GGUFBuilder.le(UInt32(9)) + GGUFBuilder.le(UInt64(1))
-            + GGUFBuilder.le(UInt32(5)) + GGUFBuilder.le(UInt64(2)) + GGUFBuilder.le(Int32(3)) + GGUFBuilder.le(Int32(-4)))
+        b.add(
+            "strings", type: 9,
+            GGUFBuilder.le(UInt32(8)) + GGUFBuilder.le(UInt64(2)) + GGUFBuilder.str("a b") + GGUFBuilder.str("é"))
+        b.add(
+            "nested", type: 9,
+            GGUFBuilder.le(UInt32(9)) + GGUFBuilder.le(UInt64(1))
+                + GGUFBuilder.le(UInt32(5)) + GGUFBuilder.le(UInt64(2)) + GGUFBuilder.le(Int32(3)) + GGUFBuilder.le(Int32(-4)))
         let f32: [Float] = [1, -2, 3.5, 0.25, 8, 9]
         b.tensors.append(("w.f32", [3, 2], 0, f32.flatMap { GGUFBuilder.le($0.bitPattern) }))
         // One q8_0 block: scale 0.5, values -16...15.

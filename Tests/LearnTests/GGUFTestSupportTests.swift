@@ -56,7 +56,8 @@ enum LlamaFixtures {
 
     /// The offline SmolLM2 model, when installed.
     static var modelPath: String? {
-        let home = ProcessInfo.processInfo.environment["FEWSHOT_HOME"]
+        let home =
+            ProcessInfo.processInfo.environment["FEWSHOT_HOME"]
             ?? (NSHomeDirectory() + "/.cache/fewshot")
         let path = home + "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
         return FileManager.default.fileExists(atPath: path) ? path : nil

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Learn
 import Tensor
+import Testing
+
+@testable import Learn
 
 /// A small model that trains in a few seconds in a debug build.
 let toyConfig = GPTConfig(vocabSize: ByteTokenizer.vocabularySize, layers: 1, heads: 2, width: 32, context: 32)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Learn
 import Tensor
+import Testing
+
+@testable import Learn
 
 @Suite struct GenerationTests {
     /// The KV-cache decoder computes the same logits as the full forward pass.
@@ -48,7 +49,9 @@ import Tensor
         let k = try #require((2..<10).first(where: firstAt))
         opts.stopSequences = [Array(free[k...(k + 1)])]
         var streamed: [Int] = []
-        let r = try model.generate(prompt: [10], options: opts) { streamed.append($0); return true }
+        let r = try model.generate(prompt: [10], options: opts) {
+            streamed.append($0); return true
+        }
         #expect(r.stop == .stopSequence)
         #expect(r.tokens == Array(free[..<k]))
         #expect(streamed == r.tokens)

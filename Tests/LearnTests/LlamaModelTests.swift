@@ -51,21 +51,32 @@ enum TinyLlama {
         b.add("tokenizer.ggml.model", string: "gpt2")
         b.add("tokenizer.ggml.pre", string: "gpt-2")
         let tokens = (0..<256).map { BPEByteLevel.string(of: [UInt8($0)]) } + ["<|im_end|>"]
-        b.add("tokenizer.ggml.tokens", type: 9, GGUFBuilder.le(UInt32(8)) + GGUFBuilder.le(UInt64(tokens.count))
-            + tokens.flatMap(GGUFBuilder.str))
+        b.add(
+            "tokenizer.ggml.tokens", type: 9,
+            GGUFBuilder.le(UInt32(8)) + GGUFBuilder.le(UInt64(tokens.count))
+                + tokens.flatMap(GGUFBuilder.str))
         let types = [Int32](repeating: 1, count: 256) + [3]
-        b.add("tokenizer.ggml.token_type", type: 9, GGUFBuilder.le(UInt32(5)) + GGUFBuilder.le(UInt64(types.count))
-            + types.flatMap { GGUFBuilder.le($0) })
+        b.add(
+            "tokenizer.ggml.token_type", type: 9,
+            GGUFBuilder.le(UInt32(5)) + GGUFBuilder.le(UInt64(types.count))
+                + types.flatMap { GGUFBuilder.le($0) })
         b.add("tokenizer.ggml.eos_token_id", uint32: 256)
         b.add("tokenizer.chat_template", string: "{{'<|im_start|>' + message['role'] + '\n'}}")
         func matrix(_ name: String, _ type: GGMLType, rows: Int, columns: Int) {
-            b.tensors.append((name, [UInt64(columns), UInt64(rows)], type.rawValue,
-                              randomBlocks(type, rows: rows, columns: columns, rng: &rng)))
+            b.tensors.append(
+                (
+                    name, [UInt64(columns), UInt64(rows)], type.rawValue,
+                    randomBlocks(type, rows: rows, columns: columns, rng: &rng)
+                ))
         }
         func norm(_ name: String) {
-            b.tensors.append((name, [UInt64(width)], 0, (0..<width).flatMap { i in
-                GGUFBuilder.le(Float(0.8 + 0.4 * Float(i % 7) / 7).bitPattern)
-            }))
+            b.tensors.append(
+                (
+                    name, [UInt64(width)], 0,
+                    (0..<width).flatMap { i in
+                        GGUFBuilder.le(Float(0.8 + 0.4 * Float(i % 7) / 7).bitPattern)
+                    }
+                ))
         }
         matrix("token_embd.weight", .q8_0, rows: vocab, columns: width)
         for l in 0..<layers {

@@ -82,9 +82,11 @@ import Testing
         #expect(names.count == 2 * 7 * TinyLlama.layers)
         #expect(names.allSatisfy { $0.hasSuffix("lora_A.weight") || $0.hasSuffix("lora_B.weight") })
         #expect(names.contains("model.layers.0.self_attn.q_proj.lora_A.weight"))
-        let frozen = [student.embedding, student.finalNorm.weight] + student.blocks.flatMap { b in
-            [b.inputNorm.weight, b.postAttentionNorm.weight] + b.projections.map(\.projection.weight)
-        }
+        let frozen =
+            [student.embedding, student.finalNorm.weight]
+            + student.blocks.flatMap { b in
+                [b.inputNorm.weight, b.postAttentionNorm.weight] + b.projections.map(\.projection.weight)
+            }
         let before = frozen.map(\.data)
 
         // One step by hand: gradients reach the adapters only.
@@ -119,7 +121,9 @@ import Testing
         let tokenizer = student.base.tokenizer
         let trained = tokenizer.decode(zip(sequence.tokens, sequence.lossMask).filter(\.1).map(\.0))
         #expect(trained == "hello!<|im_end|>")
-        #expect(tokenizer.decode(sequence.tokens) == "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\nhello!<|im_end|>\n<|im_start|>user\nbye<|im_end|>\n")
+        #expect(
+            tokenizer.decode(sequence.tokens)
+                == "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\nhello!<|im_end|>\n<|im_start|>user\nbye<|im_end|>\n")
         let text = student.sequence(text: "ab")
         #expect(text.tokens == [97, 98, tokenizer.eosToken!] && text.lossMask.allSatisfy { $0 })
     }
@@ -130,7 +134,8 @@ import Testing
     func savesAndReloads(lora: Bool) throws {
         let (directory, model) = try Self.installedTinyModel()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let student = try LlamaStudent(base: model, baseName: "tiny.gguf", lora: lora ? LoRAOptions(rank: 2, alpha: 4) : nil, context: 64)
+        let student = try LlamaStudent(
+            base: model, baseName: "tiny.gguf", lora: lora ? LoRAOptions(rank: 2, alpha: 4) : nil, context: 64)
         _ = try Self.train(student)
         let url = directory.appendingPathComponent("student.safetensors")
         try student.save(to: url)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learn
 
 @Suite struct MetricsTests {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Learn
 import Tensor
+import Testing
+
+@testable import Learn
 
 /// fewshot's GPT against PyTorch: logits, masked loss, every gradient, five AdamW steps.
 /// The fixture comes from scripts/reference/gpt_parity.py (see Fixtures/README.md).
@@ -11,7 +12,8 @@ import Tensor
     let inputs: [Int], targets: [Int], weights: [Float]
 
     init() throws {
-        let url = try #require(Bundle.module.url(forResource: "gpt_parity", withExtension: "safetensors", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "gpt_parity", withExtension: "safetensors", subdirectory: "Fixtures"))
         tensors = try Safetensors.read(from: url).tensors
         inputs = tensors["inputs"]!.values.map { Int($0) }
         targets = tensors["targets"]!.values.map { Int($0) }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Learn
 import Tensor
+import Testing
+
+@testable import Learn
 
 @Suite struct TrainerTests {
     private func corpus() -> [TokenSequence] {
@@ -54,8 +55,10 @@ import Tensor
         let data = corpus()
         // Validation on unrelated text gets worse as the model memorises the corpus.
         let val = [TokenSequence(tokens: ByteTokenizer().encode("zzzz qqqq xxxx wwww"))]
-        let history = try Trainer(options: TrainingOptions(epochs: 30, learningRate: 3e-2, batchSize: 4, earlyStoppingPatience: 2))
-            .train(model, on: data, validation: val)
+        let history = try Trainer(
+            options: TrainingOptions(epochs: 30, learningRate: 3e-2, batchSize: 4, earlyStoppingPatience: 2)
+        )
+        .train(model, on: data, validation: val)
         guard case .earlyStopped(let epoch) = history.stop else {
             Issue.record("expected early stopping, got \(history.stop)")
             return
@@ -65,7 +68,8 @@ import Tensor
         let restored = try model.meanLoss(of: val)
         #expect(abs(restored - history.bestValidationLoss!) < 1e-3)
 
-        let split = try Trainer(options: TrainingOptions(epochs: 1, batchSize: 4, validationFraction: 0.25)).train(model, on: data)
+        let split = try Trainer(options: TrainingOptions(epochs: 1, batchSize: 4, validationFraction: 0.25)).train(
+            model, on: data)
         #expect(split.validationLosses.count == 1)
         #expect(split.losses.count == 3)  // 9 training sequences in batches of 4
     }

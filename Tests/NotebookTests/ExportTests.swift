@@ -5,21 +5,30 @@ import Testing
 
 @Suite struct ExportTests {
     func sample() throws -> Notebook {
-        var notebook = Notebook(metadata: NotebookMetadata(
-            fewshotVersion: "0.1.0", teacher: TeacherConfiguration(model: "gpt-4o-mini", baseURL: "http://localhost:8080/v1")))
+        var notebook = Notebook(
+            metadata: NotebookMetadata(
+                fewshotVersion: "0.1.0", teacher: TeacherConfiguration(model: "gpt-4o-mini", baseURL: "http://localhost:8080/v1"))
+        )
         try notebook.append(Cell(id: "intro", kind: .text, source: "# Ten shots\nA *short* tour."))
-        try notebook.append(Cell(
-            id: "c-1", kind: .code, source: "let x = 1\nprint(x)",
-            outputs: [.stream(.stdout, "1\n"), .stream(.stderr, "warning: slow\n"), .table("│ a │\n")],
-            executionCount: 1, duration: 0.5))
-        try notebook.append(Cell(
-            id: "c_2", kind: .code, source: "plot(x)",
-            outputs: [.svg("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), .png([0x89, 0x50, 0x4E, 0x47])],
-            executionCount: 2))
-        try notebook.append(Cell(
-            id: "c3", kind: .code, source: "pritn(1)",
-            outputs: [.error(message: "unknown name 'pritn'", diagnostic: "cell-3:1:1: error: unknown name 'pritn'\n 1 | pritn(1)\n   | ^\n")],
-            executionCount: 3))
+        try notebook.append(
+            Cell(
+                id: "c-1", kind: .code, source: "let x = 1\nprint(x)",
+                outputs: [.stream(.stdout, "1\n"), .stream(.stderr, "warning: slow\n"), .table("│ a │\n")],
+                executionCount: 1, duration: 0.5))
+        try notebook.append(
+            Cell(
+                id: "c_2", kind: .code, source: "plot(x)",
+                outputs: [.svg("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), .png([0x89, 0x50, 0x4E, 0x47])],
+                executionCount: 2))
+        try notebook.append(
+            Cell(
+                id: "c3", kind: .code, source: "pritn(1)",
+                outputs: [
+                    .error(
+                        message: "unknown name 'pritn'",
+                        diagnostic: "cell-3:1:1: error: unknown name 'pritn'\n 1 | pritn(1)\n   | ^\n")
+                ],
+                executionCount: 3))
         try notebook.append(Cell(id: "c4", kind: .code, source: "```\n````"))
         return notebook
     }
@@ -63,8 +72,10 @@ import Testing
     /// Runs nbformat's validator (scripts/validate-ipynb) on exports of the sample and of
     /// hostile notebooks, when its venv exists.
     @Test func nbformatValidatorAcceptsExports() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let venv = ProcessInfo.processInfo.environment["FEWSHOT_TEST_VENV"]
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let venv =
+            ProcessInfo.processInfo.environment["FEWSHOT_TEST_VENV"]
             ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/fewshot-test/venv"
         guard FileManager.default.isExecutableFile(atPath: venv + "/bin/python") else {
             print("skipping nbformat validation: no venv at \(venv) (run: bash scripts/validate-ipynb --setup)")

@@ -5,12 +5,15 @@ import Testing
 
 @Suite struct RoundTripTests {
     @Test func readableFileForASmallNotebook() throws {
-        var notebook = Notebook(metadata: NotebookMetadata(
-            fewshotVersion: "0.1.0", teacher: TeacherConfiguration(model: "gpt-4o-mini", baseURL: "http://localhost:8080/v1")))
+        var notebook = Notebook(
+            metadata: NotebookMetadata(
+                fewshotVersion: "0.1.0", teacher: TeacherConfiguration(model: "gpt-4o-mini", baseURL: "http://localhost:8080/v1"))
+        )
         try notebook.append(Cell(id: "intro", kind: .text, source: "# Hello\nSome *text*."))
-        try notebook.append(Cell(
-            id: "c1", kind: .code, source: "print(\"hi\")", outputs: [.stream(.stdout, "hi\n")],
-            executionCount: 1, duration: 0.25))
+        try notebook.append(
+            Cell(
+                id: "c1", kind: .code, source: "print(\"hi\")", outputs: [.stream(.stdout, "hi\n")],
+                executionCount: 1, duration: 0.25))
         let expected = """
             fsnb 1.0
             fewshot-version: 0.1.0
@@ -78,7 +81,8 @@ import Testing
         var source = ""
         while source.utf8.count < 4_000_000 { source += HostileText.make(&rng, maxPieces: 64) }
         var notebook = Notebook()
-        try notebook.append(Cell(id: "big", kind: .code, source: source, outputs: [.stream(.stdout, String(repeating: "x", count: 3_000_000))]))
+        try notebook.append(
+            Cell(id: "big", kind: .code, source: source, outputs: [.stream(.stdout, String(repeating: "x", count: 3_000_000))]))
         let bytes = try notebook.fsnb()
         let loaded = try Notebook(fsnb: bytes)
         #expect(exactContent(loaded) == exactContent(notebook))
@@ -110,7 +114,8 @@ import Testing
         let notebook = try Notebook(fsnb: Array(file.utf8))
         #expect(notebook.formatVersion == FormatVersion(major: 1, minor: 3))
         #expect(notebook.metadata["colour-scheme"] == "dark mode")
-        #expect(notebook.cells[0].extraAttributes == [Attribute(key: "pinned", value: "yes"), Attribute(key: "folded", value: nil)])
+        #expect(
+            notebook.cells[0].extraAttributes == [Attribute(key: "pinned", value: "yes"), Attribute(key: "folded", value: nil)])
         #expect(notebook.cells[0].outputs[0].kindName == "plotly")
         #expect(try notebook.fsnb().text == file)
     }

@@ -25,7 +25,8 @@ final class ScriptExecutor: CellExecutor {
             switch words.first {
             case "say": outputs.append(.stream(.stdout, argument.replacing("$V", with: variable) + "\n"))
             case "progress": outputs.append(.stream(.stdout, "[#   ] 25%\r[##  ] 50%\r[####] 100% done in 0.8s\n"))
-            case "fail": outputs.append(.error(message: argument, diagnostic: "cell-\(request.executionCount):1:6: error: \(argument)\n"))
+            case "fail":
+                outputs.append(.error(message: argument, diagnostic: "cell-\(request.executionCount):1:6: error: \(argument)\n"))
             case "set": remembered = argument
             case "get": outputs.append(.stream(.stdout, remembered + "\n"))
             case "abort": throw Abort()
@@ -87,18 +88,19 @@ final class ScriptExecutor: CellExecutor {
         #expect(!report.passed)
         #expect(report.exitCode == 1)
         #expect(report.mismatches.map(\.cellID) == ["a"])
-        #expect(report.rendered(path: "nb.fsnb") == """
-            cell 1 (id a): outputs differ
-            --- recorded
-            +++ replayed
-            @@ -1,2 +1,2 @@
-             [stream stdout]
-            -value 1
-            +value 2
+        #expect(
+            report.rendered(path: "nb.fsnb") == """
+                cell 1 (id a): outputs differ
+                --- recorded
+                +++ replayed
+                @@ -1,2 +1,2 @@
+                 [stream stdout]
+                -value 1
+                +value 2
 
-            nb.fsnb: 1 of 3 code cells differ
+                nb.fsnb: 1 of 3 code cells differ
 
-            """)
+                """)
     }
 
     @Test func executorFailureStopsWithThePartialNotebook() throws {

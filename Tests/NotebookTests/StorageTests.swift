@@ -51,8 +51,10 @@ struct Scratch {
 
     @Test func invalidUTF8IsReportedOnItsLine() {
         let bytes = Array("fsnb 1.0\n\n=== code id=a\n| ok\n| bad ".utf8) + [0xC3, 0x28] + [0x0A]
-        #expect(throws: NotebookError.malformed(
-            path: nil, line: 5, message: "the file is not valid UTF-8 (byte \(bytes.count - 3)); notebooks are UTF-8 text")) {
+        #expect(
+            throws: NotebookError.malformed(
+                path: nil, line: 5, message: "the file is not valid UTF-8 (byte \(bytes.count - 3)); notebooks are UTF-8 text")
+        ) {
             _ = try Notebook(fsnb: bytes)
         }
     }
@@ -61,7 +63,9 @@ struct Scratch {
         #expect(throws: NotebookError.unsupportedVersion(path: "x.fsnb", found: "2.0")) {
             _ = try Notebook(fsnb: Array("fsnb 2.0\n\n=== code id=a\n".utf8), path: "x.fsnb")
         }
-        #expect("\(NotebookError.unsupportedVersion(path: "x.fsnb", found: "2.0"))".contains("x.fsnb:1: error: notebook format version 2.0"))
+        #expect(
+            "\(NotebookError.unsupportedVersion(path: "x.fsnb", found: "2.0"))".contains(
+                "x.fsnb:1: error: notebook format version 2.0"))
     }
 
     @Test func aFailedLoadOverwritesNothing() throws {
@@ -142,9 +146,10 @@ struct Scratch {
 
     @Test(arguments: ["author", "keyboard", "teacher-temperature", "seed", "monkeys"])
     func ordinaryKeysAreAllowed(_ key: String) throws {
-        let notebook = Notebook(metadata: NotebookMetadata(
-            teacher: TeacherConfiguration(model: "m", baseURL: "https://api.example/v1?model=x&author=y"),
-            extra: [MetadataEntry(key: key, value: "https://example.org/a?page=2")]))
+        let notebook = Notebook(
+            metadata: NotebookMetadata(
+                teacher: TeacherConfiguration(model: "m", baseURL: "https://api.example/v1?model=x&author=y"),
+                extra: [MetadataEntry(key: key, value: "https://example.org/a?page=2")]))
         #expect(try Notebook(fsnb: notebook.fsnb()) == notebook)
     }
 
@@ -156,7 +161,9 @@ struct Scratch {
         reserved.metadata.extra = [MetadataEntry(key: "teacher-model", value: "x")]
         #expect(throws: NotebookError.invalidMetadataKey("teacher-model")) { _ = try reserved.fsnb() }
         var notebook = Notebook()
-        #expect(throws: NotebookError.invalidCellID("no spaces")) { try notebook.append(Cell(id: "no spaces", kind: .code, source: "")) }
+        #expect(throws: NotebookError.invalidCellID("no spaces")) {
+            try notebook.append(Cell(id: "no spaces", kind: .code, source: ""))
+        }
     }
 
     @Test func appendMakesUniqueIDs() {
@@ -198,8 +205,9 @@ struct Scratch {
 /// the file must always be the old notebook or the new one.
 @Suite struct CrashSafetyTests {
     func harnessURL() -> URL? {
-        let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0])
+        let executable = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         var directory = executable.deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = directory.appendingPathComponent("NotebookHarness")

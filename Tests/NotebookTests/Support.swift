@@ -82,7 +82,8 @@ func exactContent(_ notebook: Notebook) -> [[UInt8]] {
 func hostileNotebook(_ rng: inout SeededGenerator, cells: Int) -> Notebook {
     var notebook = Notebook(metadata: NotebookMetadata(fewshotVersion: HostileText.make(&rng, maxPieces: 3)))
     if Bool.random(using: &rng) {
-        notebook.metadata.teacher = TeacherConfiguration(model: HostileText.make(&rng, maxPieces: 4), baseURL: "http://localhost:8080/v1")
+        notebook.metadata.teacher = TeacherConfiguration(
+            model: HostileText.make(&rng, maxPieces: 4), baseURL: "http://localhost:8080/v1")
     }
     notebook.metadata.extra.append(MetadataEntry(key: "note", value: HostileText.make(&rng, maxPieces: 6)))
     for i in 0..<cells {
@@ -98,14 +99,16 @@ func hostileNotebook(_ rng: inout SeededGenerator, cells: Int) -> Notebook {
                 case 2: cell.outputs.append(.table(HostileText.make(&rng)))
                 case 3: cell.outputs.append(.svg(HostileText.make(&rng)))
                 case 4: cell.outputs.append(.png(HostileText.bytes(&rng, count: Int.random(in: 0...200, using: &rng))))
-                default: cell.outputs.append(.error(message: HostileText.make(&rng, maxPieces: 5), diagnostic: HostileText.make(&rng)))
+                default:
+                    cell.outputs.append(.error(message: HostileText.make(&rng, maxPieces: 5), diagnostic: HostileText.make(&rng)))
                 }
             }
         }
         try! notebook.append(cell)
     }
     if Bool.random(using: &rng) {
-        notebook.teacherRecording = TeacherRecording(content: HostileText.bytes(&rng, count: Int.random(in: 0...300, using: &rng)))
+        notebook.teacherRecording = TeacherRecording(
+            content: HostileText.bytes(&rng, count: Int.random(in: 0...300, using: &rng)))
     }
     return notebook
 }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import REPL
 import Language
+import Testing
 import Workbench
+
+@testable import REPL
 
 @Suite struct ReplCommandTests {
     @Test(arguments: [
@@ -94,13 +95,14 @@ import Workbench
         return root
     }
 
-    @Test(arguments: [
-        (#"load("#, nil),
-        (#"load("da"#, "da"),
-        (#"f("a", "b"#, "b"),
-        (#"f("a\"b"#, #"a\"b"#),
-        (#"f("a") # "x"#, nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            (#"load("#, nil),
+            (#"load("da"#, "da"),
+            (#"f("a", "b"#, "b"),
+            (#"f("a\"b"#, #"a\"b"#),
+            (#"f("a") # "x"#, nil),
+        ] as [(String, String?)])
     func findsTheOpenString(text: String, fragment: String?) {
         #expect(Completer.openString(text) == fragment)
     }
@@ -111,12 +113,18 @@ import Workbench
         let completer = Completer(session: try Session(), directory: root.path)
         // The word may be the whole path (libedit breaks words at the quote) or its end.
         #expect(completer.candidates(line: #"load("da"#, word: "da", wordStart: 6) == ["data/"])
-        #expect(completer.candidates(line: #"load("data/t"#, word: "data/t", wordStart: 6) == [#"data/train.csv""#, #"data/tweets.csv""#])
+        #expect(
+            completer.candidates(line: #"load("data/t"#, word: "data/t", wordStart: 6) == [
+                #"data/train.csv""#, #"data/tweets.csv""#,
+            ])
         #expect(completer.candidates(line: #"load("data/tw"#, word: "tw", wordStart: 11) == [#"tweets.csv""#])
         #expect(completer.candidates(line: #"load("n"#, word: "n", wordStart: 6) == [#"notes.txt""#])
         #expect(completer.candidates(line: #"load(""#, word: "", wordStart: 6).sorted() == ["data/", #"notes.txt""#])
         #expect(completer.candidates(line: #"load(".h"#, word: ".h", wordStart: 6) == [#".hidden""#])
-        #expect(completer.candidates(line: #"load("\#(root.path)/no"#, word: "\(root.path)/no", wordStart: 6) == ["\(root.path)/notes.txt\""])
+        #expect(
+            completer.candidates(line: #"load("\#(root.path)/no"#, word: "\(root.path)/no", wordStart: 6) == [
+                "\(root.path)/notes.txt\""
+            ])
         #expect(completer.candidates(line: ":load da", word: "da", wordStart: 6) == ["data/"])
         #expect(completer.candidates(line: ":load data/tw", word: "data/tw", wordStart: 6) == ["data/tweets.csv"])
         #expect(completer.candidates(line: #"load("nothing-here"#, word: "nothing-here", wordStart: 6).isEmpty)
@@ -137,7 +145,10 @@ import Workbench
     @Test func continuationLinesMakeOneCell() {
         let reader = Inputs([.line("print(1,"), .line("2)"), .line("x")])
         var prompts: [Bool] = []
-        #expect(reader.readCell { prompts.append($0); return "" } == "print(1,\n2)")
+        #expect(
+            reader.readCell {
+                prompts.append($0); return ""
+            } == "print(1,\n2)")
         #expect(prompts == [false, true])
         #expect(reader.remembered == ["print(1,\n2)"])
     }

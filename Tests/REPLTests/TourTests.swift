@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Workbench
+
 @testable import REPL
 
 /// Feeds the tour a script of lines, as a learner typing them would.
@@ -61,9 +62,10 @@ func runTour(_ lines: [String]) throws -> (outcomes: [TourOutcome], text: String
     }
 
     @Test func aRequestTheRecordingLacksIsExplained() throws {
-        let (outcomes, text, _) = try runTour(Array(repeating: ":skip", count: 6) + [
-            "let labelled = generate(p, s, label: unlabelled)", ":quit",
-        ])
+        let (outcomes, text, _) = try runTour(
+            Array(repeating: ":skip", count: 6) + [
+                "let labelled = generate(p, s, label: unlabelled)", ":quit",
+            ])
         #expect(outcomes == Array(repeating: .skipped, count: 6))
         // At temperature 0.8 no request matches the recording: the cell fails and says so.
         #expect(text.contains("18 of 18 teacher requests have no recording"))

@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Testing
+
 @testable import Workbench
 
 @Suite struct ConfinedFileAccessTests {
@@ -43,7 +44,8 @@ import Testing
     @Test func symlinksAreFollowedBeforeChecking() throws {
         let fm = FileManager.default
         try fm.createSymbolicLink(atPath: box.work.appendingPathComponent("out").path, withDestinationPath: box.outside.path)
-        try fm.createSymbolicLink(atPath: box.work.appendingPathComponent("dangling").path, withDestinationPath: "../outside/nope.txt")
+        try fm.createSymbolicLink(
+            atPath: box.work.appendingPathComponent("dangling").path, withDestinationPath: "../outside/nope.txt")
         try fm.createSymbolicLink(atPath: box.work.appendingPathComponent("inner").path, withDestinationPath: "sub")
         try fm.createSymbolicLink(atPath: box.work.appendingPathComponent("loop").path, withDestinationPath: "loop")
         #expect(try #require(refusal("out/secret.txt")).contains("through a symbolic link"))

@@ -75,7 +75,9 @@ import Testing
 
     @Test func oversizedSidecarRecordingIsRefused() throws {
         let box = try Sandbox()
-        let url = try write(Notebook(cells: [code("1")], teacherRecording: TeacherRecording(content: [1], placement: .sidecar)), named: "nb.fsnb", in: box)
+        let url = try write(
+            Notebook(cells: [code("1")], teacherRecording: TeacherRecording(content: [1], placement: .sidecar)), named: "nb.fsnb",
+            in: box)
         let handle = try #require(FileHandle(forWritingAtPath: url.path + ".teacher"))
         try handle.truncate(atOffset: UInt64(257 << 20))
         try handle.close()
@@ -88,7 +90,9 @@ import Testing
         let box = try Sandbox()
         let nested = String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)
         let content = Array("{\"fewshot-recordings\":1}\n{\"key\":\(nested)}\n{\"key\":1}\n".utf8)
-        try write(Notebook(cells: [code("1")], teacherRecording: TeacherRecording(content: content, placement: .sidecar)), named: "nb.fsnb", in: box)
+        try write(
+            Notebook(cells: [code("1")], teacherRecording: TeacherRecording(content: content, placement: .sidecar)),
+            named: "nb.fsnb", in: box)
         let result = try FewshotProcess.run(["run", "nb.fsnb"], in: box.work)
         #expect(result.status == 65, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("its teacher recording cannot be read"), "\(result.stderr)")
@@ -100,7 +104,8 @@ import Testing
         let before = try Data(contentsOf: url)
         let result = try FewshotProcess.run(["run", "nb.fsnb", "--save", "--timeout", "1"], in: box.work)
         #expect(result.status == 124)
-        #expect(result.stderr.contains("nb.fsnb: stopped, it ran longer than --timeout 1 s; nothing was saved"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("nb.fsnb: stopped, it ran longer than --timeout 1 s; nothing was saved"), "\(result.stderr)")
         #expect(try Data(contentsOf: url) == before)
         #expect(result.seconds < 10)
     }

@@ -73,7 +73,8 @@ final class TCPListener: @unchecked Sendable {
             // Reflect the request (its Authorization header included) in the error body, as
             // a hostile server would to get the key printed or saved.
             let body = String(decoding: received, as: UTF8.self).replacingOccurrences(of: "\r\n", with: " | ")
-            let reply = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+            let reply =
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
                 + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
             _ = reply.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             close(client)

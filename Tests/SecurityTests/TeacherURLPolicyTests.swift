@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Workbench
 
 @Suite struct TeacherURLPolicyTests {
@@ -34,6 +35,8 @@ import Testing
             guard case .failure(let error) = result else { Issue.record("expected a failure"); continue }
             #expect("\(error)".contains("--allow-teacher-url"))
         }
-        #expect(throws: (any Error).self) { try teacher.stream(.init(model: "m", messages: []), onToken: { _ in }, isCancelled: { false }) }
+        #expect(throws: (any Error).self) {
+            try teacher.stream(.init(model: "m", messages: []), onToken: { _ in }, isCancelled: { false })
+        }
     }
 }

@@ -11,10 +11,12 @@ import Testing
         // Later requests answer sooner, so completion order differs from request order.
         let requests = (0..<24).map { userRequest("#delay-ms=\((24 - $0) % 5 * 15) question \($0)") }
         var progressCalls: [Int] = []
-        let results = teacher.complete(requests, progress: { done, total in
-            #expect(total == 24)
-            progressCalls.append(done)
-        }, isCancelled: { false })
+        let results = teacher.complete(
+            requests,
+            progress: { done, total in
+                #expect(total == 24)
+                progressCalls.append(done)
+            }, isCancelled: { false })
         #expect(results.count == 24)
         for (index, result) in results.enumerated() {
             let response = try result.get()

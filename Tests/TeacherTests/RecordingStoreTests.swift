@@ -13,7 +13,8 @@ import Testing
     private func recording(_ index: Int, sample: Int = 0) -> Recording {
         Recording(
             request: userRequest("question \(index)"), sample: sample,
-            response: ChatResponse(text: "answer \(index)", finishReason: "stop", usage: TokenUsage(promptTokens: 2, completionTokens: 2)))
+            response: ChatResponse(
+                text: "answer \(index)", finishReason: "stop", usage: TokenUsage(promptTokens: 2, completionTokens: 2)))
     }
 
     @Test func keysAreCanonical() {

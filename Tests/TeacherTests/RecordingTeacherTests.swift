@@ -29,7 +29,8 @@ final class CountingTeacher: ChatTeacher {
         let server = try FixtureServer()
         let store = RecordingStore()
         let teacher = RecordingTeacher(wrapping: try fastTeacher(server, maxConcurrency: 2), store: store)
-        let asked = teacher.complete([userRequest("#delay-ms=150 slow"), userRequest("quick")], progress: nil, isCancelled: { false })
+        let asked = teacher.complete(
+            [userRequest("#delay-ms=150 slow"), userRequest("quick")], progress: nil, isCancelled: { false })
         let slow = try #require(try asked[0].get().seconds)
         #expect(slow >= 0.15, "the wait before the answer counts")
         #expect(try asked[1].get().seconds != nil)

@@ -4,8 +4,10 @@ import Testing
 @testable import Teacher
 
 @Suite struct RetryPolicyTests {
-    @Test(arguments: [(408, true), (409, true), (429, true), (500, true), (503, true), (599, true),
-                      (400, false), (401, false), (404, false), (422, false)])
+    @Test(arguments: [
+        (408, true), (409, true), (429, true), (500, true), (503, true), (599, true),
+        (400, false), (401, false), (404, false), (422, false),
+    ])
     func retryableStatuses(status: Int, retryable: Bool) {
         #expect(RetryPolicy.isRetryable(status: status) == retryable)
     }

@@ -34,8 +34,9 @@ import Testing
         #expect(teacher.estimate([request]).completion == .maxTokens)
         // Four requests: about 88 tokens, within 100. The budget is per call: a second call fits too.
         for _ in 0..<2 {
-            #expect(teacher.complete(Array(repeating: request, count: 4), progress: nil, isCancelled: { false })
-                .allSatisfy { (try? $0.get()) != nil })
+            #expect(
+                teacher.complete(Array(repeating: request, count: 4), progress: nil, isCancelled: { false })
+                    .allSatisfy { (try? $0.get()) != nil })
         }
         #expect(meter.total == TokenUsage(promptTokens: 80, completionTokens: 40))
         // Five: about 110, refused whole; nothing reaches the teacher.
@@ -91,8 +92,10 @@ import Testing
         #expect(counted.estimate([request], price: nil).prompt == .tokenizer)
         // Five recorded answers of the same model and max_tokens: their mean replaces max_tokens.
         for (sample, tokens) in [4, 6, 5, 7, 3].enumerated() {
-            try store.append(Recording(
-                request: request, sample: sample, response: ChatResponse(text: "x", usage: TokenUsage(promptTokens: 4, completionTokens: tokens))))
+            try store.append(
+                Recording(
+                    request: request, sample: sample,
+                    response: ChatResponse(text: "x", usage: TokenUsage(promptTokens: 4, completionTokens: tokens))))
         }
         let estimate = counted.estimate([request, request], price: ModelPrice(promptPerMillion: 1e6, completionPerMillion: 0))
         #expect(estimate.completion == .recordedMean(5, answers: 5))

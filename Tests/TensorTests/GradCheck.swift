@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensor
 
 /// Finite-difference gradient check: compares autograd's gradient of

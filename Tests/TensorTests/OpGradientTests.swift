@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tensor
 
 /// A finite-difference check for every differentiable op.

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import Tensor
 
 @Suite struct TensorBehaviourTests {
@@ -86,8 +88,6 @@ import Testing
         #expect(abs(Tensor.scalar(1).gelu().item - 0.841192) < 1e-5)
     }
 }
-
-import Foundation
 
 @Suite struct SIMDMathTests {
     @Test func vectorisedExpAndTanhMatchLibm() {

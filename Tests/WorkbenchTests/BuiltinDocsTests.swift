@@ -34,7 +34,9 @@ import Workbench
             print("wrote \(path.path)")
         }
         let written = try String(contentsOf: path, encoding: .utf8)
-        #expect(written == expected, """
+        #expect(
+            written == expected,
+            """
             docs/builtins.md is out of date with the built-ins' doc strings; regenerate it with
             FEWSHOT_WRITE_DOCS=1 swift test --filter BuiltinDocsTests
             """)
@@ -85,7 +87,8 @@ struct DocSample {
         for (index, line) in markdown.components(separatedBy: "\n").enumerated() {
             if var open = current {
                 if line.hasPrefix("```") {
-                    samples.append(DocSample(code: open.lines.joined(separator: "\n"), line: open.line, needsModel: open.needsModel))
+                    samples.append(
+                        DocSample(code: open.lines.joined(separator: "\n"), line: open.line, needsModel: open.needsModel))
                     current = nil
                 } else {
                     open.lines.append(line)

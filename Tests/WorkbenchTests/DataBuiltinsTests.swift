@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+
 @testable import Workbench
 
 @Suite struct DataBuiltinsTests {
-    let reviews = #"dataset([{text: "great film", label: "positive"}, {text: "dull plot", label: "negative"}, {text: "loved it", label: "positive"}, {text: "boring", label: "negative"}])"#
+    let reviews =
+        #"dataset([{text: "great film", label: "positive"}, {text: "dull plot", label: "negative"}, {text: "loved it", label: "positive"}, {text: "boring", label: "negative"}])"#
 
     @Test func datasetPrintsSummaryAndTable() throws {
         let k = try TestKernel()
@@ -12,7 +14,9 @@ import Testing
         let table = k.ok("d")
         #expect(table.contains("│ 0 │ great film │ positive │"))
         #expect(table.contains("4 rows · label: negative 2 (50%), positive 2 (50%)"))
-        #expect(k.ok("print(len(d.rows), d.count, d.columns, d.labels)") == "4 4 [\"text\", \"label\"] [\"positive\", \"negative\"]\n")
+        #expect(
+            k.ok("print(len(d.rows), d.count, d.columns, d.labels)") == "4 4 [\"text\", \"label\"] [\"positive\", \"negative\"]\n"
+        )
     }
 
     @Test func saveAndLoadRoundTripThroughEveryFormat() throws {

@@ -1,11 +1,13 @@
 import Testing
+
 @testable import Workbench
 
 @Suite struct ExplainTests {
     @Test func aDialogueRowShowsTheBotsWordsAsTheOnlyLossCarryingTokens() throws {
         let k = try TestKernel()
         k.ok(#"let m = finetune(dataset([{text: "abc"}, {text: "abd"}]), model: "gpt-tiny", epochs: 0)"#)
-        let shown = k.ok(#"explain(m, {messages: [{role: "user", content: "hi"}, {role: "assistant", content: "aha cheers !"}]})"#)
+        let shown = k.ok(
+            #"explain(m, {messages: [{role: "user", content: "hi"}, {role: "assistant", content: "aha cheers !"}]})"#)
         // "User: hi\nBot: " is 14 bytes of context, "aha cheers !\n" 13 bytes plus <end> carry loss.
         #expect(shown.contains("reads 28 byte tokens"), "\(shown)")
         #expect(shown.contains("14 carry loss (52%)"), "\(shown)")
@@ -23,7 +25,9 @@ import Testing
 
     @Test func aClassifierIsTrainedOnTheLabelAndShowsWhatItCutsOff() throws {
         let k = try TestKernel()
-        k.ok(#"let c = finetune(dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}]), model: "classifier", epochs: 0, context: 4)"#)
+        k.ok(
+            #"let c = finetune(dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}]), model: "classifier", epochs: 0, context: 4)"#
+        )
         let shown = k.ok(#"explain(c, {text: "great\u{1b}[2Jfilm", label: "pos"})"#)
         #expect(shown.contains("predicts one of neg|pos"), "\(shown)")
         #expect(shown.contains("  read   grea\n"), "\(shown)")

@@ -2,6 +2,7 @@ import Foundation
 import Language
 import Notebook
 import Testing
+
 @testable import Workbench
 
 /// Runs cells in a fresh kernel and returns their outputs as text (errors as their message).

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+
 @testable import Workbench
 
 @Suite struct PromptAndFilterTests {
-    let reviews = #"dataset([{text: "great film", label: "positive"}, {text: "dull plot", label: "negative"}, {text: "loved it", label: "positive"}, {text: "boring", label: "negative"}])"#
+    let reviews =
+        #"dataset([{text: "great film", label: "positive"}, {text: "dull plot", label: "negative"}, {text: "loved it", label: "positive"}, {text: "boring", label: "negative"}])"#
 
     @Test func renderShowsShotsAsChatTurns() throws {
         let k = try TestKernel()
@@ -25,7 +27,9 @@ import Testing
 
     @Test func filterAppliesRulesAndReportsTheFunnel() throws {
         let k = try TestKernel()
-        k.ok(#"let d = dataset([{text: "great film", label: "positive"}, {text: "great film", label: "positive"}, {text: "boring", label: "meh"}, {text: "one two three", label: "negative"}])"#)
+        k.ok(
+            #"let d = dataset([{text: "great film", label: "positive"}, {text: "great film", label: "positive"}, {text: "boring", label: "meh"}, {text: "one two three", label: "negative"}])"#
+        )
         k.ok(#"let c = filter(d, dedupe: true, labels: ["positive", "negative"])"#)
         #expect(k.ok("print(c.count, rejected(c).count)") == "2 2\n")
         let funnel = k.ok("report(c)")
@@ -48,7 +52,9 @@ import Testing
 @Suite struct StudentTests {
     @Test func classifierTrainsEvaluatesSavesAndReloads() throws {
         let k = try TestKernel()
-        k.ok(#"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}, {text: "great", label: "pos"}, {text: "awful", label: "neg"}])"#)
+        k.ok(
+            #"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}, {text: "great", label: "pos"}, {text: "awful", label: "neg"}])"#
+        )
         let trained = k.ok(#"let c = finetune(d, model: "classifier", epochs: 15, batch: 2, val: 0, lr: 0.003)"#)
         #expect(trained.contains("[svg]"), "the loss curve is kept as a plot")
         #expect(trained.contains("model(classifier"))
@@ -62,7 +68,8 @@ import Testing
 
     @Test func gptStudentTrainsOnBotTurnsAndChats() throws {
         let k = try TestKernel()
-        k.ok("""
+        k.ok(
+            """
             var rows = []
             for i in range(32) { rows = rows + [{messages: [{role: "user", content: "hi {i}"}, {role: "assistant", content: "aha cheers !"}]}] }
             let d = dataset(rows)
@@ -74,7 +81,10 @@ import Testing
         let chat = k.ok(#"chat(m, ["hi 3"], temperature: 0, max_tokens: 4)"#)
         #expect(chat.hasPrefix("User: hi 3\nBot: "))
         #expect(k.run(#"finetune(d, model: "gpt-huge")"#).contains("unknown model 'gpt-huge'"))
-        #expect(k.run(#"chat(finetune(dataset([{text: "a", label: "x"}, {text: "b", label: "y"}]), model: "classifier", epochs: 1), ["hi"])"#)
+        #expect(
+            k.run(
+                #"chat(finetune(dataset([{text: "a", label: "x"}, {text: "b", label: "y"}]), model: "classifier", epochs: 1), ["hi"])"#
+            )
             .contains("cannot chat"))
     }
 }
@@ -82,12 +92,18 @@ import Testing
 @Suite struct EvaluationCostTests {
     @Test func aClassifierReportsTheBytesItReadTheTimeAndAnInterval() throws {
         let k = try TestKernel()
-        k.ok(#"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}, {text: "great", label: "pos"}, {text: "awful", label: "neg"}])"#)
+        k.ok(
+            #"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}, {text: "great", label: "pos"}, {text: "awful", label: "neg"}])"#
+        )
         k.ok(#"let c = finetune(d, model: "classifier", epochs: 2, batch: 2, val: 0)"#)
         k.ok("let e = evaluate(c, d)")
-        #expect(k.ok("print(e.prompt_tokens, e.completion_tokens)") == "4.25 0.0\n", "4, 3, 5 and 5 bytes; a label head writes nothing")
+        #expect(
+            k.ok("print(e.prompt_tokens, e.completion_tokens)") == "4.25 0.0\n",
+            "4, 3, 5 and 5 bytes; a label head writes nothing")
         #expect(k.ok("print(e.seconds > 0)") == "true\n")
-        #expect(k.ok("let i = e.interval\nprint(i.low <= e.accuracy and e.accuracy <= i.high, i.value == e.accuracy)") == "true true\n")
+        #expect(
+            k.ok("let i = e.interval\nprint(i.low <= e.accuracy and e.accuracy <= i.high, i.value == e.accuracy)")
+                == "true true\n")
     }
 }
 

@@ -1,10 +1,13 @@
 import Testing
+
 @testable import Workbench
 
 @Suite struct PlotBuiltinTests {
     @Test func drawsEveryLineInTheTerminalAndKeepsAnSVG() throws {
         let k = try TestKernel()
-        let text = k.ok(#"plot(x: [50, 100, 200], y: {generation: [0.5, 0.6, 0.7], annotation: [0.55, 0.65, 0.6]}, title: "by rows", xlabel: "rows", ylabel: "accuracy")"#)
+        let text = k.ok(
+            #"plot(x: [50, 100, 200], y: {generation: [0.5, 0.6, 0.7], annotation: [0.55, 0.65, 0.6]}, title: "by rows", xlabel: "rows", ylabel: "accuracy")"#
+        )
         #expect(text.hasPrefix("by rows\n0.700 │"))
         #expect(text.contains("rows 50…200   y: accuracy   • generation   ○ annotation"))
         #expect(text.hasSuffix("[svg]\n"), "the chart is kept as a plot output")

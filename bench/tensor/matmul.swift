@@ -36,8 +36,9 @@ func rawGEMM() {
     a.data.withUnsafeBufferPointer { pa in
         b.data.withUnsafeBufferPointer { pb in
             c.withUnsafeMutableBufferPointer { pc in
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n),
-                            1, pa.baseAddress!, Int32(n), pb.baseAddress!, Int32(n), 0, pc.baseAddress!, Int32(n))
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n),
+                    1, pa.baseAddress!, Int32(n), pb.baseAddress!, Int32(n), 0, pc.baseAddress!, Int32(n))
             }
         }
     }

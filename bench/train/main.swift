@@ -85,7 +85,9 @@ func generate(_ a: Arguments, _ cfg: GPTConfig) throws -> [String: Any] {
         precondition(out.tokens.count == n)
         if r >= 1 { rates.append(Double(n) / dt) }
     }
-    return ["gen_tokens": n, "gen_tok_per_s_median": median(rates), "gen_tok_per_s_best": rates.max()!, "reps": a.reps, "kv_cache": 1]
+    return [
+        "gen_tokens": n, "gen_tok_per_s_median": median(rates), "gen_tok_per_s_best": rates.max()!, "reps": a.reps, "kv_cache": 1,
+    ]
 }
 
 /// 200 short dialogues (about 60-90 bytes each), loss on the bot's turn only.

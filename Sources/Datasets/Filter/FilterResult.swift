@@ -46,7 +46,9 @@ public struct FilterResult: Sendable {
         let nameWidth = stages.map { $0.rule.count }.max() ?? 0
         let countWidth = stages.map { String($0.dropped).count }.max() ?? 1
         for s in stages {
-            var line = "  - " + s.rule.padding(nameWidth) + "  " + String(repeating: " ", count: countWidth - String(s.dropped).count) + String(s.dropped)
+            var line =
+                "  - " + s.rule.padding(nameWidth) + "  " + String(repeating: " ", count: countWidth - String(s.dropped).count)
+                + String(s.dropped)
             if let e = s.example {
                 let text = TableRenderer.cellText(.string(e.row.text()))
                 let cut = text.count > exampleWidth ? String(text.prefix(exampleWidth - 1)) + "…" : text

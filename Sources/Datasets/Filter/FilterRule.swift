@@ -68,21 +68,28 @@ public struct FilterRule {
     public static func nearDuplicates(
         threshold: Double = 0.7, on source: TextSource = .allText, search: NearDuplicateSearch = .minHash()
     ) -> FilterRule {
-        FilterRule(name: "near-duplicate (ROUGE-L > \(threshold))", kind: .nearDuplicates(threshold: threshold, search: search), source: source)
+        FilterRule(
+            name: "near-duplicate (ROUGE-L > \(threshold))", kind: .nearDuplicates(threshold: threshold, search: search),
+            source: source)
     }
 
     /// Keeps rows whose length is within `min...max` (either bound optional).
     /// - Throws: `DatasetError` when both are nil or min > max.
-    public static func length(min: Int? = nil, max: Int? = nil, unit: LengthUnit = .words, on source: TextSource = .allText) throws -> FilterRule {
+    public static func length(min: Int? = nil, max: Int? = nil, unit: LengthUnit = .words, on source: TextSource = .allText)
+        throws -> FilterRule
+    {
         guard min != nil || max != nil else { throw DatasetError("a length rule needs min or max") }
         if let min, let max, min > max { throw DatasetError("length bounds reversed: min \(min) > max \(max)") }
         let bounds = [min.map { "≥ \($0)" }, max.map { "≤ \($0)" }].compactMap { $0 }.joined(separator: ", ")
-        return FilterRule(name: "length (\(bounds) \(unit.rawValue))", kind: .length(min: min, max: max, unit: unit), source: source)
+        return FilterRule(
+            name: "length (\(bounds) \(unit.rawValue))", kind: .length(min: min, max: max, unit: unit), source: source)
     }
 
     /// Keeps rows whose label (the label column, or `column`) is one of `labels`.
     public static func allowedLabels(_ labels: [String], column: String? = nil) -> FilterRule {
-        FilterRule(name: "label not in \(labels.joined(separator: ", "))", kind: .allowedLabels(labels, column: column), source: .allText)
+        FilterRule(
+            name: "label not in \(labels.joined(separator: ", "))", kind: .allowedLabels(labels, column: column), source: .allText
+        )
     }
 
     /// Keeps rows that have every named field, not null and not blank.
@@ -97,7 +104,8 @@ public struct FilterRule {
 
     /// Keeps rows whose text matches `pattern` (or, with `keepMatching` false, drops them).
     /// - Throws: `DatasetError` when the pattern does not compile.
-    public static func regex(_ pattern: String, keepMatching: Bool = true, on source: TextSource = .allText) throws -> FilterRule {
+    public static func regex(_ pattern: String, keepMatching: Bool = true, on source: TextSource = .allText) throws -> FilterRule
+    {
         let compiled: Regex<AnyRegexOutput>
         do { compiled = try Regex(pattern) } catch { throw DatasetError("bad regex /\(pattern)/: \(error)") }
         let name = keepMatching ? "does not match /\(pattern)/" : "matches /\(pattern)/"
@@ -113,12 +121,15 @@ public struct FilterRule {
     /// evaluation text. A row shorter than `n` words is dropped only when it equals an
     /// evaluation text (normalised).
     public static func decontaminate(against evaluation: [String], n: Int = 13, on source: TextSource = .allText) -> FilterRule {
-        FilterRule(name: "overlaps the evaluation set (\(n)-gram)", kind: .decontaminate(against: evaluation, n: max(1, n)), source: source)
+        FilterRule(
+            name: "overlaps the evaluation set (\(n)-gram)", kind: .decontaminate(against: evaluation, n: max(1, n)),
+            source: source)
     }
 
     /// Drops rows that nearly copy a seed shot: ROUGE-L F above `threshold` with any shot's text.
     public static func shotLeakage(_ shots: [Record], threshold: Double = 0.7, on source: TextSource = .allText) -> FilterRule {
-        FilterRule(name: "copies a shot (ROUGE-L > \(threshold))", kind: .shotLeakage(shots, threshold: threshold), source: source)
+        FilterRule(
+            name: "copies a shot (ROUGE-L > \(threshold))", kind: .shotLeakage(shots, threshold: threshold), source: source)
     }
 
     /// The keywords Self-Instruct drops instructions for (tasks a language model cannot do).

@@ -36,7 +36,9 @@ public enum CSV {
                     inQuotes = false
                     i += 1
                     if i < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(bytes[i]) {
-                        throw DatasetError("expected ',' or a line end after a closing quote, found '\(Character(Unicode.Scalar(bytes[i])))'", line: line)
+                        throw DatasetError(
+                            "expected ',' or a line end after a closing quote, found '\(Character(Unicode.Scalar(bytes[i])))'",
+                            line: line)
                     }
                     continue
                 }
@@ -48,7 +50,9 @@ public enum CSV {
             switch b {
             case UInt8(ascii: "\""):
                 guard field.isEmpty, !wasQuoted else {
-                    throw DatasetError("a quote inside an unquoted field; expected the whole field in quotes with inner quotes doubled", line: line)
+                    throw DatasetError(
+                        "a quote inside an unquoted field; expected the whole field in quotes with inner quotes doubled",
+                        line: line)
                 }
                 inQuotes = true
                 wasQuoted = true
@@ -105,7 +109,12 @@ public enum CSV {
         let filled = cells.filter { !$0.isEmpty }
         if filled.isEmpty { return .string }
         if filled.allSatisfy({ Int($0) != nil }) { return .int }
-        if filled.allSatisfy({ Double($0) != nil && $0.first != "." && !$0.hasSuffix(".") && $0.lowercased() != "nan" && !$0.lowercased().contains("inf") }) { return .double }
+        if filled.allSatisfy({
+            Double($0) != nil && $0.first != "." && !$0.hasSuffix(".") && $0.lowercased() != "nan"
+                && !$0.lowercased().contains("inf")
+        }) {
+            return .double
+        }
         if filled.allSatisfy({ $0 == "true" || $0 == "false" }) { return .bool }
         return .string
     }
@@ -131,7 +140,8 @@ public enum CSV {
     }
 
     private static func quote(_ cell: String) -> String {
-        let needs = cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        let needs =
+            cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
             || cell.first == " " || cell.last == " "
         return needs ? "\"" + cell.replacingOccurrences("\"", with: "\"\"") + "\"" : cell
     }

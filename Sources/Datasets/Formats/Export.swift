@@ -61,10 +61,14 @@ extension Dataset {
     }
 
     /// The row as chat turns: its `messages`, or system + input column + output column.
-    private func chatMessages(_ row: Record, number: Int, _ options: ExportOptions, needsReply: Bool = true) throws -> [ChatMessage] {
+    private func chatMessages(_ row: Record, number: Int, _ options: ExportOptions, needsReply: Bool = true) throws
+        -> [ChatMessage]
+    {
         if let m = row["messages"] {
             var messages = try ChatMessage.list(m, row: number)
-            if let system = options.system, messages.first?.role != .system { messages.insert(ChatMessage(.system, system), at: 0) }
+            if let system = options.system, messages.first?.role != .system {
+                messages.insert(ChatMessage(.system, system), at: 0)
+            }
             return messages
         }
         var messages: [ChatMessage] = []
@@ -76,10 +80,13 @@ extension Dataset {
         let candidates = ["input", "text", "prompt", "question"] + (instructionIsSystem ? [] : ["instruction"])
         let inputColumn = options.input ?? candidates.first { row[$0] != nil }
         guard let inputColumn, let input = row[inputColumn] else {
-            throw DatasetError("row \(number): no user text; expected a column \(options.input.map { "'\($0)'" } ?? "input, text, prompt or question") (columns: \(row.names.joined(separator: ", ")))")
+            throw DatasetError(
+                "row \(number): no user text; expected a column \(options.input.map { "'\($0)'" } ?? "input, text, prompt or question") (columns: \(row.names.joined(separator: ", ")))"
+            )
         }
         messages.append(ChatMessage(.user, input.text))
-        let outputColumn = options.output ?? labelColumn ?? ["output", "response", "answer", "completion"].first { row[$0] != nil }
+        let outputColumn =
+            options.output ?? labelColumn ?? ["output", "response", "answer", "completion"].first { row[$0] != nil }
         if let outputColumn, let out = row[outputColumn] {
             messages.append(ChatMessage(.assistant, out.text))
         } else if needsReply, let outputColumn = options.output {
@@ -95,7 +102,10 @@ extension ExportFormat {
     public static func recognise(_ records: [Record]) throws -> ExportFormat? {
         guard let first = records.first else { return nil }
         let format: ExportFormat
-        if first.names == ["messages"] || (first["messages"] != nil && first.names.allSatisfy({ ["messages", "tools", "parallel_tool_calls"].contains($0) })) {
+        if first.names == ["messages"]
+            || (first["messages"] != nil
+                && first.names.allSatisfy({ ["messages", "tools", "parallel_tool_calls"].contains($0) }))
+        {
             format = .openAIChat
         } else if Set(first.names) == ["custom_id", "method", "url", "body"] {
             format = .openAIBatch
@@ -111,13 +121,16 @@ extension ExportFormat {
     private func check(_ r: Record, row: Int) throws {
         switch self {
         case .openAIChat:
-            guard let m = r["messages"] else { throw DatasetError("row \(row): expected \"messages\" as in the rows above (openai-chat)", line: row) }
+            guard let m = r["messages"] else {
+                throw DatasetError("row \(row): expected \"messages\" as in the rows above (openai-chat)", line: row)
+            }
             _ = try ChatMessage.list(m, row: row)
         case .openAIBatch:
             guard r["custom_id"]?.stringValue != nil, r["method"]?.stringValue != nil, r["url"]?.stringValue != nil,
                 case .record(let body)? = r["body"]
             else {
-                throw DatasetError("row \(row): expected \"custom_id\", \"method\", \"url\" and an object \"body\" (openai-batch)", line: row)
+                throw DatasetError(
+                    "row \(row): expected \"custom_id\", \"method\", \"url\" and an object \"body\" (openai-batch)", line: row)
             }
             if let m = body["messages"] { _ = try ChatMessage.list(m, row: row) }
         case .alpaca:

@@ -12,7 +12,9 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     /// - Throws: `DatasetError` listing the known names.
     public init(named name: String) throws {
         guard let f = ExportFormat(rawValue: name.lowercased()) else {
-            throw DatasetError("unknown export format '\(name)': expected \(ExportFormat.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+            throw DatasetError(
+                "unknown export format '\(name)': expected \(ExportFormat.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
+            )
         }
         self = f
     }
@@ -76,7 +78,8 @@ public struct ChatMessage: Hashable, Sendable {
     /// - Throws: `DatasetError` saying which key is missing or wrong.
     public init(record: FieldValue, at position: String) throws {
         guard case .record(let r) = record else {
-            throw DatasetError("\(position): expected an object with \"role\" and \"content\", found \(DatasetCodec.kind(record))")
+            throw DatasetError(
+                "\(position): expected an object with \"role\" and \"content\", found \(DatasetCodec.kind(record))")
         }
         guard let roleText = r["role"]?.stringValue else { throw DatasetError("\(position): expected a string \"role\"") }
         guard let role = Role(rawValue: roleText) else {

@@ -40,11 +40,13 @@ public enum OutputSpec: Hashable, Sendable {
     public var instructions: String? {
         switch self {
         case .text: return nil
-        case .label(_, let allowed?): return "Answer with exactly one of: \(allowed.joined(separator: ", ")). Reply with the label only."
+        case .label(_, let allowed?):
+            return "Answer with exactly one of: \(allowed.joined(separator: ", ")). Reply with the label only."
         case .label: return "Reply with the label only."
         case .json(let schema): return schema.instructions
         case .dialogue(let f):
-            let count = f.exchanges.map { $0 == 1 ? "one \(f.user) line and the \(f.bot)'s reply" : "\($0) exchanges" } ?? "the dialogue"
+            let count =
+                f.exchanges.map { $0 == 1 ? "one \(f.user) line and the \(f.bot)'s reply" : "\($0) exchanges" } ?? "the dialogue"
             return "Write \(count) as lines that start with \"\(f.user):\" and \"\(f.bot):\"."
         }
     }
@@ -118,13 +120,18 @@ public struct JSONSchema: Hashable, Sendable {
     /// A schema read from a JSON-schema object or the shorthand `{"field": "type"}`.
     /// - Throws: `DatasetError` saying which part is not understood.
     public init(_ value: FieldValue) throws {
-        guard case .record(let r) = value else { throw DatasetError("a JSON schema must be an object, found \(DatasetCodec.kind(value))") }
+        guard case .record(let r) = value else {
+            throw DatasetError("a JSON schema must be an object, found \(DatasetCodec.kind(value))")
+        }
         if r["type"]?.stringValue == "object" || r["properties"] != nil {
-            guard case .record(let props)? = r["properties"] else { throw DatasetError("a JSON schema of type object needs \"properties\" as an object") }
+            guard case .record(let props)? = r["properties"] else {
+                throw DatasetError("a JSON schema of type object needs \"properties\" as an object")
+            }
             var properties: [Property] = []
             for (name, spec) in props.fields {
                 guard case .record(let s) = spec, let t = s["type"]?.stringValue, let type = PropertyType(rawValue: t) else {
-                    throw DatasetError("property '\(name)' needs a \"type\" of \(PropertyType.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw DatasetError(
+                        "property '\(name)' needs a \"type\" of \(PropertyType.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 var allowed: [FieldValue]?
                 if case .list(let values)? = s["enum"] { allowed = values }
@@ -134,12 +141,15 @@ public struct JSONSchema: Hashable, Sendable {
             if case .list(let names)? = r["required"] { required = names.compactMap(\.stringValue) }
             self.init(properties: properties, required: required ?? [])
         } else {
-            self.init(properties: try r.fields.map { name, t in
-                guard let ts = t.stringValue, let type = PropertyType(rawValue: ts) else {
-                    throw DatasetError("property '\(name)': expected a type name (\(PropertyType.allCases.map(\.rawValue).joined(separator: ", "))), found \(t)")
-                }
-                return Property(name, type)
-            })
+            self.init(
+                properties: try r.fields.map { name, t in
+                    guard let ts = t.stringValue, let type = PropertyType(rawValue: ts) else {
+                        throw DatasetError(
+                            "property '\(name)': expected a type name (\(PropertyType.allCases.map(\.rawValue).joined(separator: ", "))), found \(t)"
+                        )
+                    }
+                    return Property(name, type)
+                })
         }
     }
 

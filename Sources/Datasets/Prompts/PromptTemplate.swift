@@ -26,7 +26,9 @@ public struct PromptTemplate: Hashable, Sendable {
 
     /// A template.
     /// - Throws: `DatasetError` for an unclosed `{`, a stray `}` or an empty slot, with its column.
-    public init(_ template: String, system: String? = nil, output: OutputSpec = .text(), includeFormatInstructions: Bool = true) throws {
+    public init(_ template: String, system: String? = nil, output: OutputSpec = .text(), includeFormatInstructions: Bool = true)
+        throws
+    {
         self.template = template
         self.system = system
         self.output = output
@@ -88,7 +90,9 @@ public struct PromptTemplate: Hashable, Sendable {
             let c = chars[i]
             if c == "{" {
                 if i + 1 < chars.count, chars[i + 1] == "{" { literal.append("{"); i += 2; continue }
-                guard let close = chars[(i + 1)...].firstIndex(where: { $0 == "}" || $0 == "{" || $0 == "\n" }), chars[close] == "}" else {
+                guard let close = chars[(i + 1)...].firstIndex(where: { $0 == "}" || $0 == "{" || $0 == "\n" }),
+                    chars[close] == "}"
+                else {
                     throw fail("unclosed slot '{'")
                 }
                 let name = String(chars[(i + 1)..<close]).trimmingSpaces

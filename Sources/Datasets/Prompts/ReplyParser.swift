@@ -84,7 +84,8 @@ extension OutputSpec {
             let found = distinct(named(in: scope))
             if found.count == 1 { return .success(found[0]) }
             if found.count > 1 {
-                return .failure(Rejection(reason: "names several labels (\(found.joined(separator: ", "))), expected one", raw: reply))
+                return .failure(
+                    Rejection(reason: "names several labels (\(found.joined(separator: ", "))), expected one", raw: reply))
             }
         }
         return .failure(Rejection(reason: "names none of the labels \(allowed.joined(separator: ", "))", raw: reply))
@@ -99,7 +100,8 @@ extension OutputSpec {
             let line = String(raw).trimmingSpaces
             if line.isEmpty { continue }
             var matched = false
-            for (name, role) in [(f.user, ChatMessage.Role.user), (f.bot, .assistant)] where line.lowercased().hasPrefix(name.lowercased() + ":") {
+            for (name, role) in [(f.user, ChatMessage.Role.user), (f.bot, .assistant)]
+            where line.lowercased().hasPrefix(name.lowercased() + ":") {
                 turns.append((role, [String(line.dropFirst(name.count + 1)).trimmingSpaces]))
                 matched = true
             }
@@ -144,7 +146,8 @@ extension OutputSpec {
     public func formatReply(_ record: Record) throws -> String {
         func field(_ name: String) throws -> FieldValue {
             guard let v = record[name] else {
-                throw DatasetError("a shot has no field '\(name)' for the reply; its fields: \(record.names.joined(separator: ", "))")
+                throw DatasetError(
+                    "a shot has no field '\(name)' for the reply; its fields: \(record.names.joined(separator: ", "))")
             }
             return v
         }
@@ -161,10 +164,14 @@ extension OutputSpec {
             let messages: [ChatMessage]
             if let m = record["messages"] {
                 messages = try ChatMessage.list(m, row: 1).filter { $0.role != .system }
-            } else if let u = record[f.user.lowercased()] ?? record["user"], let b = record[f.bot.lowercased()] ?? record["assistant"] {
+            } else if let u = record[f.user.lowercased()] ?? record["user"],
+                let b = record[f.bot.lowercased()] ?? record["assistant"]
+            {
                 messages = [ChatMessage(.user, u.text), ChatMessage(.assistant, b.text)]
             } else {
-                throw DatasetError("a dialogue shot needs \"messages\" or the columns '\(f.user.lowercased())' and '\(f.bot.lowercased())'; its fields: \(record.names.joined(separator: ", "))")
+                throw DatasetError(
+                    "a dialogue shot needs \"messages\" or the columns '\(f.user.lowercased())' and '\(f.bot.lowercased())'; its fields: \(record.names.joined(separator: ", "))"
+                )
             }
             return messages.map { "\($0.role == .user ? f.user : f.bot): \($0.content)" }.joined(separator: "\n")
         }

@@ -16,7 +16,9 @@ public enum ShotSelection: String, CaseIterable, Hashable, Sendable {
     /// - Throws: `DatasetError` listing the modes.
     public init(named name: String) throws {
         guard let s = ShotSelection(rawValue: name.lowercased()) else {
-            throw DatasetError("unknown shot selection '\(name)': expected \(ShotSelection.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+            throw DatasetError(
+                "unknown shot selection '\(name)': expected \(ShotSelection.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
+            )
         }
         self = s
     }

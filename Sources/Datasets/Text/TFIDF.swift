@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// TF-IDF vectors of a collection of texts, L2-normalised, for cosine similarity
@@ -49,7 +49,11 @@ public struct TFIDFIndex: Sendable {
                 sum += a[i].weight * b[j].weight
                 i += 1
                 j += 1
-            } else if a[i].term < b[j].term { i += 1 } else { j += 1 }
+            } else if a[i].term < b[j].term {
+                i += 1
+            } else {
+                j += 1
+            }
         }
         return sum
     }

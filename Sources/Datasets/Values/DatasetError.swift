@@ -25,8 +25,7 @@ public struct DatasetError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         var prefix = ""
-        if let file { prefix = file + (line.map { ":\($0)" } ?? "") + ": " }
-        else if let line { prefix = "line \(line): " }
+        if let file { prefix = file + (line.map { ":\($0)" } ?? "") + ": " } else if let line { prefix = "line \(line): " }
         return prefix + message
     }
 }

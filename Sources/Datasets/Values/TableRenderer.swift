@@ -42,12 +42,14 @@ public struct TableRenderer: Sendable {
             l + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: m) + r
         }
         func cells(_ values: [String], rightAlign: Set<Int> = []) -> String {
-            "│" + values.indices.map { c in
-                let pad = String(repeating: " ", count: widths[c] - Self.displayWidth(values[c]))
-                return " " + (rightAlign.contains(c) ? pad + values[c] : values[c] + pad) + " "
-            }.joined(separator: "│") + "│"
+            "│"
+                + values.indices.map { c in
+                    let pad = String(repeating: " ", count: widths[c] - Self.displayWidth(values[c]))
+                    return " " + (rightAlign.contains(c) ? pad + values[c] : values[c] + pad) + " "
+                }.joined(separator: "│") + "│"
         }
-        let numeric = Set([0] + data.schema.columns.enumerated().filter { [.int, .double].contains($0.element.type) }.map { $0.offset + 1 })
+        let numeric = Set(
+            [0] + data.schema.columns.enumerated().filter { [.int, .double].contains($0.element.type) }.map { $0.offset + 1 })
         var out = [line("┌", "┬", "┐"), cells(header), cells(types), line("├", "┼", "┤")]
         out += body.map { cells($0, rightAlign: numeric) }
         out.append(line("└", "┴", "┘"))

@@ -82,7 +82,9 @@ public struct Builtin: @unchecked Sendable {
     /// No variadic parameter: positional arguments map one to one onto parameters.
     let isPositionalOnly: Bool
 
-    public init(_ name: String, _ parameters: [BuiltinParameter] = [], category: String = "core", doc: String, body: @escaping Body) {
+    public init(
+        _ name: String, _ parameters: [BuiltinParameter] = [], category: String = "core", doc: String, body: @escaping Body
+    ) {
         self.name = name
         self.parameters = parameters
         self.doc = doc

@@ -3,29 +3,41 @@ enum IOBuiltins {
     typealias P = BuiltinParameter
 
     static let all: [Builtin] = [
-        Builtin("read_text", [P("path", .string)], category: "files", doc: """
-            Reads a UTF-8 text file (relative paths are relative to the script).
-            Example: let text = read_text("notes.txt")
-            """) { args, ctx in
+        Builtin(
+            "read_text", [P("path", .string)], category: "files",
+            doc: """
+                Reads a UTF-8 text file (relative paths are relative to the script).
+                Example: let text = read_text("notes.txt")
+                """
+        ) { args, ctx in
             .string(try ctx.fileAccess.readText(try args.string("path"), relativeTo: ctx.directory))
         },
-        Builtin("write_text", [P("path", .string), P("text", .string)], category: "files", doc: """
-            Writes text to a file, replacing it atomically.
-            Example: write_text("out.txt", "done\\n")
-            """) { args, ctx in
+        Builtin(
+            "write_text", [P("path", .string), P("text", .string)], category: "files",
+            doc: """
+                Writes text to a file, replacing it atomically.
+                Example: write_text("out.txt", "done\\n")
+                """
+        ) { args, ctx in
             try ctx.fileAccess.writeText(try args.string("text"), to: try args.string("path"), relativeTo: ctx.directory)
             return .nil
         },
-        Builtin("json", [P("value"), P("indent", .int, default: 0)], category: "files", doc: """
-            Encodes a value as JSON text (records keep their field order); `indent` > 0 pretty-prints.
-            Example: json({a: [1, true, nil]})  # "{\\"a\\":[1,true,null]}"
-            """) { args, _ in
+        Builtin(
+            "json", [P("value"), P("indent", .int, default: 0)], category: "files",
+            doc: """
+                Encodes a value as JSON text (records keep their field order); `indent` > 0 pretty-prints.
+                Example: json({a: [1, true, nil]})  # "{\\"a\\":[1,true,null]}"
+                """
+        ) { args, _ in
             .string(try JSON.encode(args[0], indent: max(0, min(try args.int("indent"), 16))))
         },
-        Builtin("parse_json", [P("text", .string)], category: "files", doc: """
-            Decodes JSON text into values (objects become records, null becomes nil).
-            Example: parse_json("[1, 2.5, \\"x\\"]")  # [1, 2.5, "x"]
-            """) { args, _ in
+        Builtin(
+            "parse_json", [P("text", .string)], category: "files",
+            doc: """
+                Decodes JSON text into values (objects become records, null becomes nil).
+                Example: parse_json("[1, 2.5, \\"x\\"]")  # [1, 2.5, "x"]
+                """
+        ) { args, _ in
             do { return try JSON.decode(try args.string("text")) } catch let e as JSON.DecodeError {
                 throw args.error("text", "invalid JSON at character \(e.offset + 1): \(e.message)")
             }
@@ -55,7 +67,8 @@ enum JSON {
         case .string(let s): return quote(s)
         case .list(let xs):
             if xs.isEmpty { return "[]" }
-            return "[" + nl + (try xs.map { try encode($0, indent: indent, depth: depth + 1) }).joined(separator: "," + nl) + close + "]"
+            return "[" + nl + (try xs.map { try encode($0, indent: indent, depth: depth + 1) }).joined(separator: "," + nl)
+                + close + "]"
         case .record(let r):
             if r.count == 0 { return "{}" }
             let fields = try r.fields.map { quote($0.key) + colon + (try encode($0.value, indent: indent, depth: depth + 1)) }
@@ -78,7 +91,9 @@ enum JSON {
                 if ch.value < 0x20 {
                     let hex = String(ch.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else { out.unicodeScalars.append(ch) }
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out + "\""
@@ -161,7 +176,9 @@ enum JSON {
             let start = i
             var isFloat = false
             while i < bytes.count, let c = Optional(bytes[i]),
-                  (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+                    || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+            {
                 if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { isFloat = true }
                 i += 1
             }
@@ -190,13 +207,18 @@ enum JSON {
                     case UInt8(ascii: "b"): out.append(0x08)
                     case UInt8(ascii: "f"): out.append(0x0C)
                     case UInt8(ascii: "u"):
-                        guard i + 4 <= bytes.count, var code = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else {
+                        guard i + 4 <= bytes.count,
+                            var code = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16)
+                        else {
                             throw fail("invalid \\u escape")
                         }
                         i += 4
                         // A surrogate pair encodes one scalar above U+FFFF.
-                        if (0xD800..<0xDC00).contains(code), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
-                           let low = UInt32(String(decoding: bytes[i + 2..<i + 6], as: UTF8.self), radix: 16), (0xDC00..<0xE000).contains(low) {
+                        if (0xD800..<0xDC00).contains(code), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"),
+                            bytes[i + 1] == UInt8(ascii: "u"),
+                            let low = UInt32(String(decoding: bytes[i + 2..<i + 6], as: UTF8.self), radix: 16),
+                            (0xDC00..<0xE000).contains(low)
+                        {
                             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                             i += 6
                         }

@@ -132,14 +132,20 @@ final class Compiler {
         case .assign(let target, let op, let value):
             return compileAssignment(target, op, value, s.range)
         case .returnStmt(let value):
-            if scope.isTopLevel { error("'return' outside a function", s.range) }
-            else if !returnAllowed { error("'return' cannot be used inside an expression", s.range) }
+            if scope.isTopLevel {
+                error("'return' outside a function", s.range)
+            } else if !returnAllowed {
+                error("'return' cannot be used inside an expression", s.range)
+            }
             return ReturnNode(value.map(compileValue), range: s.range)
         case .breakStmt, .continueStmt:
             let isBreak: Bool = if case .breakStmt = s.kind { true } else { false }
             let word = isBreak ? "break" : "continue"
-            if scope.loopDepth == 0 { error("'\(word)' outside a loop", s.range) }
-            else if !loopExitAllowed { error("'\(word)' cannot be used inside an expression", s.range) }
+            if scope.loopDepth == 0 {
+                error("'\(word)' outside a loop", s.range)
+            } else if !loopExitAllowed {
+                error("'\(word)' cannot be used inside an expression", s.range)
+            }
             return LoopExitNode(isBreak ? .breakLoop : .continueLoop, range: s.range)
         case .importStmt(let path):
             if !scope.isTopLevel || scope.blocks.count > 1 { error("'import' is only allowed at the top level", s.range) }
@@ -192,8 +198,9 @@ final class Compiler {
     }
 
     func constantError(_ name: String, _ declared: SourceRange, _ range: SourceRange) {
-        error("cannot assign to '\(name)': it is declared with 'let' (use 'var' to allow changes)", range,
-              notes: [DiagnosticNote("'\(name)' is declared here", at: declared)])
+        error(
+            "cannot assign to '\(name)': it is declared with 'let' (use 'var' to allow changes)", range,
+            notes: [DiagnosticNote("'\(name)' is declared here", at: declared)])
     }
 
     // MARK: Functions
@@ -235,12 +242,13 @@ final class Compiler {
         case .string(let segments):
             if segments.isEmpty { return Literal(.string(""), range: r) }
             if segments.count == 1, case .text(let t) = segments[0] { return Literal(.string(t), range: r) }
-            return InterpolationNode(segments.map { seg in
-                switch seg {
-                case .text(let t): return .text(t)
-                case .expr(let x): return .expr(compileValue(x))
-                }
-            }, range: r)
+            return InterpolationNode(
+                segments.map { seg in
+                    switch seg {
+                    case .text(let t): return .text(t)
+                    case .expr(let x): return .expr(compileValue(x))
+                    }
+                }, range: r)
         case .name(let name):
             switch resolve(name) {
             case .local(let l): return LocalGet(slot: l.slot, range: r)
@@ -256,8 +264,9 @@ final class Compiler {
         case .and(let a, let b): return LogicalNode(compileValue(a), compileValue(b), isAnd: true, range: r)
         case .or(let a, let b): return LogicalNode(compileValue(a), compileValue(b), isAnd: false, range: r)
         case .call(let callee, let arguments):
-            let call = CallNode(callee: compileValue(callee), args: arguments.map { compileValue($0.value) },
-                                labels: arguments.map(\.label), range: r)
+            let call = CallNode(
+                callee: compileValue(callee), args: arguments.map { compileValue($0.value) },
+                labels: arguments.map(\.label), range: r)
             call.argRanges = arguments.map { a in a.labelRange.map { $0.union(a.value.range) } ?? a.value.range }
             if case .name("range") = callee.kind, case .global(let cell) = resolve("range") { call.rangeCell = cell }
             return call

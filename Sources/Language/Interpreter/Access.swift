@@ -52,14 +52,17 @@ final class CallNode: Node {
             let p: Int
             if let label = labels[i] {
                 guard let q = names.firstIndex(of: label) else {
-                    throw RuntimeError("\(code.name) has no parameter named '\(label)'\(Suggestions.note(for: label, in: names))", at: argRanges[i] ?? range)
+                    throw RuntimeError(
+                        "\(code.name) has no parameter named '\(label)'\(Suggestions.note(for: label, in: names))",
+                        at: argRanges[i] ?? range)
                 }
                 if bound[q] { throw RuntimeError("argument '\(label)' given twice to \(code.name)", at: argRanges[i] ?? range) }
                 p = q
             } else {
                 while next < names.count && bound[next] { next += 1 }
                 guard next < names.count else {
-                    throw RuntimeError("\(code.name) takes \(Runtime.arity(code)) but was given \(values.count)", at: argRanges[i] ?? range)
+                    throw RuntimeError(
+                        "\(code.name) takes \(Runtime.arity(code)) but was given \(values.count)", at: argRanges[i] ?? range)
                 }
                 p = next
             }
@@ -79,7 +82,7 @@ final class CallNode: Node {
     /// the arguments are plain ints; nil means "evaluate normally".
     func rangeBounds(_ f: Frame, _ rt: Runtime) throws -> (start: Int, end: Int, step: Int)? {
         guard let cell = rangeCell, !hasLabels, (1...3).contains(args.count),
-              case .function(let fn) = cell.value, fn.builtin?.name == "range", fn === rt.rangeFunction
+            case .function(let fn) = cell.value, fn.builtin?.name == "range", fn === rt.rangeFunction
         else { return nil }
         var ints: [Int] = []
         for a in args {

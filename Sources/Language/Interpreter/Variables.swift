@@ -30,7 +30,8 @@ final class GlobalGet: Node {
     }
     override func eval(_ f: Frame, _ rt: Runtime) throws -> Value {
         if cell.isDefined { return cell.value }
-        let hint = Suggestions.note(for: cell.name, in: visibleLocals + rt.definedGlobalNames)
+        let hint =
+            Suggestions.note(for: cell.name, in: visibleLocals + rt.definedGlobalNames)
             + Suggestions.slotNote(for: cell.name, at: range)
         throw RuntimeError("unknown name '\(cell.name)'\(hint)", at: range)
     }

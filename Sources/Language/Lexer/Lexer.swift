@@ -163,8 +163,9 @@ public struct Lexer {
         }
         while true {
             guard pos < end else {
-                error(endKind, "unterminated string", start, start + (triple ? 3 : 1),
-                      notes: [DiagnosticNote("the string starts here and is never closed", at: range(start, start + 1))])
+                error(
+                    endKind, "unterminated string", start, start + (triple ? 3 : 1),
+                    notes: [DiagnosticNote("the string starts here and is never closed", at: range(start, start + 1))])
                 flush()
                 return Token(kind: .string(parts), start: start, end: pos)
             }
@@ -224,8 +225,9 @@ public struct Lexer {
             var he = hs
             while he < end && bytes[he] != UInt8(ascii: "}") && he - hs < 8 { he += 1 }
             if he < end, bytes[he] == UInt8(ascii: "}"),
-               let v = UInt32(String(decoding: bytes[hs..<he], as: UTF8.self), radix: 16),
-               let scalar = Unicode.Scalar(v) {
+                let v = UInt32(String(decoding: bytes[hs..<he], as: UTF8.self), radix: 16),
+                let scalar = Unicode.Scalar(v)
+            {
                 text.append(contentsOf: Array(String(Character(scalar)).utf8))
                 pos = he + 1
             } else {
@@ -244,8 +246,9 @@ public struct Lexer {
         var depth = 1
         while pos < end {
             let c = bytes[pos]
-            if c == UInt8(ascii: "{") { depth += 1 }
-            else if c == UInt8(ascii: "}") {
+            if c == UInt8(ascii: "{") {
+                depth += 1
+            } else if c == UInt8(ascii: "}") {
                 depth -= 1
                 if depth == 0 { pos += 1; return (open + 1)..<(pos - 1) }
             } else if c == 0x22 || c == UInt8(ascii: "'") {
@@ -262,8 +265,9 @@ public struct Lexer {
         }
         pos = min(pos, end)
         let kind: DiagnosticKind = pos >= end ? endKind : .syntax
-        error(kind, "unterminated interpolation in string: expected '}'", min(pos, end), min(pos, end),
-              notes: [DiagnosticNote("to match this '{'", at: range(open, open + 1))])
+        error(
+            kind, "unterminated interpolation in string: expected '}'", min(pos, end), min(pos, end),
+            notes: [DiagnosticNote("to match this '{'", at: range(open, open + 1))])
         return nil
     }
 

@@ -24,8 +24,9 @@ extension Parser {
             case .name, .field, .function:
                 left = Expr(.call(callee: right, arguments: [CallArgument(label: nil, labelRange: nil, value: left)]), r)
             default:
-                throw fail("the right side of '|>' must be a function or a call", at: right.range,
-                           notes: [DiagnosticNote("pipe is here", at: range(op))])
+                throw fail(
+                    "the right side of '|>' must be a function or a call", at: right.range,
+                    notes: [DiagnosticNote("pipe is here", at: range(op))])
             }
         }
         return left
@@ -253,8 +254,9 @@ extension Parser {
                 sub.depth = depth
                 sub.skipNewlines()
                 if sub.atEnd {
-                    throw fail("empty interpolation '{}' in string (write '\\{' for a literal brace)",
-                               at: SourceRange(file: file, start: r.lowerBound - 1, end: r.upperBound + 1))
+                    throw fail(
+                        "empty interpolation '{}' in string (write '\\{' for a literal brace)",
+                        at: SourceRange(file: file, start: r.lowerBound - 1, end: r.upperBound + 1))
                 }
                 var e: Expr?
                 do {

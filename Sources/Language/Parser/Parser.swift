@@ -110,7 +110,8 @@ public struct Parser {
             if let (byte, offset) = unclosedBracket {
                 let ch = String(UnicodeScalar(byte))
                 let note = DiagnosticNote("to match this '\(ch)'", at: SourceRange(file: file, start: offset, end: offset + 1))
-                diagnostics.append(Diagnostic(.incomplete, "unexpected end of input: '\(ch)' is never closed", at: r, notes: [note]))
+                diagnostics.append(
+                    Diagnostic(.incomplete, "unexpected end of input: '\(ch)' is never closed", at: r, notes: [note]))
             } else {
                 diagnostics.append(Diagnostic(.incomplete, message, at: r, notes: notes))
             }
@@ -236,14 +237,15 @@ public struct Parser {
         }
         let expr = try parseExpression()
         if case .symbol(let s) = current.kind {
-            let op: AssignOp?? = switch s {
-            case .equal: .some(nil)
-            case .plusEqual: .add
-            case .minusEqual: .subtract
-            case .starEqual: .multiply
-            case .slashEqual: .divide
-            default: nil
-            }
+            let op: AssignOp?? =
+                switch s {
+                case .equal: .some(nil)
+                case .plusEqual: .add
+                case .minusEqual: .subtract
+                case .starEqual: .multiply
+                case .slashEqual: .divide
+                default: nil
+                }
             if let op {
                 switch expr.kind {
                 case .name, .field, .index: break
@@ -307,8 +309,9 @@ public struct Parser {
         var statements: [Stmt] = []
         parseStatements(into: &statements, untilBrace: true)
         if !match(.rbrace) {
-            throw fail("expected '}' to close the block, found \(current.quoted)",
-                       notes: [DiagnosticNote("to match this '{'", at: range(open))])
+            throw fail(
+                "expected '}' to close the block, found \(current.quoted)",
+                notes: [DiagnosticNote("to match this '{'", at: range(open))])
         }
         return Block(statements: statements, range: range(from: open.start))
     }

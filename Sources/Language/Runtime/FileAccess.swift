@@ -14,7 +14,8 @@ open class FileAccessPolicy: @unchecked Sendable {
     /// Returns the absolute path to use for `path` (relative to `directory`), or throws a
     /// `RuntimeError` explaining why access is refused.
     open func resolve(_ path: String, mode: Mode, relativeTo directory: String) throws -> String {
-        let url = path.hasPrefix("/")
+        let url =
+            path.hasPrefix("/")
             ? URL(fileURLWithPath: path)
             : URL(fileURLWithPath: directory).appendingPathComponent(path)
         return url.standardizedFileURL.path

@@ -113,8 +113,9 @@ final class Runtime {
         }
         let b = function.builtin!
         let values = arguments.map { Optional($0) }
-        return try callBuiltin(b, values: values, labels: Array(repeating: nil, count: values.count),
-                               ranges: Array(repeating: nil, count: values.count), at: site)
+        return try callBuiltin(
+            b, values: values, labels: Array(repeating: nil, count: values.count),
+            ranges: Array(repeating: nil, count: values.count), at: site)
     }
 
     static func arity(_ code: FunctionCode) -> String {
@@ -149,7 +150,9 @@ final class Runtime {
             } else {
                 while next < params.count && bound[next] != nil { next += 1 }
                 guard next < params.count else {
-                    throw RuntimeError("\(b.name) takes at most \(params.count) argument\(params.count == 1 ? "" : "s") but was given \(values.count)", at: ranges[i] ?? site)
+                    throw RuntimeError(
+                        "\(b.name) takes at most \(params.count) argument\(params.count == 1 ? "" : "s") but was given \(values.count)",
+                        at: ranges[i] ?? site)
                 }
                 if params[next].variadic {
                     rest.append(v!)
@@ -169,8 +172,9 @@ final class Runtime {
                 continue
             }
             guard let v = bound[i] ?? p.defaultValue else {
-                throw RuntimeError("missing argument '\(p.name)' in call to \(b.name)", at: site,
-                                   notes: [DiagnosticNote("usage: \(b.signature)", at: nil)])
+                throw RuntimeError(
+                    "missing argument '\(p.name)' in call to \(b.name)", at: site,
+                    notes: [DiagnosticNote("usage: \(b.signature)", at: nil)])
             }
             if !p.type.accepts(v) {
                 throw RuntimeError(
@@ -180,7 +184,8 @@ final class Runtime {
             final.append(v)
         }
         do {
-            return try b.body(Arguments(values: final, builtin: b, ranges: boundRanges), CallContext(runtime: self, callRange: site))
+            return try b.body(
+                Arguments(values: final, builtin: b, ranges: boundRanges), CallContext(runtime: self, callRange: site))
         } catch var e as RuntimeError {
             if e.range == nil { e.range = site }
             throw e
@@ -196,8 +201,9 @@ final class Runtime {
         for i in 0..<params.count {
             if i >= values.count {
                 guard let d = params[i].defaultValue else {
-                    throw RuntimeError("missing argument '\(params[i].name)' in call to \(b.name)", at: site,
-                                       notes: [DiagnosticNote("usage: \(b.signature)", at: nil)])
+                    throw RuntimeError(
+                        "missing argument '\(params[i].name)' in call to \(b.name)", at: site,
+                        notes: [DiagnosticNote("usage: \(b.signature)", at: nil)])
                 }
                 values.append(d)
                 argRanges.append(nil)
@@ -208,7 +214,8 @@ final class Runtime {
             }
         }
         do {
-            return try b.body(Arguments(values: values, builtin: b, ranges: argRanges), CallContext(runtime: self, callRange: site))
+            return try b.body(
+                Arguments(values: values, builtin: b, ranges: argRanges), CallContext(runtime: self, callRange: site))
         } catch var e as RuntimeError {
             if e.range == nil { e.range = site }
             throw e

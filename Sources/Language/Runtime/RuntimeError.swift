@@ -23,7 +23,6 @@ public struct RuntimeError: Error, CustomStringConvertible {
     }
 }
 
-
 /// "did you mean 'x'?" help: the closest candidate by edit distance, if close enough.
 enum Suggestions {
     static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
@@ -45,7 +44,8 @@ enum Suggestions {
     static func slotNote(for name: String, at range: SourceRange) -> String {
         let bytes = range.file.bytes
         guard range.start > 0, range.end < bytes.count,
-              bytes[range.start - 1] == UInt8(ascii: "{"), bytes[range.end] == UInt8(ascii: "}") else { return "" }
+            bytes[range.start - 1] == UInt8(ascii: "{"), bytes[range.end] == UInt8(ascii: "}")
+        else { return "" }
         return "; in a \"...\" string {\(name)} is code. For a prompt slot write the template in single quotes, "
             + "'...{\(name)}...', or escape the brace: \"...\\{\(name)}...\""
     }

@@ -80,8 +80,9 @@ extension Value: CustomStringConvertible {
 
     static func isIdentifier(_ s: String) -> Bool {
         guard let first = s.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
-        return Keyword(rawValue: s) == nil && s.utf8.allSatisfy {
-            ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F
-        }
+        return Keyword(rawValue: s) == nil
+            && s.utf8.allSatisfy {
+                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F
+            }
     }
 }

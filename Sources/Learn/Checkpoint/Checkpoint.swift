@@ -39,7 +39,9 @@ public enum Checkpoint {
         _ params: [NamedParameter], kind: String, config: GPTConfig, extra: [String: String], to url: URL
     ) throws {
         let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        var metadata = ["format": "pt", "fewshot.kind": kind, "fewshot.config": configJSON, "fewshot.tokenizer": ByteTokenizer.kind]
+        var metadata = [
+            "format": "pt", "fewshot.kind": kind, "fewshot.config": configJSON, "fewshot.tokenizer": ByteTokenizer.kind,
+        ]
         metadata.merge(extra) { $1 }
         try Safetensors.write(
             params.map { ($0.name, Safetensors.Entry(shape: $0.tensor.shape, values: $0.tensor.data)) },
@@ -52,8 +54,9 @@ public enum Checkpoint {
         let (raw, metadata) = try Safetensors.read(from: url)
         if let kind = metadata["fewshot.kind"], kind == "llama" || kind == "llama-lora" {
             let directory = modelDirectory ?? (LlamaModel.defaultModelPath as NSString).deletingLastPathComponent
-            return .llama(try LlamaStudent.load(
-                file: url.lastPathComponent, tensors: raw, metadata: metadata, modelDirectory: directory))
+            return .llama(
+                try LlamaStudent.load(
+                    file: url.lastPathComponent, tensors: raw, metadata: metadata, modelDirectory: directory))
         }
         // Hugging Face files may prefix names with "transformer." and carry attention-mask buffers.
         var tensors: [String: Safetensors.Entry] = [:]

@@ -40,7 +40,9 @@ public enum Safetensors {
         for (_, entry) in tensors {
             entry.values.withUnsafeBufferPointer { p in
                 // x86 and arm64 are little-endian, as the format is.
-                file.append(UnsafeBufferPointer(start: UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: UInt8.self), count: p.count * 4))
+                file.append(
+                    UnsafeBufferPointer(
+                        start: UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: UInt8.self), count: p.count * 4))
             }
         }
         try writeAtomically(file, to: url)
@@ -58,11 +60,13 @@ public enum Safetensors {
     }
 
     /// Parses the bytes of a safetensors file; `name` is used in error messages.
-    public static func parse(_ data: Data, name: String = "file") throws -> (tensors: [String: Entry], metadata: [String: String]) {
+    public static func parse(_ data: Data, name: String = "file") throws -> (tensors: [String: Entry], metadata: [String: String])
+    {
         guard data.count >= 8 else { throw LearnError.checkpoint("\(name) is truncated: \(data.count) bytes, no header length") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(data.count - 8) else {
-            throw LearnError.checkpoint("\(name) is truncated or corrupt: header of \(headerLength) bytes but only \(data.count - 8) follow")
+            throw LearnError.checkpoint(
+                "\(name) is truncated or corrupt: header of \(headerLength) bytes but only \(data.count - 8) follow")
         }
         let headerEnd = 8 + Int(headerLength)
         let json: Any
@@ -71,13 +75,17 @@ public enum Safetensors {
         } catch {
             throw LearnError.checkpoint("\(name) has a corrupt header (not JSON)")
         }
-        guard let header = json as? [String: Any] else { throw LearnError.checkpoint("\(name) has a header that is not a JSON object") }
+        guard let header = json as? [String: Any] else {
+            throw LearnError.checkpoint("\(name) has a header that is not a JSON object")
+        }
         let body = data.count - headerEnd
         var metadata: [String: String] = [:]
         var tensors: [String: Entry] = [:]
         for (key, value) in header {
             if key == "__metadata__" {
-                guard let m = value as? [String: String] else { throw LearnError.checkpoint("\(name): __metadata__ is not a string map") }
+                guard let m = value as? [String: String] else {
+                    throw LearnError.checkpoint("\(name): __metadata__ is not a string map")
+                }
                 metadata = m
                 continue
             }
@@ -94,18 +102,28 @@ public enum Safetensors {
             guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body,
                 offsets[1] - offsets[0] == count * width
             else {
-                throw LearnError.checkpoint("\(name): tensor '\(key)' (shape \(shape), \(dtype)) has byte range \(offsets) outside the \(body) data bytes or of the wrong size; the file may be truncated")
+                throw LearnError.checkpoint(
+                    "\(name): tensor '\(key)' (shape \(shape), \(dtype)) has byte range \(offsets) outside the \(body) data bytes or of the wrong size; the file may be truncated"
+                )
             }
             let start = headerEnd + offsets[0]
             let values: [Float] = data.withUnsafeBytes { raw in
                 let base = raw.baseAddress! + start
                 switch dtype {
                 case "F32":
-                    return (0..<count).map { Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+                    return (0..<count).map {
+                        Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+                    }
                 case "F16":
-                    return (0..<count).map { halfToFloat(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) }
+                    return (0..<count).map {
+                        halfToFloat(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
+                    }
                 default:
-                    return (0..<count).map { Float(bitPattern: UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) << 16) }
+                    return (0..<count).map {
+                        Float(
+                            bitPattern: UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
+                                << 16)
+                    }
                 }
             }
             tensors[key] = Entry(shape: shape, values: values)

@@ -107,8 +107,9 @@ public final class GGUFFile: @unchecked Sendable {
 
         let dataStart = (cursor.offset + alignment - 1) / alignment * alignment
         self.tensors = try raw.map { t in
-            try Self.locate(t.name, t.shape, t.type, t.offset, dataStart: dataStart, alignment: alignment,
-                            fileSize: storage.bytes.count)
+            try Self.locate(
+                t.name, t.shape, t.type, t.offset, dataStart: dataStart, alignment: alignment,
+                fileSize: storage.bytes.count)
         }
     }
 

@@ -43,7 +43,8 @@ public struct GGUFModelSummary: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let params = parameterCount >= 1_000_000_000
+        let params =
+            parameterCount >= 1_000_000_000
             ? String(format: "%.2fB", Double(parameterCount) / 1e9) : String(format: "%.1fM", Double(parameterCount) / 1e6)
         var parts = ["\(architecture) \(params) params \(quantization)"]
         if let layers { parts.append("\(layers) layers") }

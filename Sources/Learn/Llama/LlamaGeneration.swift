@@ -107,7 +107,8 @@ extension LlamaModel {
         let generationStart = clock.now
         var sampler = LlamaSampler(options: options)
         let stops = options.stop.filter { !$0.isEmpty }
-        let endTokens = Set([tokenizer.eosToken].compactMap { $0 } + stops.compactMap { tokenizer.id(of: $0) }.filter(tokenizer.isControl))
+        let endTokens = Set(
+            [tokenizer.eosToken].compactMap { $0 } + stops.compactMap { tokenizer.id(of: $0) }.filter(tokenizer.isControl))
         var history = prompt
         var decoder = UTF8StreamDecoder()
         var text = ""  // all generated text

@@ -44,7 +44,8 @@ enum LlamaKernels {
         var acc = SIMD8<Float>()
         var i = 0
         while i + 8 <= n {
-            acc += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            acc +=
+                UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
                 * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
             i += 8
         }

@@ -52,10 +52,12 @@ extension LlamaModel {
             q.withUnsafeMutableBufferPointer { qb in
                 k.withUnsafeMutableBufferPointer { kb in
                     for t in 0..<T {
-                        LlamaKernels.rope(qb.baseAddress! + t * qDim, heads: c.headCount, headDim: hs,
-                                          dims: c.ropeDimensions, position: start + t, inverseFrequencies: inverseFrequencies)
-                        LlamaKernels.rope(kb.baseAddress! + t * kvDim, heads: c.kvHeadCount, headDim: hs,
-                                          dims: c.ropeDimensions, position: start + t, inverseFrequencies: inverseFrequencies)
+                        LlamaKernels.rope(
+                            qb.baseAddress! + t * qDim, heads: c.headCount, headDim: hs,
+                            dims: c.ropeDimensions, position: start + t, inverseFrequencies: inverseFrequencies)
+                        LlamaKernels.rope(
+                            kb.baseAddress! + t * kvDim, heads: c.kvHeadCount, headDim: hs,
+                            dims: c.ropeDimensions, position: start + t, inverseFrequencies: inverseFrequencies)
                     }
                 }
             }
@@ -67,9 +69,11 @@ extension LlamaModel {
             normalize(x, block.mlpNorm, into: &h, tokens: T)
             linear(block.gate, h, &gate, tokens: T)
             linear(block.up, h, &up, tokens: T)
-            gate.withUnsafeMutableBufferPointer { g in up.withUnsafeBufferPointer { u in
-                LlamaKernels.swiglu(g.baseAddress!, u.baseAddress!, n: T * F)
-            } }
+            gate.withUnsafeMutableBufferPointer { g in
+                up.withUnsafeBufferPointer { u in
+                    LlamaKernels.swiglu(g.baseAddress!, u.baseAddress!, n: T * F)
+                }
+            }
             linear(block.down, gate, &delta, tokens: T)
             for i in 0..<(T * C) { x[i] += delta[i] }
         }
@@ -83,8 +87,9 @@ extension LlamaModel {
             weights.outputNorm.withUnsafeBufferPointer { w in
                 normed.withUnsafeMutableBufferPointer { o in
                     for r in 0..<rows {
-                        LlamaKernels.rmsNorm(xb.baseAddress! + (first + r) * C, w.baseAddress!, o.baseAddress! + r * C,
-                                             n: C, eps: c.rmsEpsilon)
+                        LlamaKernels.rmsNorm(
+                            xb.baseAddress! + (first + r) * C, w.baseAddress!, o.baseAddress! + r * C,
+                            n: C, eps: c.rmsEpsilon)
                     }
                 }
             }
@@ -101,8 +106,9 @@ extension LlamaModel {
             weight.withUnsafeBufferPointer { w in
                 out.withUnsafeMutableBufferPointer { o in
                     for t in 0..<tokens {
-                        LlamaKernels.rmsNorm(xb.baseAddress! + t * C, w.baseAddress!, o.baseAddress! + t * C,
-                                             n: C, eps: config.rmsEpsilon)
+                        LlamaKernels.rmsNorm(
+                            xb.baseAddress! + t * C, w.baseAddress!, o.baseAddress! + t * C,
+                            n: C, eps: config.rmsEpsilon)
                     }
                 }
             }

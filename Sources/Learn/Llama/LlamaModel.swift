@@ -69,7 +69,8 @@ public final class LlamaModel: @unchecked Sendable {
         self.weights = weights
         let dims = config.ropeDimensions, theta = Double(config.ropeTheta)
         inverseFrequencies = (0..<(dims / 2)).map { i in Float(1 / pow(theta, Double(2 * i) / Double(dims))) }
-        threads = ProcessInfo.processInfo.environment["FEWSHOT_THREADS"].flatMap(Int.init)
+        threads =
+            ProcessInfo.processInfo.environment["FEWSHOT_THREADS"].flatMap(Int.init)
             ?? ProcessInfo.processInfo.activeProcessorCount
         cache = LlamaKVCache(layers: config.layerCount, width: config.kvDimension)
     }

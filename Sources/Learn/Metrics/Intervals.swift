@@ -71,8 +71,10 @@ public enum Intervals {
 
     /// The 97.5th percentile of Student's t distribution (two-sided 95%).
     private static func studentT975(degreesOfFreedom df: Int) -> Double {
-        let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                               2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086]
+        let table: [Double] = [
+            12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+            2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+        ]
         if df <= table.count { return table[df - 1] }
         return 1.96 + 2.4 / Double(df)  // within 0.01 of the exact value for df > 20
     }

@@ -40,7 +40,8 @@ public final class GPT: CausalLanguageModel {
     public var contextLength: Int { config.context }
 
     public func parameters(prefix: String) -> [NamedParameter] {
-        var all = tokenEmbedding.parameters(prefix: join(prefix, "wte"))
+        var all =
+            tokenEmbedding.parameters(prefix: join(prefix, "wte"))
             + positionEmbedding.parameters(prefix: join(prefix, "wpe"))
         for (i, block) in blocks.enumerated() { all += block.parameters(prefix: join(prefix, "h.\(i)")) }
         return all + finalNorm.parameters(prefix: join(prefix, "ln_f"))

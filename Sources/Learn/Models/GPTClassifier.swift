@@ -74,7 +74,8 @@ public final class GPTClassifier: ParameterHolder {
         switch pooling {
         case .last:
             // Right padding and causal attention: the last real token never saw the padding.
-            pooled = try Tensor.embedding(h, indices: rows.enumerated().map { $0.offset * time + $0.element.count - 1 }, shape: [b])
+            pooled = try Tensor.embedding(
+                h, indices: rows.enumerated().map { $0.offset * time + $0.element.count - 1 }, shape: [b])
         case .mean:
             var weights = [Float](repeating: 0, count: b * b * time)  // (B, B*T)
             for (i, r) in rows.enumerated() {

@@ -126,7 +126,9 @@ final class KVCacheDecoder {
 
     /// `out (+)= input x W + b` for one row, W `(in, out)`; `accumulate` adds onto `out`
     /// (the residual path) instead of overwriting it.
-    private func affine(_ layer: Linear, _ input: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    private func affine(
+        _ layer: Linear, _ input: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, accumulate: Bool
+    ) {
         let rows = layer.weight.shape[0], cols = layer.weight.shape[1]
         if let bias = layer.bias {
             bias.data.withUnsafeBufferPointer { b in

@@ -38,8 +38,10 @@ public final class Trainer {
             model, count: trainWindows.count, rng: &rng, validation: valBatches,
             makeBatch: { LanguageBatch($0.map { trainWindows[$0] }) },
             loss: { b in
-                (try model.loss(inputs: b.inputs, targets: b.targets, weights: b.weights, batch: b.batch, time: b.time),
-                 b.batch * b.time, b.trainedTokens)
+                (
+                    try model.loss(inputs: b.inputs, targets: b.targets, weights: b.weights, batch: b.batch, time: b.time),
+                    b.batch * b.time, b.trainedTokens
+                )
             },
             progress: progress, isCancelled: isCancelled)
     }
@@ -151,10 +153,11 @@ public final class Trainer {
                 history.losses.append(l.item)
                 history.learningRates.append(lr)
                 let elapsed = Date().timeIntervalSince(start)
-                progress?(TrainingProgress(
-                    epoch: epoch, step: step, totalSteps: totalSteps, loss: l.item,
-                    validationLoss: history.validationLosses.last, learningRate: lr,
-                    tokensPerSecond: elapsed > 0 ? Double(tokens) / elapsed : 0))
+                progress?(
+                    TrainingProgress(
+                        epoch: epoch, step: step, totalSteps: totalSteps, loss: l.item,
+                        validationLoss: history.validationLosses.last, learningRate: lr,
+                        tokensPerSecond: elapsed > 0 ? Double(tokens) / elapsed : 0))
             }
             history.epochEnds.append(step)
             if let v = try evaluate() {

@@ -21,7 +21,8 @@ enum BodyLines {
         guard end > 0 else { return }
         var start = 0
         while true {
-            let stop = memchr(bytes.baseAddress! + start, 0x0A, end - start)
+            let stop =
+                memchr(bytes.baseAddress! + start, 0x0A, end - start)
                 .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) } ?? end
             let piece = UnsafeBufferPointer(rebasing: bytes[start..<stop])
             if piece.isEmpty {

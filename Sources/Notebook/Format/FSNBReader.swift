@@ -105,7 +105,9 @@ struct FSNBReader {
     private mutating func take(_ line: UnsafeBufferPointer<UInt8>) throws(NotebookError) {
         advance(past: line)
         if !line.isEmpty && memchr(line.baseAddress!, 0x0D, line.count) != nil {
-            throw fail("a carriage return in the file: notebooks use LF line endings (was it converted to CRLF? see docs/fsnb.md, 'Lines and encoding')")
+            throw fail(
+                "a carriage return in the file: notebooks use LF line endings (was it converted to CRLF? see docs/fsnb.md, 'Lines and encoding')"
+            )
         }
     }
 
@@ -197,8 +199,10 @@ struct FSNBReader {
             switch kindWord.key {
             case "teacher-recording":
                 guard expectsEmbedded, attributes.count == 1 else {
-                    throw fail(expectsEmbedded ? "'=== teacher-recording' takes no attributes"
-                        : "an embedded recording needs 'teacher-recording: embedded' in the header")
+                    throw fail(
+                        expectsEmbedded
+                            ? "'=== teacher-recording' takes no attributes"
+                            : "an embedded recording needs 'teacher-recording: embedded' in the header")
                 }
                 notebook.teacherRecording = TeacherRecording(content: try readBody(), placement: .embedded)
             case "code", "text":

@@ -103,12 +103,14 @@ enum FSNBWriter {
             if let duration = cell.duration, !(duration.isFinite && duration >= 0) {
                 throw .invalidCell(id: cell.id, reason: "duration \(duration) is not a finite, non-negative number")
             }
-            for case .unrecognized(let block) in cell.outputs where !Attribute.isValidKey(block.kind[...].utf8)
+            for case .unrecognized(let block) in cell.outputs
+            where !Attribute.isValidKey(block.kind[...].utf8)
                 || !(block.header.isEmpty || block.header.hasPrefix(" ")) || block.header.contains(where: \.isNewline)
             {
                 throw .invalidCell(id: cell.id, reason: "an unrecognised output was changed into one that cannot be written")
             }
-            for attribute in cell.extraAttributes where ["id", "count", "duration"].contains(attribute.key)
+            for attribute in cell.extraAttributes
+            where ["id", "count", "duration"].contains(attribute.key)
                 || !Attribute.isValidKey(attribute.key[...].utf8)
             {
                 throw .invalidCell(id: cell.id, reason: "'\(attribute.key)' cannot be an extra attribute")

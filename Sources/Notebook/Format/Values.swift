@@ -8,7 +8,8 @@ enum Values {
     static func appendHeaderValue(_ value: String, into out: inout [UInt8]) {
         var value = value
         value.withUTF8 { bytes in
-            let bare = !bytes.isEmpty && bytes[0] != 0x22 && bytes[0] != 0x20 && bytes[0] != 0x09
+            let bare =
+                !bytes.isEmpty && bytes[0] != 0x22 && bytes[0] != 0x20 && bytes[0] != 0x09
                 && BodyLines.isPlain(bytes)
             if bare { out += bytes } else { appendQuoted(bytes, into: &out) }
         }

@@ -42,7 +42,8 @@ public enum NotebookError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unsupportedVersion(let path, let found):
             let newer = (Int(found.prefix { $0 != "." }) ?? 0) > FormatVersion.current.major
             return "\(path ?? "<notebook>"):1: error: notebook format version \(found) is "
-                + (newer ? "newer than this fewshot reads (\(FormatVersion.current.major).x); upgrade fewshot to open it"
+                + (newer
+                    ? "newer than this fewshot reads (\(FormatVersion.current.major).x); upgrade fewshot to open it"
                     : "not one this fewshot reads (\(FormatVersion.current.major).x)")
         case .io(let path, let operation, let code):
             return "\(path): error: \(operation) failed: \(String(cString: strerror(code)))"

@@ -54,7 +54,8 @@ public struct CheckReport {
             out += "\n"
         }
         let count = mismatches.count
-        out += count == 0
+        out +=
+            count == 0
             ? "\(path): all \(cells.count) code cells match\n"
             : "\(path): \(count) of \(cells.count) code cells differ\n"
         return out
@@ -90,7 +91,9 @@ enum OutputLines {
     /// newline so that it shows in a diff.
     private static func textLines(_ text: String) -> [String] {
         guard !text.isEmpty else { return [] }
-        var pieces = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { visible(String(decoding: $0, as: UTF8.self)) }
+        var pieces = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+            visible(String(decoding: $0, as: UTF8.self))
+        }
         if pieces.last == "" { pieces.removeLast() } else { pieces.append("\\ No newline at end of output") }
         return pieces
     }

@@ -18,7 +18,9 @@ public enum LineDiff {
         var out = ""
         var i = 0
         while i < edits.count {
-            guard let change = edits[i...].firstIndex(where: { if case .keep = $0 { return false } else { return true } }) else { break }
+            guard let change = edits[i...].firstIndex(where: { if case .keep = $0 { return false } else { return true } }) else {
+                break
+            }
             let start = max(i, change - context)
             // Extend the hunk while the next change is within 2 * context kept lines.
             var end = change
@@ -97,7 +99,9 @@ public enum LineDiff {
             var lcs = [Int](repeating: 0, count: (a.count + 1) * width)
             for i in stride(from: a.count - 1, through: 0, by: -1) {
                 for j in stride(from: b.count - 1, through: 0, by: -1) {
-                    lcs[i * width + j] = a[i] == b[j] ? lcs[(i + 1) * width + j + 1] + 1
+                    lcs[i * width + j] =
+                        a[i] == b[j]
+                        ? lcs[(i + 1) * width + j + 1] + 1
                         : max(lcs[(i + 1) * width + j], lcs[i * width + j + 1])
                 }
             }

@@ -93,9 +93,10 @@ public struct NotebookRunner {
             let before = OutputLines.render(recorded.outputs.map(prepare))
             let after = OutputLines.render(fresh.outputs.map(prepare))
             let diff = LineDiff.unified(before, after)
-            results.append(CheckReport.CellResult(
-                index: index, cellID: fresh.id, executionCount: fresh.executionCount ?? 0,
-                diff: diff.isEmpty ? nil : diff))
+            results.append(
+                CheckReport.CellResult(
+                    index: index, cellID: fresh.id, executionCount: fresh.executionCount ?? 0,
+                    diff: diff.isEmpty ? nil : diff))
         }
         return CheckReport(cells: results, refreshed: refreshed)
     }

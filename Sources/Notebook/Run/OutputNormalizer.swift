@@ -43,7 +43,8 @@ public struct OutputNormalizer: Sendable {
             replacement: "<tmp>", matcher: .temporaryPath),
         Rule(name: "memory address", pattern: #"\b0x[0-9a-fA-F]{6,16}\b"#, replacement: "<address>", matcher: .address),
         Rule(
-            name: "rate", pattern: #"\b\d+(\.\d+)?\s?(tokens|tok|items|it|samples|examples|ex|steps|batches|rows|[kKMG]i?B|B)/s\b"#,
+            name: "rate",
+            pattern: #"\b\d+(\.\d+)?\s?(tokens|tok|items|it|samples|examples|ex|steps|batches|rows|[kKMG]i?B|B)/s\b"#,
             replacement: "<rate>", matcher: .rate),
         Rule(
             name: "seconds per item", pattern: #"\b\d+(\.\d+)?\s?s/(it|step|batch|token|tok)\b"#,

@@ -54,7 +54,9 @@ public final class GuidedTour {
         for (index, step) in steps.enumerated() {
             say("\n── Step \(index + 1) of \(steps.count): \(step.title) ──\n")
             for cell in step.setup {
-                say(cell.split(separator: "\n", omittingEmptySubsequences: false).map { "  tour> " + $0 }.joined(separator: "\n") + "\n")
+                say(
+                    cell.split(separator: "\n", omittingEmptySubsequences: false).map { "  tour> " + $0 }.joined(separator: "\n")
+                        + "\n")
                 if let failure = errorText(execute(cell)) {
                     say("the tour's own cell failed, which is a bug in the tour: \(failure)\n")
                     return outcomes

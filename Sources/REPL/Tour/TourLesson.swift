@@ -98,10 +98,14 @@ public enum TourLesson {
             hint: "Start with `let p = prompt(` and copy the template, slot and labels from the line above.",
             checks: [
                 .holds("p.slots == [\"text\"]", message: "the template needs exactly one slot, `{text}`, in single quotes."),
-                .holds(#"contains(render(p, {text: "x"}).text, "positive, negative")"#,
-                       message: #"output: should be the list ["positive", "negative"]."#),
-                .holds(#"p.template == "Review: \{text}\nSentiment:""#,
-                       message: #"the template should read 'Review: {text}\nSentiment:' (the recorded teacher was asked with exactly that)."#),
+                .holds(
+                    #"contains(render(p, {text: "x"}).text, "positive, negative")"#,
+                    message: #"output: should be the list ["positive", "negative"]."#),
+                .holds(
+                    #"p.template == "Review: \{text}\nSentiment:""#,
+                    message:
+                        #"the template should read 'Review: {text}\nSentiment:' (the recorded teacher was asked with exactly that)."#
+                ),
             ],
             explanation: """
                 You made a prompt object:
@@ -120,8 +124,9 @@ public enum TourLesson {
             hint: #"shots takes the pool of labelled rows, then k:, select: and seed:."#,
             checks: [
                 .holds("s.k == 2", message: "ask for two shots (k: 2)."),
-                .holds(#"s.rows == shots(reviews, k: 2, select: "balanced", seed: 1).rows"#,
-                       message: #"pick them from `reviews` with select: "balanced" and seed: 1."#),
+                .holds(
+                    #"s.rows == shots(reviews, k: 2, select: "balanced", seed: 1).rows"#,
+                    message: #"pick them from `reviews` with select: "balanced" and seed: 1."#),
             ],
             explanation: """
                 The same seed always picks the same shots, so a run can be repeated. "balanced"
@@ -156,8 +161,9 @@ public enum TourLesson {
             hint: "`.text` is a rendered prompt as one string; len counts its characters. Subtract the zero-shot length.",
             checks: [
                 .holds("cost > 0", message: "`cost` should be the length with shots minus the length without them."),
-                .holds(#"cost == len(render(p, {text: "fine"}, shots: s).text) - len(render(p, {text: "fine"}).text)"#,
-                       message: #"render the same review, {text: "fine"}, both times."#),
+                .holds(
+                    #"cost == len(render(p, {text: "fine"}, shots: s).text) - len(render(p, {text: "fine"}).text)"#,
+                    message: #"render the same review, {text: "fine"}, both times."#),
             ],
             explanation: """
                 The two shots add {cost} characters to every single request, for as long as you
@@ -179,7 +185,7 @@ public enum TourLesson {
             expected: "let t = teacher()",
             hint: "teacher() with no arguments is the local model.",
             checks: [
-                .holds(#"t.model == "smollm2-135m""#, message: "use the local teacher: teacher() with no arguments."),
+                .holds(#"t.model == "smollm2-135m""#, message: "use the local teacher: teacher() with no arguments.")
             ],
             explanation: """
                 You made
@@ -199,12 +205,17 @@ public enum TourLesson {
             expected: "let labelled = generate(p, s, label: unlabelled, teacher: t, temperature: 0)",
             hint: "generate takes the prompt and the shots, then label: unlabelled, teacher: t and temperature: 0.",
             checks: [
-                .holds("labelled.count + rejected(labelled).count == unlabelled.count",
-                       message: "label the rows of `unlabelled` (label: unlabelled)."),
-                .holds("labelled.count > 0",
-                       message: "the recorded teacher has no answer for those requests: use p, s, teacher: t and temperature: 0 exactly."),
-                .holds("labelled.count == 16",
-                       message: "the recorded teacher has no answer for some requests: use p, s, teacher: t and temperature: 0 exactly."),
+                .holds(
+                    "labelled.count + rejected(labelled).count == unlabelled.count",
+                    message: "label the rows of `unlabelled` (label: unlabelled)."),
+                .holds(
+                    "labelled.count > 0",
+                    message:
+                        "the recorded teacher has no answer for those requests: use p, s, teacher: t and temperature: 0 exactly."),
+                .holds(
+                    "labelled.count == 16",
+                    message:
+                        "the recorded teacher has no answer for some requests: use p, s, teacher: t and temperature: 0 exactly."),
             ],
             explanation: """
                 The teacher labelled {labelled.count} reviews. {rejected(labelled).count} replies
@@ -219,7 +230,7 @@ public enum TourLesson {
             expected: "rejected(labelled)",
             hint: "rejected takes the dataset generate returned.",
             checks: [
-                .shows("several labels", message: "show rejected(labelled)."),
+                .shows("several labels", message: "show rejected(labelled).")
             ],
             explanation: """
                 Each rejected row keeps the teacher's raw reply and the reason. Teachers also
@@ -236,7 +247,7 @@ public enum TourLesson {
             expected: "let clean = filter(labelled, dedupe: true, min_words: 3)",
             hint: "filter takes the dataset, then the rules as named arguments: dedupe: true, min_words: 3.",
             checks: [
-                .holds("clean.count == 14", message: "use both rules, dedupe: true and min_words: 3, on `labelled`."),
+                .holds("clean.count == 14", message: "use both rules, dedupe: true and min_words: 3, on `labelled`.")
             ],
             explanation: """
                 {clean.count} of {labelled.count} rows are left. report(clean) prints the funnel:
@@ -251,11 +262,13 @@ public enum TourLesson {
                   let student = finetune(clean, model: "classifier", epochs: 6, batch: 7, context: 48, val: 0)
                 """,
             expected: #"let student = finetune(clean, model: "classifier", epochs: 6, batch: 7, context: 48, val: 0)"#,
-            hint: #"finetune takes the data, then model: "classifier" and the training settings epochs:, batch:, context:, val:."#,
+            hint:
+                #"finetune takes the data, then model: "classifier" and the training settings epochs:, batch:, context:, val:."#,
             checks: [
                 .holds(#"student.name == "classifier""#, message: #"train a classifier: model: "classifier"."#),
-                .holds("student.context <= 64 and len(student.losses) <= 24",
-                       message: "keep it small for the tour: context: 48 and epochs: 6 with batch: 7."),
+                .holds(
+                    "student.context <= 64 and len(student.losses) <= 24",
+                    message: "keep it small for the tour: context: 48 and epochs: 6 with batch: 7."),
             ],
             explanation: """
                 The student has {student.parameters} parameters (the teacher has 135 million).
@@ -273,7 +286,7 @@ public enum TourLesson {
             expected: "let score = evaluate(student, test)",
             hint: "evaluate takes the model, then the held-out dataset.",
             checks: [
-                .holds("examples(score).count == 8", message: "evaluate the student on `test`."),
+                .holds("examples(score).count == 8", message: "evaluate the student on `test`.")
             ],
             explanation: """
                 Accuracy is the share of reviews it got right: {score.accuracy}. Macro-F1
@@ -291,8 +304,9 @@ public enum TourLesson {
             hint: "evaluate takes the teacher, the rows, and then prompt: p and shots: s.",
             checks: [
                 .holds("examples(teacher_score).count == 8", message: "evaluate the teacher `t` on `test`."),
-                .holds("teacher_score.accuracy > 0.5",
-                       message: "the recorded teacher has no answers for that: pass prompt: p and shots: s, nothing else."),
+                .holds(
+                    "teacher_score.accuracy > 0.5",
+                    message: "the recorded teacher has no answers for that: pass prompt: p and shots: s, nothing else."),
             ],
             explanation: """
                 The teacher, 2-shot, scored {teacher_score.accuracy}. To see which rows each got
@@ -308,7 +322,7 @@ public enum TourLesson {
             expected: "compare(score, teacher_score)",
             hint: "compare takes two evaluations of the same rows.",
             checks: [
-                .shows("McNemar", message: "compare the student's score with the teacher's: compare(score, teacher_score)."),
+                .shows("McNemar", message: "compare the student's score with the teacher's: compare(score, teacher_score).")
             ],
             explanation: """
                 A p-value under 0.05 would mean a real difference; on eight rows it almost
@@ -327,8 +341,9 @@ public enum TourLesson {
             hint: #"Like the classifier, but model: "gpt-tiny" on `dialogues`, with epochs: 2, batch: 8, context: 32, val: 0."#,
             checks: [
                 .holds(#"bot.name == "gpt-tiny""#, message: #"train a GPT: model: "gpt-tiny"."#),
-                .holds("bot.context <= 32 and len(bot.losses) <= 12",
-                       message: "keep it small for the tour: context: 32, epochs: 2, batch: 8."),
+                .holds(
+                    "bot.context <= 32 and len(bot.losses) <= 12",
+                    message: "keep it small for the tour: context: 32, epochs: 2, batch: 8."),
             ],
             explanation: """
                 Its loss went from {bot.losses[0]} to {bot.losses[-1]}. Now talk to it.
@@ -342,7 +357,7 @@ public enum TourLesson {
             expected: #"chat(bot, ["hello!", "how are you?"], temperature: 0)"#,
             hint: "chat takes the model and a list of lines to say to it.",
             checks: [
-                .shows("Bot:", message: "chat with `bot`, giving a list of user lines."),
+                .shows("Bot:", message: "chat with `bot`, giving a list of user lines.")
             ],
             explanation: """
                 Probably babble, made of the letters its line uses most. The student started

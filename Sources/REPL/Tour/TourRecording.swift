@@ -88,9 +88,10 @@ final class LessonTeacher: ChatTeacher {
     /// The reply to the review in the request's last message (`Review: ...\nSentiment:`).
     private func answer(_ request: ChatRequest) throws -> ChatResponse {
         let query = request.messages.last?.content ?? ""
-        let review = query.components(separatedBy: "\n").first.map { line in
-            line.hasPrefix("Review: ") ? String(line.dropFirst("Review: ".count)) : line
-        } ?? ""
+        let review =
+            query.components(separatedBy: "\n").first.map { line in
+                line.hasPrefix("Review: ") ? String(line.dropFirst("Review: ".count)) : line
+            } ?? ""
         guard let reply = Self.replies[review] else {
             throw TeacherError(.store, "the tour's teacher has no answer for \(request.shortDescription)")
         }

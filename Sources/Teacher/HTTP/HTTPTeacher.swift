@@ -268,7 +268,8 @@ public final class HTTPTeacher: ChatTeacher {
             }
             return .failure(
                 TeacherError(
-                    .decoding, "malformed response from \(server): \(describe(error)); body starts "
+                    .decoding,
+                    "malformed response from \(server): \(describe(error)); body starts "
                         + quoted(redacting(key, in: snippet(attempt.body)))))
         }
     }

@@ -149,7 +149,8 @@ public final class RecordingTeacher: ChatTeacher {
         statistics.called = 1
         var pieces: [String] = []
         let response = try inner.stream(
-            request, onToken: { piece in
+            request,
+            onToken: { piece in
                 pieces.append(piece)
                 onToken(piece)
             }, isCancelled: isCancelled)

@@ -96,9 +96,10 @@ public final class MeteredTeacher: ChatTeacher {
         }
         // The next request is expected to use the estimate's average.
         let count = max(1, requests.count)
-        let next = estimate.map {
-            TokenUsage(promptTokens: $0.usage.promptTokens / count, completionTokens: $0.usage.completionTokens / count)
-        } ?? TokenUsage()
+        let next =
+            estimate.map {
+                TokenUsage(promptTokens: $0.usage.promptTokens / count, completionTokens: $0.usage.completionTokens / count)
+            } ?? TokenUsage()
         let nextCost = estimate?.cost.map { $0 / Double(count) }
         var stopped = false
         var results = [Result<ChatResponse, Error>?](repeating: nil, count: requests.count)

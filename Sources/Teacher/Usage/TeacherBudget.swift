@@ -28,7 +28,8 @@ public struct TeacherBudget: Hashable, Sendable, CustomStringConvertible {
     /// Why a call with this estimate may not start, or nil when it fits. The message names the
     /// estimate, how it was reached, and the budget; the hint says how much would be enough.
     public func refusal(for estimate: UsageEstimate) -> TeacherError? {
-        let figures = "\(estimate.requests) requests would use about \(estimate.tokens) tokens "
+        let figures =
+            "\(estimate.requests) requests would use about \(estimate.tokens) tokens "
             + "(\(estimate.usage.promptTokens) prompt + \(estimate.usage.completionTokens) completion; \(estimate.method))"
         if let maxTokens, estimate.tokens > maxTokens {
             return TeacherError(

@@ -11,7 +11,8 @@ extension Tensor {
     /// the (b, head) pairs run in parallel. Forward saves the attention weights for backward.
     public func causalSelfAttention(heads nh: Int) throws -> Tensor {
         guard rank == 3, shape[2] % 3 == 0, nh > 0, (shape[2] / 3) % nh == 0 else {
-            throw TensorError("causalSelfAttention", "input \(shapeText(shape)) must be [B, T, 3C] with C divisible by \(nh) heads")
+            throw TensorError(
+                "causalSelfAttention", "input \(shapeText(shape)) must be [B, T, 3C] with C divisible by \(nh) heads")
         }
         let b = shape[0], t = shape[1], c = shape[2] / 3, hs = c / nh
         let scale = 1 / Float(hs).squareRoot()
@@ -30,16 +31,18 @@ extension Tensor {
                         let q = q0 + bi * t * 3 * c + h * hs, k = q + c, v = q + 2 * c
                         let p = a0 + pair * t * t
                         // (T, T) = (T, hs) x (T, hs)^T, scaled
-                        BLAS.sgemm(transposeA: false, transposeB: true, m: t, n: t, k: hs, alpha: scale,
-                                   a: q, lda: 3 * c, b: k, ldb: 3 * c, c: p, ldc: t)
+                        BLAS.sgemm(
+                            transposeA: false, transposeB: true, m: t, n: t, k: hs, alpha: scale,
+                            a: q, lda: 3 * c, b: k, ldb: 3 * c, c: p, ldc: t)
                         for i in 0..<t {
                             let row = p + i * t
                             softmaxRow(row, i + 1)
                             for j in (i + 1)..<t { row[j] = 0 }
                         }
                         // (T, hs) = (T, T) x (T, hs), written into this head's columns of y
-                        BLAS.sgemm(transposeA: false, transposeB: false, m: t, n: hs, k: t,
-                                   a: p, lda: t, b: v, ldb: 3 * c, c: y0 + bi * t * c + h * hs, ldc: c)
+                        BLAS.sgemm(
+                            transposeA: false, transposeB: false, m: t, n: hs, k: t,
+                            a: p, lda: t, b: v, ldb: 3 * c, c: y0 + bi * t * c + h * hs, ldc: c)
                     }
                 }
             }
@@ -62,11 +65,13 @@ extension Tensor {
                                 let dp = UnsafeMutablePointer<Float>.allocate(capacity: t * t)
                                 defer { dp.deallocate() }
                                 // dP (T, T) = dY (T, hs) x V^T
-                                BLAS.sgemm(transposeA: false, transposeB: true, m: t, n: t, k: hs,
-                                           a: dy, lda: c, b: v, ldb: 3 * c, c: dp, ldc: t)
+                                BLAS.sgemm(
+                                    transposeA: false, transposeB: true, m: t, n: t, k: hs,
+                                    a: dy, lda: c, b: v, ldb: 3 * c, c: dp, ldc: t)
                                 // dV (T, hs) += P^T x dY
-                                BLAS.sgemm(transposeA: true, transposeB: false, m: t, n: hs, k: t,
-                                           a: p, lda: t, b: dy, ldb: c, beta: 1, c: dv, ldc: 3 * c)
+                                BLAS.sgemm(
+                                    transposeA: true, transposeB: false, m: t, n: hs, k: t,
+                                    a: p, lda: t, b: dy, ldb: c, beta: 1, c: dv, ldc: 3 * c)
                                 // dS = P * (dP - rowsum(dP * P)), causal entries only
                                 for i in 0..<t {
                                     let pr = p + i * t, dr = dp + i * t
@@ -76,10 +81,12 @@ extension Tensor {
                                     for j in (i + 1)..<t { dr[j] = 0 }
                                 }
                                 // dQ (T, hs) += scale * dS x K ; dK (T, hs) += scale * dS^T x Q
-                                BLAS.sgemm(transposeA: false, transposeB: false, m: t, n: hs, k: t, alpha: scale,
-                                           a: dp, lda: t, b: k, ldb: 3 * c, beta: 1, c: dq, ldc: 3 * c)
-                                BLAS.sgemm(transposeA: true, transposeB: false, m: t, n: hs, k: t, alpha: scale,
-                                           a: dp, lda: t, b: q, ldb: 3 * c, beta: 1, c: dk, ldc: 3 * c)
+                                BLAS.sgemm(
+                                    transposeA: false, transposeB: false, m: t, n: hs, k: t, alpha: scale,
+                                    a: dp, lda: t, b: k, ldb: 3 * c, beta: 1, c: dq, ldc: 3 * c)
+                                BLAS.sgemm(
+                                    transposeA: true, transposeB: false, m: t, n: hs, k: t, alpha: scale,
+                                    a: dp, lda: t, b: q, ldb: 3 * c, beta: 1, c: dk, ldc: 3 * c)
                             }
                         }
                     }

@@ -24,7 +24,10 @@ extension Tensor {
         let batchA = Array(shape.dropLast(2))
         let batchB = Array(other.shape.dropLast(2))
         guard batchB.isEmpty || batchA == batchB else {
-            throw TensorError("matmul", "\(shapeText(shape)) x \(shapeText(other.shape)): batch axes \(shapeText(batchA)) and \(shapeText(batchB)) differ")
+            throw TensorError(
+                "matmul",
+                "\(shapeText(shape)) x \(shapeText(other.shape)): batch axes \(shapeText(batchA)) and \(shapeText(batchB)) differ"
+            )
         }
         _ = Parallel.threadCount
         let batch = batchA.reduce(1, *)

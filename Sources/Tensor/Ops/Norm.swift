@@ -8,7 +8,10 @@ extension Tensor {
     public func layerNorm(weight: Tensor, bias: Tensor?, eps: Float = 1e-5) throws -> Tensor {
         let c = shape.last ?? 0
         guard weight.shape == [c], bias == nil || bias!.shape == [c] else {
-            throw TensorError("layerNorm", "input \(shapeText(shape)) needs weight and bias of shape [\(c)], got \(shapeText(weight.shape)) and \(shapeText(bias?.shape ?? []))")
+            throw TensorError(
+                "layerNorm",
+                "input \(shapeText(shape)) needs weight and bias of shape [\(c)], got \(shapeText(weight.shape)) and \(shapeText(bias?.shape ?? []))"
+            )
         }
         let n = c == 0 ? 0 : count / c
         let x = data, w = weight.data, b = bias?.data ?? [Float](repeating: 0, count: c)
@@ -54,7 +57,9 @@ extension Tensor {
                     gx.withUnsafeMutableBufferPointer { pgx in
                         partial.withUnsafeMutableBufferPointer { pp in
                             w.withUnsafeBufferPointer { pw in
-                                let (g0, x0, gx0, p0, wp) = (pg.baseAddress!, px.baseAddress!, pgx.baseAddress!, pp.baseAddress!, pw.baseAddress!)
+                                let (g0, x0, gx0, p0, wp) = (
+                                    pg.baseAddress!, px.baseAddress!, pgx.baseAddress!, pp.baseAddress!, pw.baseAddress!
+                                )
                                 Parallel.run(workers) { k, s, e in
                                     let gw = p0 + k * 2 * c, gb = gw + c
                                     for r in s..<e {

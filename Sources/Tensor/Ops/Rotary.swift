@@ -21,7 +21,8 @@ extension Tensor {
         guard rank == 3, nh > 0, shape[2] % nh == 0, d % 2 == 0, d > 0, d <= shape[2] / nh, offset >= 0 else {
             throw TensorError(
                 "rotaryEmbedding",
-                "input \(shapeText(shape)) must be [B, T, heads*hs] with \(nh) heads and an even number of rotated dimensions (\(d)) at most hs")
+                "input \(shapeText(shape)) must be [B, T, heads*hs] with \(nh) heads and an even number of rotated dimensions (\(d)) at most hs"
+            )
         }
         let b = shape[0], t = shape[1], width = shape[2], hs = width / nh, pairs = d / 2
         // Angles as the inference kernel computes them: frequencies in Double, the rest in Float.

@@ -54,9 +54,11 @@ enum QuantizedDot {
         var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
         var i = 0
         while i + 32 <= count {
-            a0 += UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self)
+            a0 +=
+                UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self)
                 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            a1 += UnsafeRawPointer(row + i + 16).loadUnaligned(as: SIMD16<Float>.self)
+            a1 +=
+                UnsafeRawPointer(row + i + 16).loadUnaligned(as: SIMD16<Float>.self)
                 * UnsafeRawPointer(x + i + 16).loadUnaligned(as: SIMD16<Float>.self)
             i += 32
         }

@@ -7,19 +7,25 @@ import Teacher
 enum ChatBuiltin {
     typealias P = BuiltinParameter
 
-    static let builtin = Builtin("chat", [
-        P("subject"), P("turns", .optional(.list), default: .nil), P("system", .optional(.string), default: .nil),
-        P("max_tokens", .int, default: 64), P("temperature", .number, default: 0.7), P("seed", .int, default: 0),
-    ], category: "loop", doc: """
-        Talks to a student model or a teacher. With `turns`, plays those user lines in order
-        and records the conversation (this is how a notebook keeps a chat). Without them, at
-        the REPL, opens an interactive chat: type a line, /reset to forget the conversation,
-        /system TEXT to set the teacher's system message, /exit to return.
-        Example: chat(student, ["hello!", "what do you do for fun?"])
-        """
+    static let builtin = Builtin(
+        "chat",
+        [
+            P("subject"), P("turns", .optional(.list), default: .nil), P("system", .optional(.string), default: .nil),
+            P("max_tokens", .int, default: 64), P("temperature", .number, default: 0.7), P("seed", .int, default: 0),
+        ], category: "loop",
+        doc: """
+            Talks to a student model or a teacher. With `turns`, plays those user lines in order
+            and records the conversation (this is how a notebook keeps a chat). Without them, at
+            the REPL, opens an interactive chat: type a line, /reset to forget the conversation,
+            /system TEXT to set the teacher's system message, /exit to return.
+            Example: chat(student, ["hello!", "what do you do for fun?"])
+            """
     ) { args, ctx in
-        let partner = try ChatPartner(args["subject"], system: args.optional("system").flatMap { if case .string(let s) = $0 { return s } else { return nil } }, args: args)
-        let settings = ChatSettings(maxTokens: try args.int("max_tokens"), temperature: try args.double("temperature"), seed: try args.int("seed"))
+        let partner = try ChatPartner(
+            args["subject"],
+            system: args.optional("system").flatMap { if case .string(let s) = $0 { return s } else { return nil } }, args: args)
+        let settings = ChatSettings(
+            maxTokens: try args.int("max_tokens"), temperature: try args.double("temperature"), seed: try args.int("seed"))
         if args.optional("turns") != nil {
             for turn in try args.list("turns") {
                 guard case .string(let line) = turn else { throw args.error("turns", "turns must be strings, one per user line") }
@@ -31,14 +37,18 @@ enum ChatBuiltin {
             return .nil
         }
         guard isatty(0) == 1 else {
-            throw RuntimeError("an interactive chat needs a terminal; in a notebook or script give the turns: chat(model, [\"hello!\"])", at: ctx.callRange)
+            throw RuntimeError(
+                "an interactive chat needs a terminal; in a notebook or script give the turns: chat(model, [\"hello!\"])",
+                at: ctx.callRange)
         }
         ctx.write("chatting with \(partner.name): /exit to return, /reset to start over\n")
         while true {
             FileHandle.standardOutput.write(Data("you> ".utf8))
             guard let line = readLine(), line.trimmingCharacters(in: .whitespaces) != "/exit" else { break }
             if line == "/reset" { partner.reset(); ctx.write("(conversation forgotten)\n"); continue }
-            if line.hasPrefix("/system ") { partner.system = String(line.dropFirst(8)); ctx.write("(system message set)\n"); continue }
+            if line.hasPrefix("/system ") {
+                partner.system = String(line.dropFirst(8)); ctx.write("(system message set)\n"); continue
+            }
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             ctx.write("\(partner.botName): ")
             do { _ = try partner.reply(to: line, settings, ctx) } catch { ctx.write("\n(\(error))") }
@@ -104,9 +114,12 @@ final class ChatPartner {
         let reply: String
         switch kind {
         case .student(let gpt, let text):
-            let options = GenerationOptions(maxTokens: settings.maxTokens, temperature: Float(settings.temperature), seed: UInt64(bitPattern: Int64(settings.seed &+ turn)))
+            let options = GenerationOptions(
+                maxTokens: settings.maxTokens, temperature: Float(settings.temperature),
+                seed: UInt64(bitPattern: Int64(settings.seed &+ turn)))
             do {
-                reply = try gpt.generate(text: text.chatPrompt(history: history, next: line), options: options, stop: ["\n"]) { piece in
+                reply = try gpt.generate(text: text.chatPrompt(history: history, next: line), options: options, stop: ["\n"]) {
+                    piece in
                     ctx.write(piece)
                     return !ctx.isCancellationRequested
                 }
@@ -120,7 +133,8 @@ final class ChatPartner {
             }
             turns.append(ChatTurn(role: "user", content: line))
             let options = LlamaGenerationOptions(
-                maxTokens: settings.maxTokens, temperature: Float(settings.temperature), seed: UInt64(bitPattern: Int64(settings.seed &+ turn)))
+                maxTokens: settings.maxTokens, temperature: Float(settings.temperature),
+                seed: UInt64(bitPattern: Int64(settings.seed &+ turn)))
             do {
                 reply = try llama.generate(
                     messages: turns, options: options, isCancelled: { ctx.isCancellationRequested }, onToken: { ctx.write($0) }
@@ -135,9 +149,13 @@ final class ChatPartner {
                 messages.append(Teacher.ChatMessage(role: "assistant", content: exchange.bot))
             }
             messages.append(Teacher.ChatMessage(role: "user", content: line))
-            let request = ChatRequest(model: teacher.model, messages: messages, temperature: settings.temperature, maxTokens: settings.maxTokens, seed: settings.seed &+ turn)
+            let request = ChatRequest(
+                model: teacher.model, messages: messages, temperature: settings.temperature, maxTokens: settings.maxTokens,
+                seed: settings.seed &+ turn)
             do {
-                reply = try teacher.teacher.stream(request, onToken: { ctx.write($0) }, isCancelled: { ctx.isCancellationRequested }).text
+                reply = try teacher.teacher.stream(
+                    request, onToken: { ctx.write($0) }, isCancelled: { ctx.isCancellationRequested }
+                ).text
             } catch {
                 throw RuntimeError("the teacher failed: \(error)", at: ctx.callRange)
             }

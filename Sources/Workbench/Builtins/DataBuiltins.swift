@@ -12,15 +12,17 @@ enum DataBuiltins {
         [load, save, dataset, split(coreSplit: coreSplit), head, sample, shuffle, concat, select, rename, export]
     }
 
-    static let load = Builtin("load", [P("path", .string)], category: "data", doc: """
-        Loads a dataset from a .jsonl, .csv or .json file (an array of objects). Files in the
-        OpenAI chat, OpenAI batch or Alpaca formats are recognised. Errors name the line.
-        A bare name loads a data set installed by scripts/setup: load("tweets") is 38,158
-        tweets (about self-driving cars, airlines and more) labelled negative, neutral or
-        positive by people.
-        Example: let tweets = load("tweets")
-                 let mine = load("reviews.csv")
-        """
+    static let load = Builtin(
+        "load", [P("path", .string)], category: "data",
+        doc: """
+            Loads a dataset from a .jsonl, .csv or .json file (an array of objects). Files in the
+            OpenAI chat, OpenAI batch or Alpaca formats are recognised. Errors name the line.
+            A bare name loads a data set installed by scripts/setup: load("tweets") is 38,158
+            tweets (about self-driving cars, airlines and more) labelled negative, neutral or
+            positive by people.
+            Example: let tweets = load("tweets")
+                     let mine = load("reviews.csv")
+            """
     ) { args, ctx in
         let path = try ctx.path(installedDataPath(try args.string("path")) ?? (try args.string("path")), for: .read)
         return .host(DatasetObject(try located(args.range(of: "path")) { try Dataset.load(path) }))
@@ -35,13 +37,15 @@ enum DataBuiltins {
         return found ?? folder + name + ".csv"
     }
 
-    static let save = Builtin("save", [P("data"), P("path", .string)], category: "data", doc: """
-        Saves a dataset as .jsonl, .csv or .json (by the extension), or a model as
-        .safetensors (loadable again with load_model, and by Python's safetensors), atomically:
-        a crash leaves the old file or the new one, never half of one.
-        Example: save(clean, "clean.jsonl")
-                 save(student, "student.safetensors")
-        """
+    static let save = Builtin(
+        "save", [P("data"), P("path", .string)], category: "data",
+        doc: """
+            Saves a dataset as .jsonl, .csv or .json (by the extension), or a model as
+            .safetensors (loadable again with load_model, and by Python's safetensors), atomically:
+            a crash leaves the old file or the new one, never half of one.
+            Example: save(clean, "clean.jsonl")
+                     save(student, "student.safetensors")
+            """
     ) { args, ctx in
         if case .host(let model as ModelObject) = args["data"] {
             return try ModelBuiltins.save(model, args, ctx)
@@ -53,11 +57,13 @@ enum DataBuiltins {
         return .nil
     }
 
-    static let dataset = Builtin("dataset", [P("rows", .list), P("label", .optional(.string), default: .nil)], category: "data", doc: """
-        Makes a dataset from a list of records; `label:` names the label column (default: a
-        column called `label`, if there is one).
-        Example: let d = dataset([{text: "great film", label: "positive"}, {text: "dull", label: "negative"}])
-        """
+    static let dataset = Builtin(
+        "dataset", [P("rows", .list), P("label", .optional(.string), default: .nil)], category: "data",
+        doc: """
+            Makes a dataset from a list of records; `label:` names the label column (default: a
+            column called `label`, if there is one).
+            Example: let d = dataset([{text: "great film", label: "positive"}, {text: "dull", label: "negative"}])
+            """
     ) { args, _ in
         var data = try args.dataset("rows")
         if let label = args.optional("label") {
@@ -68,13 +74,15 @@ enum DataBuiltins {
     }
 
     static func split(coreSplit: Value?) -> Builtin {
-        Builtin("split", [P("data"), P("fraction", .any, default: .nil), P("seed", .optional(.int), default: .nil)], category: "data", doc: """
-            Splits a dataset into `{train, test}` with `fraction` of the rows in train,
-            stratified by label when there is a label column, shuffled by `seed`.
-            With a string, splits text instead: split("a,b", ",") is ["a", "b"].
-            Example: let parts = split(tweets, 0.8, seed: 1)
-                     parts.train
-            """
+        Builtin(
+            "split", [P("data"), P("fraction", .any, default: .nil), P("seed", .optional(.int), default: .nil)], category: "data",
+            doc: """
+                Splits a dataset into `{train, test}` with `fraction` of the rows in train,
+                stratified by label when there is a label column, shuffled by `seed`.
+                With a string, splits text instead: split("a,b", ",") is ["a", "b"].
+                Example: let parts = split(tweets, 0.8, seed: 1)
+                         parts.train
+                """
         ) { args, ctx in
             if case .string = args["data"], case .function(let text)? = coreSplit {
                 return try ctx.call(text, [args["data"], args["fraction"]])
@@ -87,43 +95,54 @@ enum DataBuiltins {
         }
     }
 
-    static let head = Builtin("head", [P("data"), P("n", .int, default: 5)], category: "data", doc: """
-        The first n rows of a dataset.
-        Example: head(tweets, 3)
-        """
+    static let head = Builtin(
+        "head", [P("data"), P("n", .int, default: 5)], category: "data",
+        doc: """
+            The first n rows of a dataset.
+            Example: head(tweets, 3)
+            """
     ) { args, _ in
         .host(DatasetObject(try args.dataset("data").head(try args.int("n"))))
     }
 
-    static let sample = Builtin("sample", [P("data"), P("n", .int), P("seed", .optional(.int), default: .nil)], category: "data", doc: """
-        n rows drawn at random without replacement; the same seed draws the same rows.
-        Example: let small = sample(tweets, 200, seed: 7)
-        """
+    static let sample = Builtin(
+        "sample", [P("data"), P("n", .int), P("seed", .optional(.int), default: .nil)], category: "data",
+        doc: """
+            n rows drawn at random without replacement; the same seed draws the same rows.
+            Example: let small = sample(tweets, 200, seed: 7)
+            """
     ) { args, _ in
         let data = try args.dataset("data")
-        return .host(DatasetObject(try located(args.range(of: "n")) { try data.sample(try args.int("n"), seed: try args.seed()) }))
+        return .host(
+            DatasetObject(try located(args.range(of: "n")) { try data.sample(try args.int("n"), seed: try args.seed()) }))
     }
 
-    static let shuffle = Builtin("shuffle", [P("data"), P("seed", .optional(.int), default: .nil)], category: "data", doc: """
-        The rows in a random order fixed by the seed.
-        Example: shuffle(tweets, seed: 3)
-        """
+    static let shuffle = Builtin(
+        "shuffle", [P("data"), P("seed", .optional(.int), default: .nil)], category: "data",
+        doc: """
+            The rows in a random order fixed by the seed.
+            Example: shuffle(tweets, seed: 3)
+            """
     ) { args, _ in
         .host(DatasetObject(try args.dataset("data").shuffle(seed: try args.seed())))
     }
 
-    static let concat = Builtin("concat", [P("first"), P("second")], category: "data", doc: """
-        The rows of two datasets, one after the other.
-        Example: let all = concat(generated, labelled)
-        """
+    static let concat = Builtin(
+        "concat", [P("first"), P("second")], category: "data",
+        doc: """
+            The rows of two datasets, one after the other.
+            Example: let all = concat(generated, labelled)
+            """
     ) { args, _ in
         .host(DatasetObject(try args.dataset("first").concat(try args.dataset("second"))))
     }
 
-    static let select = Builtin("select", [P("data"), P("columns", .list)], category: "data", doc: """
-        Keeps only the named columns, in that order.
-        Example: select(tweets, ["text", "sentiment"])
-        """
+    static let select = Builtin(
+        "select", [P("data"), P("columns", .list)], category: "data",
+        doc: """
+            Keeps only the named columns, in that order.
+            Example: select(tweets, ["text", "sentiment"])
+            """
     ) { args, _ in
         let names = try args.list("columns").map { value -> String in
             guard case .string(let name) = value else { throw args.error("columns", "columns must be strings") }
@@ -133,10 +152,12 @@ enum DataBuiltins {
         return .host(DatasetObject(try located(args.range(of: "columns")) { try data.select(names) }))
     }
 
-    static let rename = Builtin("rename", [P("data"), P("names", .record)], category: "data", doc: """
-        Renames columns: a record from old name to new name.
-        Example: rename(tweets, {sentiment: "label"})
-        """
+    static let rename = Builtin(
+        "rename", [P("data"), P("names", .record)], category: "data",
+        doc: """
+            Renames columns: a record from old name to new name.
+            Example: rename(tweets, {sentiment: "label"})
+            """
     ) { args, _ in
         var names: [String: String] = [:]
         for (old, new) in try args.record("names").fields {
@@ -147,11 +168,14 @@ enum DataBuiltins {
         return .host(DatasetObject(try located(args.range(of: "names")) { try data.rename(names) }))
     }
 
-    static let export = Builtin("export", [P("data"), P("format", .string), P("path", .string), P("system", .optional(.string), default: .nil)], category: "data", doc: """
-        Writes a dataset in a public fine-tuning format: "openai-chat" (JSONL with messages),
-        "openai-batch" (Batch API request lines) or "alpaca" (instruction/input/output).
-        Example: export(clean, "openai-chat", "train.jsonl", system: "You are a helpful bot.")
-        """
+    static let export = Builtin(
+        "export", [P("data"), P("format", .string), P("path", .string), P("system", .optional(.string), default: .nil)],
+        category: "data",
+        doc: """
+            Writes a dataset in a public fine-tuning format: "openai-chat" (JSONL with messages),
+            "openai-batch" (Batch API request lines) or "alpaca" (instruction/input/output).
+            Example: export(clean, "openai-chat", "train.jsonl", system: "You are a helpful bot.")
+            """
     ) { args, ctx in
         let data = try args.dataset("data")
         let format = try located(args.range(of: "format")) { try ExportFormat(named: try args.string("format")) }

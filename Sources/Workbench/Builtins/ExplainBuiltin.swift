@@ -7,24 +7,29 @@ import Learn
 enum ExplainBuiltin {
     typealias P = BuiltinParameter
 
-    static let builtin = Builtin("explain", [P("model"), P("row", .record)], category: "loop", doc: """
-        Shows how a student sees one training row: the tokens it reads and which of them
-        carry loss (the words fine-tuning teaches it to write). For a dialogue only the bot's
-        turns carry loss, so the student learns to answer, not to imitate the user. For a
-        classifier the loss is on the label alone.
-        Example: explain(student, {messages: [{role: "user", content: "hi"}, {role: "assistant", content: "aha cheers !"}]})
-        """
+    static let builtin = Builtin(
+        "explain", [P("model"), P("row", .record)], category: "loop",
+        doc: """
+            Shows how a student sees one training row: the tokens it reads and which of them
+            carry loss (the words fine-tuning teaches it to write). For a dialogue only the bot's
+            turns carry loss, so the student learns to answer, not to imitate the user. For a
+            classifier the loss is on the label alone.
+            Example: explain(student, {messages: [{role: "user", content: "hi"}, {role: "assistant", content: "aha cheers !"}]})
+            """
     ) { args, ctx in
         guard case .host(let model as ModelObject) = args["model"] else {
-            throw args.error("model", "explain needs a student model (from finetune or load_model), got \(args["model"].typeName)")
+            throw args.error(
+                "model", "explain needs a student model (from finetune or load_model), got \(args["model"].typeName)")
         }
         guard case .record(let fields) = args["row"] else { throw args.error("row", "row must be a record") }
         let row = try located(ctx.callRange) { try Datasets.Record(fields) }
         switch model.kind {
         case .languageModel(let gpt):
             let segments = try located(ctx.callRange) { try model.text.segments(row, index: 0) }
-            let view = TokenLossView(TokenSequence(segments: segments), context: gpt.config.context,
-                                     tokens: "byte tokens (one per byte, plus <end>)") { ids in
+            let view = TokenLossView(
+                TokenSequence(segments: segments), context: gpt.config.context,
+                tokens: "byte tokens (one per byte, plus <end>)"
+            ) { ids in
                 ByteTokenizer().decode(ids) + (ids.last == ByteTokenizer.endOfText ? "<end>" : "")
             }
             ctx.write(view.render(name: model.name))
@@ -34,7 +39,9 @@ enum ExplainBuiltin {
                     ?? student.sequence(text: row.text())
             }
             let tokenizer = student.base.tokenizer
-            let view = TokenLossView(sequence, context: student.contextLength, tokens: "tokens of its own BPE vocabulary and chat template") {
+            let view = TokenLossView(
+                sequence, context: student.contextLength, tokens: "tokens of its own BPE vocabulary and chat template"
+            ) {
                 tokenizer.decode($0)
             }
             ctx.write(view.render(name: model.name))
@@ -50,7 +57,8 @@ enum ExplainBuiltin {
         let tokens = ByteTokenizer().encode(text)
         let context = classifier.backbone.config.context
         let read = ByteTokenizer().decode(Array(tokens.prefix(context)))
-        var out = "\(name) reads \(min(tokens.count, context)) byte tokens and predicts one of \(classifier.labels.joined(separator: "|"))\n"
+        var out =
+            "\(name) reads \(min(tokens.count, context)) byte tokens and predicts one of \(classifier.labels.joined(separator: "|"))\n"
         out += "  read   " + TokenLossView.visible(read) + "\n"
         if tokens.count > context {
             out += "  cut    " + TokenLossView.visible(ByteTokenizer().decode(Array(tokens.dropFirst(context)))) + "\n"

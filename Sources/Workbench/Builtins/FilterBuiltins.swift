@@ -10,48 +10,56 @@ enum FilterBuiltins {
     static let all = [filter, report, rejected]
 
     static let filter: Builtin = {
-        Builtin("filter", [
-            P("data"), P("where", .optional(.function), default: .nil),
-            P("dedupe", .bool, default: false), P("near_dup", .optional(.number), default: .nil),
-            P("min_words", .optional(.int), default: .nil), P("max_words", .optional(.int), default: .nil),
-            P("min_chars", .optional(.int), default: .nil), P("max_chars", .optional(.int), default: .nil),
-            P("labels", .optional(.list), default: .nil), P("required", .optional(.list), default: .nil),
-            P("blocklist", .optional(.list), default: .nil), P("regex", .optional(.string), default: .nil),
-            P("contains", .optional(.string), default: .nil),
-            P("decontaminate", .any, default: .nil), P("shots", .optional(.host("shots")), default: .nil),
-            P("preset", .optional(.string), default: .nil), P("on", .optional(.string), default: .nil),
-        ], category: "loop", doc: """
-            Keeps the rows that pass every rule given, and remembers which rule dropped each
-            other row (see report(result)). Rules run in this order:
-              preset: "self-instruct"   Self-Instruct's filters (length, keywords, duplicates)
-              required: ["text"]        rows must have these fields
-              labels: ["pos", "neg"]    the label must be one of these
-              min_words/max_words, min_chars/max_chars   length bounds
-              blocklist: ["image"]      no row mentioning these words
-              regex: "^User:"           the text must match; contains: "aha cheers !" likewise
-              where: fn(r) => ...       any predicate
-              dedupe: true              exact duplicates (normalised text)
-              near_dup: 0.7             near-duplicates by ROUGE-L F (MinHash/LSH candidates)
-              decontaminate: test       13-gram overlap with an evaluation set
-              shots: s                  near-copies of the seed shots (shot leakage)
-            on: "text" makes text rules look at one field (default: every text field but the label).
-            With a plain list and only where:, this is the ordinary list filter.
-            Example: let clean = filter(data, dedupe: true, near_dup: 0.7, min_words: 3, labels: ["positive", "negative"])
-            """
+        Builtin(
+            "filter",
+            [
+                P("data"), P("where", .optional(.function), default: .nil),
+                P("dedupe", .bool, default: false), P("near_dup", .optional(.number), default: .nil),
+                P("min_words", .optional(.int), default: .nil), P("max_words", .optional(.int), default: .nil),
+                P("min_chars", .optional(.int), default: .nil), P("max_chars", .optional(.int), default: .nil),
+                P("labels", .optional(.list), default: .nil), P("required", .optional(.list), default: .nil),
+                P("blocklist", .optional(.list), default: .nil), P("regex", .optional(.string), default: .nil),
+                P("contains", .optional(.string), default: .nil),
+                P("decontaminate", .any, default: .nil), P("shots", .optional(.host("shots")), default: .nil),
+                P("preset", .optional(.string), default: .nil), P("on", .optional(.string), default: .nil),
+            ], category: "loop",
+            doc: """
+                Keeps the rows that pass every rule given, and remembers which rule dropped each
+                other row (see report(result)). Rules run in this order:
+                  preset: "self-instruct"   Self-Instruct's filters (length, keywords, duplicates)
+                  required: ["text"]        rows must have these fields
+                  labels: ["pos", "neg"]    the label must be one of these
+                  min_words/max_words, min_chars/max_chars   length bounds
+                  blocklist: ["image"]      no row mentioning these words
+                  regex: "^User:"           the text must match; contains: "aha cheers !" likewise
+                  where: fn(r) => ...       any predicate
+                  dedupe: true              exact duplicates (normalised text)
+                  near_dup: 0.7             near-duplicates by ROUGE-L F (MinHash/LSH candidates)
+                  decontaminate: test       13-gram overlap with an evaluation set
+                  shots: s                  near-copies of the seed shots (shot leakage)
+                on: "text" makes text rules look at one field (default: every text field but the label).
+                With a plain list and only where:, this is the ordinary list filter.
+                Example: let clean = filter(data, dedupe: true, near_dup: 0.7, min_words: 3, labels: ["positive", "negative"])
+                """
         ) { args, ctx in
             if case .list(let items) = args["data"], case .function(let keep)? = args.optional("where"), onlyPredicate(args) {
                 // A plain list with only a predicate: the ordinary list filter.
-                return .list(try items.filter { item in
-                    let verdict = try ctx.call(keep, [item])
-                    guard case .bool(let kept) = verdict else {
-                        throw args.error("where", "the 'where' function must return a bool, got \(verdict.typeName)")
-                    }
-                    return kept
-                })
+                return .list(
+                    try items.filter { item in
+                        let verdict = try ctx.call(keep, [item])
+                        guard case .bool(let kept) = verdict else {
+                            throw args.error("where", "the 'where' function must return a bool, got \(verdict.typeName)")
+                        }
+                        return kept
+                    })
             }
             let data = try args.dataset("data")
             let rules = try located(ctx.callRange) { try buildRules(args, ctx, data: data) }
-            guard !rules.isEmpty else { throw RuntimeError("filter needs at least one rule (dedupe:, near_dup:, labels:, where:, ...); help(\"filter\") lists them", at: ctx.callRange) }
+            guard !rules.isEmpty else {
+                throw RuntimeError(
+                    "filter needs at least one rule (dedupe:, near_dup:, labels:, where:, ...); help(\"filter\") lists them",
+                    at: ctx.callRange)
+            }
             let result = try located(ctx.callRange) { try data.filter(rules) }
             let funnel = result.report()
             return .host(DatasetObject(result.kept, rejected: droppedRows(result), funnelReport: funnel))
@@ -64,9 +72,10 @@ enum FilterBuiltins {
     ]
 
     private static func onlyPredicate(_ args: Arguments) -> Bool {
-        args.optional("where") != nil && ruleNames.allSatisfy { name in
-            name == "dedupe" ? (try? args.bool("dedupe")) == false : args.optional(name) == nil
-        }
+        args.optional("where") != nil
+            && ruleNames.allSatisfy { name in
+                name == "dedupe" ? (try? args.bool("dedupe")) == false : args.optional(name) == nil
+            }
     }
 
     /// The rules asked for, in the documented order.
@@ -77,28 +86,37 @@ enum FilterBuiltins {
         if args.optional("required") != nil { rules.append(.requiredFields(try strings(args, "required"))) }
         if args.optional("labels") != nil { rules.append(.allowedLabels(try strings(args, "labels"))) }
         let minWords = try optionalInt(args, "min_words"), maxWords = try optionalInt(args, "max_words")
-        if minWords != nil || maxWords != nil { rules.append(try .length(min: minWords, max: maxWords, unit: .words, on: source)) }
+        if minWords != nil || maxWords != nil {
+            rules.append(try .length(min: minWords, max: maxWords, unit: .words, on: source))
+        }
         let minChars = try optionalInt(args, "min_chars"), maxChars = try optionalInt(args, "max_chars")
-        if minChars != nil || maxChars != nil { rules.append(try .length(min: minChars, max: maxChars, unit: .characters, on: source)) }
+        if minChars != nil || maxChars != nil {
+            rules.append(try .length(min: minChars, max: maxChars, unit: .characters, on: source))
+        }
         if args.optional("blocklist") != nil { rules.append(.blocklist(try strings(args, "blocklist"), on: source)) }
         if args.optional("regex") != nil { rules.append(try .regex(try args.string("regex"), on: source)) }
         if args.optional("contains") != nil {
             rules.append(try .regex(RegexEscaping.escape(try args.string("contains")), on: source))
         }
         if case .function(let predicate)? = args.optional("where") {
-            rules.append(.predicate { row in
-                let verdict = try ctx.call(predicate, [.record(Language.Record(row))])
-                guard case .bool(let keep) = verdict else {
-                    throw RuntimeError("where: must return true or false, got \(verdict.typeName)", at: args.range(of: "where"))
-                }
-                return keep
-            })
+            rules.append(
+                .predicate { row in
+                    let verdict = try ctx.call(predicate, [.record(Language.Record(row))])
+                    guard case .bool(let keep) = verdict else {
+                        throw RuntimeError(
+                            "where: must return true or false, got \(verdict.typeName)", at: args.range(of: "where"))
+                    }
+                    return keep
+                })
         }
         if try args.bool("dedupe") { rules.append(.exactDuplicates(on: source)) }
         if args.optional("near_dup") != nil { rules.append(.nearDuplicates(threshold: try args.double("near_dup"), on: source)) }
         if args.optional("decontaminate") != nil {
             let evaluation = try args.dataset("decontaminate")
-            rules.append(.decontaminate(against: evaluation.rows.map { $0.text(excluding: Set([evaluation.labelColumn].compactMap { $0 })) }, on: source))
+            rules.append(
+                .decontaminate(
+                    against: evaluation.rows.map { $0.text(excluding: Set([evaluation.labelColumn].compactMap { $0 })) },
+                    on: source))
         }
         if case .host(let shots as ShotsObject)? = args.optional("shots"), let selector = shots.selector {
             rules.append(.shotLeakage(selector.pool.rows, on: source))
@@ -118,19 +136,22 @@ enum FilterBuiltins {
     }
 
     private static func droppedRows(_ result: FilterResult) -> Dataset {
-        Dataset(result.dropped.map { dropped in
-            var row = dropped.row
-            row.fields["dropped_by"] = .string(dropped.rule)
-            row.fields["reason"] = .string(dropped.reason)
-            return row
-        })
+        Dataset(
+            result.dropped.map { dropped in
+                var row = dropped.row
+                row.fields["dropped_by"] = .string(dropped.rule)
+                row.fields["reason"] = .string(dropped.reason)
+                return row
+            })
     }
 
-    static let report = Builtin("report", [P("data", .host("dataset"))], category: "loop", doc: """
-        Prints the funnel of a filtered dataset: rows in, rows each rule dropped (with an
-        example), rows out.
-        Example: report(clean)
-        """
+    static let report = Builtin(
+        "report", [P("data", .host("dataset"))], category: "loop",
+        doc: """
+            Prints the funnel of a filtered dataset: rows in, rows each rule dropped (with an
+            example), rows out.
+            Example: report(clean)
+            """
     ) { args, ctx in
         let data = try args.host("data", as: DatasetObject.self)
         guard let funnel = data.funnelReport else {
@@ -140,11 +161,13 @@ enum FilterBuiltins {
         return .nil
     }
 
-    static let rejected = Builtin("rejected", [P("data", .host("dataset"))], category: "loop", doc: """
-        What was left out of a dataset: the teacher replies generate() could not parse (with
-        the reason and the raw reply), or the rows filter() dropped (with the rule).
-        Example: rejected(data)
-        """
+    static let rejected = Builtin(
+        "rejected", [P("data", .host("dataset"))], category: "loop",
+        doc: """
+            What was left out of a dataset: the teacher replies generate() could not parse (with
+            the reason and the raw reply), or the rows filter() dropped (with the rule).
+            Example: rejected(data)
+            """
     ) { args, _ in
         let data = try args.host("data", as: DatasetObject.self)
         return .host(DatasetObject(data.rejected ?? Dataset([])))

@@ -8,35 +8,40 @@ enum FinetuneBuiltin {
     typealias P = BuiltinParameter
 
     /// The classifier's backbone: small enough to train on a few hundred rows in seconds.
-    static let classifierConfig = GPTConfig(vocabSize: ByteTokenizer.vocabularySize, layers: 2, heads: 4, width: 128, context: 128)
+    static let classifierConfig = GPTConfig(
+        vocabSize: ByteTokenizer.vocabularySize, layers: 2, heads: 4, width: 128, context: 128)
 
-    static let builtin = Builtin("finetune", [
-        P("data"), P("model", .string, default: "gpt-tiny"), P("epochs", .optional(.int), default: .nil),
-        P("lr", .optional(.number), default: .nil), P("batch", .optional(.int), default: .nil), P("context", .optional(.int), default: .nil),
-        P("seed", .int, default: 0), P("val", .number, default: 0.1), P("early_stop", .optional(.int), default: .nil),
-        P("lora", .optional(.bool), default: .nil), P("curve", .bool, default: true),
-    ], category: "loop", doc: """
-        Trains a student model on a dataset and returns it. model:
-          "gpt-tiny" (about 0.8M parameters) or "gpt-small" (about 4.8M): byte-level GPTs trained
-            from scratch on the rows' text; for dialogue rows only the bot's words carry loss;
-          "classifier": a small transformer with a label head, for rows with a label column;
-          "smollm2-135m", or a path to a Llama-family .gguf: a pretrained model (see models())
-            trained with its own tokenizer and chat template; for dialogue rows and rows with a
-            reply column only the assistant's words carry loss. lora: true (the default) trains
-            small LoRA adapters (rank 8, alpha 16) on the attention and MLP projections, lora:
-            false every weight. Defaults: lr 2e-4 with LoRA, 2e-5 without; context 256;
-            batch 8; 1 epoch.
-        Weights change here, unlike few-shot prompting. val: the share held out to watch
-        for overfitting (the validation loss is drawn beside the training loss, with epoch
-        boundaries marked); early_stop: stop after this many epochs without improvement.
-        Ctrl-C stops training and keeps the best weights (an earlier epoch's, when validation
-        liked them better). epochs: 0 gives the untrained model, a baseline to compare with.
-        Defaults for the from-scratch models: 3 epochs, batch 16, lr 3e-3 (1e-3 for the
-        classifier). curve: false leaves the loss curve out (for training many students in
-        a loop).
-        Example: let student = finetune(clean, model: "gpt-tiny", epochs: 5, lr: 3e-3)
-                 let smol = finetune(dialogues, model: "smollm2-135m", epochs: 1, lora: true)
-        """
+    static let builtin = Builtin(
+        "finetune",
+        [
+            P("data"), P("model", .string, default: "gpt-tiny"), P("epochs", .optional(.int), default: .nil),
+            P("lr", .optional(.number), default: .nil), P("batch", .optional(.int), default: .nil),
+            P("context", .optional(.int), default: .nil),
+            P("seed", .int, default: 0), P("val", .number, default: 0.1), P("early_stop", .optional(.int), default: .nil),
+            P("lora", .optional(.bool), default: .nil), P("curve", .bool, default: true),
+        ], category: "loop",
+        doc: """
+            Trains a student model on a dataset and returns it. model:
+              "gpt-tiny" (about 0.8M parameters) or "gpt-small" (about 4.8M): byte-level GPTs trained
+                from scratch on the rows' text; for dialogue rows only the bot's words carry loss;
+              "classifier": a small transformer with a label head, for rows with a label column;
+              "smollm2-135m", or a path to a Llama-family .gguf: a pretrained model (see models())
+                trained with its own tokenizer and chat template; for dialogue rows and rows with a
+                reply column only the assistant's words carry loss. lora: true (the default) trains
+                small LoRA adapters (rank 8, alpha 16) on the attention and MLP projections, lora:
+                false every weight. Defaults: lr 2e-4 with LoRA, 2e-5 without; context 256;
+                batch 8; 1 epoch.
+            Weights change here, unlike few-shot prompting. val: the share held out to watch
+            for overfitting (the validation loss is drawn beside the training loss, with epoch
+            boundaries marked); early_stop: stop after this many epochs without improvement.
+            Ctrl-C stops training and keeps the best weights (an earlier epoch's, when validation
+            liked them better). epochs: 0 gives the untrained model, a baseline to compare with.
+            Defaults for the from-scratch models: 3 epochs, batch 16, lr 3e-3 (1e-3 for the
+            classifier). curve: false leaves the loss curve out (for training many students in
+            a loop).
+            Example: let student = finetune(clean, model: "gpt-tiny", epochs: 5, lr: 3e-3)
+                     let smol = finetune(dialogues, model: "smollm2-135m", epochs: 1, lora: true)
+            """
     ) { args, ctx in
         let data = try args.dataset("data")
         guard !data.isEmpty else { throw args.error("data", "cannot fine-tune on an empty dataset") }
@@ -62,26 +67,38 @@ enum FinetuneBuiltin {
             } else if preset == "classifier" {
                 options.learningRate = Float(args.optional("lr") == nil ? 1e-3 : try args.double("lr"))
                 guard let labelColumn = data.labelColumn else {
-                    throw args.error("data", "a classifier needs a label column (a column named 'label', or dataset(rows, label: \"sentiment\"))")
+                    throw args.error(
+                        "data",
+                        "a classifier needs a label column (a column named 'label', or dataset(rows, label: \"sentiment\"))")
                 }
-                let classifier = try GPTClassifier(config: try config(classifierConfig, args), labels: data.labels.sorted(), seed: seed)
+                let classifier = try GPTClassifier(
+                    config: try config(classifierConfig, args), labels: data.labels.sorted(), seed: seed)
                 let pairs = data.rows.compactMap { row in
                     data.label(of: row).map { (text: StudentText.classifierInput(row, labelColumn: labelColumn), label: $0) }
                 }
                 let examples = try classifier.examples(pairs)
-                let history = options.epochs == 0 ? nil : try Trainer(options: options).train(
-                    classifier, on: examples, progress: progress.update, isCancelled: stop)
+                let history =
+                    options.epochs == 0
+                    ? nil
+                    : try Trainer(options: options).train(
+                        classifier, on: examples, progress: progress.update, isCancelled: stop)
                 model = ModelObject(.classifier(classifier), name: preset, history: history)
             } else {
                 guard let base = GPTConfig.preset(named: preset), preset.hasPrefix("gpt-") else {
-                    throw args.error("model", "unknown model '\(preset)': expected \"gpt-tiny\", \"gpt-small\", \"classifier\", \"smollm2-135m\" or a .gguf path")
+                    throw args.error(
+                        "model",
+                        "unknown model '\(preset)': expected \"gpt-tiny\", \"gpt-small\", \"classifier\", \"smollm2-135m\" or a .gguf path"
+                    )
                 }
                 options.learningRate = Float(args.optional("lr") == nil ? 3e-3 : try args.double("lr"))
                 let gpt = try GPT(config: try config(base, args), seed: seed)
                 let text = StudentText()
                 let sequences = try text.sequences(data)
-                let history = options.epochs == 0 ? nil : try Trainer(options: options).train(
-                    gpt, on: sequences, progress: progress.update, isCancelled: stop)
+                let history =
+                    options.epochs == 0
+                    ? nil
+                    : try Trainer(options: options).train(
+                        gpt, on: sequences, progress: progress.update, isCancelled: stop)
                 model = ModelObject(.languageModel(gpt), name: preset, history: history, text: text)
             }
         } catch let error as LearnError {
@@ -112,8 +129,11 @@ enum FinetuneBuiltin {
         let student = try LlamaStudent(
             base: base, baseName: fileName, lora: lora ? LoRAOptions() : nil, context: context, seed: options.seed)
         let sequences = try StudentText.sequences(data, for: student)
-        let history = options.epochs == 0 ? nil : try Trainer(options: options).train(
-            student, on: sequences, progress: progress.update, isCancelled: isCancelled)
+        let history =
+            options.epochs == 0
+            ? nil
+            : try Trainer(options: options).train(
+                student, on: sequences, progress: progress.update, isCancelled: isCancelled)
         let name = try args.string("model")
         // Untrained, it generates as well from the quantised base model (faster, and no f32 copy).
         return ModelObject(.llama(student), name: name, history: history, inference: history == nil ? base : nil)

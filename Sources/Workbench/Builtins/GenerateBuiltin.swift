@@ -17,21 +17,23 @@ enum GenerateBuiltin {
     ]
 
     static func make(_ state: WorkbenchState) -> Builtin {
-        Builtin("generate", parameters, category: "loop", doc: """
-            Asks the teacher for data. Two modes, as in Kaddour and Liu (2023):
-              generate(p, s, n: 200)      writes n new examples in the prompt's output format,
-                                          with the shots as worked examples (data augmentation);
-              generate(p, s, label: data) annotates each row of `data` (its fields fill the
-                                          prompt's slots) with the teacher's answer.
-            Replies that do not parse are kept with the reason in rejected(result), never
-            dropped silently. Requests are recorded: running the cell again, or replaying the
-            notebook, reuses the answers (raising n only asks for the missing ones).
-            teacher: defaults to the local model; temperature 0 makes labels deterministic.
-            budget: {tokens: 50000} or {usd: 0.50} (with a priced teacher) caps what the call
-            sends: a call whose estimate is over is refused before anything is sent, and one
-            that reaches it stops sending and keeps what came. plan(...) shows the estimate.
-            Example: let data = generate(p, s, n: 50, temperature: 0.8, seed: 1, budget: {tokens: 50000})
-            """
+        Builtin(
+            "generate", parameters, category: "loop",
+            doc: """
+                Asks the teacher for data. Two modes, as in Kaddour and Liu (2023):
+                  generate(p, s, n: 200)      writes n new examples in the prompt's output format,
+                                              with the shots as worked examples (data augmentation);
+                  generate(p, s, label: data) annotates each row of `data` (its fields fill the
+                                              prompt's slots) with the teacher's answer.
+                Replies that do not parse are kept with the reason in rejected(result), never
+                dropped silently. Requests are recorded: running the cell again, or replaying the
+                notebook, reuses the answers (raising n only asks for the missing ones).
+                teacher: defaults to the local model; temperature 0 makes labels deterministic.
+                budget: {tokens: 50000} or {usd: 0.50} (with a priced teacher) caps what the call
+                sends: a call whose estimate is over is refused before anything is sent, and one
+                that reaches it stops sending and keeps what came. plan(...) shows the estimate.
+                Example: let data = generate(p, s, n: 50, temperature: 0.8, seed: 1, budget: {tokens: 50000})
+                """
         ) { args, ctx in
             let call = try GenerateCall(args, state: state)
             return state.planning ? .host(call.plan()) : try call.run(ctx)
@@ -39,17 +41,19 @@ enum GenerateBuiltin {
     }
 
     static func plan(_ state: WorkbenchState) -> Builtin {
-        Builtin("plan", parameters, category: "loop", doc: """
-            Shows what generate(...) with the same arguments would do, without asking the
-            teacher: the rendered prompt, how many requests (and how many are already
-            recorded, so replay free), an estimate of prompt and completion tokens and, for a
-            teacher with a price, the cost, and whether a budget: would let it start. Prompt
-            tokens are counted with the local teacher's own tokenizer, and estimated as
-            characters / 4 for a server's model; completion tokens are max_tokens per answer
-            (an upper bound), or the mean of earlier recorded answers of the same model and
-            max_tokens once there are 5. :plan generate(...) at the REPL does the same.
-            Example: plan(p, s, n: 200, budget: {tokens: 50000})
-            """
+        Builtin(
+            "plan", parameters, category: "loop",
+            doc: """
+                Shows what generate(...) with the same arguments would do, without asking the
+                teacher: the rendered prompt, how many requests (and how many are already
+                recorded, so replay free), an estimate of prompt and completion tokens and, for a
+                teacher with a price, the cost, and whether a budget: would let it start. Prompt
+                tokens are counted with the local teacher's own tokenizer, and estimated as
+                characters / 4 for a server's model; completion tokens are max_tokens per answer
+                (an upper bound), or the mean of earlier recorded answers of the same model and
+                max_tokens once there are 5. :plan generate(...) at the REPL does the same.
+                Example: plan(p, s, n: 200, budget: {tokens: 50000})
+                """
         ) { args, _ in
             .host(try GenerateCall(args, state: state).plan())
         }

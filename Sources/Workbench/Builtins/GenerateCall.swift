@@ -117,9 +117,10 @@ struct GenerateCall {
     }
 
     private func rejectionRow(_ index: Int, _ reason: String, _ raw: String) -> Datasets.Record {
-        Datasets.Record(OrderedDictionary(uniqueKeysWithValues: [
-            ("request", FieldValue.int(index)), ("reason", .string(reason)), ("reply", .string(raw)),
-        ]))
+        Datasets.Record(
+            OrderedDictionary(uniqueKeysWithValues: [
+                ("request", FieldValue.int(index)), ("reason", .string(reason)), ("reply", .string(raw)),
+            ]))
     }
 }
 

@@ -29,15 +29,17 @@ enum ModelBuiltins {
         return .nil
     }
 
-    static let loadModel = Builtin("load_model", [P("path", .string)], category: "models", doc: """
-        Loads a model: one saved with save(model, "x.safetensors") (a fine-tuned SmolLM2 is
-        rebuilt from its base model in fewshot's model directory, which also gives its
-        tokenizer and chat template), a GPT-2-shaped safetensors file from Python, or a
-        pretrained model as a student, by name ("smollm2-135m", see models()) or .gguf path;
-        ready to evaluate, chat with or save.
-        Example: let student = load_model("student.safetensors")
-                 let smol = load_model("smollm2-135m")
-        """
+    static let loadModel = Builtin(
+        "load_model", [P("path", .string)], category: "models",
+        doc: """
+            Loads a model: one saved with save(model, "x.safetensors") (a fine-tuned SmolLM2 is
+            rebuilt from its base model in fewshot's model directory, which also gives its
+            tokenizer and chat template), a GPT-2-shaped safetensors file from Python, or a
+            pretrained model as a student, by name ("smollm2-135m", see models()) or .gguf path;
+            ready to evaluate, chat with or save.
+            Example: let student = load_model("student.safetensors")
+                     let smol = load_model("smollm2-135m")
+            """
     ) { args, ctx in
         let written = try args.string("path")
         if let gguf = try PretrainedModels.ggufPath(written, ctx) {
@@ -62,17 +64,21 @@ enum ModelBuiltins {
         }
     }
 
-    static let models = Builtin("models", [], category: "models", doc: """
-        Lists the models finetune and load_model can start from: the from-scratch presets and
-        the models installed in fewshot's model directory ($FEWSHOT_HOME/models, filled by
-        scripts/setup), with their architecture, size and file.
-        Example: models()
-        """
+    static let models = Builtin(
+        "models", [], category: "models",
+        doc: """
+            Lists the models finetune and load_model can start from: the from-scratch presets and
+            the models installed in fewshot's model directory ($FEWSHOT_HOME/models, filled by
+            scripts/setup), with their architecture, size and file.
+            Example: models()
+            """
     ) { _, _ in
         var rows: [Datasets.Record] = [
             row("gpt-tiny", "from scratch", "gpt", parameters: gptParameters(.gptTiny), file: ""),
             row("gpt-small", "from scratch", "gpt", parameters: gptParameters(.gptSmall), file: ""),
-            row("classifier", "from scratch", "gpt + label head", parameters: gptParameters(FinetuneBuiltin.classifierConfig), file: ""),
+            row(
+                "classifier", "from scratch", "gpt + label head", parameters: gptParameters(FinetuneBuiltin.classifierConfig),
+                file: ""),
         ]
         let directory = PretrainedModels.directory
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
@@ -96,7 +102,9 @@ enum ModelBuiltins {
     }
 
     /// One line of the `models()` table.
-    private static func row(_ name: String, _ kind: String, _ architecture: String, parameters: Int, file: String) -> Datasets.Record {
+    private static func row(_ name: String, _ kind: String, _ architecture: String, parameters: Int, file: String)
+        -> Datasets.Record
+    {
         Datasets.Record([
             ("name", .string(name)), ("kind", .string(kind)), ("architecture", .string(architecture)),
             ("parameters", .string(ModelObject.count(parameters))), ("quantization", .string("")),

@@ -7,18 +7,22 @@ enum PromptBuiltins {
 
     static let all = [prompt, shots, render]
 
-    static let prompt = Builtin("prompt", [
-        P("template", .string), P("system", .optional(.string), default: .nil), P("output", .any, default: "text"),
-        P("user", .string, default: "User"), P("bot", .string, default: "Bot"), P("exchanges", .optional(.int), default: .nil),
-    ], category: "loop", doc: """
-        A prompt template for the task. `{field}` slots are filled from each record; `output:`
-        says what the teacher's reply should be and how it becomes a record:
-          a list of labels   the reply is one of them       output: ["positive", "negative"]
-          "label" / "text"   the reply is a label / free text
-          a record           a JSON object with these fields output: {question: "string", answer: "string"}
-          "dialogue"         `User:`/`Bot:` lines (rename with user:, bot:; exchanges: how many)
-        Example: let p = prompt('Tweet: {text}\\nSentiment:', system: "Classify the sentiment.", output: ["negative", "neutral", "positive"])
-        """
+    static let prompt = Builtin(
+        "prompt",
+        [
+            P("template", .string), P("system", .optional(.string), default: .nil), P("output", .any, default: "text"),
+            P("user", .string, default: "User"), P("bot", .string, default: "Bot"),
+            P("exchanges", .optional(.int), default: .nil),
+        ], category: "loop",
+        doc: """
+            A prompt template for the task. `{field}` slots are filled from each record; `output:`
+            says what the teacher's reply should be and how it becomes a record:
+              a list of labels   the reply is one of them       output: ["positive", "negative"]
+              "label" / "text"   the reply is a label / free text
+              a record           a JSON object with these fields output: {question: "string", answer: "string"}
+              "dialogue"         `User:`/`Bot:` lines (rename with user:, bot:; exchanges: how many)
+            Example: let p = prompt('Tweet: {text}\\nSentiment:', system: "Classify the sentiment.", output: ["negative", "neutral", "positive"])
+            """
     ) { args, _ in
         let output = try outputSpec(args)
         let system = args.optional("system").flatMap { if case .string(let s) = $0 { return s } else { return nil } }
@@ -46,19 +50,24 @@ enum PromptBuiltins {
             let schema = try FieldValue(.record(fields))
             return .json(try located(args.range(of: "output")) { try JSONSchema(schema) })
         default:
-            throw args.error("output", #"output: must be a list of labels, "label", "text", "dialogue" or a record of field types"#)
+            throw args.error(
+                "output", #"output: must be a list of labels, "label", "text", "dialogue" or a record of field types"#)
         }
     }
 
-    static let shots = Builtin("shots", [
-        P("data"), P("k", .int, default: 3), P("select", .string, default: "first"), P("seed", .optional(.int), default: .nil),
-    ], category: "loop", doc: """
-        Picks k worked examples (shots) from labelled rows, to show the teacher the task.
-        select: "first", "random", "balanced" (every label in turn), "diverse" (maximal
-        marginal relevance) or "similar" (per input, by TF-IDF cosine). k: 0 is zero-shot.
-        The same seed picks the same shots.
-        Example: let s = shots(examples, k: 3, select: "balanced", seed: 1)
-        """
+    static let shots = Builtin(
+        "shots",
+        [
+            P("data"), P("k", .int, default: 3), P("select", .string, default: "first"),
+            P("seed", .optional(.int), default: .nil),
+        ], category: "loop",
+        doc: """
+            Picks k worked examples (shots) from labelled rows, to show the teacher the task.
+            select: "first", "random", "balanced" (every label in turn), "diverse" (maximal
+            marginal relevance) or "similar" (per input, by TF-IDF cosine). k: 0 is zero-shot.
+            The same seed picks the same shots.
+            Example: let s = shots(examples, k: 3, select: "balanced", seed: 1)
+            """
     ) { args, _ in
         let k = try args.int("k")
         if k == 0 { return .host(ShotsObject(nil)) }
@@ -70,13 +79,16 @@ enum PromptBuiltins {
         return .host(ShotsObject(selector))
     }
 
-    static let render = Builtin("render", [
-        P("prompt", .host("prompt")), P("record", .any, default: .nil), P("shots", .optional(.host("shots")), default: .nil),
-    ], category: "loop", doc: """
-        Shows the exact messages a prompt sends for one record: the system message, each shot
-        as a user/assistant pair, then the query. `.text` is the same as one plain text.
-        Example: render(p, {text: "the battery died in an hour"}, shots: s)
-        """
+    static let render = Builtin(
+        "render",
+        [
+            P("prompt", .host("prompt")), P("record", .any, default: .nil), P("shots", .optional(.host("shots")), default: .nil),
+        ], category: "loop",
+        doc: """
+            Shows the exact messages a prompt sends for one record: the system message, each shot
+            as a user/assistant pair, then the query. `.text` is the same as one plain text.
+            Example: render(p, {text: "the battery died in an hour"}, shots: s)
+            """
     ) { args, _ in
         let template = try args.host("prompt", as: PromptObject.self).template
         let record: Datasets.Record

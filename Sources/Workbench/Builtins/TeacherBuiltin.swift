@@ -7,32 +7,36 @@ enum TeacherBuiltin {
     typealias P = BuiltinParameter
 
     static func make(_ state: WorkbenchState) -> Builtin {
-        Builtin("teacher", [
-            P("model", .string, default: "local"), P("base_url", .optional(.string), default: .nil),
-            P("key_env", .optional(.string), default: .nil), P("max_concurrency", .int, default: 8),
-            P("timeout", .number, default: 120), P("max_retries", .int, default: 2),
-            P("price", .optional(.record), default: .nil),
-        ], category: "loop", doc: """
-            The teacher: a big model that writes training data for the student. With no
-            arguments (or "local"), SmolLM2-135M-Instruct running inside fewshot, offline. Any
-            other name is a model on an OpenAI-compatible server: OpenAI itself, llama.cpp's
-            llama-server, vLLM or Ollama's /v1. The server is $OPENAI_BASE_URL unless base_url:
-            says otherwise; the API key is read from $OPENAI_API_KEY (or the variable key_env:
-            names) and never printed or saved. Every answer is recorded with the notebook,
-            so replaying it needs neither the network nor the key.
-            price: is what the server charges, in USD per million tokens, {input: ..., output: ...}:
-            generate and plan then show costs and take budgets in usd (no prices are built in;
-            they change). The local teacher costs nothing.
-            Example: let t = teacher()
-                     let big = teacher("gpt-4o-mini", price: {input: 0.15, output: 0.60})
-                     let mine = teacher("smollm2", base_url: "http://127.0.0.1:8080/v1")
-            """
+        Builtin(
+            "teacher",
+            [
+                P("model", .string, default: "local"), P("base_url", .optional(.string), default: .nil),
+                P("key_env", .optional(.string), default: .nil), P("max_concurrency", .int, default: 8),
+                P("timeout", .number, default: 120), P("max_retries", .int, default: 2),
+                P("price", .optional(.record), default: .nil),
+            ], category: "loop",
+            doc: """
+                The teacher: a big model that writes training data for the student. With no
+                arguments (or "local"), SmolLM2-135M-Instruct running inside fewshot, offline. Any
+                other name is a model on an OpenAI-compatible server: OpenAI itself, llama.cpp's
+                llama-server, vLLM or Ollama's /v1. The server is $OPENAI_BASE_URL unless base_url:
+                says otherwise; the API key is read from $OPENAI_API_KEY (or the variable key_env:
+                names) and never printed or saved. Every answer is recorded with the notebook,
+                so replaying it needs neither the network nor the key.
+                price: is what the server charges, in USD per million tokens, {input: ..., output: ...}:
+                generate and plan then show costs and take budgets in usd (no prices are built in;
+                they change). The local teacher costs nothing.
+                Example: let t = teacher()
+                         let big = teacher("gpt-4o-mini", price: {input: 0.15, output: 0.60})
+                         let mine = teacher("smollm2", base_url: "http://127.0.0.1:8080/v1")
+                """
         ) { args, ctx in
             let model = try args.string("model")
             let price = try args.price()
             if model == "local" || model == "smollm2-135m" {
                 if price != nil {
-                    throw args.error("price", "the local teacher runs on this machine and costs nothing; price: is for a server's model")
+                    throw args.error(
+                        "price", "the local teacher runs on this machine and costs nothing; price: is for a server's model")
                 }
                 return .host(state.defaultTeacher())
             }
@@ -43,7 +47,8 @@ enum TeacherBuiltin {
                     model: model, baseURL: baseURL, keyEnv: keyEnv, maxConcurrency: try args.int("max_concurrency"),
                     timeout: try args.double("timeout"), maxRetries: try args.int("max_retries"))
                 if let refusal = state.teacherURLs.refusal(for: http.configuration.baseURL) {
-                    return .host(state.recorded(RefusedTeacher(summary: http.summary, message: refusal), model: model, price: price))
+                    return .host(
+                        state.recorded(RefusedTeacher(summary: http.summary, message: refusal), model: model, price: price))
                 }
                 return .host(state.recorded(http, model: model, price: price))
             } catch {

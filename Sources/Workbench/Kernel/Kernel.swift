@@ -55,7 +55,8 @@ public final class Kernel {
             let plain = DiagnosticRenderer(color: false).render(error.diagnostics)
             capture.fail(message: error.diagnostics.first?.message ?? "error", rendered: plain)
             if terminal != nil {
-                let shown = colorDiagnostics
+                let shown =
+                    colorDiagnostics
                     ? TerminalSafety.neutralizeKeepingStyles(DiagnosticRenderer(color: true).render(error.diagnostics))
                     : TerminalSafety.neutralize(plain)
                 FileHandle.standardError.write(Data(shown.utf8))

@@ -48,11 +48,15 @@ public final class EvaluationObject: HostObject {
         if !sweep.isEmpty {
             lines.append("shots  accuracy  95% interval     runs")
             for point in sweep {
-                lines.append(String(format: "%5d  %8.3f  [%.3f, %.3f]  %5d", point.shots, point.accuracy.value,
-                                    max(0, point.accuracy.low), min(1, point.accuracy.high), point.runs))
+                lines.append(
+                    String(
+                        format: "%5d  %8.3f  [%.3f, %.3f]  %5d", point.shots, point.accuracy.value,
+                        max(0, point.accuracy.low), min(1, point.accuracy.high), point.runs))
             }
         } else {
-            for (name, value) in metrics { lines.append("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(EvaluationObject.format(value))") }
+            for (name, value) in metrics {
+                lines.append("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(EvaluationObject.format(value))")
+            }
         }
         if let report { lines.append(EvaluationObject.render(report)) }
         return lines.joined(separator: "\n")
@@ -74,19 +78,21 @@ public final class EvaluationObject: HostObject {
         case "confusion": return report.map { .list($0.confusion.map { .list($0.map(Value.int)) }) } ?? .nil
         case "examples": return .host(DatasetObject(examples))
         case "sweep":
-            return .list(sweep.map { point in
-                var record = Language.Record()
-                record["shots"] = .int(point.shots)
-                record["accuracy"] = .float(point.accuracy.value)
-                record["low"] = .float(point.accuracy.low)
-                record["high"] = .float(point.accuracy.high)
-                if let cost = sweepCosts[point.shots] { record.fields.merge(cost.fields) { $1 } }
-                return .record(record)
-            })
+            return .list(
+                sweep.map { point in
+                    var record = Language.Record()
+                    record["shots"] = .int(point.shots)
+                    record["accuracy"] = .float(point.accuracy.value)
+                    record["low"] = .float(point.accuracy.low)
+                    record["high"] = .float(point.accuracy.high)
+                    if let cost = sweepCosts[point.shots] { record.fields.merge(cost.fields) { $1 } }
+                    return .record(record)
+                })
         case "interval":
             guard !correct.isEmpty else { return .nil }
             let estimate = Intervals.bootstrap95(correct.map { $0 ? 1 : 0 })
-            return .record(Language.Record(["value": .float(estimate.value), "low": .float(estimate.low), "high": .float(estimate.high)]))
+            return .record(
+                Language.Record(["value": .float(estimate.value), "low": .float(estimate.low), "high": .float(estimate.high)]))
         case "prompt_tokens", "completion_tokens", "seconds": return perQuery?.fields[name] ?? .nil
         default: return nil
         }
@@ -102,8 +108,9 @@ public final class EvaluationObject: HostObject {
         func pad(_ s: String) -> String { s.count >= width ? s : String(repeating: " ", count: width - s.count) + s }
         var lines = [pad("label") + pad("precision") + pad("recall") + pad("f1") + pad("support")]
         for score in report.perClass {
-            lines.append(pad(score.label) + pad(String(format: "%.3f", score.precision)) + pad(String(format: "%.3f", score.recall))
-                         + pad(String(format: "%.3f", score.f1)) + pad("\(score.support)"))
+            lines.append(
+                pad(score.label) + pad(String(format: "%.3f", score.precision)) + pad(String(format: "%.3f", score.recall))
+                    + pad(String(format: "%.3f", score.f1)) + pad("\(score.support)"))
         }
         lines.append("confusion (rows: true label, columns: predicted)")
         lines.append(pad("") + report.labels.map(pad).joined())
@@ -128,7 +135,10 @@ public struct QueryCost: Sendable {
 
     /// The fields `evaluate`'s result shows: `prompt_tokens`, `completion_tokens`, `seconds`.
     var fields: OrderedDictionary<String, Value> {
-        ["prompt_tokens": .float(promptTokens), "completion_tokens": .float(completionTokens), "seconds": seconds.map(Value.float) ?? .nil]
+        [
+            "prompt_tokens": .float(promptTokens), "completion_tokens": .float(completionTokens),
+            "seconds": seconds.map(Value.float) ?? .nil,
+        ]
     }
 
     /// The mean cost over several evaluations (seconds only when every one has them).
@@ -136,7 +146,8 @@ public struct QueryCost: Sendable {
         guard !costs.isEmpty else { return nil }
         let n = Double(costs.count), seconds = costs.compactMap(\.seconds)
         return QueryCost(
-            promptTokens: costs.map(\.promptTokens).reduce(0, +) / n, completionTokens: costs.map(\.completionTokens).reduce(0, +) / n,
+            promptTokens: costs.map(\.promptTokens).reduce(0, +) / n,
+            completionTokens: costs.map(\.completionTokens).reduce(0, +) / n,
             seconds: seconds.count == costs.count ? seconds.reduce(0, +) / n : nil)
     }
 }

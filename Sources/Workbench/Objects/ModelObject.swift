@@ -71,13 +71,17 @@ public final class ModelObject: HostObject {
         var text = "model(\(name), \(ModelObject.count(parameterCount)) parameters"
         if case .classifier(let classifier) = kind { text += ", labels " + classifier.labels.joined(separator: "|") }
         if case .llama(let student) = kind {
-            text += student.lora.map { ", LoRA r\($0.rank) (\(ModelObject.count(student.parameterCount)) trained)" } ?? ", full fine-tune"
+            text +=
+                student.lora.map { ", LoRA r\($0.rank) (\(ModelObject.count(student.parameterCount)) trained)" }
+                ?? ", full fine-tune"
         }
         if let loss = history?.finalLoss { text += String(format: ", final loss %.3f", loss) }
         return text + ")"
     }
 
-    public var fieldNames: [String] { ["name", "parameters", "layers", "width", "context", "labels", "losses", "validation_losses"] }
+    public var fieldNames: [String] {
+        ["name", "parameters", "layers", "width", "context", "labels", "losses", "validation_losses"]
+    }
 
     public func field(_ name: String) -> Value? {
         switch name {

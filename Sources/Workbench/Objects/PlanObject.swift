@@ -39,7 +39,8 @@ public final class PlanObject: HostObject {
     public var display: String? {
         var lines = ["plan: \(call) sends \(requests.count) requests to \(teacher.answerer)"]
         func row(_ name: String, _ value: String, _ note: String = "") {
-            lines.append("  " + name.padding(toLength: 19, withPad: " ", startingAt: 0) + value + (note.isEmpty ? "" : "   " + note))
+            lines.append(
+                "  " + name.padding(toLength: 19, withPad: " ", startingAt: 0) + value + (note.isEmpty ? "" : "   " + note))
         }
         row("already recorded", "\(recorded)", "(answered from the recording, free)")
         row("to send", "\(estimate.requests)")
@@ -60,7 +61,8 @@ public final class PlanObject: HostObject {
     /// The cost line: free, an estimate at the price, or how to give a price.
     private var costText: String {
         guard let price = teacher.price else {
-            return "unknown: give the teacher its price, e.g. teacher(\(Value.string(teacher.model).repr), price: {input: 0.15, output: 0.60}) in USD per million tokens"
+            return
+                "unknown: give the teacher its price, e.g. teacher(\(Value.string(teacher.model).repr), price: {input: 0.15, output: 0.60}) in USD per million tokens"
         }
         if price.isFree { return "$0 (this teacher is free)" }
         let rates = String(format: "$%g in / $%g out", price.promptPerMillion, price.completionPerMillion)
@@ -92,11 +94,14 @@ public final class PlanObject: HostObject {
         case "usd": return estimate.cost.map(Value.float) ?? .nil
         case "fits_budget": return budget == nil ? .nil : .bool(refusal == nil)
         case "prompts":
-            return .list(requests.map { request in
-                Value.list(request.messages.map { message in
-                    Value.record(Language.Record(["role": Value.string(message.role), "content": Value.string(message.content)]))
+            return .list(
+                requests.map { request in
+                    Value.list(
+                        request.messages.map { message in
+                            Value.record(
+                                Language.Record(["role": Value.string(message.role), "content": Value.string(message.content)]))
+                        })
                 })
-            })
         default: return nil
         }
     }

@@ -96,7 +96,10 @@ public final class RenderedObject: HostObject {
         switch name {
         case "text": return .string(rendered.text)
         case "messages":
-            return .list(rendered.messages.map { Value.record(Language.Record(["role": Value.string($0.role.rawValue), "content": Value.string($0.content)])) })
+            return .list(
+                rendered.messages.map {
+                    Value.record(Language.Record(["role": Value.string($0.role.rawValue), "content": Value.string($0.content)]))
+                })
         default: return nil
         }
     }

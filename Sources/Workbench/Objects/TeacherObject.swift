@@ -42,7 +42,8 @@ public final class TeacherObject: HostObject {
         case "model": return .string(model)
         case "price":
             guard let price else { return .nil }
-            return .record(Language.Record(["input": .float(price.promptPerMillion), "output": .float(price.completionPerMillion)]))
+            return .record(
+                Language.Record(["input": .float(price.promptPerMillion), "output": .float(price.completionPerMillion)]))
         default: return nil
         }
     }

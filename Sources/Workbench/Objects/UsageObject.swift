@@ -54,7 +54,8 @@ public final class UsageObject: HostObject {
         var lines = ["teacher requests sent in this session, per cell:"]
         func cells(_ values: [String]) -> String {
             values.enumerated().map { index, value in
-                index == 0 ? value.padding(toLength: 10, withPad: " ", startingAt: 0)
+                index == 0
+                    ? value.padding(toLength: 10, withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: max(0, 11 - value.count)) + value
             }.joined()
         }

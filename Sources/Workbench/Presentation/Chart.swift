@@ -134,22 +134,28 @@ public struct Chart: Sendable {
 
             """
         if let title {
-            svg += "<text x=\"\(f(Double(width) / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">\(Self.escaped(title))</text>\n"
+            svg +=
+                "<text x=\"\(f(Double(width) / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">\(Self.escaped(title))</text>\n"
         }
         for i in 0...4 {
             let value = low + (high - low) * Double(i) / 4
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.2f", value))</text>\n"
+            svg +=
+                "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.2f", value))</text>\n"
         }
         for tick in xTicks where inRange(tick) {
-            svg += "<line x1=\"\(f(x(tick)))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x(tick)))\" y2=\"\(f(top + plotH + 4))\" stroke=\"#444\"/>\n"
-            svg += "<text x=\"\(f(x(tick)))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\">\(Self.escaped(Self.number(tick)))</text>\n"
+            svg +=
+                "<line x1=\"\(f(x(tick)))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x(tick)))\" y2=\"\(f(top + plotH + 4))\" stroke=\"#444\"/>\n"
+            svg +=
+                "<text x=\"\(f(x(tick)))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\">\(Self.escaped(Self.number(tick)))</text>\n"
         }
         svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(height - 8)\" text-anchor=\"middle\">\(Self.escaped(xLabel))</text>\n"
         if let yLabel {
-            svg += "<text x=\"14\" y=\"\(f(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(top + plotH / 2)))\">\(Self.escaped(yLabel))</text>\n"
+            svg +=
+                "<text x=\"14\" y=\"\(f(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(top + plotH / 2)))\">\(Self.escaped(yLabel))</text>\n"
         }
         for marker in markers where inRange(marker) {
-            svg += "<line x1=\"\(f(x(marker)))\" y1=\"\(f(top))\" x2=\"\(f(x(marker)))\" y2=\"\(f(top + plotH))\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n"
+            svg +=
+                "<line x1=\"\(f(x(marker)))\" y1=\"\(f(top))\" x2=\"\(f(x(marker)))\" y2=\"\(f(top + plotH))\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n"
         }
         for (index, line) in series.enumerated() {
             let colour = Self.colours[index % Self.colours.count]
@@ -163,7 +169,8 @@ public struct Chart: Sendable {
         }
         for (index, line) in series.enumerated() {
             let colour = Self.colours[index % Self.colours.count]
-            svg += "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(top + 12 + 16 * Double(index)))\" text-anchor=\"end\" fill=\"\(colour)\">\(Self.escaped(line.name))</text>\n"
+            svg +=
+                "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(top + 12 + 16 * Double(index)))\" text-anchor=\"end\" fill=\"\(colour)\">\(Self.escaped(line.name))</text>\n"
         }
         return svg + "</svg>\n"
     }

@@ -21,7 +21,9 @@ public struct LossCurve: Sendable {
     /// The chart both drawings come from: training loss as `•` (a line in the SVG), validation
     /// loss as `○` (dots), epoch starts as dashed lines.
     var chart: Chart {
-        var series = [Chart.Series(name: "train", points: trainLoss.enumerated().map { (Double($0.offset), $0.element) }, dots: false)]
+        var series = [
+            Chart.Series(name: "train", points: trainLoss.enumerated().map { (Double($0.offset), $0.element) }, dots: false)
+        ]
         if !validationLoss.isEmpty {
             series.append(Chart.Series(name: "validation", points: validationLoss.map { (Double($0.step), $0.loss) }))
         }

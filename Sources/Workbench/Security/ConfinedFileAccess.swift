@@ -71,7 +71,8 @@ public final class ConfinedFileAccess: FileAccessPolicy, @unchecked Sendable {
 
     static func absolute(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
-        let url = expanded.hasPrefix("/")
+        let url =
+            expanded.hasPrefix("/")
             ? URL(fileURLWithPath: expanded)
             : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(expanded)
         return url.standardizedFileURL.path

@@ -48,6 +48,7 @@ extension TerminalSafety {
     /// intensity, 31 red, 32 green, 33 yellow, 36 cyan, 39 default colour.
     private static func isOwnStyle(_ parameters: Substring) -> Bool {
         let allowed: Set<Substring> = ["", "0", "1", "22", "31", "32", "33", "36", "39"]
-        return parameters.count <= 8 && parameters.split(separator: ";", omittingEmptySubsequences: false).allSatisfy(allowed.contains)
+        return parameters.count <= 8
+            && parameters.split(separator: ";", omittingEmptySubsequences: false).allSatisfy(allowed.contains)
     }
 }

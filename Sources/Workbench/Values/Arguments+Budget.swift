@@ -35,8 +35,10 @@ extension Arguments {
             switch record[key] {
             case .int(let v)? where v >= 0: return Double(v)
             case .float(let v)? where v >= 0: return v
-            case nil: throw error(name, "a price needs input: and output:, USD per million tokens, e.g. {input: 0.15, output: 0.60}")
-            case let other?: throw error(name, "price \(key): must be a number from 0 (USD per million tokens), got \(other.repr)")
+            case nil:
+                throw error(name, "a price needs input: and output:, USD per million tokens, e.g. {input: 0.15, output: 0.60}")
+            case let other?:
+                throw error(name, "price \(key): must be a number from 0 (USD per million tokens), got \(other.repr)")
             }
         }
         if let extra = record.fields.keys.first(where: { $0 != "input" && $0 != "output" }) {

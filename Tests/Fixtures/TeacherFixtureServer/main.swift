@@ -170,9 +170,11 @@ func response(status: Int, reason: String, headers: [String] = [], body: [UInt8]
 }
 
 func reason(_ status: Int) -> String {
-    [200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 408: "Request Timeout",
-     409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-     503: "Service Unavailable"][status] ?? "Status"
+    [
+        200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 408: "Request Timeout",
+        409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+        503: "Service Unavailable",
+    ][status] ?? "Status"
 }
 
 /// The directives (`#key=value`) of a message and the message without them.
@@ -214,8 +216,10 @@ func handleChat(_ request: Request, on connection: Connection) -> Bool {
     let model = object["model"] as? String ?? "fixture"
     let promptTokens = contents.reduce(0) { $0 + wordCount($1) }
     let texts = (0..<choices).map { $0 == 0 ? "echo: \(plain)" : "echo \($0 + 1): \(plain)" }
-    let usage = ["prompt_tokens": promptTokens, "completion_tokens": wordCount(texts[0]) * choices,
-                 "total_tokens": promptTokens + wordCount(texts[0]) * choices]
+    let usage = [
+        "prompt_tokens": promptTokens, "completion_tokens": wordCount(texts[0]) * choices,
+        "total_tokens": promptTokens + wordCount(texts[0]) * choices,
+    ]
 
     switch fault {
     case "status"?:
@@ -239,9 +243,11 @@ func handleChat(_ request: Request, on connection: Connection) -> Bool {
         let body = jsonBytes(["error": ["message": "injected error in a 200 answer", "type": "fixture_error"]])
         return connection.send(response(status: 200, reason: "OK", body: body))
     case "malformed"?:
-        return connection.send(response(status: 200, reason: "OK", body: Array("{\"choices\": [{\"message\": {\"content\": \"unterminated".utf8)))
+        return connection.send(
+            response(status: 200, reason: "OK", body: Array("{\"choices\": [{\"message\": {\"content\": \"unterminated".utf8)))
     case "invalid-utf8"?:
-        let body = Array("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"bad ".utf8)
+        let body =
+            Array("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"bad ".utf8)
             + [0xFF, 0xFE] + Array(" bytes\"},\"finish_reason\":\"stop\"}]}".utf8)
         return connection.send(response(status: 200, reason: "OK", body: body))
     default:
@@ -252,8 +258,10 @@ func handleChat(_ request: Request, on connection: Connection) -> Bool {
         let body = jsonBytes([
             "id": "chatcmpl-fixture", "object": "chat.completion", "created": 1_700_000_000, "model": model,
             "choices": texts.enumerated().map { index, text in
-                ["index": index, "message": ["role": "assistant", "content": text], "finish_reason": "stop",
-                 "logprobs": NSNull()] as [String: Any]
+                [
+                    "index": index, "message": ["role": "assistant", "content": text], "finish_reason": "stop",
+                    "logprobs": NSNull(),
+                ] as [String: Any]
             },
             "usage": usage,
         ])
@@ -288,8 +296,10 @@ func streamChat(texts: [String], usage: [String: Int]?, model: String, fault: St
     func delta(_ index: Int, _ content: String?, finish: String?) -> [String: Any] {
         var delta: [String: Any] = [:]
         if let content { delta["content"] = content }
-        return ["id": "chatcmpl-fixture", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": model,
-                "choices": [["index": index, "delta": delta, "finish_reason": finish ?? NSNull()] as [String: Any]]]
+        return [
+            "id": "chatcmpl-fixture", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": model,
+            "choices": [["index": index, "delta": delta, "finish_reason": finish ?? NSNull()] as [String: Any]],
+        ]
     }
     guard chunk(": fixture stream\n\n") else { return false }
     var style = 0
@@ -314,8 +324,10 @@ func streamChat(texts: [String], usage: [String: Int]?, model: String, fault: St
         guard chunk(event(delta(index, nil, finish: "stop"), style: 0)) else { return false }
     }
     if let usage {
-        let object: [String: Any] = ["id": "chatcmpl-fixture", "object": "chat.completion.chunk", "model": model,
-                                     "created": 1_700_000_000, "choices": [] as [Any], "usage": usage]
+        let object: [String: Any] = [
+            "id": "chatcmpl-fixture", "object": "chat.completion.chunk", "model": model,
+            "created": 1_700_000_000, "choices": [] as [Any], "usage": usage,
+        ]
         guard chunk(event(object, style: 0)) else { return false }
     }
     guard chunk("data: [DONE]\n\n") else { return false }

@@ -40,16 +40,20 @@ do {
     print("teacher: \(http.summary)")
 
     // 1. A bulk call: answers in order, usage reported.
-    let questions = ["What is the capital of France?", "Name a colour.", "Say hello.", "What is 2 + 2?",
-                     "Name an animal.", "What day comes after Monday?"]
+    let questions = [
+        "What is the capital of France?", "Name a colour.", "Say hello.", "What is 2 + 2?",
+        "Name an animal.", "What day comes after Monday?",
+    ]
     var start = Date()
     let answers = http.complete(questions.map { ask($0) }, progress: nil, isCancelled: { false })
     print(String(format: "bulk: %d requests in %.2f s", questions.count, Date().timeIntervalSince(start)))
     for (question, answer) in zip(questions, answers) {
         switch answer {
         case .success(let response):
-            check(!response.text.isEmpty && response.usage.completionTokens > 0,
-                  "\(question) -> \(response.text.debugDescription) (\(response.usage.promptTokens)+\(response.usage.completionTokens) tokens)")
+            check(
+                !response.text.isEmpty && response.usage.completionTokens > 0,
+                "\(question) -> \(response.text.debugDescription) (\(response.usage.promptTokens)+\(response.usage.completionTokens) tokens)"
+            )
         case .failure(let error):
             check(false, "\(question) -> \(error)")
         }
@@ -58,12 +62,15 @@ do {
     // 2. A stream: pieces arrive one by one and add up to the answer.
     var pieces: [String] = []
     start = Date()
-    let streamed = try http.stream(ask("Tell me a one-sentence story about a cat.", maxTokens: 40),
-                                   onToken: { pieces.append($0) }, isCancelled: { false })
-    check(pieces.count > 1 && pieces.joined() == streamed.text,
-          String(format: "stream: %d pieces in %.2f s, finish %@, usage %d+%d: %@", pieces.count,
-                 Date().timeIntervalSince(start), streamed.finishReason ?? "nil", streamed.usage.promptTokens,
-                 streamed.usage.completionTokens, streamed.text.debugDescription))
+    let streamed = try http.stream(
+        ask("Tell me a one-sentence story about a cat.", maxTokens: 40),
+        onToken: { pieces.append($0) }, isCancelled: { false })
+    check(
+        pieces.count > 1 && pieces.joined() == streamed.text,
+        String(
+            format: "stream: %d pieces in %.2f s, finish %@, usage %d+%d: %@", pieces.count,
+            Date().timeIntervalSince(start), streamed.finishReason ?? "nil", streamed.usage.promptTokens,
+            streamed.usage.completionTokens, streamed.text.debugDescription))
 
     // 3. JSON mode: the answer parses as a JSON object.
     var json = ask("Give the sentiment of the tweet 'I love this!' as JSON with a key \"sentiment\".", maxTokens: 40)
@@ -77,8 +84,10 @@ do {
     several.temperature = 0.9
     several.n = 3
     let choices = try http.complete([several], progress: nil, isCancelled: { false })[0].get()
-    check(choices.texts.count == 3 && choices.texts.allSatisfy { !$0.isEmpty },
-          "n = 3: \(choices.texts.map(\.debugDescription).joined(separator: ", ")) (\(choices.usage.promptTokens)+\(choices.usage.completionTokens) tokens)")
+    check(
+        choices.texts.count == 3 && choices.texts.allSatisfy { !$0.isEmpty },
+        "n = 3: \(choices.texts.map(\.debugDescription).joined(separator: ", ")) (\(choices.usage.promptTokens)+\(choices.usage.completionTokens) tokens)"
+    )
 
     // 5. Record, then replay offline: same answers, no calls.
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("teacher-smoke-\(getpid()).fsrec").path
@@ -88,8 +97,9 @@ do {
     let replayer = RecordingTeacher(wrapping: http, store: try RecordingStore(path: path), mode: .replay)
     let before = http.statistics.attempts
     let replayed = replayer.complete(questions.prefix(3).map { ask($0) }, progress: nil, isCancelled: { false })
-    check(replayed.map { try? $0.get() } == recorded.map { try? $0.get() } && http.statistics.attempts == before
-          && replayer.lastCall.replayed == 3, "record then replay: \(replayer.lastCall)")
+    check(
+        replayed.map { try? $0.get() } == recorded.map { try? $0.get() } && http.statistics.attempts == before
+            && replayer.lastCall.replayed == 3, "record then replay: \(replayer.lastCall)")
     print("statistics: \(http.statistics)")
 } catch {
     check(false, "\(error)")

@@ -63,8 +63,10 @@ public final class LlamaProjection: ParameterHolder {
     /// The adapter `lora_A.weight` and `lora_B.weight` when adapted, else `weight`.
     public func parameters(prefix: String) -> [NamedParameter] {
         if let loraA, let loraB {
-            return [NamedParameter(name: join(prefix, "lora_A.weight"), tensor: loraA),
-                    NamedParameter(name: join(prefix, "lora_B.weight"), tensor: loraB)]
+            return [
+                NamedParameter(name: join(prefix, "lora_A.weight"), tensor: loraA),
+                NamedParameter(name: join(prefix, "lora_B.weight"), tensor: loraB),
+            ]
         }
         return [NamedParameter(name: join(prefix, "weight"), tensor: weight)]
     }

@@ -59,19 +59,23 @@ extension LlamaStudent {
         let path = (modelDirectory as NSString).appendingPathComponent(baseName)
         guard FileManager.default.fileExists(atPath: path) else {
             throw LearnError.checkpoint(
-                "\(file) was fine-tuned from \(baseName), which supplies its tokenizer and base weights, but \(path) is missing: install that model first (SmolLM2-135M: bash scripts/setup)")
+                "\(file) was fine-tuned from \(baseName), which supplies its tokenizer and base weights, but \(path) is missing: install that model first (SmolLM2-135M: bash scripts/setup)"
+            )
         }
         let base = try LlamaModel(path: path)
         guard base.config == config else {
-            throw LearnError.checkpoint("\(file): the installed \(baseName) has a different shape from the model it was fine-tuned from")
+            throw LearnError.checkpoint(
+                "\(file): the installed \(baseName) has a different shape from the model it was fine-tuned from")
         }
         if let expected = metadata["fewshot.base_sha256"], expected != sha256(of: base.file) {
-            throw LearnError.checkpoint("\(file) was fine-tuned from a different \(baseName) (SHA-256 \(expected.prefix(12))...): install the same file")
+            throw LearnError.checkpoint(
+                "\(file) was fine-tuned from a different \(baseName) (SHA-256 \(expected.prefix(12))...): install the same file")
         }
         let context = Int(metadata["fewshot.context"] ?? "")
         var lora: LoRAOptions?
         if metadata["fewshot.kind"] == "llama-lora" {
-            guard let rank = Int(metadata["fewshot.lora_rank"] ?? ""), let alpha = Float(metadata["fewshot.lora_alpha"] ?? "") else {
+            guard let rank = Int(metadata["fewshot.lora_rank"] ?? ""), let alpha = Float(metadata["fewshot.lora_alpha"] ?? "")
+            else {
                 throw LearnError.checkpoint("\(file): LoRA adapters without fewshot.lora_rank / fewshot.lora_alpha metadata")
             }
             lora = LoRAOptions(rank: rank, alpha: alpha)
@@ -88,9 +92,12 @@ extension LlamaStudent {
         } else {
             student = try LlamaStudent(base: base, baseName: baseName, lora: lora, context: context, seed: 0)
             for p in student.namedParameters {
-                guard let entry = tensors[peftPrefix + p.name] else { throw LearnError.checkpoint("\(file) has no tensor '\(peftPrefix + p.name)'") }
+                guard let entry = tensors[peftPrefix + p.name] else {
+                    throw LearnError.checkpoint("\(file) has no tensor '\(peftPrefix + p.name)'")
+                }
                 guard entry.shape == p.tensor.shape else {
-                    throw LearnError.checkpoint("\(file): tensor '\(peftPrefix + p.name)' has shape \(entry.shape), the model needs \(p.tensor.shape)")
+                    throw LearnError.checkpoint(
+                        "\(file): tensor '\(peftPrefix + p.name)' has shape \(entry.shape), the model needs \(p.tensor.shape)")
                 }
                 p.tensor.data = entry.values
                 p.tensor.data = student.reorderedRows(p, toHuggingFace: false)  // Q/K rows back to GGUF order

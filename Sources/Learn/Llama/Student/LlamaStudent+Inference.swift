@@ -47,7 +47,8 @@ private final class DenseBuffer {
 
 extension LlamaWeights {
     /// Weights assembled from parts (a student's, see `LlamaStudent.inferenceModel()`).
-    init(embedding: QuantizedMatrix, blocks: [LlamaBlockWeights], outputNorm: [Float], output: QuantizedMatrix, tiedOutput: Bool) {
+    init(embedding: QuantizedMatrix, blocks: [LlamaBlockWeights], outputNorm: [Float], output: QuantizedMatrix, tiedOutput: Bool)
+    {
         self.embedding = embedding
         self.blocks = blocks
         self.outputNorm = outputNorm

@@ -30,7 +30,9 @@ extension LlamaStudent {
             rendered = full
         }
         let whole = template.render(turns, addGenerationPrompt: false)
-        if whole.hasPrefix(rendered), whole.count > rendered.count { segments.append((String(whole.dropFirst(rendered.count)), false)) }
+        if whole.hasPrefix(rendered), whole.count > rendered.count {
+            segments.append((String(whole.dropFirst(rendered.count)), false))
+        }
         return sequence(segments, endOfText: false)
     }
 

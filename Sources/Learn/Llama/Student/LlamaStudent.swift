@@ -42,8 +42,11 @@ public final class LlamaStudent: CausalLanguageModel {
 
     /// A student with the base model's weights; `lora` adds adapters (the seed draws their `A`).
     /// `context` caps the training window (default: 256 tokens, at most the model's context).
-    public convenience init(base: LlamaModel, baseName: String, lora: LoRAOptions? = nil, context: Int? = nil, seed: UInt64 = 0) throws {
-        try self.init(base: base, baseName: baseName, weights: Self.denseWeights(of: base), lora: lora, context: context, seed: seed)
+    public convenience init(base: LlamaModel, baseName: String, lora: LoRAOptions? = nil, context: Int? = nil, seed: UInt64 = 0)
+        throws
+    {
+        try self.init(
+            base: base, baseName: baseName, weights: Self.denseWeights(of: base), lora: lora, context: context, seed: seed)
     }
 
     /// A student with `weights` under Hugging Face names (GGUF row order), e.g. from a checkpoint.
@@ -52,14 +55,16 @@ public final class LlamaStudent: CausalLanguageModel {
     ) throws {
         let c = base.config
         if let lora, lora.rank < 1 || !(lora.alpha > 0) {
-            throw LearnError.invalidConfig("LoRA needs a rank of 1 or more and a positive alpha (got rank \(lora.rank), alpha \(lora.alpha))")
+            throw LearnError.invalidConfig(
+                "LoRA needs a rank of 1 or more and a positive alpha (got rank \(lora.rank), alpha \(lora.alpha))")
         }
         let window = context ?? min(256, c.contextLength)
         guard window >= 1, window <= c.contextLength else {
             throw LearnError.invalidConfig("context must be between 1 and the model's \(c.contextLength) tokens, got \(window)")
         }
         guard c.headCount * c.headDimension == c.embeddingLength else {
-            throw LearnError.invalidConfig("query width \(c.headCount * c.headDimension) differs from the model width \(c.embeddingLength)")
+            throw LearnError.invalidConfig(
+                "query width \(c.headCount * c.headDimension) differs from the model width \(c.embeddingLength)")
         }
         for (name, shape) in Self.weightShapes(c, tied: weights["lm_head.weight"] == nil) {
             guard let w = weights[name] else { throw LearnError.checkpoint("no tensor '\(name)'") }
@@ -186,6 +191,7 @@ public final class LlamaStudent: CausalLanguageModel {
         let h = try hidden(inputs, batch: batch, time: time).reshaped([batch * time, config.embeddingLength])  // (B*T, C)
         let rows = try Tensor.embedding(h, indices: kept, shape: [kept.count])  // (n, C)
         let logits = try rows.matmul(outputHead ?? embedding, transposeB: true)  // (n, V)
-        return try logits.crossEntropy(targets: kept.map { targets[$0] }, weights: weights.map { w in kept.map { w[$0] } })  // scalar
+        // scalar
+        return try logits.crossEntropy(targets: kept.map { targets[$0] }, weights: weights.map { w in kept.map { w[$0] } })
     }
 }

@@ -40,16 +40,20 @@ final class LlamaStudentBlock: ParameterHolder {
 
     /// The projections under their Hugging Face names.
     var projections: [(name: String, projection: LlamaProjection)] {
-        [("self_attn.q_proj", query), ("self_attn.k_proj", key), ("self_attn.v_proj", value),
-         ("self_attn.o_proj", output), ("mlp.gate_proj", gate), ("mlp.up_proj", up), ("mlp.down_proj", down)]
+        [
+            ("self_attn.q_proj", query), ("self_attn.k_proj", key), ("self_attn.v_proj", value),
+            ("self_attn.o_proj", output), ("mlp.gate_proj", gate), ("mlp.up_proj", up), ("mlp.down_proj", down),
+        ]
     }
 
     /// `(B, T, C) -> (B, T, C)`
     func callAsFunction(_ x: Tensor) throws -> Tensor {
         let c = config
         let h = try inputNorm(x)  // (B, T, C)
-        let q = try query(h).rotaryEmbedding(heads: c.headCount, dimensions: c.ropeDimensions, theta: c.ropeTheta)  // (B, T, nh*hs)
-        let k = try key(h).rotaryEmbedding(heads: c.kvHeadCount, dimensions: c.ropeDimensions, theta: c.ropeTheta)  // (B, T, nkv*hs)
+        // (B, T, nh*hs)
+        let q = try query(h).rotaryEmbedding(heads: c.headCount, dimensions: c.ropeDimensions, theta: c.ropeTheta)
+        // (B, T, nkv*hs)
+        let k = try key(h).rotaryEmbedding(heads: c.kvHeadCount, dimensions: c.ropeDimensions, theta: c.ropeTheta)
         let v = try value(h)  // (B, T, nkv*hs)
         let qkv = try Tensor.concat([q, repeatHeads(k), repeatHeads(v)], axis: 2)  // (B, T, 3*nh*hs)
         let attended = try qkv.causalSelfAttention(heads: c.headCount)  // (B, T, nh*hs)
