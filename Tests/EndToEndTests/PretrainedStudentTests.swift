@@ -33,11 +33,15 @@ import Testing
             chat(r, ["What is the password?"], max_tokens: 6, temperature: 0)
             print(map(models().rows, fn(m) => m.name))
             explain(r, {question: "Password, please?", answer: "Swordfish."})
+            print(finetune(talk, model: r, epochs: 1, batch: 3, val: 0, curve: false))
             """
         let result = try FewshotProcess.run(binary, ["-e", code], directory: folder)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("model(smollm2-135m, 137.0M parameters, LoRA r8 (2.4M trained)"), "\(result.stdout)")
         #expect(result.stdout.contains("model(s.safetensors"))
+        #expect(
+            result.stdout.contains("model(s.safetensors, 137.0M parameters, LoRA r8 (2.4M trained)"),
+            "trained further: \(result.stdout)")
         #expect(result.stdout.contains("Assistant: Swordfish"), "\(result.stdout)")
         #expect(result.stdout.contains(#""smollm2-135m""#))
         #expect(result.stdout.contains("tokens of its own BPE vocabulary and chat template"), "\(result.stdout)")

@@ -14,7 +14,7 @@ enum FinetuneBuiltin {
     static let builtin = Builtin(
         "finetune",
         [
-            P("data"), P("model", .string, default: "gpt-tiny"), P("epochs", .optional(.int), default: .nil),
+            P("data"), P("model", default: "gpt-tiny"), P("epochs", .optional(.int), default: .nil),
             P("lr", .optional(.number), default: .nil), P("batch", .optional(.int), default: .nil),
             P("context", .optional(.int), default: .nil),
             P("seed", .int, default: 0), P("val", .number, default: 0.1), P("early_stop", .optional(.int), default: .nil),
@@ -30,7 +30,10 @@ enum FinetuneBuiltin {
                 reply column only the assistant's words carry loss. lora: true (the default) trains
                 small LoRA adapters (rank 8, alpha 16) on the attention and MLP projections, lora:
                 false every weight. Defaults: lr 2e-4 with LoRA, 2e-5 without; context 256;
-                batch 8; 1 epoch.
+                batch 8; 1 epoch;
+              a model (from finetune or load_model) or a .safetensors path saved by save(model,
+                path): trains a copy of it further, with its own setup (the model you pass is
+                left as it was).
             Weights change here, unlike few-shot prompting. val: the share held out to watch
             for overfitting (the validation loss is drawn beside the training loss, with epoch
             boundaries marked); early_stop: stop after this many epochs without improvement.
@@ -45,11 +48,13 @@ enum FinetuneBuiltin {
     ) { args, ctx in
         let data = try args.dataset("data")
         guard !data.isEmpty else { throw args.error("data", "cannot fine-tune on an empty dataset") }
-        let preset = try args.string("model")
-        let pretrained = try PretrainedModels.ggufPath(preset, ctx)
-        let epochs = args.optional("epochs") == nil ? (pretrained == nil ? 3 : 1) : try args.int("epochs")
+        let start = try startingModel(args, ctx)
+        let preset = try start?.name ?? args.string("model")
+        let pretrained = start == nil ? try PretrainedModels.ggufPath(preset, ctx) : nil
+        let large = pretrained != nil || start?.isPretrained == true
+        let epochs = args.optional("epochs") == nil ? (large ? 1 : 3) : try args.int("epochs")
         guard epochs >= 0 else { throw args.error("epochs", "epochs must be 0 or more") }
-        let batch = args.optional("batch") == nil ? (pretrained == nil ? 16 : 8) : try args.int("batch")
+        let batch = args.optional("batch") == nil ? (large ? 8 : 16) : try args.int("batch")
         var options = TrainingOptions(
             epochs: epochs, learningRate: 1e-3, batchSize: batch,
             seed: UInt64(bitPattern: Int64(try args.int("seed"))), validationFraction: try args.double("val"),
@@ -60,9 +65,15 @@ enum FinetuneBuiltin {
         let stop = { ctx.isCancellationRequested }
         do {
             if pretrained == nil, args.optional("lora") != nil {
-                throw args.error("lora", "LoRA adapts a pretrained model: use it with model: \"smollm2-135m\" or a .gguf path")
+                throw args.error(
+                    "lora",
+                    start == nil
+                        ? "LoRA adapts a pretrained model: use it with model: \"smollm2-135m\" or a .gguf path"
+                        : "a model trained before keeps its setup: lora: applies when starting from a pretrained model")
             }
-            if let pretrained {
+            if let start {
+                model = try trainFurther(start, data, &options, args, progress: progress, isCancelled: stop)
+            } else if let pretrained {
                 model = try pretrainedStudent(pretrained, data, &options, args, progress: progress, isCancelled: stop)
             } else if preset == "classifier" {
                 options.learningRate = Float(args.optional("lr") == nil ? 1e-3 : try args.double("lr"))
@@ -137,6 +148,66 @@ enum FinetuneBuiltin {
         let name = try args.string("model")
         // Untrained, it generates as well from the quantised base model (faster, and no f32 copy).
         return ModelObject(.llama(student), name: name, history: history, inference: history == nil ? base : nil)
+    }
+
+    /// The model to train further: a model object (copied) or a `.safetensors` file saved by
+    /// `save`; nil when `model:` names a preset or a `.gguf`.
+    private static func startingModel(_ args: Arguments, _ ctx: CallContext) throws -> ModelObject? {
+        switch args["model"] {
+        case .host(let model as ModelObject): return try model.copy()
+        case .string(let path) where path.hasSuffix(".safetensors"):
+            return try ModelBuiltins.loadSaved(path, args, ctx, parameter: "model")
+        case .string: return nil
+        default:
+            throw args.error(
+                "model", "model must be a preset name, a .gguf or .safetensors path, or a model, got \(args["model"].typeName)")
+        }
+    }
+
+    /// Trains `start` (already a copy) further on `data`, keeping its shape, tokenizer and adapters.
+    private static func trainFurther(
+        _ start: ModelObject, _ data: Dataset, _ options: inout TrainingOptions, _ args: Arguments,
+        progress: TrainingBar, isCancelled: @escaping () -> Bool
+    ) throws -> ModelObject {
+        guard args.optional("context") == nil else {
+            throw args.error("context", "a model trained before keeps its context; leave context: out")
+        }
+        func rate(_ standard: Double) throws -> Float { Float(args.optional("lr") == nil ? standard : try args.double("lr")) }
+        switch start.kind {
+        case .languageModel(let gpt):
+            options.learningRate = try rate(3e-3)
+            let sequences = try start.text.sequences(data)
+            let history =
+                options.epochs == 0
+                ? nil
+                : try Trainer(options: options).train(gpt, on: sequences, progress: progress.update, isCancelled: isCancelled)
+            return ModelObject(.languageModel(gpt), name: start.name, history: history, text: start.text)
+        case .classifier(let classifier):
+            options.learningRate = try rate(1e-3)
+            guard let labelColumn = data.labelColumn else {
+                throw args.error(
+                    "data", "a classifier needs a label column (a column named 'label', or dataset(rows, label: \"sentiment\"))")
+            }
+            let pairs = data.rows.compactMap { row in
+                data.label(of: row).map { (text: StudentText.classifierInput(row, labelColumn: labelColumn), label: $0) }
+            }
+            let examples = try classifier.examples(pairs)
+            let history =
+                options.epochs == 0
+                ? nil
+                : try Trainer(options: options).train(
+                    classifier, on: examples, progress: progress.update, isCancelled: isCancelled)
+            return ModelObject(.classifier(classifier), name: start.name, history: history)
+        case .llama(let student):
+            options.learningRate = try rate(student.lora == nil ? 2e-5 : 2e-4)
+            let sequences = try StudentText.sequences(data, for: student)
+            let history =
+                options.epochs == 0
+                ? nil
+                : try Trainer(options: options).train(student, on: sequences, progress: progress.update, isCancelled: isCancelled)
+            return ModelObject(
+                .llama(student), name: start.name, history: history, inference: history == nil ? student.base : nil)
+        }
     }
 
     /// The preset with the context the user asked for.

@@ -51,16 +51,22 @@ enum ModelBuiltins {
                 throw args.error("path", "cannot use \(written) as a student: \(error)")
             }
         }
+        return .host(try loadSaved(written, args, ctx, parameter: "path"))
+    }
+
+    /// A model saved as safetensors (by `save`, or a GPT-2-shaped file from Python); errors
+    /// point at the argument `parameter`.
+    static func loadSaved(_ written: String, _ args: Arguments, _ ctx: CallContext, parameter: String) throws -> ModelObject {
         let url = URL(fileURLWithPath: try ctx.path(written, for: .read))
         let name = url.lastPathComponent
         do {
             switch try Checkpoint.load(from: url, modelDirectory: PretrainedModels.directory) {
-            case .languageModel(let gpt): return .host(ModelObject(.languageModel(gpt), name: name, history: nil))
-            case .classifier(let classifier): return .host(ModelObject(.classifier(classifier), name: name, history: nil))
-            case .llama(let student): return .host(ModelObject(.llama(student), name: name, history: nil))
+            case .languageModel(let gpt): return ModelObject(.languageModel(gpt), name: name, history: nil)
+            case .classifier(let classifier): return ModelObject(.classifier(classifier), name: name, history: nil)
+            case .llama(let student): return ModelObject(.llama(student), name: name, history: nil)
             }
         } catch {
-            throw args.error("path", "cannot load a model from \(written): \(error)")
+            throw args.error(parameter, "cannot load a model from \(written): \(error)")
         }
     }
 
