@@ -34,6 +34,35 @@ struct ReadmeSamplesTests {
         }
     }
 
+    /// The docs' samples marked `needs-model` (they ask a teacher), run with everything before
+    /// them in their document: the local teacher for `teacher()`, the fixture server on
+    /// 127.0.0.1 standing in for a priced server (`OPENAI_BASE_URL`).
+    @Test func docSamplesThatAskATeacherRun() throws {
+        guard let binary = FewshotProcess.binary(release: true) else {
+            print("skipped the docs' teacher samples: no release build (scripts/test builds one)")
+            return
+        }
+        let docs = FewshotProcess.packageRoot.appendingPathComponent("docs")
+        let names = try FileManager.default.contentsOfDirectory(atPath: docs.path).filter { $0.hasSuffix(".md") }.sorted()
+        let server = try TeacherLoopTests.FixtureServer()
+        var ran = 0
+        for name in names where name != "language.md" {
+            let text = try String(contentsOf: docs.appendingPathComponent(name), encoding: .utf8)
+            guard text.contains("```fewshot needs-model") else { continue }
+            let folder = try FewshotProcess.temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let session = ReadmeSample.extract(from: text).map(\.code).joined(separator: "\n") + "\n"
+            let result = try FewshotProcess.run(
+                binary, ["new", "doc.fsnb"], input: session, directory: folder,
+                environment: ["OPENAI_BASE_URL": "http://127.0.0.1:\(server.port)/v1", "OPENAI_API_KEY": "sk-docs-sample"])
+            #expect(result.status == 0, "docs/\(name): \(result.stderr)")
+            let notebook = try String(contentsOf: folder.appendingPathComponent("doc.fsnb"), encoding: .utf8)
+            #expect(!notebook.contains("\n--- error"), "a sample of docs/\(name) failed:\n\(result.stderr)")
+            ran += 1
+        }
+        #expect(ran >= 2, "docs/glossary.md and docs/teacher.md have samples that ask a teacher")
+    }
+
     @Test func samplesAndTheirShownOutputAreFound() {
         let text =
             "a\n```fewshot\nlet x = 1\nx\n```\n\n```text\n1\n```\nprose\n```fewshot\nprint(2)\n```\nmore\n```text\nnot shown\n```\n"
@@ -74,12 +103,12 @@ struct ReadmeSample {
                     continue
                 }
                 let body = open.lines.joined(separator: "\n")
-                if open.kind == "fewshot" {
+                if open.kind.hasPrefix("fewshot") {
                     samples.append(ReadmeSample(code: body, line: open.line))
                 } else if open.kind == "text", afterSample {
                     samples[samples.count - 1].shownOutput = body + "\n"
                 }
-                afterSample = open.kind == "fewshot"
+                afterSample = open.kind.hasPrefix("fewshot")
                 fence = nil
             } else if line.hasPrefix("```") {
                 fence = (String(line.dropFirst(3)), [], index + 2)

@@ -77,7 +77,8 @@ struct DocSample {
     let code: String
     /// The line of the code's first line (1-based).
     let line: Int
-    /// Marked ```fewshot needs-model: it calls the teacher, so tests do not run it.
+    /// Marked ```fewshot needs-model: it asks a teacher, so it runs in ReadmeSamplesTests (the
+    /// release binary, the local model and the fixture server), not in this in-process test.
     let needsModel: Bool
 
     /// The ```fewshot samples of a document, in order.
