@@ -116,6 +116,7 @@ public final class ReplSession {
     private func autosave() {
         guard let notebookPath else { return }
         notebook.teacherRecording = kernel.teacherRecording
+        notebook.metadata.teacher = kernel.state.teacherConfiguration ?? notebook.metadata.teacher
         do {
             try notebook.save(to: notebookPath)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import Notebook
 import Teacher
 
 /// What the Workbench built-ins of one session share: the recording every teacher call goes
@@ -19,6 +20,9 @@ public final class WorkbenchState {
     /// The servers HTTP teachers may talk to (confined under `fewshot run`/`check`).
     public var teacherURLs = TeacherURLPolicy.unrestricted
     private var localTeacher: TeacherObject?
+    /// The teacher the session's code last set up (model and server, never a key), which a
+    /// saved notebook names in its header.
+    public private(set) var teacherConfiguration: TeacherConfiguration?
 
     /// A state recording into `recording` in `mode`.
     public init(recording: RecordingStore = RecordingStore(), mode: RecordingMode = .record) {
@@ -32,7 +36,9 @@ public final class WorkbenchState {
     /// The meter counts what is really sent. Replaying a notebook sends nothing, so there it
     /// counts each recorded answer the first time the session uses it instead: what the
     /// notebook's calls used when they were recorded, and what its `usage()` cells showed.
-    public func recorded(_ teacher: ChatTeacher, model: String, price: ModelPrice? = nil) -> TeacherObject {
+    public func recorded(_ teacher: ChatTeacher, model: String, baseURL: String? = nil, price: ModelPrice? = nil) -> TeacherObject
+    {
+        teacherConfiguration = TeacherConfiguration(model: model, baseURL: baseURL.map(Self.withoutCredentials))
         let metered = MeteredTeacher(wrapping: teacher, meter: meter, price: price, history: recording)
         let recorded = RecordingTeacher(wrapping: metered, store: recording, mode: mode)
         if mode == .replay {
@@ -45,10 +51,24 @@ public final class WorkbenchState {
         return TeacherObject(recording: recorded, metered: metered, model: model, description: teacher.summary)
     }
 
+    /// `url` without a user name, password, query or fragment: the parts of a URL that can
+    /// carry a secret.
+    static func withoutCredentials(_ url: String) -> String {
+        guard var parts = URLComponents(string: url) else { return "(unreadable URL)" }
+        parts.user = nil
+        parts.password = nil
+        parts.query = nil
+        parts.fragment = nil
+        return parts.string ?? "(unreadable URL)"
+    }
+
     /// The teacher used when a call names none: SmolLM2-135M-Instruct in-process, loaded once.
     /// It costs nothing.
     func defaultTeacher() -> TeacherObject {
-        if let localTeacher { return localTeacher }
+        if let localTeacher {
+            teacherConfiguration = TeacherConfiguration(model: "smollm2-135m")
+            return localTeacher
+        }
         let made = recorded(LocalTeacher(), model: "smollm2-135m", price: .free)
         localTeacher = made
         return made

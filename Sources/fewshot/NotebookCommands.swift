@@ -63,6 +63,7 @@ struct Run: ParsableCommand {
         if save {
             var saved = refreshed
             saved.teacherRecording = kernel.teacherRecording
+            saved.metadata.teacher = kernel.state.teacherConfiguration ?? saved.metadata.teacher
             try NotebookCommand.write(saved, to: path)
         }
         if refreshed.cells.contains(where: {

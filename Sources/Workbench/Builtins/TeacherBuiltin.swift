@@ -48,9 +48,11 @@ enum TeacherBuiltin {
                     timeout: try args.double("timeout"), maxRetries: try args.int("max_retries"))
                 if let refusal = state.teacherURLs.refusal(for: http.configuration.baseURL) {
                     return .host(
-                        state.recorded(RefusedTeacher(summary: http.summary, message: refusal), model: model, price: price))
+                        state.recorded(
+                            RefusedTeacher(summary: http.summary, message: refusal), model: model,
+                            baseURL: http.configuration.baseURL, price: price))
                 }
-                return .host(state.recorded(http, model: model, price: price))
+                return .host(state.recorded(http, model: model, baseURL: http.configuration.baseURL, price: price))
             } catch {
                 throw RuntimeError("cannot set up the teacher: \(error)", at: ctx.callRange)
             }
