@@ -72,45 +72,15 @@ enum FinetuneBuiltin {
                         : "a model trained before keeps its setup: lora: applies when starting from a pretrained model")
             }
             if let start {
-                model = try trainFurther(start, data, &options, args, progress: progress, isCancelled: stop)
-            } else if let pretrained {
-                model = try pretrainedStudent(pretrained, data, &options, args, progress: progress, isCancelled: stop)
-            } else if preset == "classifier" {
-                options.learningRate = Float(args.optional("lr") == nil ? 1e-3 : try args.double("lr"))
-                guard let labelColumn = data.labelColumn else {
-                    throw args.error(
-                        "data",
-                        "a classifier needs a label column (a column named 'label', or dataset(rows, label: \"sentiment\"))")
+                guard args.optional("context") == nil else {
+                    throw args.error("context", "a model trained before keeps its context; leave context: out")
                 }
-                let classifier = try GPTClassifier(
-                    config: try config(classifierConfig, args), labels: data.labels.sorted(), seed: seed)
-                let pairs = data.rows.compactMap { row in
-                    data.label(of: row).map { (text: StudentText.classifierInput(row, labelColumn: labelColumn), label: $0) }
-                }
-                let examples = try classifier.examples(pairs)
-                let history =
-                    options.epochs == 0
-                    ? nil
-                    : try Trainer(options: options).train(
-                        classifier, on: examples, progress: progress.update, isCancelled: stop)
-                model = ModelObject(.classifier(classifier), name: preset, history: history)
+                model = try train(start, data, &options, args, progress: progress, isCancelled: stop)
             } else {
-                guard let base = GPTConfig.preset(named: preset), preset.hasPrefix("gpt-") else {
-                    throw args.error(
-                        "model",
-                        "unknown model '\(preset)': expected \"gpt-tiny\", \"gpt-small\", \"classifier\", \"smollm2-135m\" or a .gguf path"
-                    )
-                }
-                options.learningRate = Float(args.optional("lr") == nil ? 3e-3 : try args.double("lr"))
-                let gpt = try GPT(config: try config(base, args), seed: seed)
-                let text = StudentText()
-                let sequences = try text.sequences(data)
-                let history =
-                    options.epochs == 0
-                    ? nil
-                    : try Trainer(options: options).train(
-                        gpt, on: sequences, progress: progress.update, isCancelled: stop)
-                model = ModelObject(.languageModel(gpt), name: preset, history: history, text: text)
+                let fresh =
+                    try pretrained.map { try pretrainedStudent($0, args, seed: seed) }
+                    ?? fromScratch(preset, data, args, seed: seed)
+                model = try train(fresh, data, &options, args, progress: progress, isCancelled: stop)
             }
         } catch let error as LearnError {
             throw RuntimeError("\(error)", at: ctx.callRange)
@@ -124,30 +94,44 @@ enum FinetuneBuiltin {
         return .host(model)
     }
 
-    /// Fine-tunes the pretrained GGUF model at `path`, fully or with LoRA adapters.
-    private static func pretrainedStudent(
-        _ path: String, _ data: Dataset, _ options: inout TrainingOptions, _ args: Arguments,
-        progress: TrainingBar, isCancelled: @escaping () -> Bool
-    ) throws -> ModelObject {
+    /// A new from-scratch student: a byte-level GPT preset or a classifier over `data`'s labels.
+    private static func fromScratch(_ preset: String, _ data: Dataset, _ args: Arguments, seed: UInt64) throws -> ModelObject {
+        if preset == "classifier" {
+            _ = try labelColumn(data, args)
+            let classifier = try GPTClassifier(
+                config: try config(classifierConfig, args), labels: data.labels.sorted(), seed: seed)
+            return ModelObject(.classifier(classifier), name: preset, history: nil)
+        }
+        guard let base = GPTConfig.preset(named: preset), preset.hasPrefix("gpt-") else {
+            throw args.error(
+                "model",
+                "unknown model '\(preset)': expected \"gpt-tiny\", \"gpt-small\", \"classifier\", \"smollm2-135m\" or a .gguf path"
+            )
+        }
+        return ModelObject(.languageModel(try GPT(config: try config(base, args), seed: seed)), name: preset, history: nil)
+    }
+
+    /// A student made from the pretrained GGUF model at `path`, with LoRA adapters unless `lora: false`.
+    private static func pretrainedStudent(_ path: String, _ args: Arguments, seed: UInt64) throws -> ModelObject {
         let lora = args.optional("lora") == nil ? true : try args.bool("lora")
-        options.learningRate = Float(args.optional("lr") == nil ? (lora ? 2e-4 : 2e-5) : try args.double("lr"))
         let base = try PretrainedModels.loadBase(path, args, parameter: "model")
-        let fileName = (path as NSString).lastPathComponent
         let context = args.optional("context") == nil ? min(256, base.config.contextLength) : try args.int("context")
         guard context >= 2, context <= base.config.contextLength else {
             throw args.error("context", "context must be between 2 and the model's \(base.config.contextLength) tokens")
         }
         let student = try LlamaStudent(
-            base: base, baseName: fileName, lora: lora ? LoRAOptions() : nil, context: context, seed: options.seed)
-        let sequences = try StudentText.sequences(data, for: student)
-        let history =
-            options.epochs == 0
-            ? nil
-            : try Trainer(options: options).train(
-                student, on: sequences, progress: progress.update, isCancelled: isCancelled)
-        let name = try args.string("model")
-        // Untrained, it generates as well from the quantised base model (faster, and no f32 copy).
-        return ModelObject(.llama(student), name: name, history: history, inference: history == nil ? base : nil)
+            base: base, baseName: (path as NSString).lastPathComponent, lora: lora ? LoRAOptions() : nil, context: context,
+            seed: seed)
+        return ModelObject(.llama(student), name: try args.string("model"), history: nil)
+    }
+
+    /// The label column a classifier learns from.
+    private static func labelColumn(_ data: Dataset, _ args: Arguments) throws -> String {
+        guard let column = data.labelColumn else {
+            throw args.error(
+                "data", "a classifier needs a label column (a column named 'label', or dataset(rows, label: \"sentiment\"))")
+        }
+        return column
     }
 
     /// The model to train further: a model object (copied) or a `.safetensors` file saved by
@@ -164,32 +148,27 @@ enum FinetuneBuiltin {
         }
     }
 
-    /// Trains `start` (already a copy) further on `data`, keeping its shape, tokenizer and adapters.
-    private static func trainFurther(
-        _ start: ModelObject, _ data: Dataset, _ options: inout TrainingOptions, _ args: Arguments,
+    /// Trains `model` (new, or a copy of one trained before) on `data`: the one training path
+    /// for every kind of student, with each kind's default learning rate.
+    private static func train(
+        _ model: ModelObject, _ data: Dataset, _ options: inout TrainingOptions, _ args: Arguments,
         progress: TrainingBar, isCancelled: @escaping () -> Bool
     ) throws -> ModelObject {
-        guard args.optional("context") == nil else {
-            throw args.error("context", "a model trained before keeps its context; leave context: out")
-        }
         func rate(_ standard: Double) throws -> Float { Float(args.optional("lr") == nil ? standard : try args.double("lr")) }
-        switch start.kind {
+        switch model.kind {
         case .languageModel(let gpt):
             options.learningRate = try rate(3e-3)
-            let sequences = try start.text.sequences(data)
+            let sequences = try model.text.sequences(data)
             let history =
                 options.epochs == 0
                 ? nil
                 : try Trainer(options: options).train(gpt, on: sequences, progress: progress.update, isCancelled: isCancelled)
-            return ModelObject(.languageModel(gpt), name: start.name, history: history, text: start.text)
+            return ModelObject(.languageModel(gpt), name: model.name, history: history, text: model.text)
         case .classifier(let classifier):
             options.learningRate = try rate(1e-3)
-            guard let labelColumn = data.labelColumn else {
-                throw args.error(
-                    "data", "a classifier needs a label column (a column named 'label', or dataset(rows, label: \"sentiment\"))")
-            }
+            let column = try labelColumn(data, args)
             let pairs = data.rows.compactMap { row in
-                data.label(of: row).map { (text: StudentText.classifierInput(row, labelColumn: labelColumn), label: $0) }
+                data.label(of: row).map { (text: StudentText.classifierInput(row, labelColumn: column), label: $0) }
             }
             let examples = try classifier.examples(pairs)
             let history =
@@ -197,7 +176,7 @@ enum FinetuneBuiltin {
                 ? nil
                 : try Trainer(options: options).train(
                     classifier, on: examples, progress: progress.update, isCancelled: isCancelled)
-            return ModelObject(.classifier(classifier), name: start.name, history: history)
+            return ModelObject(.classifier(classifier), name: model.name, history: history)
         case .llama(let student):
             options.learningRate = try rate(student.lora == nil ? 2e-5 : 2e-4)
             let sequences = try StudentText.sequences(data, for: student)
@@ -205,8 +184,9 @@ enum FinetuneBuiltin {
                 options.epochs == 0
                 ? nil
                 : try Trainer(options: options).train(student, on: sequences, progress: progress.update, isCancelled: isCancelled)
+            // Untrained, it generates as well from the quantised base model (faster, and no f32 copy).
             return ModelObject(
-                .llama(student), name: start.name, history: history, inference: history == nil ? student.base : nil)
+                .llama(student), name: model.name, history: history, inference: history == nil ? student.base : nil)
         }
     }
 
