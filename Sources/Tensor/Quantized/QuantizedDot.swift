@@ -1,4 +1,5 @@
-/// Products of quantised weight rows with a Float vector, straight from ggml blocks.
+/// The portable path of the products of quantised weight rows with a Float vector (CPUs
+/// without AVX2/FMA, or `FEWSHOT_NO_AVX2=1`; the AVX2 kernels live in `CKernels`).
 ///
 /// Each row is decoded block by block into a small Float buffer with plain scalar loops (which
 /// LLVM vectorises: widen, convert, scale) and then dotted with `x` in SIMD. Swift's generic SIMD
@@ -46,6 +47,14 @@ enum QuantizedDot {
             let y = out + 32 * b
             for j in 0..<32 { y[j] = Float(q[j]) * d }
         }
+    }
+
+    /// Sum of `count` Floats.
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var total: Float = 0
+        for i in 0..<count { total += x[i] }
+        return total
     }
 
     /// Dot product of two `count`-value Float vectors.

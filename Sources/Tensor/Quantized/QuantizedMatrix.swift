@@ -1,10 +1,12 @@
+import CKernels
 import Dispatch
 
 /// A weight matrix kept in its GGUF storage format, multiplied without dequantising it first.
 ///
 /// Shape (rows, columns), row-major: row `r` holds the weights of output `r` (PyTorch's
 /// `Linear.weight` layout, ggml's `ne0 = columns`). Q4_0, Q4_1, Q8_0 and F32 rows are dotted
-/// directly from their blocks with SIMD; other types are dequantised to F32 once, at creation.
+/// directly from their blocks with SIMD (AVX2/FMA kernels when the CPU has them); other types
+/// are dequantised to F32 once, at creation.
 public final class QuantizedMatrix: @unchecked Sendable {
     /// Output size.
     public let rows: Int
@@ -62,8 +64,37 @@ public final class QuantizedMatrix: @unchecked Sendable {
         try! Dequantize.row(type, from: data + range.lowerBound * rowBytes, count: range.count * columns, into: destination)
     }
 
-    /// `y[r] = dot(row r, x)` for `r` in `range` (x holds `columns` values).
-    func multiplyRows(_ range: Range<Int>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+    /// `y[r] = dot(row r, x)` for `r` in `range` (x holds `columns` values; `blockSums` the sums
+    /// of its 32-value blocks, which the Q4 offsets multiply).
+    func multiplyRows(
+        _ range: Range<Int>, _ x: UnsafePointer<Float>, blockSums: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
+    ) {
+        #if arch(x86_64)
+            if CPUFeatures.hasAVX2FMA {
+                multiplyRowsAVX2(range, x, blockSums: blockSums, y)
+                return
+            }
+        #endif
+        multiplyRowsPortable(range, x, y)
+    }
+
+    #if arch(x86_64)
+        /// The AVX2/FMA kernels of `CKernels`: blocks widened to Float in registers, never stored.
+        func multiplyRowsAVX2(
+            _ range: Range<Int>, _ x: UnsafePointer<Float>, blockSums: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
+        ) {
+            let first = range.lowerBound, last = range.upperBound, blocks = columns / 32
+            switch type {
+            case .f32: fewshot_rows_f32(data.assumingMemoryBound(to: Float.self), first, last, x, columns, y)
+            case .q4_1: fewshot_rows_q4_1(data, rowBytes, first, last, x, blockSums, blocks, y)
+            case .q4_0: fewshot_rows_q4_0(data, rowBytes, first, last, x, blockSums, blocks, y)
+            default: fewshot_rows_q8_0(data, rowBytes, first, last, x, blocks, y)
+            }
+        }
+    #endif
+
+    /// Baseline-x86-64 (or any CPU) path: decode each row to Float, then a SIMD dot product.
+    func multiplyRowsPortable(_ range: Range<Int>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
         let blocks = columns / 32
         if type == .f32 {
             let base = data.assumingMemoryBound(to: Float.self)
@@ -93,15 +124,19 @@ public final class QuantizedMatrix: @unchecked Sendable {
 
     /// `y = W x` (y: `rows` Floats, x: `columns` Floats), split across `threads` threads by rows.
     public func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, threads: Int = 1) {
+        let blocks = columns / 32
+        let blockSums = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blocks))
+        defer { blockSums.deallocate() }
+        for b in 0..<blocks { blockSums[b] = QuantizedDot.sum(x + 32 * b, count: 32) }
         let parts = max(1, min(threads, rows / 64))
         if parts == 1 {
-            multiplyRows(0..<rows, x, y)
+            multiplyRows(0..<rows, x, blockSums: blockSums, y)
             return
         }
         let chunk = (rows + parts - 1) / parts
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let start = part * chunk
-            multiplyRows(start..<min(rows, start + chunk), x, y)
+            multiplyRows(start..<min(rows, start + chunk), x, blockSums: blockSums, y)
         }
     }
 }

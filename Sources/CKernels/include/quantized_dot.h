@@ -1,0 +1,32 @@
+// Matrix-vector products straight from ggml's quantised blocks, with AVX2 and FMA.
+//
+// Every function computes y[r] = dot(row r, x) for r in [first, last) of a row-major matrix
+// whose rows are `row_bytes` apart, and whose `blocks` blocks of 32 weights per row match the
+// GGUF layout. Activations stay Float: each block is widened to Float and multiplied with FMA,
+// so results equal a product with the dequantised row up to the order of the additions.
+// Declared on x86-64 only; call them only when fewshot_cpu_has_avx2_fma() is true.
+#ifndef FEWSHOT_QUANTIZED_DOT_H
+#define FEWSHOT_QUANTIZED_DOT_H
+
+#include <stddef.h>
+
+#if defined(__x86_64__)
+
+/// Q4_1 rows (half d, half m, 16 bytes of nibbles: low nibbles are weights 0-15, high 16-31;
+/// weight = q * d + m). `block_sums[b]` is the sum of x[32b ..< 32b+32], which carries m.
+void fewshot_rows_q4_1(const void *data, size_t row_bytes, long first, long last, const float *x,
+                       const float *block_sums, long blocks, float *y);
+
+/// Q4_0 rows (half d, 16 bytes of nibbles; weight = (q - 8) * d), with block sums of x as above.
+void fewshot_rows_q4_0(const void *data, size_t row_bytes, long first, long last, const float *x,
+                       const float *block_sums, long blocks, float *y);
+
+/// Q8_0 rows (half d, 32 signed bytes; weight = q * d).
+void fewshot_rows_q8_0(const void *data, size_t row_bytes, long first, long last, const float *x,
+                       long blocks, float *y);
+
+/// F32 rows of `columns` values (any count; the tail past a multiple of 8 is scalar).
+void fewshot_rows_f32(const float *data, long first, long last, const float *x, long columns, float *y);
+
+#endif
+#endif
