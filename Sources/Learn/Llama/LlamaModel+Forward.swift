@@ -46,9 +46,15 @@ extension LlamaModel {
         }
         for (l, block) in weights.blocks.enumerated() {
             normalize(x, block.attentionNorm, into: &h, tokens: T)
-            linear(block.query, h, &q, tokens: T)
-            linear(block.key, h, &k, tokens: T)
-            linear(block.value, h, &v, tokens: T)
+            q.withUnsafeMutableBufferPointer { qb in
+                k.withUnsafeMutableBufferPointer { kb in
+                    v.withUnsafeMutableBufferPointer { vb in
+                        linear(
+                            [block.query, block.key, block.value], h,
+                            into: [qb.baseAddress!, kb.baseAddress!, vb.baseAddress!], tokens: T)
+                    }
+                }
+            }
             q.withUnsafeMutableBufferPointer { qb in
                 k.withUnsafeMutableBufferPointer { kb in
                     for t in 0..<T {
@@ -67,8 +73,11 @@ extension LlamaModel {
             for i in 0..<(T * C) { x[i] += delta[i] }
 
             normalize(x, block.mlpNorm, into: &h, tokens: T)
-            linear(block.gate, h, &gate, tokens: T)
-            linear(block.up, h, &up, tokens: T)
+            gate.withUnsafeMutableBufferPointer { g in
+                up.withUnsafeMutableBufferPointer { u in
+                    linear([block.gate, block.up], h, into: [g.baseAddress!, u.baseAddress!], tokens: T)
+                }
+            }
             gate.withUnsafeMutableBufferPointer { g in
                 up.withUnsafeBufferPointer { u in
                     LlamaKernels.swiglu(g.baseAddress!, u.baseAddress!, n: T * F)
@@ -118,14 +127,23 @@ extension LlamaModel {
     /// `y (T, rows) = x (T, columns) W^T`: quantised products for small batches, else dequantise
     /// row panels of W and GEMM with BLAS.
     func linear(_ w: QuantizedMatrix, _ x: [Float], _ y: inout [Float], tokens T: Int) {
+        y.withUnsafeMutableBufferPointer { yb in linear([w], x, into: [yb.baseAddress!], tokens: T) }
+    }
+
+    /// `ys[i] (T, rows_i) = x (T, columns) W_i^T` for matrices that read the same input; small
+    /// batches multiply them all in one parallel pass.
+    func linear(_ ws: [QuantizedMatrix], _ x: [Float], into ys: [UnsafeMutablePointer<Float>], tokens T: Int) {
         let threads = self.threads
         x.withUnsafeBufferPointer { xb in
-            y.withUnsafeMutableBufferPointer { yb in
-                let xp = xb.baseAddress!, yp = yb.baseAddress!
-                if T < Self.gemmThreshold {
-                    for t in 0..<T { w.multiply(xp + t * w.columns, into: yp + t * w.rows, threads: threads) }
-                    return
+            let xp = xb.baseAddress!
+            if T < Self.gemmThreshold {
+                for t in 0..<T {
+                    let outputs = zip(ws, ys).map { w, y in y + t * w.rows }
+                    QuantizedMatrix.multiply(ws, xp + t * ws[0].columns, into: outputs, threads: threads)
                 }
+                return
+            }
+            for (w, yp) in zip(ws, ys) {
                 // Panels of at most 4M weights keep the scratch small even for the (V, C) output matrix.
                 let panelRows = max(1, min(w.rows, (1 << 22) / w.columns))
                 let panel = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * w.columns)
