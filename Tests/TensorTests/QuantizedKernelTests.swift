@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Tensor
@@ -40,7 +41,6 @@ import Testing
         let rows = 67
         let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: UInt64(type.rawValue) * 1000 + UInt64(columns))
         let x = (0..<columns).map { Float(($0 * 37) % 19) / 10 - 0.9 }
-        let blockSums = (0..<(columns / 32)).map { b in x[(32 * b)..<(32 * b + 32)].reduce(0, +) }
         try bytes.withUnsafeBytes { raw in
             let w = try QuantizedMatrix(rows: rows, columns: columns, type: type, data: raw.baseAddress!, owner: nil)
             var dense = [Float](repeating: 0, count: rows * columns)
@@ -57,10 +57,12 @@ import Testing
                     return
                 }
                 var fast = [Float](repeating: .nan, count: rows)
-                // A sub-range too, so the kernels honour `first` and leave other rows alone.
-                w.multiplyRowsAVX2(0..<rows, x, blockSums: blockSums, &fast)
                 var part = [Float](repeating: .nan, count: rows)
-                w.multiplyRowsAVX2(5..<9, x, blockSums: blockSums, &part)
+                QuantizedMatrix.withInput(x, columns: columns, bytes: false) { input in
+                    w.multiplyRowsAVX2(0..<rows, input, &fast)
+                    // A sub-range too, so the kernels honour `first` and leave other rows alone.
+                    w.multiplyRowsAVX2(5..<9, input, &part)
+                }
                 for r in 0..<rows {
                     #expect(
                         abs(fast[r] - portable[r]) <= 1e-5 * max(1, abs(portable[r])),
@@ -69,5 +71,40 @@ import Testing
                 }
             #endif
         }
+    }
+
+    /// 8-bit activations: each value moves by at most half a step (max|x_block| / 254), so a
+    /// row's product moves by at most the sum over blocks of sum|w| times that step.
+    @Test(arguments: [GGMLType.q4_1, .q4_0, .q8_0])
+    func int8ActivationsStayWithinTheirRoundingBound(type: GGMLType) throws {
+        #if arch(x86_64)
+            guard CPUFeatures.hasAVX2FMA else {
+                print("QuantizedKernelTests: this CPU has no AVX2/FMA/F16C; int8 activations are not used")
+                return
+            }
+            let rows = 40, columns = 128
+            let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: 7)
+            // Blocks of very different magnitudes, and one all-zero block.
+            let x = (0..<columns).map { j in Float(sin(Double(j) * 1.7)) * [0.01, 1, 0, 30][j / 32] }
+            try bytes.withUnsafeBytes { raw in
+                let w = try QuantizedMatrix(rows: rows, columns: columns, type: type, data: raw.baseAddress!, owner: nil)
+                var dense = [Float](repeating: 0, count: rows * columns)
+                w.dequantizeRows(0..<rows, into: &dense)
+                var exact = [Float](repeating: .nan, count: rows), rounded = [Float](repeating: .nan, count: rows)
+                w.multiply(x, into: &exact, threads: 2, activations: .float)
+                w.multiply(x, into: &rounded, threads: 2, activations: .int8)
+                var moved = false
+                for r in 0..<rows {
+                    var bound: Float = 1e-4 * max(1, abs(exact[r]))
+                    for b in 0..<(columns / 32) {
+                        let step = x[(32 * b)..<(32 * b + 32)].map(abs).max()! / 254
+                        bound += (0..<32).reduce(Float(0)) { $0 + abs(dense[r * columns + 32 * b + $1]) } * step * 1.001
+                    }
+                    #expect(abs(rounded[r] - exact[r]) <= bound, "\(type) row \(r): \(rounded[r]) vs \(exact[r]), bound \(bound)")
+                    moved = moved || rounded[r] != exact[r]
+                }
+                #expect(moved, "the int8 path was not taken")
+            }
+        #endif
     }
 }

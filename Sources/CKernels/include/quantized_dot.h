@@ -2,8 +2,12 @@
 //
 // Every function computes y[r] = dot(row r, x) for r in [first, last) of a row-major matrix
 // whose rows are `row_bytes` apart, and whose `blocks` blocks of 32 weights per row match the
-// GGUF layout. Activations stay Float: each block is widened to Float and multiplied with FMA,
-// so results equal a product with the dequantised row up to the order of the additions.
+// GGUF layout. Two kinds:
+// - Float activations (fewshot_rows_*): each block is widened to Float and multiplied with FMA,
+//   so results equal a product with the dequantised row up to the order of the additions.
+// - 8-bit activations (fewshot_rows_*_q8): x is first rounded to signed bytes per block of 32
+//   (fewshot_quantize_q8), then blocks multiply as integers, as llama.cpp does: about twice as
+//   fast, with logits off by about 1e-2 instead of 1e-6.
 // Declared on x86-64 only; call them only when fewshot_cpu_has_avx2_fma() is true.
 #ifndef FEWSHOT_QUANTIZED_DOT_H
 #define FEWSHOT_QUANTIZED_DOT_H
@@ -24,6 +28,23 @@ void fewshot_rows_q4_0(const void *data, size_t row_bytes, long first, long last
 /// Q8_0 rows (half d, 32 signed bytes; weight = q * d).
 void fewshot_rows_q8_0(const void *data, size_t row_bytes, long first, long last, const float *x,
                        long blocks, float *y);
+
+/// Rounds x (32 * blocks Floats) to signed bytes per block: q = round(x / d) with
+/// d = max|x| / 127 stored in `scales[b]` (0 for an all-zero block).
+void fewshot_quantize_q8(const float *x, long blocks, signed char *q, float *scales);
+
+/// Q4_1 rows times 8-bit activations (`xq`, `x_scales` from fewshot_quantize_q8); the offsets m
+/// multiply the exact Float `block_sums` of x.
+void fewshot_rows_q4_1_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
+                          const float *x_scales, const float *block_sums, long blocks, float *y);
+
+/// Q4_0 rows times 8-bit activations; the -8 offsets multiply the exact `block_sums`.
+void fewshot_rows_q4_0_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
+                          const float *x_scales, const float *block_sums, long blocks, float *y);
+
+/// Q8_0 rows times 8-bit activations.
+void fewshot_rows_q8_0_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
+                          const float *x_scales, long blocks, float *y);
 
 /// F32 rows of `columns` values (any count; the tail past a multiple of 8 is scalar).
 void fewshot_rows_f32(const float *data, long first, long last, const float *x, long columns, float *y);

@@ -133,13 +133,14 @@ extension LlamaModel {
     /// `ys[i] (T, rows_i) = x (T, columns) W_i^T` for matrices that read the same input; small
     /// batches multiply them all in one parallel pass.
     func linear(_ ws: [QuantizedMatrix], _ x: [Float], into ys: [UnsafeMutablePointer<Float>], tokens T: Int) {
-        let threads = self.threads
+        let threads = self.threads, activations = self.activations
         x.withUnsafeBufferPointer { xb in
             let xp = xb.baseAddress!
             if T < Self.gemmThreshold {
                 for t in 0..<T {
                     let outputs = zip(ws, ys).map { w, y in y + t * w.rows }
-                    QuantizedMatrix.multiply(ws, xp + t * ws[0].columns, into: outputs, threads: threads)
+                    QuantizedMatrix.multiply(
+                        ws, xp + t * ws[0].columns, into: outputs, threads: threads, activations: activations)
                 }
                 return
             }

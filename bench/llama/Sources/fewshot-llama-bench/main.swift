@@ -1,8 +1,9 @@
 // Benchmarks of fewshot's GGUF inference and BPE tokenizer, printing one JSON line per run.
 //
-//   fewshot-llama-bench model  MODEL.gguf [threads] [prompt-tokens] [gen-tokens]
+//   fewshot-llama-bench model  MODEL.gguf [threads] [prompt-tokens] [gen-tokens] [int8|float]
 //       load time, resident memory, prompt processing and generation tokens/s (random tokens,
-//       like llama-bench's pp/tg: no sampling, greedy argmax only to pick the next input)
+//       like llama-bench's pp/tg: no sampling, greedy argmax only to pick the next input);
+//       the last argument picks the decoding activations (LlamaModel.activations, default int8)
 //   fewshot-llama-bench bpe    RANKS.tiktoken TEXT-FILE [repeats]
 //       GPT-2 BPE encoding throughput in MB/s
 //   fewshot-llama-bench teacher [MODEL.gguf]
@@ -95,11 +96,13 @@ func benchModel(_ args: [String]) throws {
     let threads = args.count > 1 ? Int(args[1])! : 2
     let promptTokens = args.count > 2 ? Int(args[2])! : 128
     let genTokens = args.count > 3 ? Int(args[3])! : 64
+    let activations: ActivationFormat = args.count > 4 && args[4] == "float" ? .float : .int8
     BLAS.threadCount = threads
     let t0 = now()
     let model = try LlamaModel(path: path)
     let loadSeconds = now() - t0
     model.threads = threads
+    model.activations = activations
     var rng = SystemRandomNumberGenerator()
     let prompt = (0..<promptTokens).map { _ in Int.random(in: 0..<model.config.vocabularySize, using: &rng) }
 
@@ -117,7 +120,8 @@ func benchModel(_ args: [String]) throws {
     }
     let tgSeconds = now() - t2, tgCPU = cpuSeconds() - c2
     printJSON([
-        "bench": "model", "threads": threads, "load_s": loadSeconds, "rss_mb": residentMegabytes(),
+        "bench": "model", "threads": threads, "activations": "\(activations)", "load_s": loadSeconds,
+        "rss_mb": residentMegabytes(),
         "pp_tokens": promptTokens, "pp_tok_s": Double(promptTokens) / ppSeconds,
         "tg_tokens": genTokens, "tg_tok_s": Double(genTokens) / tgSeconds, "summary": model.summary,
         "pp_tok_per_cpu_s": Double(promptTokens) / ppCPU, "tg_tok_per_cpu_s": Double(genTokens) / tgCPU,
