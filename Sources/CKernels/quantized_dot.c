@@ -107,6 +107,24 @@ AVX2 void fewshot_rows_f32(const float *data, long first, long last, const float
     }
 }
 
+AVX2 void fewshot_rows_f16(const void *data, size_t row_bytes, long first, long last, const float *x, long columns,
+                           float *y) {
+    for (long r = first; r < last; r++) {
+        const uint8_t *row = (const uint8_t *)data + r * row_bytes;
+        __m256 a = _mm256_setzero_ps(), b = _mm256_setzero_ps();
+        long i = 0;
+        for (; i + 16 <= columns; i += 16) {
+            __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(row + 2 * i)));
+            __m256 w1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(row + 2 * i + 16)));
+            a = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + i), a);
+            b = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x + i + 8), b);
+        }
+        float tail = 0;
+        for (; i < columns; i++) tail += half_at(row + 2 * i) * x[i];
+        y[r] = sum8(_mm256_add_ps(a, b)) + tail;
+    }
+}
+
 AVX2 void fewshot_quantize_q8(const float *x, long blocks, signed char *q, float *scales) {
     const __m256 sign = _mm256_set1_ps(-0.0f);
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);

@@ -20,6 +20,8 @@ enum TinyLlama {
         switch type {
         case .f32:
             for _ in 0..<(rows * columns) { out += GGUFBuilder.le(uniform(-0.2, 0.2).bitPattern) }
+        case .f16:
+            for _ in 0..<(rows * columns) { out += halfBytes(uniform(-0.2, 0.2)) }
         case .q4_0:
             for _ in 0..<blocks { out += halfBytes(uniform(0.01, 0.04)) + (0..<16).map { _ in byte() } }
         case .q4_1:
@@ -102,7 +104,7 @@ enum TinyLlama {
 }
 
 @Suite struct LlamaModelTests {
-    @Test(arguments: [GGMLType.f32, .q4_0, .q4_1, .q8_0, .q4_K])
+    @Test(arguments: [GGMLType.f32, .f16, .q4_0, .q4_1, .q8_0, .q4_K])
     func quantizedProductsMatchDequantizedWeights(type: GGMLType) throws {
         var rng = GGUFFuzzRNG(seed: UInt64(type.rawValue))
         let rows = 130, columns = 256

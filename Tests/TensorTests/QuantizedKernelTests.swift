@@ -26,6 +26,7 @@ import Testing
             for _ in 0..<(rows * columns) { withUnsafeBytes(of: unit()) { bytes += $0 } }
             return bytes
         }
+        if type == .f16 { return (0..<(rows * columns)).flatMap { _ in half(unit()) } }
         for _ in 0..<(rows * columns / 32) {
             switch type {
             case .q4_1: bytes += half(unit() * 0.1) + half(unit()) + (0..<16).map { _ in UInt8(truncatingIfNeeded: next()) }
@@ -36,7 +37,9 @@ import Testing
         return bytes
     }
 
-    @Test(arguments: [(GGMLType.f32, 100), (.f32, 96), (.q4_1, 96), (.q4_0, 96), (.q8_0, 96), (.q4_1, 576)])
+    @Test(arguments: [
+        (GGMLType.f32, 100), (.f32, 96), (.f16, 100), (.f16, 96), (.q4_1, 96), (.q4_0, 96), (.q8_0, 96), (.q4_1, 576),
+    ])
     func avx2KernelsAgreeWithThePortablePath(type: GGMLType, columns: Int) throws {
         let rows = 67
         let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: UInt64(type.rawValue) * 1000 + UInt64(columns))

@@ -46,6 +46,10 @@ void fewshot_rows_q4_0_q8(const void *data, size_t row_bytes, long first, long l
 void fewshot_rows_q8_0_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
                           const float *x_scales, long blocks, float *y);
 
+/// F16 rows of `columns` values (any count), widened with F16C.
+void fewshot_rows_f16(const void *data, size_t row_bytes, long first, long last, const float *x, long columns,
+                      float *y);
+
 /// F32 rows of `columns` values (any count; the tail past a multiple of 8 is scalar).
 void fewshot_rows_f32(const float *data, long first, long last, const float *x, long columns, float *y);
 

@@ -7,8 +7,14 @@ public enum ActivationFormat: Sendable {
     case float
     /// Rounded to 8 bits per block of 32 values, then multiplied with the weights' blocks as
     /// integers, as llama.cpp does: about twice as fast; outputs move by about 1e-2 relative.
-    /// Only the AVX2 kernels do this: F32 matrices, and CPUs without AVX2, use `.float`.
+    /// Only the AVX2 kernels of Q4_0, Q4_1 and Q8_0 do this: F32 and F16 matrices, and CPUs
+    /// without AVX2, use `.float`.
     case int8
+}
+
+extension GGMLType {
+    /// Whether the AVX2 kernels can multiply this type with 8-bit activations.
+    var hasInt8Kernel: Bool { self == .q4_0 || self == .q4_1 || self == .q8_0 }
 }
 
 /// The input of one product, with what the kernels derive from it once for every row.
@@ -41,7 +47,7 @@ extension QuantizedMatrix {
         precondition(matrices.count == outputs.count && !matrices.isEmpty)
         let columns = matrices[0].columns
         precondition(matrices.allSatisfy { $0.columns == columns })
-        withInput(x, columns: columns, bytes: activations == .int8 && matrices.contains { $0.type != .f32 }) { input in
+        withInput(x, columns: columns, bytes: activations == .int8 && matrices.contains { $0.type.hasInt8Kernel }) { input in
             // Each part takes a run of rows of the matrices stacked one above the other.
             let total = matrices.reduce(0) { $0 + $1.rows }
             let parts = max(1, min(threads, total / 64))
@@ -105,6 +111,8 @@ extension QuantizedMatrix {
             let x = input.x, sums = input.blockSums
             if type == .f32 {
                 fewshot_rows_f32(data.assumingMemoryBound(to: Float.self), first, last, x, columns, y)
+            } else if type == .f16 {
+                fewshot_rows_f16(data, rowBytes, first, last, x, columns, y)
             } else if let bytes = input.bytes, let scales = input.scales {
                 switch type {
                 case .q4_1: fewshot_rows_q4_1_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, y)
@@ -132,6 +140,11 @@ extension QuantizedMatrix {
         let row = UnsafeMutablePointer<Float>.allocate(capacity: columns)
         defer { row.deallocate() }
         switch type {
+        case .f16:
+            for r in range {
+                dequantizeRow(r, into: row)
+                y[r] = QuantizedDot.f32(row, x, count: columns)
+            }
         case .q4_1:
             for r in range {
                 QuantizedDot.decodeQ4_1(data + r * rowBytes, blocks: blocks, into: row)

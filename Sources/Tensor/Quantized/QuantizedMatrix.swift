@@ -1,9 +1,9 @@
 /// A weight matrix kept in its GGUF storage format, multiplied without dequantising it first.
 ///
 /// Shape (rows, columns), row-major: row `r` holds the weights of output `r` (PyTorch's
-/// `Linear.weight` layout, ggml's `ne0 = columns`). Q4_0, Q4_1, Q8_0 and F32 rows are dotted
-/// directly from their blocks with SIMD (AVX2/FMA kernels when the CPU has them); other types
-/// are dequantised to F32 once, at creation.
+/// `Linear.weight` layout, ggml's `ne0 = columns`). Q4_0, Q4_1, Q8_0 and F32 rows (and F16 rows
+/// on AVX2 CPUs) are dotted directly from their blocks with SIMD (AVX2/FMA kernels when the CPU
+/// has them); other types are dequantised to F32 once, at creation.
 public final class QuantizedMatrix: @unchecked Sendable {
     /// Output size.
     public let rows: Int
@@ -26,7 +26,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
         guard let layout = type.layout, columns % layout.blockSize == 0 else {
             throw Dequantize.Failure.unsupportedType(type)
         }
-        if Self.hasDirectKernel(type) && (type == .f32 || columns % 32 == 0) {
+        if Self.hasDirectKernel(type) && (type == .f32 || type == .f16 || columns % 32 == 0) {
             self.type = type
             self.rowBytes = columns / layout.blockSize * layout.blockBytes
             self.data = data
@@ -45,9 +45,10 @@ public final class QuantizedMatrix: @unchecked Sendable {
 
     deinit { owned?.deallocate() }
 
-    /// Whether `type` rows are multiplied straight from their blocks.
+    /// Whether `type` rows are multiplied straight from their blocks (F16 on AVX2 CPUs only:
+    /// elsewhere decoding each row for every product costs more than the memory it saves).
     public static func hasDirectKernel(_ type: GGMLType) -> Bool {
-        type == .f32 || type == .q4_0 || type == .q4_1 || type == .q8_0
+        type == .f32 || type == .q4_0 || type == .q4_1 || type == .q8_0 || (type == .f16 && CPUFeatures.hasAVX2FMA)
     }
 
     /// Decodes row `r` into `destination` (`columns` Floats).
