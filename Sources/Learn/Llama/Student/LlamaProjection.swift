@@ -54,12 +54,11 @@ public final class LlamaProjection: ParameterHolder {
 
     /// `[..., in] -> [..., out]`
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        let y = try x.matmul(weight, transposeB: true)  // (..., out)
-        guard let loraA, let loraB else { return y }
-        // Scaling the rank-r activations instead of the product keeps one fewer (..., out)
-        // tensor on the tape: 7 projections x 30 layers of them are most of LoRA's memory.
+        guard let loraA, let loraB else { return try x.matmul(weight, transposeB: true) }  // (..., out)
         let low = try x.matmul(loraA, transposeB: true).scaled(scale)  // (..., r)
-        return try y + low.matmul(loraB, transposeB: true)  // (..., out)
+        // One op for x W^T + low B^T: separate products and a sum would keep three (..., out)
+        // tensors on the tape per projection, most of a LoRA student's memory.
+        return try Tensor.productSum(x, weight, low, loraB)  // (..., out)
     }
 
     /// The adapter `lora_A.weight` and `lora_B.weight` when adapted, else `weight`.
