@@ -38,6 +38,20 @@ import Testing
         return (directory, model)
     }
 
+    /// An assistant turn marked untrained (OpenAI's `"weight": 0`) stays in the text as context
+    /// but carries no loss; the trained turn after it does.
+    @Test func untrainedAssistantTurnsCarryNoLoss() throws {
+        let student = try LlamaStudent(base: try TinyLlama.model(), baseName: "tiny.gguf")
+        let quiet = Self.conversation.map { ChatTurn(role: $0.role, content: $0.content, trained: false) }
+        let untrained = try student.sequence(conversation: quiet)
+        let trained = try student.sequence(conversation: Self.conversation)
+        #expect(untrained.tokens == trained.tokens)
+        #expect(!untrained.lossMask.contains(true) && trained.lossMask.contains(true))
+        let both = try student.sequence(conversation: quiet + Self.conversation)
+        let lossTokens = both.lossMask.filter { $0 }.count
+        #expect(lossTokens == trained.lossMask.filter { $0 }.count)
+    }
+
     /// The autograd forward (f32 weights, RoPE op, repeated KV heads, fused attention) computes
     /// the same logits as the inference path's quantised kernels and KV cache.
     @Test func autogradForwardMatchesInference() throws {

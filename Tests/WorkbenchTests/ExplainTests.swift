@@ -15,6 +15,17 @@ import Testing
         #expect(shown.contains("  ▶ aha cheers !⏎<end>\n"), "\(shown)")
     }
 
+    /// OpenAI's `"weight": 0` keeps an assistant turn as context without training on it.
+    @Test func anAssistantTurnWithWeightZeroCarriesNoLoss() throws {
+        let k = try TestKernel()
+        k.ok(#"let m = finetune(dataset([{text: "abc"}, {text: "abd"}]), model: "gpt-tiny", epochs: 0)"#)
+        let shown = k.ok(
+            #"explain(m, {messages: [{role: "user", content: "hi"}, {role: "assistant", content: "meh", weight: 0}, {role: "user", content: "hey"}, {role: "assistant", content: "aha cheers !", weight: 1}]})"#
+        )
+        #expect(shown.contains("  · User: hi⏎Bot: meh⏎User: hey⏎Bot: \n"), "\(shown)")
+        #expect(shown.contains("  ▶ aha cheers !⏎<end>\n"), "\(shown)")
+    }
+
     @Test func aPlainTextRowIsTrainedOnEveryTokenButTheFirst() throws {
         let k = try TestKernel()
         k.ok(#"let m = finetune(dataset([{text: "abc"}, {text: "abd"}]), model: "gpt-tiny", epochs: 0, context: 8)"#)

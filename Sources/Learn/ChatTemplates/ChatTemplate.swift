@@ -4,11 +4,15 @@ public struct ChatTurn: Hashable, Sendable {
     public var role: String
     /// The text of the turn.
     public var content: String
+    /// Whether fine-tuning learns this turn when it is the assistant's: false for OpenAI's
+    /// `"weight": 0`, which keeps a turn as context without training on it.
+    public var trained: Bool
 
     /// Creates a turn, e.g. `ChatTurn(role: "user", content: "Hi")`.
-    public init(role: String, content: String) {
+    public init(role: String, content: String, trained: Bool = true) {
         self.role = role
         self.content = content
+        self.trained = trained
     }
 }
 

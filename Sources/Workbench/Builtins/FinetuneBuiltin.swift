@@ -23,7 +23,8 @@ enum FinetuneBuiltin {
         doc: """
             Trains a student model on a dataset and returns it. model:
               "gpt-tiny" (about 0.8M parameters) or "gpt-small" (about 4.8M): byte-level GPTs trained
-                from scratch on the rows' text; for dialogue rows only the bot's words carry loss;
+                from scratch on the rows' text; for dialogue rows only the bot's words carry loss
+                (not turns with weight: 0, as in OpenAI's fine-tuning files);
               "classifier": a small transformer with a label head, for rows with a label column;
               "smollm2-135m", or a path to a Llama-family .gguf: a pretrained model (see models())
                 trained with its own tokenizer and chat template; for dialogue rows and rows with a

@@ -5,7 +5,7 @@ import Learn
 ///
 /// A dialogue row (`messages`) becomes `User: ...` / `Bot: ...` lines where only the bot's
 /// words (and the end of the conversation) carry loss, as OpenAI's fine-tuning does for
-/// assistant turns. A row with a reply column (`output`, `response`, `completion`, `answer`)
+/// assistant turns, except turns with `"weight": 0` (kept as context only). A row with a reply column (`output`, `response`, `completion`, `answer`)
 /// trains on the reply only. Any other row trains on all of its text.
 struct StudentText {
     /// The speaker names written before each turn.
@@ -25,7 +25,7 @@ struct StudentText {
                 case .user: segments.append(("\(user): \(message.content)\n", false))
                 case .assistant:
                     segments.append(("\(bot): ", false))
-                    segments.append(("\(message.content)\n", true))
+                    segments.append(("\(message.content)\n", message.weight != 0))
                 }
             }
             return segments
@@ -56,7 +56,7 @@ struct StudentText {
     static func conversation(_ row: Datasets.Record, index: Int) throws -> [ChatTurn]? {
         if let messages = row["messages"] {
             return try Datasets.ChatMessage.list(messages, row: index + 1).map {
-                ChatTurn(role: $0.role.rawValue, content: $0.content)
+                ChatTurn(role: $0.role.rawValue, content: $0.content, trained: $0.weight != 0)
             }
         }
         if let replyColumn = replyColumns.first(where: { row[$0] != nil }) {

@@ -3,7 +3,8 @@ import Foundation
 extension LlamaStudent {
     /// The training tokens of a conversation written with the base model's chat template, as the
     /// model sees it when chatting. Only the assistant turns carry loss (their words and the
-    /// end-of-turn marker that teaches the model to stop), as OpenAI's fine-tuning does.
+    /// end-of-turn marker that teaches the model to stop), as OpenAI's fine-tuning does, and
+    /// not those marked untrained (`"weight": 0`).
     public func sequence(conversation turns: [ChatTurn]) throws -> TokenSequence {
         let template: ChatTemplate
         do { template = try base.chatTemplate.get() } catch {
@@ -20,12 +21,13 @@ extension LlamaStudent {
             segments.append((String(prompt.dropFirst(rendered.count)), false))
             var reply = String(full.dropFirst(prompt.count))
             // Whatever follows the end-of-turn marker (a newline) is the next turn's opening.
+            let trained = turns[i].trained
             if let marker = template.endOfTurn.first, let end = reply.range(of: marker, options: .backwards) {
-                segments.append((String(reply[..<end.upperBound]), true))
+                segments.append((String(reply[..<end.upperBound]), trained))
                 reply = String(reply[end.upperBound...])
                 if !reply.isEmpty { segments.append((reply, false)) }
             } else {
-                segments.append((reply, true))
+                segments.append((reply, trained))
             }
             rendered = full
         }
