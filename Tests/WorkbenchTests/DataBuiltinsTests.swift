@@ -28,6 +28,15 @@ import Testing
         }
     }
 
+    @Test func loadNamesTheLabelColumn() throws {
+        let k = try TestKernel()
+        try "text,sentiment\ngreat,positive\ndull,negative\n".write(
+            to: k.folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        #expect(k.ok(#"print(load("$DIR/t.csv").labels)"#) == "[]\n")
+        #expect(k.ok(#"print(load("$DIR/t.csv", label: "sentiment").labels)"#) == "[\"positive\", \"negative\"]\n")
+        #expect(k.run(#"load("$DIR/t.csv", label: "mood")"#).contains("error: "))
+    }
+
     @Test func splitIsStratifiedAndSeeded() throws {
         let k = try TestKernel()
         k.ok("let d = \(reviews)")

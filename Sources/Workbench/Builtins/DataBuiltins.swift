@@ -13,19 +13,28 @@ enum DataBuiltins {
     }
 
     static let load = Builtin(
-        "load", [P("path", .string)], category: "data",
+        "load", [P("path", .string), P("label", .optional(.string), default: .nil)], category: "data",
         doc: """
             Loads a dataset from a .jsonl, .csv or .json file (an array of objects). Files in the
             OpenAI chat, OpenAI batch or Alpaca formats are recognised. Errors name the line.
+            `label:` names the label column (default: a column called `label`, if there is one).
             A bare name loads a data set installed by scripts/setup: load("tweets") is 38,158
             tweets (about self-driving cars, airlines and more) labelled negative, neutral or
-            positive by people.
-            Example: let tweets = load("tweets")
+            positive by people, in its `sentiment` column.
+            Example: let tweets = load("tweets", label: "sentiment")
                      let mine = load("reviews.csv")
             """
     ) { args, ctx in
         let path = try ctx.path(installedDataPath(try args.string("path")) ?? (try args.string("path")), for: .read)
-        return .host(DatasetObject(try located(args.range(of: "path")) { try Dataset.load(path) }))
+        let data = try located(args.range(of: "path")) { try Dataset.load(path) }
+        return .host(DatasetObject(try labelled(data, args)))
+    }
+
+    /// `data` with the label column that `label:` names, if any.
+    private static func labelled(_ data: Dataset, _ args: Arguments) throws -> Dataset {
+        guard let label = args.optional("label") else { return data }
+        guard case .string(let column) = label else { throw args.error("label", "label: must be a column name") }
+        return try located(args.range(of: "label")) { try data.withLabel(column) }
     }
 
     /// The installed data set a bare name stands for (`tweets` is
@@ -65,12 +74,7 @@ enum DataBuiltins {
             Example: let d = dataset([{text: "great film", label: "positive"}, {text: "dull", label: "negative"}])
             """
     ) { args, _ in
-        var data = try args.dataset("rows")
-        if let label = args.optional("label") {
-            guard case .string(let column) = label else { throw args.error("label", "label: must be a column name") }
-            data = try located(args.range(of: "label")) { try data.withLabel(column) }
-        }
-        return .host(DatasetObject(data))
+        return .host(DatasetObject(try labelled(try args.dataset("rows"), args)))
     }
 
     static func split(coreSplit: Value?) -> Builtin {
