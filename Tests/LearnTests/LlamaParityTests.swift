@@ -44,11 +44,27 @@ struct LlamaParityTests {
         let model = try LlamaModel(path: LlamaFixtures.modelPath!)
         #expect(model.tokenizer.encode(fixture.prompt, parseSpecial: true) == fixture.tokens)
         let V = model.config.vocabularySize
-        // Batched prompt processing (dequantised weights, GEMM), all positions.
-        let logits = try model.logits(for: fixture.tokens, cache: model.makeCache(), allPositions: true)
-        for (t, want) in fixture.positions.enumerated() {
-            let diff = parityDifference(logits[(t * V)..<((t + 1) * V)], want, fixedIDs: fixture.fixed_ids)
-            #expect(diff < 1e-3, "position \(t): logits differ by \(diff)")
+        // Float activations: the batch is dequantised for a GEMM; 8-bit activations: a batch this
+        // short multiplies the quantised rows directly, llama.cpp's trade of precision for speed.
+        for activations in [ActivationFormat.float, .int8] {
+            model.activations = activations
+            let logits = try model.logits(for: fixture.tokens, cache: model.makeCache(), allPositions: true)
+            var worst: Float = 0, sameTop = 0
+            for (t, want) in fixture.positions.enumerated() {
+                let row = logits[(t * V)..<((t + 1) * V)]
+                worst = max(worst, parityDifference(row, want, fixedIDs: fixture.fixed_ids))
+                if row.indices.max(by: { row[$0] < row[$1] })! - t * V == want.top_ids[0] { sameTop += 1 }
+            }
+            print(
+                "all positions, \(activations) activations: logits differ by up to \(worst), top token same at \(sameTop)/\(fixture.positions.count)"
+            )
+            if activations == .float {
+                #expect(worst < 1e-3, "float activations: logits differ by \(worst)")
+            } else {
+                // Measured: up to 1.84, and the top token the same as transformers at 15 of 16
+                // positions; a broken 8-bit kernel is off by far more.
+                #expect(worst < 2.5 && sameTop >= 14, "int8 activations: logits differ by \(worst), top token same at \(sameTop)")
+            }
         }
     }
 
@@ -68,7 +84,9 @@ struct LlamaParityTests {
             let last = try model.logits(for: [fixture.tokens.last!], cache: cache)
             let diff = parityDifference(last[...], fixture.positions.last!, fixedIDs: fixture.fixed_ids)
             print("decoded last position, \(activations) activations: logits differ by \(diff)")
-            #expect(diff < (activations == .float ? 1e-3 : 1), "decoded last position, \(activations): logits differ by \(diff)")
+            // 8-bit activations (the prompt's short batch too): measured 0.97.
+            #expect(
+                diff < (activations == .float ? 1e-3 : 1.5), "decoded last position, \(activations): logits differ by \(diff)")
         }
     }
 

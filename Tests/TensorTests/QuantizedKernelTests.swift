@@ -110,4 +110,29 @@ import Testing
             }
         #endif
     }
+
+    /// A batch of tokens in one call equals the tokens one by one, for both activation formats
+    /// (the 8-bit kernels decode each block once per four tokens, with a tail of single tokens).
+    @Test(arguments: [GGMLType.q4_1, .q4_0, .q8_0, .f16])
+    func aBatchOfTokensEqualsTheTokensOneByOne(type: GGMLType) throws {
+        let rows = 70, columns = 96, tokens = 7
+        let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: 11)
+        let x = (0..<(tokens * columns)).map { Float(sin(Double($0) * 0.37)) * Float(1 + $0 % 5) }
+        try bytes.withUnsafeBytes { raw in
+            let w = try QuantizedMatrix(rows: rows, columns: columns, type: type, data: raw.baseAddress!, owner: nil)
+            for activations in [ActivationFormat.float, .int8] {
+                var batched = [Float](repeating: .nan, count: tokens * rows)
+                batched.withUnsafeMutableBufferPointer { y in
+                    QuantizedMatrix.multiply([w], x, tokens: tokens, into: [y.baseAddress!], threads: 2, activations: activations)
+                }
+                for t in 0..<tokens {
+                    var single = [Float](repeating: .nan, count: rows)
+                    x.withUnsafeBufferPointer { xb in
+                        w.multiply(xb.baseAddress! + t * columns, into: &single, threads: 1, activations: activations)
+                    }
+                    #expect(Array(batched[(t * rows)..<((t + 1) * rows)]) == single, "\(type) \(activations) token \(t)")
+                }
+            }
+        }
+    }
 }

@@ -6,8 +6,8 @@
 // - Float activations (fewshot_rows_*): each block is widened to Float and multiplied with FMA,
 //   so results equal a product with the dequantised row up to the order of the additions.
 // - 8-bit activations (fewshot_rows_*_q8): x is first rounded to signed bytes per block of 32
-//   (fewshot_quantize_q8), then blocks multiply as integers, as llama.cpp does: about twice as
-//   fast, with logits off by about 1e-2 instead of 1e-6.
+//   (fewshot_quantize_q8), then blocks multiply as integers, as llama.cpp does: faster, with
+//   each value of x off by up to half a rounding step (max|x_block| / 254).
 // Declared on x86-64 only; call them only when fewshot_cpu_has_avx2_fma() is true.
 #ifndef FEWSHOT_QUANTIZED_DOT_H
 #define FEWSHOT_QUANTIZED_DOT_H
@@ -33,18 +33,23 @@ void fewshot_rows_q8_0(const void *data, size_t row_bytes, long first, long last
 /// d = max|x| / 127 stored in `scales[b]` (0 for an all-zero block).
 void fewshot_quantize_q8(const float *x, long blocks, signed char *q, float *scales);
 
-/// Q4_1 rows times 8-bit activations (`xq`, `x_scales` from fewshot_quantize_q8); the offsets m
-/// multiply the exact Float `block_sums` of x.
+/// Q4_1 rows times the 8-bit activations of `tokens` tokens (from fewshot_quantize_q8, one row
+/// of 32 * blocks bytes and `blocks` scales and Float block sums per token, back to back):
+/// y[t * y_stride + r] for every token t. Each weight block is decoded once per four tokens.
+/// The offsets m multiply the exact Float `block_sums` of x.
 void fewshot_rows_q4_1_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
-                          const float *x_scales, const float *block_sums, long blocks, float *y);
+                          const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
+                          long y_stride);
 
-/// Q4_0 rows times 8-bit activations; the -8 offsets multiply the exact `block_sums`.
+/// Q4_0 rows times 8-bit activations, as above; the -8 offsets multiply the exact block sums.
 void fewshot_rows_q4_0_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
-                          const float *x_scales, const float *block_sums, long blocks, float *y);
+                          const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
+                          long y_stride);
 
-/// Q8_0 rows times 8-bit activations.
+/// Q8_0 rows times 8-bit activations, as above (block sums unused).
 void fewshot_rows_q8_0_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
-                          const float *x_scales, long blocks, float *y);
+                          const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
+                          long y_stride);
 
 /// F16 rows of `columns` values (any count), widened with F16C.
 void fewshot_rows_f16(const void *data, size_t row_bytes, long first, long last, const float *x, long columns,

@@ -19,6 +19,9 @@ extension LlamaModel {
 
     /// Batches below this size multiply quantised rows directly; larger ones dequantise for GEMM.
     static let gemmThreshold = 4
+    /// With 8-bit activations, batches below this size multiply quantised rows directly too
+    /// (each weight block decoded once per four tokens), which beats dequantising for a GEMM.
+    static let int8BatchLimit = 32
 
     /// Runs `tokens` through the model after the positions already in `cache`, appending their
     /// keys and values. Returns logits (V) for the last token, or (T, V) for all when `allLogits`.
@@ -134,14 +137,13 @@ extension LlamaModel {
     /// batches multiply them all in one parallel pass.
     func linear(_ ws: [QuantizedMatrix], _ x: [Float], into ys: [UnsafeMutablePointer<Float>], tokens T: Int) {
         let threads = self.threads, activations = self.activations
+        let direct =
+            T < Self.gemmThreshold
+            || (T < Self.int8BatchLimit && activations == .int8 && ws.allSatisfy(\.hasInt8Kernel))
         x.withUnsafeBufferPointer { xb in
             let xp = xb.baseAddress!
-            if T < Self.gemmThreshold {
-                for t in 0..<T {
-                    let outputs = zip(ws, ys).map { w, y in y + t * w.rows }
-                    QuantizedMatrix.multiply(
-                        ws, xp + t * ws[0].columns, into: outputs, threads: threads, activations: activations)
-                }
+            if direct {
+                QuantizedMatrix.multiply(ws, xp, tokens: T, into: ys, threads: threads, activations: activations)
                 return
             }
             for (w, yp) in zip(ws, ys) {

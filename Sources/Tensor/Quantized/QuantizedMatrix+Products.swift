@@ -6,7 +6,8 @@ public enum ActivationFormat: Sendable {
     /// Float throughout: products equal those with the dequantised weights up to rounding.
     case float
     /// Rounded to 8 bits per block of 32 values, then multiplied with the weights' blocks as
-    /// integers, as llama.cpp does: about twice as fast; outputs move by about 1e-2 relative.
+    /// integers, as llama.cpp does: about 1.3x to 2x as fast; each product moves by at most
+    /// half a rounding step per value (SmolLM2's logits by up to 0.64 on the parity prompt).
     /// Only the AVX2 kernels of Q4_0, Q4_1 and Q8_0 do this: F32 and F16 matrices, and CPUs
     /// without AVX2, use `.float`.
     case int8
@@ -19,17 +20,33 @@ extension GGMLType {
 
 /// The input of one product, with what the kernels derive from it once for every row.
 struct QuantizedInput {
-    /// The `columns` input values.
+    /// `tokens` rows of `columns` input values.
     let x: UnsafePointer<Float>
-    /// Sums of x's blocks of 32 values (the Q4 formats' offsets multiply them).
+    let tokens: Int
+    /// Sums of x's blocks of 32 values, token by token (the Q4 formats' offsets multiply them).
     let blockSums: UnsafePointer<Float>
     /// x rounded to signed bytes, for `.int8` products.
     let bytes: UnsafePointer<Int8>?
     /// The scale of each block of `bytes` (value = byte * scale).
     let scales: UnsafePointer<Float>?
+
+    /// Token `t` alone, with Float values only.
+    func token(_ t: Int, columns: Int) -> QuantizedInput {
+        QuantizedInput(x: x + t * columns, tokens: 1, blockSums: blockSums + t * (columns / 32), bytes: nil, scales: nil)
+    }
 }
 
 extension QuantizedMatrix {
+    /// Whether products with 8-bit activations run here (AVX2 kernels for this type): they
+    /// make a batch of a few dozen tokens cheaper than dequantising the matrix for a GEMM.
+    public var hasInt8Kernel: Bool {
+        #if arch(x86_64)
+            return CPUFeatures.hasAVX2FMA && type.hasInt8Kernel
+        #else
+            return false
+        #endif
+    }
+
     /// `y = W x` (y: `rows` Floats, x: `columns` Floats), split across `threads` threads by rows.
     public func multiply(
         _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, threads: Int = 1, activations: ActivationFormat = .float
@@ -37,17 +54,19 @@ extension QuantizedMatrix {
         Self.multiply([self], x, into: [y], threads: threads, activations: activations)
     }
 
-    /// `outputs[i] = matrices[i] x` for matrices that share their input (a layer's query, key and
-    /// value; its gate and up projections), in one parallel pass: waking the workers once instead
-    /// of once per matrix matters when a whole product takes tens of microseconds.
+    /// `outputs[i] = x matrices[i]^T` for matrices that share their input (a layer's query, key
+    /// and value; its gate and up projections), in one parallel pass: waking the workers once
+    /// instead of once per matrix matters when a whole product takes tens of microseconds.
+    /// x holds `tokens` rows of `columns` values, `outputs[i]` gets `tokens` rows of `rows_i`.
     public static func multiply(
-        _ matrices: [QuantizedMatrix], _ x: UnsafePointer<Float>, into outputs: [UnsafeMutablePointer<Float>],
+        _ matrices: [QuantizedMatrix], _ x: UnsafePointer<Float>, tokens: Int = 1, into outputs: [UnsafeMutablePointer<Float>],
         threads: Int, activations: ActivationFormat = .float
     ) {
-        precondition(matrices.count == outputs.count && !matrices.isEmpty)
+        precondition(matrices.count == outputs.count && !matrices.isEmpty && tokens > 0)
         let columns = matrices[0].columns
         precondition(matrices.allSatisfy { $0.columns == columns })
-        withInput(x, columns: columns, bytes: activations == .int8 && matrices.contains { $0.type.hasInt8Kernel }) { input in
+        let bytes = activations == .int8 && matrices.contains { $0.type.hasInt8Kernel }
+        withInput(x, columns: columns, tokens: tokens, bytes: bytes) { input in
             // Each part takes a run of rows of the matrices stacked one above the other.
             let total = matrices.reduce(0) { $0 + $1.rows }
             let parts = max(1, min(threads, total / 64))
@@ -69,66 +88,77 @@ extension QuantizedMatrix {
         }
     }
 
-    /// Calls `body` with x prepared for the kernels: block sums, and 8-bit values when `bytes` is
-    /// asked for and the AVX2 kernels will run.
+    /// Calls `body` with x (`tokens` rows of `columns`) prepared for the kernels: block sums, and
+    /// 8-bit values when `bytes` is asked for and the AVX2 kernels will run.
     static func withInput<R>(
-        _ x: UnsafePointer<Float>, columns: Int, bytes: Bool, _ body: (QuantizedInput) -> R
+        _ x: UnsafePointer<Float>, columns: Int, tokens: Int = 1, bytes: Bool, _ body: (QuantizedInput) -> R
     ) -> R {
         let blocks = columns / 32
-        let blockSums = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blocks))
+        let blockSums = UnsafeMutablePointer<Float>.allocate(capacity: max(1, tokens * blocks))
         defer { blockSums.deallocate() }
-        for b in 0..<blocks { blockSums[b] = QuantizedDot.sum(x + 32 * b, count: 32) }
+        for t in 0..<tokens {
+            for b in 0..<blocks { blockSums[t * blocks + b] = QuantizedDot.sum(x + t * columns + 32 * b, count: 32) }
+        }
+        let plain = QuantizedInput(x: x, tokens: tokens, blockSums: blockSums, bytes: nil, scales: nil)
         #if arch(x86_64)
-            if bytes && CPUFeatures.hasAVX2FMA && blocks > 0 {
-                let values = UnsafeMutablePointer<Int8>.allocate(capacity: blocks * 32)
-                let scales = UnsafeMutablePointer<Float>.allocate(capacity: blocks)
+            if bytes && CPUFeatures.hasAVX2FMA && blocks > 0 && columns % 32 == 0 {
+                let values = UnsafeMutablePointer<Int8>.allocate(capacity: tokens * columns)
+                let scales = UnsafeMutablePointer<Float>.allocate(capacity: tokens * blocks)
                 defer {
                     values.deallocate()
                     scales.deallocate()
                 }
-                fewshot_quantize_q8(x, blocks, values, scales)
-                return body(QuantizedInput(x: x, blockSums: blockSums, bytes: values, scales: scales))
+                fewshot_quantize_q8(x, tokens * blocks, values, scales)
+                return body(QuantizedInput(x: x, tokens: tokens, blockSums: blockSums, bytes: values, scales: scales))
             }
         #endif
-        return body(QuantizedInput(x: x, blockSums: blockSums, bytes: nil, scales: nil))
+        return body(plain)
     }
 
-    /// `y[r] = dot(row r, x)` for `r` in `range`.
+    /// `y[t * rows + r] = dot(row r, x_t)` for `r` in `range` and every token t.
     func multiplyRows(_ range: Range<Int>, _ input: QuantizedInput, _ y: UnsafeMutablePointer<Float>) {
         #if arch(x86_64)
             if CPUFeatures.hasAVX2FMA {
-                multiplyRowsAVX2(range, input, y)
+                if let bytes = input.bytes, let scales = input.scales, type.hasInt8Kernel {
+                    multiplyRowsInt8(range, input, bytes: bytes, scales: scales, y)
+                    return
+                }
+                for t in 0..<input.tokens { multiplyRowsAVX2(range, input.token(t, columns: columns), y + t * rows) }
                 return
             }
         #endif
-        multiplyRowsPortable(range, input.x, y)
+        for t in 0..<input.tokens { multiplyRowsPortable(range, input.x + t * columns, y + t * rows) }
     }
 
     #if arch(x86_64)
-        /// The AVX2/FMA kernels of `CKernels`: blocks widened in registers, never stored.
+        /// The 8-bit-activation kernels of `CKernels`, every token in one call.
+        private func multiplyRowsInt8(
+            _ range: Range<Int>, _ input: QuantizedInput, bytes: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
+            _ y: UnsafeMutablePointer<Float>
+        ) {
+            let first = range.lowerBound, last = range.upperBound, blocks = columns / 32, tokens = input.tokens
+            let sums = input.blockSums
+            switch type {
+            case .q4_1: fewshot_rows_q4_1_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, tokens, y, rows)
+            case .q4_0: fewshot_rows_q4_0_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, tokens, y, rows)
+            default: fewshot_rows_q8_0_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, tokens, y, rows)
+            }
+        }
+
+        /// The Float-activation AVX2/FMA kernels of `CKernels` for one token: blocks widened in
+        /// registers, never stored.
         func multiplyRowsAVX2(_ range: Range<Int>, _ input: QuantizedInput, _ y: UnsafeMutablePointer<Float>) {
             let first = range.lowerBound, last = range.upperBound, blocks = columns / 32
             let x = input.x, sums = input.blockSums
-            if type == .f32 {
-                fewshot_rows_f32(data.assumingMemoryBound(to: Float.self), first, last, x, columns, y)
-            } else if type == .f16 {
-                fewshot_rows_f16(data, rowBytes, first, last, x, columns, y)
-            } else if let bytes = input.bytes, let scales = input.scales {
-                switch type {
-                case .q4_1: fewshot_rows_q4_1_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, y)
-                case .q4_0: fewshot_rows_q4_0_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, y)
-                default: fewshot_rows_q8_0_q8(data, rowBytes, first, last, bytes, scales, blocks, y)
-                }
-            } else {
-                switch type {
-                case .q4_1: fewshot_rows_q4_1(data, rowBytes, first, last, x, sums, blocks, y)
-                case .q4_0: fewshot_rows_q4_0(data, rowBytes, first, last, x, sums, blocks, y)
-                default: fewshot_rows_q8_0(data, rowBytes, first, last, x, blocks, y)
-                }
+            switch type {
+            case .f32: fewshot_rows_f32(data.assumingMemoryBound(to: Float.self), first, last, x, columns, y)
+            case .f16: fewshot_rows_f16(data, rowBytes, first, last, x, columns, y)
+            case .q4_1: fewshot_rows_q4_1(data, rowBytes, first, last, x, sums, blocks, y)
+            case .q4_0: fewshot_rows_q4_0(data, rowBytes, first, last, x, sums, blocks, y)
+            default: fewshot_rows_q8_0(data, rowBytes, first, last, x, blocks, y)
             }
         }
     #endif
-
     /// Any CPU: decode each row to Float, then a SIMD dot product (activations stay Float).
     func multiplyRowsPortable(_ range: Range<Int>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
         let blocks = columns / 32

@@ -4,6 +4,9 @@
 //       load time, resident memory, prompt processing and generation tokens/s (random tokens,
 //       like llama-bench's pp/tg: no sampling, greedy argmax only to pick the next input);
 //       the last argument picks the decoding activations (LlamaModel.activations, default int8)
+//   fewshot-llama-bench agree  TWEETS.csv [count]
+//       three-shot sentiment labels from SmolLM2 with Float vs 8-bit activations: how often
+//       they agree, and the wall seconds of each
 //   fewshot-llama-bench bpe    RANKS.tiktoken TEXT-FILE [repeats]
 //       GPT-2 BPE encoding throughput in MB/s
 //   fewshot-llama-bench teacher [MODEL.gguf]
@@ -182,6 +185,7 @@ do {
     switch arguments.first {
     case "model": try benchModel(Array(arguments.dropFirst()))
     case "bpe": try benchBPE(Array(arguments.dropFirst()))
+    case "agree": try benchAgree(Array(arguments.dropFirst()))
     case "teacher": try benchTeacher(Array(arguments.dropFirst()))
     case "student": try benchStudent(Array(arguments.dropFirst()))
     default:
@@ -191,4 +195,50 @@ do {
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)
+}
+
+/// Labels the first `count` tweets of a CSV (`sentiment,confidence,text`) with SmolLM2 three-shot,
+/// greedy, once with Float and once with 8-bit activations (two models, so neither reuses the
+/// other's cache), and prints how often the labels agree and each one's wall seconds.
+func benchAgree(_ args: [String]) throws {
+    let models = try [ActivationFormat.float, .int8].map { a in
+        let m = try LlamaModel(path: LlamaModel.defaultModelPath)
+        m.threads = 2
+        m.activations = a
+        return m
+    }
+    let text = try String(contentsOfFile: args[0], encoding: .isoLatin1)
+    let lines = text.split(whereSeparator: \.isNewline).dropFirst().prefix(args.count > 1 ? Int(args[1])! : 100)
+    let shots: [ChatTurn] = [
+        ChatTurn(
+            role: "system",
+            content:
+                "Classify the sentiment of tweets. Answer with exactly one of: negative, neutral, positive. Reply with the label only."
+        ),
+        ChatTurn(role: "user", content: "Tweet: my car parked itself and I loved it\nSentiment:"),
+        ChatTurn(role: "assistant", content: "positive"),
+        ChatTurn(role: "user", content: "Tweet: I will never trust a car without a driver\nSentiment:"),
+        ChatTurn(role: "assistant", content: "negative"),
+        ChatTurn(role: "user", content: "Tweet: self-driving trucks were in the news today\nSentiment:"),
+        ChatTurn(role: "assistant", content: "neutral"),
+    ]
+    var same = 0, n = 0
+    var seconds: [String: Double] = [:]
+    for line in lines {
+        let tweet = String(line.split(separator: ",", maxSplits: 2).last ?? "")
+        let messages = shots + [ChatTurn(role: "user", content: "Tweet: \(tweet)\nSentiment:")]
+        var answers: [String] = []
+        for model in models {
+            let a = model.activations
+            let t0 = now()
+            answers.append(
+                try model.generate(messages: messages, options: LlamaGenerationOptions(maxTokens: 3, temperature: 0)).text)
+            seconds["\(a)", default: 0] += now() - t0
+        }
+        n += 1
+        if answers[0] == answers[1] { same += 1 }
+    }
+    printJSON([
+        "bench": "agree", "queries": n, "same_labels": same, "float_s": seconds["float"]!, "int8_s": seconds["int8"]!,
+    ])
 }
