@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of fewshot's GGUF inference and BPE tokenizer on this machine:
 #   1. SmolLM2-135M-Instruct Q4_1: prompt processing (pp) and generation (tg) tokens/s, fewshot
-#      vs transformers (f32) vs llama.cpp's llama-bench, same thread count, alternately ROUNDS times;
+#      (8-bit and Float activations) vs transformers (f32) vs llama.cpp's llama-bench, same thread
+#      count, alternately ROUNDS times;
 #   2. GPT-2 BPE encoding MB/s, fewshot vs tiktoken, on the tweets corpus.
 # Each run waits for a quiet machine first (../shared/bench/wait_quiet.py) and logs the load.
 # Prerequisites: scripts/setup (model, tweets), scripts/fetch-test-vectors (gpt2.tiktoken),
@@ -26,7 +27,9 @@ BIN=.build/release/fewshot-llama-bench
 
 for round in $(seq "$ROUNDS"); do
   $QUIET
-  "$BIN" model "$MODEL" "$THREADS" "$PP" "$TG"
+  "$BIN" model "$MODEL" "$THREADS" "$PP" "$TG" int8
+  $QUIET
+  "$BIN" model "$MODEL" "$THREADS" "$PP" "$TG" float
   $QUIET
   "$PYTHON" bench/llama/transformers_generate.py "$THREADS" "$PP" "$TG" 2>/dev/null
   if [ -x "$LLAMA_BENCH" ]; then
