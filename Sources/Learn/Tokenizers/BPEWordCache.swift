@@ -1,5 +1,3 @@
-import Foundation
-
 /// The tokenizer's memory of words it has already merged: each pre-tokenised word's bytes map to
 /// its token ids.
 ///
@@ -73,10 +71,27 @@ struct BPEWordCache {
         }
     }
 
+    /// Whether the key bytes of `slot` are `word` (same length already checked): words are short,
+    /// so 8-byte loads beat a call to `memcmp`.
     @inline(__always)
     private func matches(_ slot: Slot, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        keyBytes.withUnsafeBufferPointer { keys in
-            memcmp(keys.baseAddress! + Int(slot.keyStart), word.baseAddress!, word.count) == 0
+        keyBytes.withUnsafeBytes { keys in
+            let key = keys.baseAddress! + Int(slot.keyStart)
+            let other = UnsafeRawPointer(word.baseAddress!)
+            var i = 0
+            while i + 8 <= word.count {
+                if key.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    != other.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                {
+                    return false
+                }
+                i += 8
+            }
+            while i < word.count {
+                if key.load(fromByteOffset: i, as: UInt8.self) != word[i] { return false }
+                i += 1
+            }
+            return true
         }
     }
 
