@@ -41,7 +41,7 @@ public final class BPETokenizer: @unchecked Sendable {
     /// finds it held by another thread uses a cache of its own rather than wait.
     private var cache = BPEWordCache(limit: BPETokenizer.cacheLimit)
     private let cacheLock = NSLock()
-    private static let cacheLimit = 200_000
+    private static let cacheLimit = 100_000
 
     /// Number of tokens in the vocabulary.
     public var vocabularySize: Int { tokenBytes.count }
