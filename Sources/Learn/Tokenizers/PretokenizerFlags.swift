@@ -69,7 +69,8 @@ struct CodepointFlags {
 
     private static let classifiedASCII: [UInt32] = (0..<128).map { classified(UInt32($0)) }
 
-    /// The classified scalars of valid UTF-8 (a Swift string's bytes).
+    /// The classified scalars of valid UTF-8 (a Swift string's bytes, cut only between characters,
+    /// as special tokens cut them).
     static func classify(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [UInt32] {
         let ascii = classifiedASCII
         return [UInt32](unsafeUninitializedCapacity: bytes.count) { out, count in
@@ -85,6 +86,8 @@ struct CodepointFlags {
                     out[n] = ascii[Int(b0)]
                     i += 1
                 } else {
+                    // Whole characters only: a cut inside one would read past the end.
+                    precondition(i + (b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4) <= end, "UTF-8 cut inside a character")
                     var c: UInt32
                     if b0 < 0xE0 {
                         c = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
