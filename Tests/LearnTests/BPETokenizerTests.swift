@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 import Testing
 
 @testable import Learn
@@ -9,7 +10,7 @@ import Testing
         let scalars = text.unicodeScalars.map(\.value)
         var out: [String] = []
         var i = 0
-        for n in p.split(scalars) {
+        for n in p.split(Array(text.utf8).withUnsafeBufferPointer(CodepointFlags.classify)) {
             var s = String.UnicodeScalarView()
             for v in scalars[i..<i + n] { s.append(Unicode.Scalar(v)!) }
             out.append(String(s))
@@ -42,6 +43,42 @@ import Testing
         #expect(tokenizer.encode("abc") == [258])  // bc first, then a+bc
         #expect(tokenizer.encode("abab") == [257, 257])
         #expect(tokenizer.decode([258, 257]) == "abcab")
+    }
+
+    @Test func classifiedScalarsDecodeEveryUTF8Width() {
+        let text = "a é€🦙\t٣ñ\u{0301}"
+        let classified = Array(text.utf8).withUnsafeBufferPointer(CodepointFlags.classify)
+        #expect(classified == text.unicodeScalars.map { CodepointFlags.classified($0.value) })
+        #expect(classified.map(CodepointFlags.utf8Width) == text.unicodeScalars.map { UTF8.width($0) })
+        let flags = classified.map { CodepointFlags(classified: $0) }
+        #expect(flags[0].isLetter && flags[1].isWhitespace && flags[6].isNumber && flags[8].isMark)
+        #expect(flags.allSatisfy(\.exists) && !CodepointFlags.none.exists)
+    }
+
+    /// The scan for short words and the heap for long ones must merge identically.
+    @Test func scanningAndHeapMergesAgree() {
+        var rng = SeededRandom(seed: 7)
+        // A random vocabulary over 4 base symbols: 60 merges of existing ids, ranks shuffled.
+        var table = BPEPairTable(capacity: 8)
+        var ranks = Array(0..<60).shuffled(using: &rng)
+        for merged in 4..<64 {
+            let left = Int32.random(in: 0..<Int32(merged), using: &rng)
+            let right = Int32.random(in: 0..<Int32(merged), using: &rng)
+            table.insert(left: left, right: right, rank: UInt32(ranks.removeLast()), merged: Int32(merged))
+        }
+        let merger = BPEMerger(pairs: table)
+        var merges = 0
+        for length in [2, 3, 5, 8, 13, 40, 120] {
+            for _ in 0..<50 {
+                let word = (0..<length).map { _ in Int32.random(in: -1..<4, using: &rng) }
+                var scanned = word, heaped = word
+                merger.mergeByScanning(&scanned)
+                merger.mergeWithHeap(&heaped)
+                #expect(scanned == heaped, "\(word)")
+                merges += word.count - scanned.count
+            }
+        }
+        #expect(merges > 500)
     }
 
     @Test(.enabled(if: LlamaFixtures.modelPath != nil, "SmolLM2 model not installed (run scripts/setup)"))

@@ -29,17 +29,19 @@ import Testing
         var other = opts
         other.seed = 12
         #expect(try model.generate(prompt: [1, 2, 3], options: other).tokens != a.tokens)
-        // top-p 0 behaves as sampling from everything; tiny top-p keeps only the argmax.
+        // A tiny top-p (or 0) keeps only the argmax.
         var nucleus = opts
         nucleus.topK = nil
         nucleus.topP = 1e-6
         let greedy = try model.generate(prompt: [1, 2, 3], options: GenerationOptions(maxTokens: 20, stopAtEndOfText: false))
         #expect(try model.generate(prompt: [1, 2, 3], options: nucleus).tokens == greedy.tokens)
+        nucleus.topP = 0
+        #expect(try model.generate(prompt: [1, 2, 3], options: nucleus).tokens == greedy.tokens)
     }
 
     @Test func stopSequencesEndAndAreNotStreamed() throws {
         let model = try GPT(config: toyConfig, seed: 8)
-        var opts = GenerationOptions(maxTokens: 12, temperature: 1, seed: 3, stopAtEndOfText: false)
+        let opts = GenerationOptions(maxTokens: 12, temperature: 1, seed: 3, stopAtEndOfText: false)
         let free = try model.generate(prompt: [10], options: opts).tokens
         // A two-token stop sequence whose first occurrence starts at k >= 2.
         func firstAt(_ k: Int) -> Bool {
@@ -47,9 +49,9 @@ import Testing
             return true
         }
         let k = try #require((2..<10).first(where: firstAt))
-        opts.stopSequences = [Array(free[k...(k + 1)])]
+        let stop = [Array(free[k...(k + 1)])]
         var streamed: [Int] = []
-        let r = try model.generate(prompt: [10], options: opts) {
+        let r = try model.generate(prompt: [10], options: opts, stopSequences: stop) {
             streamed.append($0); return true
         }
         #expect(r.stop == .stopSequence)
@@ -62,6 +64,69 @@ import Testing
             return n < 4
         }
         #expect(cut.stop == .callback)
+    }
+
+    /// One `GenerationOptions` value drives a GPT student and a Llama model alike: the token
+    /// budget, the repetition penalty (without it the toy GPT repeats one byte), stop strings
+    /// (cut before them, never streamed) and the rejection of a bad value.
+    @Test func oneOptionsValueDrivesGPTAndLlama() throws {
+        let gpt = try GPT(config: toyConfig, seed: 8)
+        let llama = try TinyLlama.model()
+        let prompt = "abc"
+        var options = GenerationOptions(maxTokens: 12, temperature: 0, repetitionPenalty: 1.5, stopAtEndOfText: false)
+        let gptFree = try gpt.generate(prompt: ByteTokenizer().encode(prompt), options: options)
+        let llamaFree = try llama.generate(prompt: prompt, options: options)
+        #expect(gptFree.tokens.count == 12 && gptFree.stop == .maxTokens)
+        #expect(llamaFree.tokens.count == 12 && llamaFree.finishReason == .length)
+
+        // A stop character from each model's free output: printable ASCII, first seen past the start.
+        func stopCharacter(_ bytes: [Int]) -> String? {
+            bytes.indices.dropFirst().first { k in (0x21..<0x7F).contains(bytes[k]) && !bytes[..<k].contains(bytes[k]) }
+                .map { String(UnicodeScalar(UInt8(bytes[$0]))) }
+        }
+        let gptStop = try #require(stopCharacter(gptFree.tokens), "\(gptFree.tokens)")
+        let llamaStop = try #require(stopCharacter(llamaFree.tokens), "\(llamaFree.tokens)")
+        options.stop = [gptStop, llamaStop]
+
+        let stopBytes = Set(options.stop.map { Int($0.utf8.first!) })
+        let gptCut = try #require(gptFree.tokens.firstIndex(where: stopBytes.contains))
+        var gptStreamed: [Int] = []
+        let gptStopped = try gpt.generate(prompt: ByteTokenizer().encode(prompt), options: options) {
+            gptStreamed.append($0)
+            return true
+        }
+        #expect(gptStopped.stop == .stopSequence && gptStopped.tokens == Array(gptFree.tokens[..<gptCut]))
+        #expect(gptStreamed == gptStopped.tokens)
+
+        let llamaStarts = options.stop.compactMap { llamaFree.text.range(of: $0)?.lowerBound }
+        let llamaCut = try #require(llamaStarts.min())
+        var llamaStreamed = ""
+        let llamaStopped = try llama.generate(prompt: prompt, options: options, onToken: { llamaStreamed += $0 })
+        #expect(llamaStopped.finishReason == .stop && llamaStopped.text == String(llamaFree.text[..<llamaCut]))
+        #expect(llamaStreamed == llamaStopped.text)
+        // Both cut inside the text, short of the budget.
+        #expect(gptCut > 0 && gptCut < 12, "\(gptFree.tokens) \(options.stop)")
+        #expect(!llamaStopped.text.isEmpty && llamaStopped.tokens.count < 12, "\(llamaFree.tokens) \(options.stop)")
+
+        var bad = options
+        bad.topP = 2
+        let gptError = #expect(throws: LearnError.self) { try gpt.generate(prompt: [1], options: bad) }
+        let llamaError = #expect(throws: LearnError.self) { try llama.generate(prompt: prompt, options: bad) }
+        #expect(gptError?.description == "invalid input: generation options: topP must be in [0, 1], got 2.0")
+        #expect(llamaError?.description == gptError?.description)
+    }
+
+    /// Both samplers apply the repetition penalty to the tokens of the recent window.
+    @Test func bothSamplersHonourTheRepetitionPenalty() {
+        let options = GenerationOptions(temperature: 0, repetitionPenalty: 2, repetitionWindow: 2)
+        let logits: [Float] = [2, 1.5, -1]
+        var gptSampler = Sampler(options: options)
+        var llamaSampler = LlamaSampler(options: options)
+        #expect(gptSampler.pick(logits, history: []) == 0 && llamaSampler.sample(logits, history: []) == 0)
+        // 2 / 2 = 1 falls below 1.5.
+        #expect(gptSampler.pick(logits, history: [0]) == 1 && llamaSampler.sample(logits, history: [0]) == 1)
+        // Token 0 has left the two-token window.
+        #expect(gptSampler.pick(logits, history: [0, 2, 2]) == 0 && llamaSampler.sample(logits, history: [0, 2, 2]) == 0)
     }
 
     @Test func generationPastTheContextSlides() throws {

@@ -152,12 +152,12 @@ enum TinyLlama {
 
     @Test func greedyAndSeededGenerationAreReproducible() throws {
         let model = try TinyLlama.model()
-        let greedy = LlamaGenerationOptions(maxTokens: 12, temperature: 0)
+        let greedy = GenerationOptions(maxTokens: 12, temperature: 0)
         let a = try model.generate(prompt: "Hello", options: greedy)
         let b = try TinyLlama.model().generate(prompt: "Hello", options: greedy)
         #expect(a.tokens == b.tokens && a.promptTokens == 5)
         #expect(a.finishReason == .length ? a.tokens.count == 12 : a.tokens.count < 12)
-        let seeded = LlamaGenerationOptions(maxTokens: 10, temperature: 1, topK: 50, topP: 0.9, repetitionPenalty: 1.3, seed: 42)
+        let seeded = GenerationOptions(maxTokens: 10, temperature: 1, topK: 50, topP: 0.9, repetitionPenalty: 1.3, seed: 42)
         let c = try model.generate(prompt: "Hi", options: seeded)
         let d = try model.generate(prompt: "Hi", options: seeded)
         #expect(c.tokens == d.tokens)
@@ -165,7 +165,7 @@ enum TinyLlama {
 
     @Test func prefixReuseGivesTheSameResultAsAFreshModel() throws {
         let model = try TinyLlama.model()
-        let greedy = LlamaGenerationOptions(maxTokens: 6, temperature: 0)
+        let greedy = GenerationOptions(maxTokens: 6, temperature: 0)
         _ = try model.generate(prompt: "The same prefix, then A", options: greedy)
         let reused = try model.generate(prompt: "The same prefix, then B", options: greedy)
         let fresh = try TinyLlama.model().generate(prompt: "The same prefix, then B", options: greedy)
@@ -175,7 +175,7 @@ enum TinyLlama {
     @Test func streamsStopsAndCancels() throws {
         let model = try TinyLlama.model()
         var pieces: [String] = []
-        let full = try model.generate(prompt: "abc", options: LlamaGenerationOptions(maxTokens: 16, temperature: 0)) {
+        let full = try model.generate(prompt: "abc", options: GenerationOptions(maxTokens: 16, temperature: 0)) {
             pieces.append($0)
         }
         #expect(pieces.joined() == full.text)
@@ -185,14 +185,14 @@ enum TinyLlama {
             let stop = String(chars[3..<5])
             var streamed = ""
             let cut = try model.generate(
-                prompt: "abc", options: LlamaGenerationOptions(maxTokens: 16, temperature: 0, stop: [stop])
+                prompt: "abc", options: GenerationOptions(maxTokens: 16, temperature: 0, stop: [stop])
             ) { streamed += $0 }
             let expected = String(full.text[..<full.text.range(of: stop)!.lowerBound])
             #expect(cut.text == expected && streamed == expected && cut.finishReason == .stop)
         }
         var calls = 0
         let early = try model.generate(
-            prompt: "abc", options: LlamaGenerationOptions(maxTokens: 16, temperature: 0),
+            prompt: "abc", options: GenerationOptions(maxTokens: 16, temperature: 0),
             isCancelled: {
                 calls += 1
                 return calls > 3

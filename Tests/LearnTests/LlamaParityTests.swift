@@ -98,7 +98,7 @@ struct LlamaParityTests {
         let fixture = try LlamaParityFixture.load()
         let model = try LlamaModel(path: LlamaFixtures.modelPath!)
         let result = try model.generate(
-            tokens: fixture.tokens, options: LlamaGenerationOptions(maxTokens: 8, temperature: 0))
+            tokens: fixture.tokens, options: GenerationOptions(maxTokens: 8, temperature: 0))
         // transformers stops after emitting the end-of-turn token; we stop before it.
         var expected = fixture.greedy_continuation
         if expected.hasSuffix("<|im_end|>") {

@@ -29,7 +29,7 @@ public struct GenerationResult: Sendable, Equatable {
 extension LlamaModel {
     /// Renders `messages` with the model's chat template and generates the assistant's reply.
     public func generate(
-        messages: [ChatTurn], options: LlamaGenerationOptions, isCancelled: () -> Bool = { false },
+        messages: [ChatTurn], options: GenerationOptions, isCancelled: () -> Bool = { false },
         onToken: (String) -> Void = { _ in }
     ) throws -> GenerationResult {
         let template = try chatTemplate.get()
@@ -49,7 +49,7 @@ extension LlamaModel {
     /// Continues `prompt` (special-token texts such as `<|im_start|>` are parsed), calling
     /// `onToken` with each new piece of text as soon as it is certain not to be part of a stop string.
     public func generate(
-        prompt: String, options: LlamaGenerationOptions, isCancelled: () -> Bool = { false },
+        prompt: String, options: GenerationOptions, isCancelled: () -> Bool = { false },
         onToken: (String) -> Void = { _ in }
     ) throws -> GenerationResult {
         try generate(tokens: promptTokens(prompt), options: options, isCancelled: isCancelled, onToken: onToken)
@@ -58,9 +58,10 @@ extension LlamaModel {
     /// Continues a tokenised prompt. Reuses the cached keys and values of the longest prefix it
     /// shares with the previous call's tokens.
     public func generate(
-        tokens prompt: [Int], options: LlamaGenerationOptions, isCancelled: () -> Bool = { false },
+        tokens prompt: [Int], options: GenerationOptions, isCancelled: () -> Bool = { false },
         onToken: (String) -> Void = { _ in }
     ) throws -> GenerationResult {
+        try options.validate()
         lock.lock()
         defer { lock.unlock() }
         guard !prompt.isEmpty else { throw LlamaError.invalidConfiguration("the prompt is empty") }
@@ -108,7 +109,8 @@ extension LlamaModel {
         var sampler = LlamaSampler(options: options)
         let stops = options.stop.filter { !$0.isEmpty }
         let endTokens = Set(
-            [tokenizer.eosToken].compactMap { $0 } + stops.compactMap { tokenizer.id(of: $0) }.filter(tokenizer.isControl))
+            [options.stopAtEndOfText ? tokenizer.eosToken : nil].compactMap { $0 }
+                + stops.compactMap { tokenizer.id(of: $0) }.filter(tokenizer.isControl))
         var history = prompt
         var decoder = UTF8StreamDecoder()
         var text = ""  // all generated text

@@ -7,8 +7,8 @@ import Tensor
 /// let model = try LlamaModel(path: LlamaModel.defaultModelPath)
 /// let result = try model.generate(
 ///     messages: [ChatTurn(role: "user", content: "Say hi")],
-///     options: LlamaGenerationOptions(maxTokens: 20, temperature: 0)) { piece in print(piece, terminator: "") }
-/// print(result.usage.completionTokens)
+///     options: GenerationOptions(maxTokens: 20)) { piece in print(piece, terminator: "") }
+/// print(result.tokens.count)
 /// ```
 ///
 /// Weights stay in the memory-mapped file in their quantised formats; batch-1 decoding multiplies

@@ -1,37 +1,6 @@
 import Foundation
 import Tensor
 
-/// How `GPT.generate` picks tokens and when it stops.
-public struct GenerationOptions: Sendable {
-    /// Most new tokens to produce.
-    public var maxTokens: Int
-    /// Softmax temperature; 0 picks the most likely token (greedy).
-    public var temperature: Float
-    /// Keep only the k most likely tokens before sampling (nil: all).
-    public var topK: Int?
-    /// Keep the smallest set of tokens whose probability reaches p (nil: all).
-    public var topP: Float?
-    /// Seed of the sampler: the same seed and options give the same text.
-    public var seed: UInt64
-    /// Token sequences that end generation; they are not part of the result.
-    public var stopSequences: [[Int]]
-    /// Stop at `ByteTokenizer.endOfText` when the vocabulary has it.
-    public var stopAtEndOfText: Bool
-
-    public init(
-        maxTokens: Int = 128, temperature: Float = 0, topK: Int? = nil, topP: Float? = nil, seed: UInt64 = 0,
-        stopSequences: [[Int]] = [], stopAtEndOfText: Bool = true
-    ) {
-        self.maxTokens = maxTokens
-        self.temperature = temperature
-        self.topK = topK
-        self.topP = topP
-        self.seed = seed
-        self.stopSequences = stopSequences
-        self.stopAtEndOfText = stopAtEndOfText
-    }
-}
-
 /// Why generation ended.
 public enum GenerationStop: Equatable, Sendable {
     case maxTokens, endOfText, stopSequence, callback
@@ -41,11 +10,15 @@ extension GPT {
     /// Continues `prompt` with a KV cache (batch 1), calling `onToken` with each new token once
     /// it is certain not to belong to a stop sequence; returning false from it stops early.
     ///
-    /// Returns the new tokens (without the prompt or the stop sequence) and why it stopped.
-    /// When the context fills, the cache restarts from the last half of the text.
+    /// Generation ends at `options.stop` texts (as byte tokens) and at `stopSequences`, token
+    /// sequences that need not be valid UTF-8. Returns the new tokens (without the prompt or the
+    /// stop sequence) and why it stopped. When the context fills, the cache restarts from the last
+    /// half of the text.
     public func generate(
-        prompt: [Int], options: GenerationOptions = GenerationOptions(), onToken: ((Int) -> Bool)? = nil
+        prompt: [Int], options: GenerationOptions = GenerationOptions(), stopSequences: [[Int]] = [],
+        onToken: ((Int) -> Bool)? = nil
     ) throws -> (tokens: [Int], stop: GenerationStop) {
+        try options.validate()
         guard !prompt.isEmpty else { throw LearnError.invalidInput("generation needs a non-empty prompt") }
         if let bad = prompt.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
             throw LearnError.invalidInput("token id \(bad) is outside the vocabulary of \(config.vocabSize)")
@@ -56,19 +29,20 @@ extension GPT {
         var logits = decoder.prefill(all)
         var produced: [Int] = [], emitted = 0
         var stop = GenerationStop.maxTokens
+        let stopSequences = stopSequences + options.stop.map { ByteTokenizer().encode($0) }
         let eot = options.stopAtEndOfText && config.vocabSize > ByteTokenizer.endOfText ? ByteTokenizer.endOfText : nil
         loop: while produced.count < options.maxTokens {
-            let next = sampler.pick(logits)
+            let next = sampler.pick(logits, history: all)
             if next == eot { stop = .endOfText; break }
             produced.append(next)
             all.append(next)
-            if let s = options.stopSequences.first(where: { !$0.isEmpty && produced.ends(with: $0) }) {
+            if let s = stopSequences.first(where: { !$0.isEmpty && produced.ends(with: $0) }) {
                 produced.removeLast(s.count)
                 stop = .stopSequence
                 break
             }
             // Emit what can no longer turn into a stop sequence.
-            let held = options.stopSequences.map { produced.longestSuffixPrefix(of: $0) }.max() ?? 0
+            let held = stopSequences.map { produced.longestSuffixPrefix(of: $0) }.max() ?? 0
             while emitted < produced.count - held {
                 if let onToken, !onToken(produced[emitted]) { stop = .callback; break loop }
                 emitted += 1
@@ -89,21 +63,20 @@ extension GPT {
         return (produced, stop)
     }
 
-    /// Continues a text with the byte tokenizer; `stop` strings end generation.
+    /// Continues a text with the byte tokenizer; `options.stop` strings end generation.
     /// `onText` receives each complete UTF-8 piece as it is produced (return false to stop).
     ///
     /// ```swift
-    /// let reply = try model.generate(text: "User: hi\nBot:", stop: ["\n"]) { print($0, terminator: "") ; return true }
+    /// let reply = try model.generate(text: "User: hi\nBot:", options: GenerationOptions(stop: ["\n"])) {
+    ///     print($0, terminator: ""); return true
+    /// }
     /// ```
     public func generate(
-        text: String, options: GenerationOptions = GenerationOptions(), stop: [String] = [],
-        onText: ((String) -> Bool)? = nil
+        text: String, options: GenerationOptions = GenerationOptions(), onText: ((String) -> Bool)? = nil
     ) throws -> String {
         let tok = ByteTokenizer()
-        var opts = options
-        opts.stopSequences += stop.map { tok.encode($0) }
         var pending: [UInt8] = []
-        let result = try generate(prompt: tok.encode(text), options: opts) { id in
+        let result = try generate(prompt: tok.encode(text), options: options) { id in
             guard let onText else { return true }
             pending.append(UInt8(id))
             let complete = pending.completeUTF8Prefix()
@@ -121,17 +94,20 @@ extension GPT {
     }
 }
 
-/// Picks the next token from logits: greedy, or temperature / top-k / top-p sampling.
+/// Picks a GPT student's next token from logits: repetition penalty, then greedy, or temperature /
+/// top-k / top-p sampling.
 struct Sampler {
     let options: GenerationOptions
     var rng: SeededRandom
 
     init(options: GenerationOptions) {
         self.options = options
-        rng = SeededRandom(seed: options.seed)
+        rng = SeededRandom(seed: options.samplerSeed)
     }
 
-    mutating func pick(_ logits: [Float]) -> Int {
+    mutating func pick(_ logits: [Float], history: [Int]) -> Int {
+        var logits = logits
+        options.penalizeRepetitions(&logits, history: history)
         if options.temperature <= 0 {
             var best = 0
             for i in 1..<logits.count where logits[i] > logits[best] { best = i }
@@ -144,7 +120,7 @@ struct Sampler {
         var probs = order.map { Foundation.exp((logits[$0] - m) / options.temperature) }
         let sum = probs.reduce(0, +)
         probs = probs.map { $0 / sum }
-        if let p = options.topP, p > 0, p < 1 {
+        if let p = options.topP, p < 1 {
             var acc: Float = 0, keep = 0
             while keep < probs.count {
                 acc += probs[keep]

@@ -33,8 +33,13 @@ public final class BPETokenizer: @unchecked Sendable {
     let merger: BPEMerger
     /// Special tokens matched in the text before pre-tokenisation, longest first: (bytes, id, control?).
     let specials: [(bytes: [UInt8], id: Int32, isControl: Bool)]
+    /// For each byte, whether a special token starts with it: bit 0 a user-defined one (always
+    /// matched), bit 1 any (matched with `parseSpecial`). Most bytes start none, and skip the search.
+    private let specialStarts: [UInt8]
 
-    private var cache: [[UInt8]: [Int32]] = [:]
+    /// Words already merged. Encoding holds `cacheLock` while it uses the cache; a call that
+    /// finds it held by another thread uses a cache of its own rather than wait.
+    private var cache = BPEWordCache(limit: BPETokenizer.cacheLimit)
     private let cacheLock = NSLock()
     private static let cacheLimit = 100_000
 
@@ -60,19 +65,18 @@ public final class BPETokenizer: @unchecked Sendable {
         }
         self.idOfBytes = idOfBytes
         byteTokens = (0..<256).map { idOfBytes[[UInt8($0)]] ?? -1 }
-        var pairs: [UInt64: UInt64] = [:]
-        pairs.reserveCapacity(merges.count)
-        for m in merges {
-            let key = BPEMerger.key(m.left, m.right)
-            let packed = UInt64(m.rank) << 32 | UInt64(UInt32(bitPattern: m.merged))
-            if let existing = pairs[key], existing <= packed { continue }
-            pairs[key] = packed
+        var pairs = BPEPairTable(capacity: merges.count)
+        for m in merges where m.left >= 0 && m.right >= 0 && m.rank >= 0 && m.rank < Int(UInt32.max) {
+            pairs.insert(left: m.left, right: m.right, rank: UInt32(m.rank), merged: m.merged)
         }
         merger = BPEMerger(pairs: pairs)
         specials = kinds.indices
             .filter { (kinds[$0] == .control || kinds[$0] == .userDefined) && !tokenBytes[$0].isEmpty }
             .map { (tokenBytes[$0], Int32($0), kinds[$0] == .control) }
             .sorted { $0.bytes.count > $1.bytes.count }
+        var starts = [UInt8](repeating: 0, count: 256)
+        for special in specials { starts[Int(special.bytes[0])] |= special.isControl ? 2 : 3 }
+        specialStarts = starts
     }
 
     /// The id of the token whose bytes are the UTF-8 of `text` (special tokens included).
@@ -92,13 +96,27 @@ public final class BPETokenizer: @unchecked Sendable {
     /// Token ids of `text`. With `parseSpecial`, control-token texts such as `<|im_start|>` become
     /// their tokens; user-defined tokens always do (as in llama.cpp). No BOS is added here.
     public func encode(_ text: String, parseSpecial: Bool = false) -> [Int] {
+        var text = text
+        return text.withUTF8 { bytes in
+            if cacheLock.try() {
+                defer { cacheLock.unlock() }
+                return encode(bytes, parseSpecial: parseSpecial, cache: &cache)
+            }
+            var ownCache = BPEWordCache(limit: Self.cacheLimit)
+            return encode(bytes, parseSpecial: parseSpecial, cache: &ownCache)
+        }
+    }
+
+    private func encode(_ bytes: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, cache: inout BPEWordCache) -> [Int] {
         var out: [Int] = []
-        let bytes = Array(text.utf8)
+        out.reserveCapacity(bytes.count / 3)
+        var symbols: [Int32] = []
+        let mask: UInt8 = parseSpecial ? 2 : 1
         var start = 0
         var i = 0
         while i < bytes.count {
-            if let special = specialMatch(bytes, at: i, parseSpecial: parseSpecial) {
-                encodeOrdinary(bytes[start..<i], into: &out)
+            if specialStarts[Int(bytes[i])] & mask != 0, let special = specialMatch(bytes, at: i, parseSpecial: parseSpecial) {
+                encodeOrdinary(UnsafeBufferPointer(rebasing: bytes[start..<i]), into: &out, cache: &cache, symbols: &symbols)
                 out.append(Int(special.id))
                 i += special.bytes.count
                 start = i
@@ -106,11 +124,13 @@ public final class BPETokenizer: @unchecked Sendable {
                 i += 1
             }
         }
-        encodeOrdinary(bytes[start..<bytes.count], into: &out)
+        encodeOrdinary(UnsafeBufferPointer(rebasing: bytes[start...]), into: &out, cache: &cache, symbols: &symbols)
         return out
     }
 
-    private func specialMatch(_ bytes: [UInt8], at i: Int, parseSpecial: Bool) -> (bytes: [UInt8], id: Int32, isControl: Bool)? {
+    private func specialMatch(
+        _ bytes: UnsafeBufferPointer<UInt8>, at i: Int, parseSpecial: Bool
+    ) -> (bytes: [UInt8], id: Int32, isControl: Bool)? {
         for special in specials where (parseSpecial || !special.isControl) && special.bytes[0] == bytes[i] {
             let n = special.bytes.count
             if i + n <= bytes.count && bytes[i..<i + n].elementsEqual(special.bytes) { return special }
@@ -119,57 +139,41 @@ public final class BPETokenizer: @unchecked Sendable {
     }
 
     /// Pre-tokenises and BPE-encodes text with no special tokens in it.
-    private func encodeOrdinary(_ bytes: ArraySlice<UInt8>, into out: inout [Int]) {
+    private func encodeOrdinary(
+        _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [Int], cache: inout BPEWordCache, symbols: inout [Int32]
+    ) {
         guard !bytes.isEmpty else { return }
-        // Decode UTF-8 to scalars, remembering where each starts (invalid bytes become U+FFFD).
-        var scalars: [UInt32] = []
-        var offsets: [Int] = []
-        scalars.reserveCapacity(bytes.count)
-        offsets.reserveCapacity(bytes.count + 1)
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var position = bytes.startIndex
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let s):
-                offsets.append(position)
-                scalars.append(s.value)
-                let length = UTF8.width(s)
-                position += length
-            case .emptyInput:
-                break loop
-            case .error:
-                offsets.append(position)
-                scalars.append(0xFFFD)
-                position += 1
+        let text = CodepointFlags.classify(utf8: bytes)
+        let ascii = text.count == bytes.count
+        var scalarStart = 0
+        var byteStart = bytes.startIndex
+        for length in pretokenizer.split(text) {
+            var byteLength = length
+            if !ascii {
+                byteLength = 0
+                for c in text[scalarStart..<scalarStart + length] { byteLength += CodepointFlags.utf8Width(c) }
             }
-        }
-        offsets.append(bytes.endIndex)
-        var scalarIndex = 0
-        for length in pretokenizer.split(scalars) {
-            let word = Array(bytes[offsets[scalarIndex]..<offsets[scalarIndex + length]])
-            scalarIndex += length
-            for id in encodeWord(word) where id >= 0 { out.append(Int(id)) }
+            scalarStart += length
+            let word = UnsafeBufferPointer(rebasing: bytes[byteStart..<byteStart + byteLength])
+            byteStart += byteLength
+            let hash = BPEWordCache.hash(word)
+            if cache.appendIDs(of: word, hash: hash, to: &out) { continue }
+            encodeWord(word, into: &symbols)
+            cache.insert(word, hash: hash, ids: symbols[...])
+            for id in symbols { out.append(Int(id)) }
         }
     }
 
-    /// BPE of one pre-tokenised word, through a cache.
-    private func encodeWord(_ word: [UInt8]) -> [Int32] {
-        cacheLock.lock()
-        let cached = cache[word]
-        cacheLock.unlock()
-        if let cached { return cached }
-        let result: [Int32]
-        if pretokenizer.ignoresMerges, let whole = idOfBytes[word] {
-            result = [whole]
-        } else {
-            result = merger.merge(word.map { byteTokens[Int($0)] })
+    /// BPE of one pre-tokenised word into `ids` (bytes outside the vocabulary are dropped).
+    private func encodeWord(_ word: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
+        ids.removeAll(keepingCapacity: true)
+        if pretokenizer.ignoresMerges, let whole = idOfBytes[Array(word)] {
+            ids.append(whole)
+            return
         }
-        cacheLock.lock()
-        if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-        cache[word] = result
-        cacheLock.unlock()
-        return result
+        for b in word { ids.append(byteTokens[Int(b)]) }
+        merger.merge(&ids)
+        ids.removeAll { $0 < 0 }
     }
 
     // MARK: Decoding

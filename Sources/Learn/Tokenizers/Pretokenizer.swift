@@ -30,7 +30,8 @@ public enum Pretokenizer: String, Sendable, CaseIterable {
     /// Whether a word that is itself a token skips the merges (llama3 vocabularies do this).
     var ignoresMerges: Bool { self == .llama3 }
 
-    /// Splits `text` (Unicode scalar values) into consecutive pieces; returns each piece's length.
+    /// Splits `text` (classified scalars, `CodepointFlags.classify(utf8:)`) into consecutive
+    /// pieces; returns each piece's length in scalars.
     func split(_ text: [UInt32]) -> [Int] {
         let whole = [text.count]
         switch self {
@@ -49,7 +50,7 @@ public enum Pretokenizer: String, Sendable, CaseIterable {
         for length in fragments {
             var run = 0
             for i in start..<start + length {
-                if CodepointFlags(text[i]).isNumber {
+                if CodepointFlags(classified: text[i]).isNumber {
                     if run > 0 { out.append(run) }
                     out.append(1)
                     run = 0
@@ -69,8 +70,10 @@ public enum Pretokenizer: String, Sendable, CaseIterable {
         let start: Int, end: Int
         static let outOfRange: UInt32 = 0xFFFF_FFFF
 
-        func cpt(_ pos: Int) -> UInt32 { pos >= start && pos < end ? text[pos] : Self.outOfRange }
-        func flags(_ pos: Int) -> CodepointFlags { pos >= start && pos < end ? CodepointFlags(text[pos]) : .none }
+        func cpt(_ pos: Int) -> UInt32 { pos >= start && pos < end ? CodepointFlags.scalar(text[pos]) : Self.outOfRange }
+        func flags(_ pos: Int) -> CodepointFlags {
+            pos >= start && pos < end ? CodepointFlags(classified: text[pos]) : .none
+        }
     }
 
     /// Matches a contraction (`'s`, `'t`, `'re`, `'ve`, `'m`, `'ll`, `'d`) at `pos`; returns its length.

@@ -116,9 +116,9 @@ final class ChatPartner {
         case .student(let gpt, let text):
             let options = GenerationOptions(
                 maxTokens: settings.maxTokens, temperature: Float(settings.temperature),
-                seed: UInt64(bitPattern: Int64(settings.seed &+ turn)))
+                seed: UInt64(bitPattern: Int64(settings.seed &+ turn)), stop: ["\n"])
             do {
-                reply = try gpt.generate(text: text.chatPrompt(history: history, next: line), options: options, stop: ["\n"]) {
+                reply = try gpt.generate(text: text.chatPrompt(history: history, next: line), options: options) {
                     piece in
                     ctx.write(piece)
                     return !ctx.isCancellationRequested
@@ -132,9 +132,10 @@ final class ChatPartner {
                 turns += [ChatTurn(role: "user", content: exchange.user), ChatTurn(role: "assistant", content: exchange.bot)]
             }
             turns.append(ChatTurn(role: "user", content: line))
-            let options = LlamaGenerationOptions(
-                maxTokens: settings.maxTokens, temperature: Float(settings.temperature),
-                seed: UInt64(bitPattern: Int64(settings.seed &+ turn)))
+            var options = GenerationOptions.llamaCppDefaults
+            options.maxTokens = settings.maxTokens
+            options.temperature = Float(settings.temperature)
+            options.seed = UInt64(bitPattern: Int64(settings.seed &+ turn))
             do {
                 reply = try llama.generate(
                     messages: turns, options: options, isCancelled: { ctx.isCancellationRequested }, onToken: { ctx.write($0) }

@@ -50,18 +50,21 @@ enum EvaluateBuiltins {
                     case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.name, data, args))
                     case .languageModel(let gpt):
                         let options = GenerationOptions(
-                            maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")))
+                            maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")),
+                            stop: ["\n"])
                         return .host(
                             try scoreLanguageModel(
                                 model, perplexity: try gpt.perplexity(of: try model.text.sequences(data)), data, args, ctx
                             ) { user in
                                 try gpt.generate(
-                                    text: model.text.chatPrompt(history: [], next: user), options: options, stop: ["\n"])
+                                    text: model.text.chatPrompt(history: [], next: user), options: options)
                             })
                     case .llama(let student):
                         let llama = try model.inferenceModel()!
-                        let options = LlamaGenerationOptions(
-                            maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")), seed: 0)
+                        var options = GenerationOptions.llamaCppDefaults
+                        options.maxTokens = try args.int("max_tokens")
+                        options.temperature = Float(try args.double("temperature"))
+                        options.seed = 0
                         return .host(
                             try scoreLanguageModel(
                                 model, perplexity: try student.perplexity(of: try StudentText.sequences(data, for: student)),

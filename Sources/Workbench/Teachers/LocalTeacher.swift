@@ -63,8 +63,8 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
     }
 
     /// The generation options a request asks for.
-    public static func options(for request: ChatRequest) -> LlamaGenerationOptions {
-        var options = LlamaGenerationOptions()
+    public static func options(for request: ChatRequest) -> GenerationOptions {
+        var options = GenerationOptions.llamaCppDefaults
         if let t = request.temperature { options.temperature = Float(t) }
         if let p = request.topP { options.topP = Float(p) }
         if let n = request.maxTokens { options.maxTokens = max(0, n) }
