@@ -232,7 +232,7 @@ func benchAgree(_ args: [String]) throws {
             let a = model.activations
             let t0 = now()
             answers.append(
-                try model.generate(messages: messages, options: LlamaGenerationOptions(maxTokens: 3, temperature: 0)).text)
+                try model.generate(messages: messages, options: GenerationOptions(maxTokens: 3, temperature: 0)).text)
             seconds["\(a)", default: 0] += now() - t0
         }
         n += 1
