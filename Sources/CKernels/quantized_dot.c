@@ -4,6 +4,8 @@
 
 #include "avx2_helpers.h"
 
+#include <stdbool.h>
+
 /// dot(q, x) of one block of 32 nibbles (16 bytes at `qs`) with 32 Floats of x, the nibbles
 /// taken as unsigned integers 0-15 (low nibbles first).
 AVX2 static inline __m256 nibble_block_dot(const uint8_t *qs, const float *x) {
@@ -22,33 +24,33 @@ AVX2 static inline __m256 nibble_block_dot(const uint8_t *qs, const float *x) {
     return _mm256_add_ps(a, b);
 }
 
-AVX2 void fewshot_rows_q4_1(const void *data, size_t row_bytes, long first, long last, const float *x,
-                            const float *block_sums, long blocks, float *y) {
+/// Q4 rows with Float activations: `with_min` for Q4_1 (d, m, nibbles; weight = q d + m), else
+/// Q4_0 (d, nibbles; weight = (q - 8) d). The offsets multiply the block sums of x.
+AVX2 static inline __attribute__((always_inline)) void q4_rows(
+    bool with_min, const void *data, size_t row_bytes, long first, long last, const float *x,
+    const float *block_sums, long blocks, float *y) {
+    const long block_bytes = with_min ? 20 : 18, nibbles_at = with_min ? 4 : 2;
     for (long r = first; r < last; r++) {
         const uint8_t *block = (const uint8_t *)data + r * row_bytes;
         __m256 acc = _mm256_setzero_ps();
         float offsets = 0;
-        for (long b = 0; b < blocks; b++, block += 20) {
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(half_at(block)), nibble_block_dot(block + 4, x + 32 * b), acc);
-            offsets += half_at(block + 2) * block_sums[b];
+        for (long b = 0; b < blocks; b++, block += block_bytes) {
+            float d = half_at(block);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(d), nibble_block_dot(block + nibbles_at, x + 32 * b), acc);
+            offsets += (with_min ? half_at(block + 2) : -8 * d) * block_sums[b];
         }
         y[r] = sum8(acc) + offsets;
     }
 }
 
+AVX2 void fewshot_rows_q4_1(const void *data, size_t row_bytes, long first, long last, const float *x,
+                            const float *block_sums, long blocks, float *y) {
+    q4_rows(true, data, row_bytes, first, last, x, block_sums, blocks, y);
+}
+
 AVX2 void fewshot_rows_q4_0(const void *data, size_t row_bytes, long first, long last, const float *x,
                             const float *block_sums, long blocks, float *y) {
-    for (long r = first; r < last; r++) {
-        const uint8_t *block = (const uint8_t *)data + r * row_bytes;
-        __m256 acc = _mm256_setzero_ps();
-        float offsets = 0;
-        for (long b = 0; b < blocks; b++, block += 18) {
-            float d = half_at(block);
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(d), nibble_block_dot(block + 2, x + 32 * b), acc);
-            offsets -= 8 * d * block_sums[b];
-        }
-        y[r] = sum8(acc) + offsets;
-    }
+    q4_rows(false, data, row_bytes, first, last, x, block_sums, blocks, y);
 }
 
 AVX2 void fewshot_rows_q8_0(const void *data, size_t row_bytes, long first, long last, const float *x,
