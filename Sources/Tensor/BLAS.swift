@@ -68,6 +68,17 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) {
+        var beta = beta
+        if beta == 0 {
+            // OpenBLAS clears C for beta 0 in a separate scalar pass, several times slower
+            // than memset: clear it here (C may be uninitialised) and accumulate into it.
+            if ldc == n {
+                c.update(repeating: 0, count: m * n)
+            } else {
+                for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) }
+            }
+            beta = 1
+        }
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
             transposeB ? CblasTrans : CblasNoTrans,

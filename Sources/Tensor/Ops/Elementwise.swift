@@ -50,6 +50,9 @@ extension Tensor {
     /// `self + other`, broadcasting.
     public func add(_ other: Tensor) throws -> Tensor {
         if shape == other.shape { return try addSameShape(other) }
+        if other.rank < rank, other.count > 0, Array(shape.suffix(other.rank)) == other.shape {
+            return addRows(other)
+        }
         return try binary("add", other, +, da: { _, _, _ in 1 }, db: { _, _, _ in 1 })
     }
 
@@ -83,6 +86,35 @@ extension Tensor {
         return Tensor.record(out, shape, [self, other]) { res in
             self.addGrad(res.grad!)
             other.addGrad(res.grad!)
+        }
+    }
+
+    /// `self + other` where other's shape is a suffix of self's (token plus position
+    /// embeddings): other is added to every row, and its gradient is the sum over rows.
+    private func addRows(_ other: Tensor) -> Tensor {
+        let n = count, width = other.count
+        let a = data, b = other.data
+        let out = [Float](unsafeUninitializedCapacity: n) { buf, len in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    for r in stride(from: 0, to: n, by: width) {
+                        for j in 0..<width { buf[r + j] = pa[r + j] + pb[j] }
+                    }
+                }
+            }
+            len = n
+        }
+        return Tensor.record(out, shape, [self, other]) { res in
+            let g = res.grad!
+            self.addGrad(g)
+            guard other.requiresGrad else { return }
+            var sum = [Float](repeating: 0, count: width)
+            g.withUnsafeBufferPointer { pg in
+                for r in stride(from: 0, to: n, by: width) {
+                    for j in 0..<width { sum[j] += pg[r + j] }
+                }
+            }
+            other.addGrad(sum)
         }
     }
 

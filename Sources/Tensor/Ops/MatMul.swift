@@ -57,21 +57,23 @@ extension Tensor {
             g.withUnsafeBufferPointer { pg in
                 if self.requiresGrad {
                     b.withUnsafeBufferPointer { pb in
-                        self.withGrad { ga in
+                        self.updateGrad { ga, accumulate in
                             for i in 0..<loops {
+                                // A fresh gradient is written by the first product into each block.
+                                let beta: Float = accumulate || (strideA == 0 && i > 0) ? 1 : 0
                                 let gc = pg.baseAddress! + i * rows * n
                                 if !transposeA {
                                     // dA (M, K) = dC (M, N) x op(B)^T
                                     BLAS.sgemm(
                                         transposeA: false, transposeB: !transposeB, m: rows, n: k, k: n,
                                         a: gc, lda: n, b: pb.baseAddress! + i * strideB, ldb: ldb,
-                                        beta: 1, c: ga + i * strideA, ldc: k)
+                                        beta: beta, c: ga + i * strideA, ldc: k)
                                 } else {
                                     // dA stored (K, M) = op(B) (K, N) x dC^T
                                     BLAS.sgemm(
                                         transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
                                         a: pb.baseAddress! + i * strideB, lda: ldb, b: gc, ldb: n,
-                                        beta: 1, c: ga + i * strideA, ldc: m)
+                                        beta: beta, c: ga + i * strideA, ldc: m)
                                 }
                             }
                         }
@@ -79,21 +81,22 @@ extension Tensor {
                 }
                 if other.requiresGrad {
                     a.withUnsafeBufferPointer { pa in
-                        other.withGrad { gb in
+                        other.updateGrad { gb, accumulate in
                             for i in 0..<loops {
+                                let beta: Float = accumulate || (strideB == 0 && i > 0) ? 1 : 0
                                 let gc = pg.baseAddress! + i * rows * n
                                 if !transposeB {
                                     // dB (K, N) = op(A)^T (K, M) x dC (M, N)
                                     BLAS.sgemm(
                                         transposeA: !transposeA, transposeB: false, m: k, n: n, k: rows,
                                         a: pa.baseAddress! + i * strideA, lda: lda, b: gc, ldb: n,
-                                        beta: 1, c: gb + i * strideB, ldc: n)
+                                        beta: beta, c: gb + i * strideB, ldc: n)
                                 } else {
                                     // dB stored (N, K) = dC^T (N, M) x op(A) (M, K)
                                     BLAS.sgemm(
                                         transposeA: true, transposeB: transposeA, m: n, n: k, k: rows,
                                         a: gc, lda: n, b: pa.baseAddress! + i * strideA, ldb: lda,
-                                        beta: 1, c: gb + i * strideB, ldc: k)
+                                        beta: beta, c: gb + i * strideB, ldc: k)
                                 }
                             }
                         }
@@ -147,23 +150,23 @@ extension Tensor {
             g.withUnsafeBufferPointer { pg in
                 if self.requiresGrad {
                     w.withUnsafeBufferPointer { pw in
-                        self.withGrad { gx in
+                        self.updateGrad { gx, accumulate in
                             // dX (rows, In) = dY (rows, Out) x W^T
                             BLAS.sgemm(
                                 transposeA: false, transposeB: true, m: rows, n: inF, k: outF,
                                 a: pg.baseAddress!, lda: outF, b: pw.baseAddress!, ldb: outF,
-                                beta: 1, c: gx, ldc: inF)
+                                beta: accumulate ? 1 : 0, c: gx, ldc: inF)
                         }
                     }
                 }
                 if weight.requiresGrad {
                     x.withUnsafeBufferPointer { px in
-                        weight.withGrad { gw in
+                        weight.updateGrad { gw, accumulate in
                             // dW (In, Out) = X^T x dY
                             BLAS.sgemm(
                                 transposeA: true, transposeB: false, m: inF, n: outF, k: rows,
                                 a: px.baseAddress!, lda: inF, b: pg.baseAddress!, ldb: outF,
-                                beta: 1, c: gw, ldc: outF)
+                                beta: accumulate ? 1 : 0, c: gw, ldc: outF)
                         }
                     }
                 }
