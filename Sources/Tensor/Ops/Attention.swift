@@ -18,9 +18,10 @@ extension Tensor {
         let scale = 1 / Float(hs).squareRoot()
         let qkv = data
         let pairs = b * nh
-        // (B, nh, T, T) attention weights, kept for backward.
-        var att = [Float](repeating: 0, count: pairs * t * t)
-        var y = [Float](repeating: 0, count: b * t * c)  // (B, T, C)
+        // (B, nh, T, T) attention weights, kept for backward. Both buffers are written in full
+        // below (beta-0 products, the softmax and the causal zeros), so neither is cleared first.
+        var att = [Float](unsafeUninitializedCapacity: pairs * t * t) { _, len in len = pairs * t * t }
+        var y = [Float](unsafeUninitializedCapacity: b * t * c) { _, len in len = b * t * c }  // (B, T, C)
         _ = Parallel.threadCount
         qkv.withUnsafeBufferPointer { pq in
             att.withUnsafeMutableBufferPointer { pa in

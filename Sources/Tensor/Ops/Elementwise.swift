@@ -78,7 +78,8 @@ extension Tensor {
         let out = [Float](unsafeUninitializedCapacity: n) { buf, len in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    for i in 0..<n { buf[i] = pa[i] + pb[i] }
+                    let (x, y, z) = (pa.baseAddress!, pb.baseAddress!, buf.baseAddress!)
+                    Parallel.forRange(n) { s, e in for i in s..<e { z[i] = x[i] + y[i] } }
                 }
             }
             len = n
@@ -97,8 +98,11 @@ extension Tensor {
         let out = [Float](unsafeUninitializedCapacity: n) { buf, len in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    for r in stride(from: 0, to: n, by: width) {
-                        for j in 0..<width { buf[r + j] = pa[r + j] + pb[j] }
+                    let (x, y, z) = (pa.baseAddress!, pb.baseAddress!, buf.baseAddress!)
+                    Parallel.forRange(n / width, grain: Swift.max(1, 16_384 / width)) { s, e in
+                        for r in s..<e {
+                            for j in 0..<width { z[r * width + j] = x[r * width + j] + y[j] }
+                        }
                     }
                 }
             }

@@ -121,26 +121,17 @@ extension Tensor {
         _ = Parallel.threadCount
         let rows = count / Swift.max(inF, 1)
         let x = data, w = weight.data
-        var y: [Float]
-        if let bias {
-            y = [Float](unsafeUninitializedCapacity: rows * outF) { buf, len in
-                bias.data.withUnsafeBufferPointer { pb in
-                    for r in 0..<rows {
-                        (buf.baseAddress! + r * outF).initialize(from: pb.baseAddress!, count: outF)
-                    }
-                }
-                len = rows * outF
-            }
-        } else {
-            y = [Float](repeating: 0, count: rows * outF)
-        }
+        // Every value is written: each block of rows starts from the bias (or from zero).
+        var y = [Float](unsafeUninitializedCapacity: rows * outF) { _, len in len = rows * outF }
         x.withUnsafeBufferPointer { px in
             w.withUnsafeBufferPointer { pw in
                 y.withUnsafeMutableBufferPointer { py in
-                    BLAS.sgemm(
-                        transposeA: false, transposeB: false, m: rows, n: outF, k: inF,
-                        a: px.baseAddress!, lda: inF, b: pw.baseAddress!, ldb: outF,
-                        beta: 1, c: py.baseAddress!, ldc: outF)
+                    withOptionalPointer(bias?.data) { pb in
+                        BLAS.sgemm(
+                            transposeA: false, transposeB: false, m: rows, n: outF, k: inF,
+                            a: px.baseAddress!, lda: inF, b: pw.baseAddress!, ldb: outF,
+                            beta: 0, c: py.baseAddress!, ldc: outF, bias: pb)
+                    }
                 }
             }
         }
@@ -172,9 +163,12 @@ extension Tensor {
                 }
                 if let bias, bias.requiresGrad {
                     bias.withGrad { gb in
-                        for r in 0..<rows {
-                            let row = pg.baseAddress! + r * outF
-                            for j in 0..<outF { gb[j] += row[j] }
+                        // Column ranges in parallel, rows summed in order.
+                        Parallel.forRange(outF, grain: Swift.max(16, 65_536 / Swift.max(rows, 1))) { s, e in
+                            for r in 0..<rows {
+                                let row = pg.baseAddress! + r * outF
+                                for j in s..<e { gb[j] += row[j] }
+                            }
                         }
                     }
                 }
