@@ -114,8 +114,10 @@ extension Tensor {
             guard other.requiresGrad else { return }
             var sum = [Float](repeating: 0, count: width)
             g.withUnsafeBufferPointer { pg in
-                for r in stride(from: 0, to: n, by: width) {
-                    for j in 0..<width { sum[j] += pg[r + j] }
+                sum.withUnsafeMutableBufferPointer { ps in
+                    Parallel.forRange(width, grain: Swift.max(16, 65_536 / Swift.max(n / width, 1))) { s, e in
+                        sumRows(pg.baseAddress! + s, rows: n / width, stride: width, count: e - s, into: ps.baseAddress! + s)
+                    }
                 }
             }
             other.addGrad(sum)

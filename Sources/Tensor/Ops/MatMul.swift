@@ -165,14 +165,30 @@ extension Tensor {
                     bias.withGrad { gb in
                         // Column ranges in parallel, rows summed in order.
                         Parallel.forRange(outF, grain: Swift.max(16, 65_536 / Swift.max(rows, 1))) { s, e in
-                            for r in 0..<rows {
-                                let row = pg.baseAddress! + r * outF
-                                for j in s..<e { gb[j] += row[j] }
-                            }
+                            sumRows(pg.baseAddress! + s, rows: rows, stride: outF, count: e - s, into: gb + s)
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// `sum[j] += rows[r * stride + j]` for `j < count`, rows in order (8 columns at a time in
+/// registers, so every column is summed exactly as a scalar loop would).
+func sumRows(
+    _ rows: UnsafePointer<Float>, rows count: Int, stride: Int, count width: Int, into sum: UnsafeMutablePointer<Float>
+) {
+    var j = 0
+    while j + 8 <= width {
+        var acc = UnsafeRawPointer(sum + j).loadUnaligned(as: SIMD8<Float>.self)
+        for r in 0..<count { acc += UnsafeRawPointer(rows + r * stride + j).loadUnaligned(as: SIMD8<Float>.self) }
+        UnsafeMutableRawPointer(sum + j).storeBytes(of: acc, as: SIMD8<Float>.self)
+        j += 8
+    }
+    for j in j..<width {
+        var acc = sum[j]
+        for r in 0..<count { acc += rows[r * stride + j] }
+        sum[j] = acc
     }
 }
