@@ -49,7 +49,7 @@ public enum BLAS {
         let byRows = m >= n
         let span = byRows ? m : n
         let block = ((span + workers - 1) / workers + 15) / 16 * 16
-        DispatchQueue.concurrentPerform(iterations: (span + block - 1) / block) { w in
+        Parallel.perform((span + block - 1) / block) { w in
             let start = w * block, size = min(block, span - start)
             if byRows {
                 gemm(

@@ -113,7 +113,7 @@ extension Parallel {
         let blasThreads = BLAS.threadCount
         BLAS.threadCount = 1
         defer { BLAS.threadCount = blasThreads }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        perform(workers) { w in
             var i = w
             while i < count {
                 body(i)
