@@ -53,7 +53,12 @@ final class WorkerPool: @unchecked Sendable {
                 wake.unlock()
             }
             runIterations(of: generation)
-            while unfinished.load(ordering: .acquiring) > 0 {}
+            // Another worker is finishing an iteration: spin briefly, then yield the core to it
+            // (on a loaded machine it may be waiting for this very core).
+            let spinUntil = DispatchTime.now().uptimeNanoseconds + Self.spinTime / 4
+            while unfinished.load(ordering: .acquiring) > 0 {
+                if DispatchTime.now().uptimeNanoseconds > spinUntil { sched_yield() }
+            }
             self.body = nil
         }
         busy.store(false, ordering: .releasing)
