@@ -56,8 +56,10 @@ final class WorkerPool: @unchecked Sendable {
             // Another worker is finishing an iteration: spin briefly, then yield the core to it
             // (on a loaded machine it may be waiting for this very core).
             let spinUntil = DispatchTime.now().uptimeNanoseconds + Self.spinTime / 4
+            var spins = 0
             while unfinished.load(ordering: .acquiring) > 0 {
-                if DispatchTime.now().uptimeNanoseconds > spinUntil { sched_yield() }
+                spins &+= 1
+                if spins & 255 == 0, DispatchTime.now().uptimeNanoseconds > spinUntil { sched_yield() }
             }
             self.body = nil
         }
@@ -88,7 +90,11 @@ final class WorkerPool: @unchecked Sendable {
         while true {
             let spinUntil = DispatchTime.now().uptimeNanoseconds + Self.spinTime
             var generation = state.load(ordering: .acquiring) >> 40
-            while generation == seen, DispatchTime.now().uptimeNanoseconds < spinUntil {
+            var spins = 0
+            while generation == seen {
+                // Read the clock every 256 polls only (a clock read costs more than a poll).
+                spins &+= 1
+                if spins & 255 == 0, DispatchTime.now().uptimeNanoseconds > spinUntil { break }
                 generation = state.load(ordering: .acquiring) >> 40
             }
             if generation == seen {
