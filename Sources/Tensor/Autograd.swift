@@ -48,6 +48,22 @@ extension Tensor {
         }
     }
 
+    /// Hands `body` this tensor's gradient buffer and whether it already holds values: `body`
+    /// must add into it when `accumulate` is true and overwrite every value otherwise. A new
+    /// buffer is left uninitialised, so no zero-fill is paid for values about to be written.
+    func updateGrad(_ body: (_ grad: UnsafeMutablePointer<Float>, _ accumulate: Bool) -> Void) {
+        guard requiresGrad else { return }
+        if grad == nil {
+            let n = count
+            grad = [Float](unsafeUninitializedCapacity: n) { buf, len in
+                if n > 0 { body(buf.baseAddress!, false) }
+                len = n
+            }
+            return
+        }
+        grad!.withUnsafeMutableBufferPointer { if $0.count > 0 { body($0.baseAddress!, true) } }
+    }
+
     /// Gives mutable access to this tensor's gradient, creating a zero one first if needed.
     func withGrad(_ body: (UnsafeMutablePointer<Float>) -> Void) {
         guard requiresGrad else { return }

@@ -32,30 +32,33 @@ public enum BLAS {
     /// `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored. Large products are
     /// split into `threadCount` blocks of C's rows (or columns, when C is wide), each one
     /// computed by a single-threaded GEMM; every element is still summed in the same order.
+    ///
+    /// With `bias` (n values), every row of C starts from it instead of `beta * C`: each block
+    /// is filled just before its product, on its worker (a linear layer's bias add).
     public static func sgemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil
     ) {
         let workers = m * n * k >= minimumSplitWork ? min(splitWidth, max(m, n) / 16) : 1
         guard workers > 1 else {
-            gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias)
             return
         }
         let byRows = m >= n
         let span = byRows ? m : n
         let block = ((span + workers - 1) / workers + 15) / 16 * 16
-        DispatchQueue.concurrentPerform(iterations: (span + block - 1) / block) { w in
+        Parallel.perform((span + block - 1) / block) { w in
             let start = w * block, size = min(block, span - start)
             if byRows {
                 gemm(
                     transposeA, transposeB, size, n, k, alpha, transposeA ? a + start : a + start * lda, lda,
-                    b, ldb, beta, c + start * ldc, ldc)
+                    b, ldb, beta, c + start * ldc, ldc, bias)
             } else {
                 gemm(
                     transposeA, transposeB, m, size, k, alpha, a, lda,
-                    transposeB ? b + start * ldb : b + start, ldb, beta, c + start, ldc)
+                    transposeB ? b + start * ldb : b + start, ldb, beta, c + start, ldc, bias.map { $0 + start })
             }
         }
     }
@@ -66,8 +69,22 @@ public enum BLAS {
     private static func gemm(
         _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?
     ) {
+        var beta = beta
+        if let bias {
+            for r in 0..<m { (c + r * ldc).update(from: bias, count: n) }
+            beta = 1
+        } else if beta == 0 {
+            // OpenBLAS clears C for beta 0 in a separate scalar pass, several times slower
+            // than memset: clear it here (C may be uninitialised) and accumulate into it.
+            if ldc == n {
+                c.update(repeating: 0, count: m * n)
+            } else {
+                for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) }
+            }
+            beta = 1
+        }
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
             transposeB ? CblasTrans : CblasNoTrans,

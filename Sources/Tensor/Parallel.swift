@@ -40,8 +40,31 @@ public enum Parallel {
             if let c = chunks.first { body(0, c.0, c.1) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { k in body(k, chunks[k].0, chunks[k].1) }
+        perform(chunks.count) { k in body(k, chunks[k].0, chunks[k].1) }
     }
+
+    /// Runs `body(i)` for `i` in `0..<iterations` in parallel: on the spinning worker pool, or
+    /// through libdispatch when the pool is busy (a nested or concurrent loop).
+    static func perform(_ iterations: Int, _ body: (Int) -> Void) {
+        if #available(macOS 15, *), iterations > 1, pool.perform(iterations, body) { return }
+        DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
+    }
+
+    /// The pool for the current thread count (a new count starts a new pool).
+    @available(macOS 15, *)
+    private static var pool: WorkerPool {
+        poolLock.withLock {
+            if let (count, pool) = current, count == threadCount { return pool as! WorkerPool }
+            let pool = WorkerPool(workers: threadCount - 1)
+            current = (threadCount, pool)
+            return pool
+        }
+    }
+
+    /// The pool and the thread count it was made for (AnyObject: the stored type cannot carry
+    /// the pool's availability).
+    nonisolated(unsafe) private static var current: (Int, AnyObject)?
+    private static let poolLock = NSLock()
 
     /// Runs `body(start, end)` over `0..<count` split into at most `threadCount` chunks.
     ///
@@ -54,7 +77,7 @@ public enum Parallel {
             return
         }
         let chunk = (count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        perform(workers) { w in
             let start = w * chunk
             let end = min(count, start + chunk)
             if start < end { body(start, end) }

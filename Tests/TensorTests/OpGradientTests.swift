@@ -15,6 +15,9 @@ import Testing
         try gradCheck([a]) { $0[0].neg() }
         let same = randomTensor([2, 3, 4], seed: 3)
         try gradCheck([a, same]) { try $0[0] + $0[1] }
+        // A trailing-shape operand (token plus position embeddings) is added to every row.
+        try gradCheck([a, randomTensor([3, 4], seed: 30)]) { try $0[0] + $0[1] }
+        try gradCheck([a, randomTensor([4], seed: 31)]) { try $0[0] + $0[1] }
     }
 
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
@@ -53,6 +56,8 @@ import Testing
         try gradCheck([x]) { $0[0].sigmoid() }
         try gradCheck([positive]) { $0[0].shifted(-1).relu() }
         try gradCheck([x]) { $0[0].gelu() }
+        // Long enough for the vectorised kernels' 8-lane body and tail.
+        try gradCheck([randomTensor([3, 37], seed: 32)]) { $0[0].gelu() }
         try gradCheck([x]) { $0[0].silu() }
         try gradCheck([x]) { $0[0].scaled(3).shifted(1) }
     }
@@ -69,6 +74,9 @@ import Testing
         let x = randomTensor([2, 3, 6], seed: 14), w = randomTensor([6], seed: 15), b = randomTensor([6], seed: 16)
         try gradCheck([x, w, b]) { try $0[0].layerNorm(weight: $0[1], bias: $0[2]) }
         try gradCheck([x, w]) { try $0[0].rmsNorm(weight: $0[1]) }
+        let wide = randomTensor([4, 21], seed: 33), ww = randomTensor([21], seed: 34), wb = randomTensor([21], seed: 35)
+        try gradCheck([wide, ww, wb]) { try $0[0].layerNorm(weight: $0[1], bias: $0[2]) }
+        try gradCheck([wide, ww]) { try $0[0].layerNorm(weight: $0[1], bias: nil) }
     }
 
     @Test func rotaryEmbedding() throws {

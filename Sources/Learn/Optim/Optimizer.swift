@@ -48,23 +48,19 @@ public final class AdamW: Optimizer {
         let bc1 = 1 - Foundation.pow(Double(beta1), Double(t))
         let bc2Sqrt = Float((1 - Foundation.pow(Double(beta2), Double(t))).squareRoot())
         let stepSize = Float(Double(learningRate) / bc1)
-        let (b1, b2, eps, lr) = (beta1, beta2, self.eps, learningRate)
         for (i, p) in params.enumerated() {
             guard let g = p.tensor.grad else { continue }
-            let shrink = decays[i] ? 1 - lr * weightDecay : 1
+            let shrink = decays[i] ? 1 - learningRate * weightDecay : 1
+            let constants = AdamWKernel.Step(
+                beta1: beta1, beta2: beta2, stepSize: stepSize, bias2Sqrt: bc2Sqrt, eps: eps, shrink: shrink)
             p.tensor.data.withUnsafeMutableBufferPointer { w in
                 m[i].withUnsafeMutableBufferPointer { mm in
                     v[i].withUnsafeMutableBufferPointer { vv in
                         g.withUnsafeBufferPointer { gg in
                             let (w0, m0, v0, g0) = (w.baseAddress!, mm.baseAddress!, vv.baseAddress!, gg.baseAddress!)
                             Parallel.forRange(w.count, grain: 32_768) { s, e in
-                                for j in s..<e {
-                                    let gj = g0[j]
-                                    m0[j] = b1 * m0[j] + (1 - b1) * gj
-                                    v0[j] = b2 * v0[j] + (1 - b2) * gj * gj
-                                    let denom = v0[j].squareRoot() / bc2Sqrt + eps
-                                    w0[j] = w0[j] * shrink - stepSize * m0[j] / denom
-                                }
+                                AdamWKernel.update(
+                                    weights: w0 + s, m: m0 + s, v: v0 + s, gradients: g0 + s, count: e - s, constants)
                             }
                         }
                     }

@@ -18,9 +18,10 @@ extension Tensor {
         let scale = 1 / Float(hs).squareRoot()
         let qkv = data
         let pairs = b * nh
-        // (B, nh, T, T) attention weights, kept for backward.
-        var att = [Float](repeating: 0, count: pairs * t * t)
-        var y = [Float](repeating: 0, count: b * t * c)  // (B, T, C)
+        // (B, nh, T, T) attention weights, kept for backward. Both buffers are written in full
+        // below (beta-0 products, the softmax and the causal zeros), so neither is cleared first.
+        var att = [Float](unsafeUninitializedCapacity: pairs * t * t) { _, len in len = pairs * t * t }
+        var y = [Float](unsafeUninitializedCapacity: b * t * c) { _, len in len = b * t * c }  // (B, T, C)
         _ = Parallel.threadCount
         qkv.withUnsafeBufferPointer { pq in
             att.withUnsafeMutableBufferPointer { pa in
@@ -36,7 +37,7 @@ extension Tensor {
                             a: q, lda: 3 * c, b: k, ldb: 3 * c, c: p, ldc: t)
                         for i in 0..<t {
                             let row = p + i * t
-                            softmaxRow(row, i + 1)
+                            SoftmaxKernel.row(row, row, i + 1)
                             for j in (i + 1)..<t { row[j] = 0 }
                         }
                         // (T, hs) = (T, T) x (T, hs), written into this head's columns of y
@@ -50,7 +51,10 @@ extension Tensor {
         let weights = att
         return Tensor.record(y, [b, t, c], [self]) { res in
             let g = res.grad!
-            self.withGrad { gq in
+            // A fresh gradient is written by beta-0 products, each clearing only its own block, not
+            // zero-filled whole first: every value of [B, T, 3C] is one head's Q, K or V.
+            self.updateGrad { gq, accumulate in
+                let beta: Float = accumulate ? 1 : 0
                 g.withUnsafeBufferPointer { pg in
                     qkv.withUnsafeBufferPointer { pq in
                         weights.withUnsafeBufferPointer { pa in
@@ -71,7 +75,7 @@ extension Tensor {
                                 // dV (T, hs) += P^T x dY
                                 BLAS.sgemm(
                                     transposeA: true, transposeB: false, m: t, n: hs, k: t,
-                                    a: p, lda: t, b: dy, ldb: c, beta: 1, c: dv, ldc: 3 * c)
+                                    a: p, lda: t, b: dy, ldb: c, beta: beta, c: dv, ldc: 3 * c)
                                 // dS = P * (dP - rowsum(dP * P)), causal entries only
                                 for i in 0..<t {
                                     let pr = p + i * t, dr = dp + i * t
@@ -83,10 +87,10 @@ extension Tensor {
                                 // dQ (T, hs) += scale * dS x K ; dK (T, hs) += scale * dS^T x Q
                                 BLAS.sgemm(
                                     transposeA: false, transposeB: false, m: t, n: hs, k: t, alpha: scale,
-                                    a: dp, lda: t, b: k, ldb: 3 * c, beta: 1, c: dq, ldc: 3 * c)
+                                    a: dp, lda: t, b: k, ldb: 3 * c, beta: beta, c: dq, ldc: 3 * c)
                                 BLAS.sgemm(
                                     transposeA: true, transposeB: false, m: t, n: hs, k: t, alpha: scale,
-                                    a: dp, lda: t, b: q, ldb: 3 * c, beta: 1, c: dk, ldc: 3 * c)
+                                    a: dp, lda: t, b: q, ldb: 3 * c, beta: beta, c: dk, ldc: 3 * c)
                             }
                         }
                     }
@@ -109,7 +113,7 @@ extension Parallel {
         let blasThreads = BLAS.threadCount
         BLAS.threadCount = 1
         defer { BLAS.threadCount = blasThreads }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        perform(workers) { w in
             var i = w
             while i < count {
                 body(i)

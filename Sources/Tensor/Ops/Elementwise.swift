@@ -50,6 +50,9 @@ extension Tensor {
     /// `self + other`, broadcasting.
     public func add(_ other: Tensor) throws -> Tensor {
         if shape == other.shape { return try addSameShape(other) }
+        if other.rank < rank, other.count > 0, Array(shape.suffix(other.rank)) == other.shape {
+            return addRows(other)
+        }
         return try binary("add", other, +, da: { _, _, _ in 1 }, db: { _, _, _ in 1 })
     }
 
@@ -75,7 +78,8 @@ extension Tensor {
         let out = [Float](unsafeUninitializedCapacity: n) { buf, len in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    for i in 0..<n { buf[i] = pa[i] + pb[i] }
+                    let (x, y, z) = (pa.baseAddress!, pb.baseAddress!, buf.baseAddress!)
+                    Parallel.forRange(n) { s, e in for i in s..<e { z[i] = x[i] + y[i] } }
                 }
             }
             len = n
@@ -83,6 +87,40 @@ extension Tensor {
         return Tensor.record(out, shape, [self, other]) { res in
             self.addGrad(res.grad!)
             other.addGrad(res.grad!)
+        }
+    }
+
+    /// `self + other` where other's shape is a suffix of self's (token plus position
+    /// embeddings): other is added to every row, and its gradient is the sum over rows.
+    private func addRows(_ other: Tensor) -> Tensor {
+        let n = count, width = other.count
+        let a = data, b = other.data
+        let out = [Float](unsafeUninitializedCapacity: n) { buf, len in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    let (x, y, z) = (pa.baseAddress!, pb.baseAddress!, buf.baseAddress!)
+                    Parallel.forRange(n / width, grain: Swift.max(1, 16_384 / width)) { s, e in
+                        for r in s..<e {
+                            for j in 0..<width { z[r * width + j] = x[r * width + j] + y[j] }
+                        }
+                    }
+                }
+            }
+            len = n
+        }
+        return Tensor.record(out, shape, [self, other]) { res in
+            let g = res.grad!
+            self.addGrad(g)
+            guard other.requiresGrad else { return }
+            var sum = [Float](repeating: 0, count: width)
+            g.withUnsafeBufferPointer { pg in
+                sum.withUnsafeMutableBufferPointer { ps in
+                    Parallel.forRange(width, grain: Swift.max(16, 65_536 / Swift.max(n / width, 1))) { s, e in
+                        sumRows(pg.baseAddress! + s, rows: n / width, stride: width, count: e - s, into: ps.baseAddress! + s)
+                    }
+                }
+            }
+            other.addGrad(sum)
         }
     }
 

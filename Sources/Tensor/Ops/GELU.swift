@@ -14,42 +14,25 @@ extension Tensor {
                 y.withUnsafeMutableBufferPointer { py in
                     let src = px.baseAddress!, t = pt.baseAddress!, dst = py.baseAddress!
                     Parallel.forRange(n, grain: 8192) { s, e in
-                        var i = s
-                        while i + 8 <= e {
-                            let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let tv = simdTanh(geluC * (v + 0.044715 * v * v * v))
-                            UnsafeMutableRawPointer(t + i).storeBytes(of: tv, as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(dst + i).storeBytes(of: 0.5 * v * (1 + tv), as: SIMD8<Float>.self)
-                            i += 8
-                        }
-                        for i in i..<e {
-                            let v = src[i]
-                            let tv = fastTanh(geluC * (v + 0.044715 * v * v * v))
-                            t[i] = tv
-                            dst[i] = 0.5 * v * (1 + tv)
-                        }
+                        GELUKernel.forward(src + s, dst + s, tanhOut: t + s, e - s)
                     }
                 }
             }
         }
         let tanhs = th
         return Tensor.record(y, shape, [self]) { res in
-            var g = res.grad!
-            g.withUnsafeMutableBufferPointer { pg in
+            res.grad!.withUnsafeBufferPointer { pg in
                 x.withUnsafeBufferPointer { px in
                     tanhs.withUnsafeBufferPointer { pt in
-                        let d = pg.baseAddress!, src = px.baseAddress!, t = pt.baseAddress!
-                        Parallel.forRange(n, grain: 8192) { s, e in
-                            for i in s..<e {
-                                let v = src[i], tv = t[i]
-                                let du = geluC * (1 + 3 * 0.044715 * v * v)
-                                d[i] *= 0.5 * (1 + tv) + 0.5 * v * (1 - tv * tv) * du
+                        let dy = pg.baseAddress!, src = px.baseAddress!, t = pt.baseAddress!
+                        self.updateGrad { dx, accumulate in
+                            Parallel.forRange(n, grain: 8192) { s, e in
+                                GELUKernel.backward(src + s, tanh: t + s, dy + s, dx + s, e - s, accumulate: accumulate)
                             }
                         }
                     }
                 }
             }
-            self.addGrad(g)
         }
     }
 }

@@ -24,10 +24,15 @@ extension Tensor {
             len = n * c
         }
         return Tensor.record(y, shape + [c], [table]) { res in
-            let g = res.grad!
-            table.withGrad { gw in
-                for (i, idx) in indices.enumerated() {
-                    for j in 0..<c { gw[idx * c + j] += g[i * c + j] }
+            res.grad!.withUnsafeBufferPointer { pg in
+                let g = pg.baseAddress!
+                table.withGrad { gw in
+                    // Column ranges in parallel (no two workers touch one value), indices in order.
+                    Parallel.forRange(c, grain: Swift.max(8, 65_536 / Swift.max(n, 1))) { s, e in
+                        for (i, idx) in indices.enumerated() {
+                            for j in s..<e { gw[idx * c + j] += g[i * c + j] }
+                        }
+                    }
                 }
             }
         }

@@ -57,21 +57,23 @@ extension Tensor {
             g.withUnsafeBufferPointer { pg in
                 if self.requiresGrad {
                     b.withUnsafeBufferPointer { pb in
-                        self.withGrad { ga in
+                        self.updateGrad { ga, accumulate in
                             for i in 0..<loops {
+                                // A fresh gradient is written by the first product into each block.
+                                let beta: Float = accumulate || (strideA == 0 && i > 0) ? 1 : 0
                                 let gc = pg.baseAddress! + i * rows * n
                                 if !transposeA {
                                     // dA (M, K) = dC (M, N) x op(B)^T
                                     BLAS.sgemm(
                                         transposeA: false, transposeB: !transposeB, m: rows, n: k, k: n,
                                         a: gc, lda: n, b: pb.baseAddress! + i * strideB, ldb: ldb,
-                                        beta: 1, c: ga + i * strideA, ldc: k)
+                                        beta: beta, c: ga + i * strideA, ldc: k)
                                 } else {
                                     // dA stored (K, M) = op(B) (K, N) x dC^T
                                     BLAS.sgemm(
                                         transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
                                         a: pb.baseAddress! + i * strideB, lda: ldb, b: gc, ldb: n,
-                                        beta: 1, c: ga + i * strideA, ldc: m)
+                                        beta: beta, c: ga + i * strideA, ldc: m)
                                 }
                             }
                         }
@@ -79,21 +81,22 @@ extension Tensor {
                 }
                 if other.requiresGrad {
                     a.withUnsafeBufferPointer { pa in
-                        other.withGrad { gb in
+                        other.updateGrad { gb, accumulate in
                             for i in 0..<loops {
+                                let beta: Float = accumulate || (strideB == 0 && i > 0) ? 1 : 0
                                 let gc = pg.baseAddress! + i * rows * n
                                 if !transposeB {
                                     // dB (K, N) = op(A)^T (K, M) x dC (M, N)
                                     BLAS.sgemm(
                                         transposeA: !transposeA, transposeB: false, m: k, n: n, k: rows,
                                         a: pa.baseAddress! + i * strideA, lda: lda, b: gc, ldb: n,
-                                        beta: 1, c: gb + i * strideB, ldc: n)
+                                        beta: beta, c: gb + i * strideB, ldc: n)
                                 } else {
                                     // dB stored (N, K) = dC^T (N, M) x op(A) (M, K)
                                     BLAS.sgemm(
                                         transposeA: true, transposeB: transposeA, m: n, n: k, k: rows,
                                         a: gc, lda: n, b: pa.baseAddress! + i * strideA, ldb: lda,
-                                        beta: 1, c: gb + i * strideB, ldc: k)
+                                        beta: beta, c: gb + i * strideB, ldc: k)
                                 }
                             }
                         }
@@ -118,26 +121,17 @@ extension Tensor {
         _ = Parallel.threadCount
         let rows = count / Swift.max(inF, 1)
         let x = data, w = weight.data
-        var y: [Float]
-        if let bias {
-            y = [Float](unsafeUninitializedCapacity: rows * outF) { buf, len in
-                bias.data.withUnsafeBufferPointer { pb in
-                    for r in 0..<rows {
-                        (buf.baseAddress! + r * outF).initialize(from: pb.baseAddress!, count: outF)
-                    }
-                }
-                len = rows * outF
-            }
-        } else {
-            y = [Float](repeating: 0, count: rows * outF)
-        }
+        // Every value is written: each block of rows starts from the bias (or from zero).
+        var y = [Float](unsafeUninitializedCapacity: rows * outF) { _, len in len = rows * outF }
         x.withUnsafeBufferPointer { px in
             w.withUnsafeBufferPointer { pw in
                 y.withUnsafeMutableBufferPointer { py in
-                    BLAS.sgemm(
-                        transposeA: false, transposeB: false, m: rows, n: outF, k: inF,
-                        a: px.baseAddress!, lda: inF, b: pw.baseAddress!, ldb: outF,
-                        beta: 1, c: py.baseAddress!, ldc: outF)
+                    withOptionalPointer(bias?.data) { pb in
+                        BLAS.sgemm(
+                            transposeA: false, transposeB: false, m: rows, n: outF, k: inF,
+                            a: px.baseAddress!, lda: inF, b: pw.baseAddress!, ldb: outF,
+                            beta: 0, c: py.baseAddress!, ldc: outF, bias: pb)
+                    }
                 }
             }
         }
@@ -147,35 +141,55 @@ extension Tensor {
             g.withUnsafeBufferPointer { pg in
                 if self.requiresGrad {
                     w.withUnsafeBufferPointer { pw in
-                        self.withGrad { gx in
+                        self.updateGrad { gx, accumulate in
                             // dX (rows, In) = dY (rows, Out) x W^T
                             BLAS.sgemm(
                                 transposeA: false, transposeB: true, m: rows, n: inF, k: outF,
                                 a: pg.baseAddress!, lda: outF, b: pw.baseAddress!, ldb: outF,
-                                beta: 1, c: gx, ldc: inF)
+                                beta: accumulate ? 1 : 0, c: gx, ldc: inF)
                         }
                     }
                 }
                 if weight.requiresGrad {
                     x.withUnsafeBufferPointer { px in
-                        weight.withGrad { gw in
+                        weight.updateGrad { gw, accumulate in
                             // dW (In, Out) = X^T x dY
                             BLAS.sgemm(
                                 transposeA: true, transposeB: false, m: inF, n: outF, k: rows,
                                 a: px.baseAddress!, lda: inF, b: pg.baseAddress!, ldb: outF,
-                                beta: 1, c: gw, ldc: outF)
+                                beta: accumulate ? 1 : 0, c: gw, ldc: outF)
                         }
                     }
                 }
                 if let bias, bias.requiresGrad {
                     bias.withGrad { gb in
-                        for r in 0..<rows {
-                            let row = pg.baseAddress! + r * outF
-                            for j in 0..<outF { gb[j] += row[j] }
+                        // Column ranges in parallel, rows summed in order.
+                        Parallel.forRange(outF, grain: Swift.max(16, 65_536 / Swift.max(rows, 1))) { s, e in
+                            sumRows(pg.baseAddress! + s, rows: rows, stride: outF, count: e - s, into: gb + s)
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// `sum[j] += rows[r * stride + j]` for `j < count`, rows in order: row by row, 8 columns at a
+/// time (`sum` stays in cache; every column is still summed exactly as a scalar loop would).
+func sumRows(
+    _ rows: UnsafePointer<Float>, rows count: Int, stride: Int, count width: Int, into sum: UnsafeMutablePointer<Float>
+) {
+    let body = width / 8 * 8
+    for r in 0..<count {
+        let row = rows + r * stride
+        var j = 0
+        while j < body {
+            let acc =
+                UnsafeRawPointer(sum + j).loadUnaligned(as: SIMD8<Float>.self)
+                + UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(sum + j).storeBytes(of: acc, as: SIMD8<Float>.self)
+            j += 8
+        }
+        for j in body..<width { sum[j] += row[j] }
     }
 }

@@ -14,7 +14,8 @@ extension Tensor {
             )
         }
         let n = c == 0 ? 0 : count / c
-        let x = data, w = weight.data, b = bias?.data ?? [Float](repeating: 0, count: c)
+        let x = data, w = weight.data, b = bias?.data
+        let grain = Swift.max(1, 16_384 / Swift.max(c, 1))
         var mean = [Float](repeating: 0, count: n), rstd = [Float](repeating: 0, count: n)
         var y = [Float](unsafeUninitializedCapacity: count) { _, len in len = count }
         x.withUnsafeBufferPointer { px in
@@ -22,22 +23,12 @@ extension Tensor {
                 mean.withUnsafeMutableBufferPointer { pm in
                     rstd.withUnsafeMutableBufferPointer { pr in
                         w.withUnsafeBufferPointer { pw in
-                            b.withUnsafeBufferPointer { pb in
+                            withOptionalPointer(b) { bp in
                                 let (src, dst, m0, r0) = (px.baseAddress!, py.baseAddress!, pm.baseAddress!, pr.baseAddress!)
-                                let (wp, bp) = (pw.baseAddress!, pb.baseAddress!)
-                                Parallel.forRange(n, grain: Swift.max(1, 16_384 / Swift.max(c, 1))) { s, e in
-                                    for r in s..<e {
-                                        let row = src + r * c, out = dst + r * c
-                                        var m: Float = 0
-                                        for j in 0..<c { m += row[j] }
-                                        m /= Float(c)
-                                        var v: Float = 0
-                                        for j in 0..<c { v += (row[j] - m) * (row[j] - m) }
-                                        let sd = 1 / (v / Float(c) + eps).squareRoot()
-                                        m0[r] = m
-                                        r0[r] = sd
-                                        for j in 0..<c { out[j] = (row[j] - m) * sd * wp[j] + bp[j] }
-                                    }
+                                Parallel.forRange(n, grain: grain) { s, e in
+                                    LayerNormKernel.forward(
+                                        src + s * c, weight: pw.baseAddress!, bias: bp, dst + s * c,
+                                        mean: m0 + s, rstd: r0 + s, rows: e - s, c: c, eps: eps)
                                 }
                             }
                         }
@@ -47,38 +38,33 @@ extension Tensor {
         }
         let parents = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.record(y, shape, parents) { res in
-            let g = res.grad!
-            let workers = Parallel.chunks(n, grain: Swift.max(1, 16_384 / Swift.max(c, 1)))
+            let workers = Parallel.chunks(n, grain: grain)
             // Per-worker partial sums for the weight and bias grads, added up after.
             var partial = [Float](repeating: 0, count: workers.count * 2 * c)
-            var gx = [Float](unsafeUninitializedCapacity: n * c) { _, len in len = n * c }
-            g.withUnsafeBufferPointer { pg in
+            res.grad!.withUnsafeBufferPointer { pg in
                 x.withUnsafeBufferPointer { px in
-                    gx.withUnsafeMutableBufferPointer { pgx in
-                        partial.withUnsafeMutableBufferPointer { pp in
-                            w.withUnsafeBufferPointer { pw in
-                                let (g0, x0, gx0, p0, wp) = (
-                                    pg.baseAddress!, px.baseAddress!, pgx.baseAddress!, pp.baseAddress!, pw.baseAddress!
-                                )
-                                Parallel.run(workers) { k, s, e in
-                                    let gw = p0 + k * 2 * c, gb = gw + c
-                                    for r in s..<e {
-                                        let m = mean[r], sd = rstd[r]
-                                        let gr = g0 + r * c, xr = x0 + r * c, out = gx0 + r * c
-                                        var meanD: Float = 0, meanDN: Float = 0
-                                        for j in 0..<c {
-                                            let norm = (xr[j] - m) * sd
-                                            let d = gr[j] * wp[j]
-                                            meanD += d
-                                            meanDN += d * norm
-                                            gw[j] += gr[j] * norm
-                                            gb[j] += gr[j]
+                    partial.withUnsafeMutableBufferPointer { pp in
+                        w.withUnsafeBufferPointer { pw in
+                            mean.withUnsafeBufferPointer { pm in
+                                rstd.withUnsafeBufferPointer { pr in
+                                    let (g0, x0, p0) = (pg.baseAddress!, px.baseAddress!, pp.baseAddress!)
+                                    // Without an input gradient the rows still yield weight and bias grads.
+                                    var scratch = [Float]()
+                                    if !self.requiresGrad { scratch = [Float](repeating: 0, count: n * c) }
+                                    scratch.withUnsafeMutableBufferPointer { ps in
+                                        let run = { (dx: UnsafeMutablePointer<Float>, accumulate: Bool) in
+                                            Parallel.run(workers) { k, s, e in
+                                                let gw = p0 + k * 2 * c
+                                                LayerNormKernel.backward(
+                                                    x0 + s * c, weight: pw.baseAddress!, mean: pm.baseAddress! + s,
+                                                    rstd: pr.baseAddress! + s, g0 + s * c, dx + s * c, dw: gw, db: gw + c,
+                                                    rows: e - s, c: c, accumulate: accumulate)
+                                            }
                                         }
-                                        meanD /= Float(c)
-                                        meanDN /= Float(c)
-                                        for j in 0..<c {
-                                            let norm = (xr[j] - m) * sd
-                                            out[j] = sd * (gr[j] * wp[j] - meanD - norm * meanDN)
+                                        if self.requiresGrad {
+                                            self.updateGrad(run)
+                                        } else if let base = ps.baseAddress {
+                                            run(base, false)
                                         }
                                     }
                                 }
@@ -94,7 +80,6 @@ extension Tensor {
                     gb[j] += partial[k * 2 * c + c + j]
                 }
             }
-            self.addGrad(gx)
             weight.addGrad(gw)
             bias?.addGrad(gb)
         }
@@ -138,4 +123,10 @@ extension Tensor {
             weight.addGrad(gw)
         }
     }
+}
+
+/// Calls `body` with a pointer to the values of `array`, or nil when there is none.
+func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }

@@ -14,7 +14,7 @@ extension Tensor {
         let (n, len) = rows
         var y = data
         y.withUnsafeMutableBufferPointer { p in
-            for r in 0..<n { softmaxRow(p.baseAddress! + r * len, len) }
+            for r in 0..<n { SoftmaxKernel.row(p.baseAddress! + r * len, p.baseAddress! + r * len, len) }
         }
         let probs = y
         return Tensor.record(y, shape, [self]) { res in
@@ -88,18 +88,8 @@ extension Tensor {
                     let src = px.baseAddress!, dst = pp.baseAddress!, out = pn.baseAddress!
                     Parallel.forRange(n, grain: Swift.max(1, 65_536 / Swift.max(v, 1))) { s, e in
                         for r in s..<e {
-                            let row = src + r * v, prow = dst + r * v
-                            var m = -Float.infinity
-                            for j in 0..<v { m = Swift.max(m, row[j]) }
-                            var sum: Float = 0
-                            for j in 0..<v {
-                                let e = Foundation.exp(row[j] - m)
-                                prow[j] = e
-                                sum += e
-                            }
-                            let inv = 1 / sum
-                            for j in 0..<v { prow[j] *= inv }
-                            if w[r] != 0 { out[r] = -(row[targets[r]] - m - Foundation.log(sum)) }
+                            let lse = SoftmaxKernel.row(src + r * v, dst + r * v, v)
+                            if w[r] != 0 { out[r] = lse - src[r * v + targets[r]] }
                         }
                     }
                 }
@@ -112,34 +102,25 @@ extension Tensor {
         return Tensor.record([loss], [], [self]) { res in
             guard total > 0 else { return }
             let scale = res.grad![0] / total
-            self.withGrad { gx in
-                p.withUnsafeBufferPointer { pp in
-                    let src = pp.baseAddress!
+            p.withUnsafeBufferPointer { pp in
+                let src = pp.baseAddress!
+                self.updateGrad { gx, accumulate in
                     Parallel.forRange(n, grain: Swift.max(1, 65_536 / Swift.max(v, 1))) { s, e in
-                        for r in s..<e where w[r] != 0 {
+                        for r in s..<e {
                             let k = w[r] * scale
                             let prow = src + r * v, grow = gx + r * v
-                            for j in 0..<v { grow[j] += k * prow[j] }
-                            grow[targets[r]] -= k
+                            if accumulate {
+                                if k != 0 { for j in 0..<v { grow[j] += k * prow[j] } }
+                            } else if k != 0 {
+                                for j in 0..<v { grow[j] = k * prow[j] }
+                            } else {
+                                grow.update(repeating: 0, count: v)
+                            }
+                            if k != 0 { grow[targets[r]] -= k }
                         }
                     }
                 }
             }
         }
     }
-}
-
-/// In-place softmax of one row of `len` values.
-@inline(__always)
-func softmaxRow(_ row: UnsafeMutablePointer<Float>, _ len: Int) {
-    var m = -Float.infinity
-    for j in 0..<len { m = max(m, row[j]) }
-    var s: Float = 0
-    for j in 0..<len {
-        let e = exp(row[j] - m)
-        row[j] = e
-        s += e
-    }
-    let inv = 1 / s
-    for j in 0..<len { row[j] *= inv }
 }
