@@ -45,7 +45,7 @@ public enum Parallel {
 
     /// Runs `body(i)` for `i` in `0..<iterations` in parallel: on the spinning worker pool, or
     /// through libdispatch when the pool is busy (a nested or concurrent loop).
-    static func perform(_ iterations: Int, _ body: (Int) -> Void) {
+    public static func perform(_ iterations: Int, _ body: (Int) -> Void) {
         if #available(macOS 15, *), iterations > 1, pool.perform(iterations, body) { return }
         DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
     }

@@ -1,4 +1,3 @@
-import Dispatch
 import Tensor
 
 extension LlamaModel {
@@ -168,7 +167,7 @@ extension LlamaModel {
     private static func dequantize(_ w: QuantizedMatrix, rows: Range<Int>, into out: UnsafeMutablePointer<Float>, threads: Int) {
         let parts = max(1, min(threads, rows.count / 64))
         let chunk = (rows.count + parts - 1) / parts
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
+        Parallel.perform(parts) { p in
             let lo = rows.lowerBound + p * chunk, hi = min(rows.upperBound, lo + chunk)
             if lo < hi { w.dequantizeRows(lo..<hi, into: out + (lo - rows.lowerBound) * w.columns) }
         }
@@ -186,7 +185,7 @@ extension LlamaModel {
                 cache.keys[layer].withUnsafeBufferPointer { kb in
                     cache.values[layer].withUnsafeBufferPointer { vb in
                         let qp = qb.baseAddress!, op = ob.baseAddress!, kp = kb.baseAddress!, vp = vb.baseAddress!
-                        DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        Parallel.perform(parts) { part in
                             let scores = UnsafeMutablePointer<Float>.allocate(capacity: start + T)
                             defer { scores.deallocate() }
                             var job = part

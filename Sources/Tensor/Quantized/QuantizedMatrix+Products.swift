@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// How `QuantizedMatrix.multiply` treats its input vector.
 public enum ActivationFormat: Sendable {
@@ -83,7 +82,7 @@ extension QuantizedMatrix {
             if parts == 1 {
                 run(0)
             } else {
-                DispatchQueue.concurrentPerform(iterations: parts, execute: run)
+                Parallel.perform(parts, run)
             }
         }
     }
