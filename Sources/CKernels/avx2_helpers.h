@@ -2,6 +2,8 @@
 #ifndef FEWSHOT_AVX2_HELPERS_H
 #define FEWSHOT_AVX2_HELPERS_H
 
+#include "avx2_math.h"
+
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,14 +16,6 @@ AVX2 static inline float half_at(const uint8_t *p) {
     uint16_t bits;
     memcpy(&bits, p, 2);
     return _cvtsh_ss(bits);
-}
-
-/// Sum of the 8 lanes of `v`.
-AVX2 static inline float sum8(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
 }
 
 /// The 32 nibbles of a Q4 block (16 bytes at `qs`) as 32 unsigned bytes, low nibbles first.

@@ -39,7 +39,7 @@ AVX2 static inline __attribute__((always_inline)) void q4_rows(
             acc = _mm256_fmadd_ps(_mm256_set1_ps(d), nibble_block_dot(block + nibbles_at, x + 32 * b), acc);
             offsets += (with_min ? half_at(block + 2) : -8 * d) * block_sums[b];
         }
-        y[r] = sum8(acc) + offsets;
+        y[r] = fewshot_hsum8(acc) + offsets;
     }
 }
 
@@ -71,7 +71,7 @@ AVX2 void fewshot_rows_q8_0(const void *data, size_t row_bytes, long first, long
             s = _mm256_fmadd_ps(w3, _mm256_loadu_ps(xb + 24), s);
             acc = _mm256_fmadd_ps(_mm256_set1_ps(half_at(block)), _mm256_add_ps(p, s), acc);
         }
-        y[r] = sum8(acc);
+        y[r] = fewshot_hsum8(acc);
     }
 }
 
@@ -86,7 +86,7 @@ AVX2 void fewshot_rows_f32(const float *data, long first, long last, const float
         }
         float tail = 0;
         for (; i < columns; i++) tail += row[i] * x[i];
-        y[r] = sum8(_mm256_add_ps(a, b)) + tail;
+        y[r] = fewshot_hsum8(_mm256_add_ps(a, b)) + tail;
     }
 }
 
@@ -104,7 +104,7 @@ AVX2 void fewshot_rows_f16(const void *data, size_t row_bytes, long first, long 
         }
         float tail = 0;
         for (; i < columns; i++) tail += half_at(row + 2 * i) * x[i];
-        y[r] = sum8(_mm256_add_ps(a, b)) + tail;
+        y[r] = fewshot_hsum8(_mm256_add_ps(a, b)) + tail;
     }
 }
 

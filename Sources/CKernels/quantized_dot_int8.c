@@ -54,7 +54,7 @@ AVX2 static inline __attribute__((always_inline)) void row_tile(
             if (kind != 2) offsets[t] += offset * block_sums[t * tokens_stride_s + b];
         }
     }
-    for (int t = 0; t < n; t++) out[t] = sum8(acc[t]) + offsets[t];
+    for (int t = 0; t < n; t++) out[t] = fewshot_hsum8(acc[t]) + offsets[t];
 }
 
 /// Rows [first, last) times every token, four tokens at a time.
