@@ -116,6 +116,30 @@ import Testing
         }
         if results.count == 2 { expectClose(results[1], results[0], tolerance: 1e-6, "adamW") }
     }
+
+    /// The causal attention kernels against the BLAS products over the whole square: outputs,
+    /// fresh gradients and accumulated ones, at lengths off the 4-row and 8-column blocks.
+    @Test(arguments: [(1, 8), (5, 8), (13, 24), (64, 32)])
+    func attentionPathsAgree(t: Int, hs: Int) throws {
+        let (b, nh) = (2, 2), c = 2 * hs
+        let qkv = try Tensor(values(b * t * 3 * c, seed: UInt64(t), scale: 1), shape: [b, t, 3 * c])
+        let dy = values(b * t * c, seed: 9, scale: 1)
+        var results: [(y: [Float], once: [Float], twice: [Float])] = []
+        for path in KernelPath.available {
+            qkv.requiresGrad = true
+            qkv.grad = nil
+            let y = try qkv.causalSelfAttention(heads: nh, path: path)
+            try y.backward(gradient: dy)
+            let once = qkv.grad ?? []
+            try qkv.causalSelfAttention(heads: nh, path: path).backward(gradient: dy)
+            results.append((y.data, once, qkv.grad ?? []))
+        }
+        for r in results {
+            expectClose(r.y, results[0].y, tolerance: 1e-5, "attention y")
+            expectClose(r.once, results[0].once, tolerance: 1e-5, "attention dqkv")
+            expectClose(r.twice, results[0].once.map { 2 * $0 }, tolerance: 1e-5, "accumulated dqkv")
+        }
+    }
 }
 
 /// Ops write a gradient into a fresh buffer and add into an existing one: a second backward

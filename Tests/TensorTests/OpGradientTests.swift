@@ -120,9 +120,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2])
-    func causalAttention(heads: Int) throws {
-        let qkv = randomTensor([2, 4, 12], seed: 21)
+    /// Head sizes 2 and 4 run the BLAS path; 8 and 16 the causal kernels (on AVX2 machines).
+    @Test(arguments: [(1, 4), (2, 4), (2, 16), (1, 16)])
+    func causalAttention(heads: Int, width: Int) throws {
+        let qkv = randomTensor([2, 6, 3 * width], seed: 21)
         try gradCheck([qkv]) { try $0[0].causalSelfAttention(heads: heads) }
     }
 

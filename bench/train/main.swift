@@ -68,7 +68,8 @@ func train(_ a: Arguments, _ cfg: GPTConfig) throws -> [String: Any] {
     }
     let med = median(times)
     return [
-        "step_s_median": med, "step_s_min": times.min()!, "tok_per_s": Double(b * t) / med,
+        "step_s_median": med, "step_ms_all": times.map { ($0 * 10000).rounded() / 10 }, "step_s_min": times.min()!,
+        "tok_per_s": Double(b * t) / med,
         "tok_per_s_best": Double(b * t) / times.min()!, "loss_first": losses.first!, "loss_last": losses.last!,
         "steps": steps, "warmup": warmup, "batch": b,
     ]

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 
 /// Fused causal self-attention over packed query/key/value projections.
@@ -10,6 +11,13 @@ extension Tensor {
     /// `[B, T, C]`. Heads are read in place through BLAS strides (nothing is transposed);
     /// the (b, head) pairs run in parallel. Forward saves the attention weights for backward.
     public func causalSelfAttention(heads nh: Int) throws -> Tensor {
+        try causalSelfAttention(heads: nh, path: .best)
+    }
+
+    /// `causalSelfAttention(heads:)` on the given path: `.avx2` runs each head through
+    /// CKernels' causal kernels (head sizes that are multiples of 8), `.portable` through
+    /// BLAS products over the whole square.
+    func causalSelfAttention(heads nh: Int, path: KernelPath) throws -> Tensor {
         guard rank == 3, shape[2] % 3 == 0, nh > 0, (shape[2] / 3) % nh == 0 else {
             throw TensorError(
                 "causalSelfAttention", "input \(shapeText(shape)) must be [B, T, 3C] with C divisible by \(nh) heads")
@@ -18,6 +26,8 @@ extension Tensor {
         let scale = 1 / Float(hs).squareRoot()
         let qkv = data
         let pairs = b * nh
+        let fused = path == .avx2 && hs % 8 == 0
+        let scratchCount = fused ? fewshot_attention_scratch(t, hs) : 0
         // (B, nh, T, T) attention weights, kept for backward. Both buffers are written in full
         // below (beta-0 products, the softmax and the causal zeros), so neither is cleared first.
         var att = [Float](unsafeUninitializedCapacity: pairs * t * t) { _, len in len = pairs * t * t }
@@ -30,20 +40,26 @@ extension Tensor {
                     Parallel.forPairs(pairs) { pair in
                         let bi = pair / nh, h = pair % nh
                         let q = q0 + bi * t * 3 * c + h * hs, k = q + c, v = q + 2 * c
-                        let p = a0 + pair * t * t
+                        let p = a0 + pair * t * t, yh = y0 + bi * t * c + h * hs
+                        if fused {
+                            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                            defer { scratch.deallocate() }
+                            fewshot_attention_forward(q, k, v, 3 * c, t, hs, scale, p, yh, c, scratch)
+                            return
+                        }
                         // (T, T) = (T, hs) x (T, hs)^T, scaled
                         BLAS.sgemm(
                             transposeA: false, transposeB: true, m: t, n: t, k: hs, alpha: scale,
                             a: q, lda: 3 * c, b: k, ldb: 3 * c, c: p, ldc: t)
                         for i in 0..<t {
                             let row = p + i * t
-                            SoftmaxKernel.row(row, row, i + 1)
+                            SoftmaxKernel.row(row, row, i + 1, path: path)
                             for j in (i + 1)..<t { row[j] = 0 }
                         }
                         // (T, hs) = (T, T) x (T, hs), written into this head's columns of y
                         BLAS.sgemm(
                             transposeA: false, transposeB: false, m: t, n: hs, k: t,
-                            a: p, lda: t, b: v, ldb: 3 * c, c: y0 + bi * t * c + h * hs, ldc: c)
+                            a: p, lda: t, b: v, ldb: 3 * c, c: yh, ldc: c)
                     }
                 }
             }
@@ -66,6 +82,13 @@ extension Tensor {
                                 let dq = gq + off, dk = dq + c, dv = dq + 2 * c
                                 let p = a0 + pair * t * t
                                 let dy = g0 + bi * t * c + h * hs
+                                if fused {
+                                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+                                    defer { scratch.deallocate() }
+                                    fewshot_attention_backward(
+                                        q, k, v, 3 * c, p, dy, c, t, hs, scale, dq, dk, dv, accumulate ? 1 : 0, scratch)
+                                    return
+                                }
                                 let dp = UnsafeMutablePointer<Float>.allocate(capacity: t * t)
                                 defer { dp.deallocate() }
                                 // dP (T, T) = dY (T, hs) x V^T
