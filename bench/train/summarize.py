@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Prints the side-by-side table (medians over repetitions) from a run.sh results file."""
+"""Prints the side-by-side table from a run.sh results file: medians over repetitions, the
+median and range of the per-repetition ratios (each fewshot run against the torch run just
+before it, so a slow spell on the host affects both sides of a ratio), and for training the
+model FLOPs utilisation: 6 x params x tokens/s over the measured raw sgemm GFLOP/s."""
 import json, statistics, sys
 from collections import defaultdict
 
@@ -13,7 +16,11 @@ for r in rows:
     key = "tok_per_s" if r["mode"] == "train" else "gen_tok_per_s_median"
     runs[(r["config"], r["mode"], r["impl"])].append(r)
 
-print(f"{'config':7} {'mode':6} {'torch tok/s':>12} {'fewshot tok/s':>14} {'ratio':>6} {'torch MB':>9} {'fewshot MB':>11}")
+peak = statistics.median(r["raw_sgemm_gflops"] for r in matmul) if matmul else None
+print(
+    f"{'config':7} {'mode':6} {'torch tok/s':>12} {'fewshot tok/s':>14} {'ratio':>6} {'pair ratios':>18}"
+    f" {'MFU torch':>9} {'MFU fewshot':>11} {'fewshot MB':>11}"
+)
 for (cfg, mode) in sorted({(c, m) for c, m, _ in runs}):
     key = "tok_per_s" if mode == "train" else "gen_tok_per_s_median"
     t = [r[key] for r in runs[(cfg, mode, "torch")]]
@@ -22,7 +29,13 @@ for (cfg, mode) in sorted({(c, m) for c, m, _ in runs}):
     if not t or not f:
         continue
     tm, fmed = statistics.median(t), statistics.median(f)
-    print(f"{cfg:7} {mode:6} {tm:12.0f} {fmed:14.0f} {fmed / tm:6.2f} {'':>9} {max(fm):11.0f}")
+    pairs = [b / a for a, b in zip(t, f)]
+    spread = f"{statistics.median(pairs):.2f} [{min(pairs):.2f}-{max(pairs):.2f}]"
+    mfu = ["", ""]
+    params = runs[(cfg, mode, "fewshot")][0].get("params")
+    if mode == "train" and peak and params:
+        mfu = [f"{6 * params * x / (peak * 1e9):.0%}" for x in (tm, fmed)]
+    print(f"{cfg:7} {mode:6} {tm:12.0f} {fmed:14.0f} {fmed / tm:6.2f} {spread:>18} {mfu[0]:>9} {mfu[1]:>11} {max(fm):11.0f}")
 if matmul:
     raw = statistics.median(r["raw_sgemm_gflops"] for r in matmul)
     api = statistics.median(r["tensor_matmul_gflops"] for r in matmul)
