@@ -44,8 +44,8 @@ for cfg in $CONFIGS; do
         for rep in $(seq "$REPS"); do
             echo "[$cfg $mode rep $rep]" >&2
             quiet
-            "$VENV/bin/python" "$SHARED/bench/torch_gpt.py" --config "$cfg" --mode "$mode" --threads "$THREADS" "${extra[@]}" \
-                | sed 's/^{/{"impl": "torch", /' >>"$OUT"
+            python3 "$ROOT/bench/train/peak_rss.py" torch \
+                "$VENV/bin/python" "$SHARED/bench/torch_gpt.py" --config "$cfg" --mode "$mode" --threads "$THREADS" "${extra[@]}" >>"$OUT"
             quiet
             "$ROOT/bench/.build/fewshot-bench" --config "$cfg" --mode "$mode" --threads "$THREADS" "${extra[@]}" >>"$OUT"
         done
