@@ -41,32 +41,87 @@ public enum BLAS {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil
     ) {
-        let workers = m * n * k >= minimumSplitWork ? min(splitWidth, max(m, n) / 16) : 1
-        guard workers > 1 else {
-            gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias)
+        let product = Product(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias)
+        let blocks = product.split(into: product.work >= minimumSplitWork ? splitWidth : 1)
+        guard blocks.count > 1 else { return product.run() }
+        Parallel.perform(blocks.count) { blocks[$0].run() }
+    }
+
+    /// Runs independent products (distinct outputs) in one parallel region, with the threads
+    /// shared among them in proportion to their work, and then `alongside`, if given, as one
+    /// more task of the same region.
+    ///
+    /// A linear layer's backward has two GEMMs of equal work (dX and dW): on two threads each
+    /// runs whole on its own thread, instead of each being split in half across both. That is
+    /// one wake-up instead of two, and no operand is packed twice (every block of a split GEMM
+    /// packs the shared operand again).
+    static func sgemm(concurrently products: [Product], alongside extra: (() -> Void)? = nil) {
+        let work = products.reduce(0) { $0 + $1.work }
+        guard splitWidth > 1, work >= minimumSplitWork else {
+            for product in products { product.run() }
+            extra?()
             return
         }
-        let byRows = m >= n
-        let span = byRows ? m : n
-        let block = ((span + workers - 1) / workers + 15) / 16 * 16
-        Parallel.perform((span + block - 1) / block) { w in
-            let start = w * block, size = min(block, span - start)
-            if byRows {
-                gemm(
-                    transposeA, transposeB, size, n, k, alpha, transposeA ? a + start : a + start * lda, lda,
-                    b, ldb, beta, c + start * ldc, ldc, bias)
-            } else {
-                gemm(
-                    transposeA, transposeB, m, size, k, alpha, a, lda,
-                    transposeB ? b + start * ldb : b + start, ldb, beta, c + start, ldc, bias.map { $0 + start })
+        let blocks = products.flatMap { product in
+            product.split(into: max(1, Int((Double(splitWidth * product.work) / Double(work)).rounded())))
+        }
+        let tasks = blocks.count + (extra == nil ? 0 : 1)
+        Parallel.perform(tasks) { i in
+            if i < blocks.count { blocks[i].run() } else { extra?() }
+        }
+    }
+
+    /// The arguments of one `sgemm` call, so that it can be split or run beside others.
+    struct Product {
+        var transposeA: Bool, transposeB: Bool
+        var m: Int, n: Int, k: Int
+        var alpha: Float = 1
+        var a: UnsafePointer<Float>, lda: Int
+        var b: UnsafePointer<Float>, ldb: Int
+        var beta: Float = 0
+        var c: UnsafeMutablePointer<Float>, ldc: Int
+        var bias: UnsafePointer<Float>? = nil
+
+        /// Multiply-adds.
+        var work: Int { m * n * k }
+
+        /// At most `parts` products over disjoint blocks of C's rows (or columns, when C is
+        /// wide), each a multiple of 16 long; every element is still summed in the same order.
+        func split(into parts: Int) -> [Product] {
+            let parts = min(parts, max(m, n) / 16)
+            guard parts > 1 else { return [self] }
+            let byRows = m >= n
+            let span = byRows ? m : n
+            let block = ((span + parts - 1) / parts + 15) / 16 * 16
+            return stride(from: 0, to: span, by: block).map { start in
+                var part = self
+                let size = min(block, span - start)
+                if byRows {
+                    part.m = size
+                    part.a = transposeA ? a + start : a + start * lda
+                    part.c = c + start * ldc
+                } else {
+                    part.n = size
+                    part.b = transposeB ? b + start * ldb : b + start
+                    part.c = c + start
+                    part.bias = bias.map { $0 + start }
+                }
+                return part
             }
+        }
+
+        /// Computes this product on the calling thread.
+        func run() {
+            BLAS.gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias)
         }
     }
 
     /// Below this many multiply-adds a GEMM runs on one thread: waking a second costs more.
     static let minimumSplitWork = 1 << 18
 
-    private static func gemm(
+    fileprivate static func gemm(
         _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?

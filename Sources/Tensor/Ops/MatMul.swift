@@ -53,50 +53,50 @@ extension Tensor {
             }
         }
         return Tensor.record(y, batchA + [m, n], [self, other]) { res in
-            let g = res.grad!
-            g.withUnsafeBufferPointer { pg in
-                if self.requiresGrad {
+            res.grad!.withUnsafeBufferPointer { pg in
+                a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
-                        self.updateGrad { ga, accumulate in
-                            for i in 0..<loops {
-                                // A fresh gradient is written by the first product into each block.
-                                let beta: Float = accumulate || (strideA == 0 && i > 0) ? 1 : 0
-                                let gc = pg.baseAddress! + i * rows * n
-                                if !transposeA {
-                                    // dA (M, K) = dC (M, N) x op(B)^T
-                                    BLAS.sgemm(
-                                        transposeA: false, transposeB: !transposeB, m: rows, n: k, k: n,
-                                        a: gc, lda: n, b: pb.baseAddress! + i * strideB, ldb: ldb,
-                                        beta: beta, c: ga + i * strideA, ldc: k)
-                                } else {
-                                    // dA stored (K, M) = op(B) (K, N) x dC^T
-                                    BLAS.sgemm(
-                                        transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
-                                        a: pb.baseAddress! + i * strideB, lda: ldb, b: gc, ldb: n,
-                                        beta: beta, c: ga + i * strideA, ldc: m)
-                                }
-                            }
+                        let dc = pg.baseAddress!, pa = pa.baseAddress!, pb = pb.baseAddress!
+                        // Batch i's product into this input's gradient.
+                        func inputProduct(_ i: Int, _ ga: UnsafeMutablePointer<Float>, _ beta: Float) -> BLAS.Product {
+                            let gc = dc + i * rows * n, pb = pb + i * strideB
+                            return transposeA
+                                // dA stored (K, M) = op(B) (K, N) x dC^T
+                                ? BLAS.Product(
+                                    transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
+                                    a: pb, lda: ldb, b: gc, ldb: n, beta: beta, c: ga + i * strideA, ldc: m)
+                                // dA (M, K) = dC (M, N) x op(B)^T
+                                : BLAS.Product(
+                                    transposeA: false, transposeB: !transposeB, m: rows, n: k, k: n,
+                                    a: gc, lda: n, b: pb, ldb: ldb, beta: beta, c: ga + i * strideA, ldc: k)
                         }
-                    }
-                }
-                if other.requiresGrad {
-                    a.withUnsafeBufferPointer { pa in
-                        other.updateGrad { gb, accumulate in
-                            for i in 0..<loops {
-                                let beta: Float = accumulate || (strideB == 0 && i > 0) ? 1 : 0
-                                let gc = pg.baseAddress! + i * rows * n
-                                if !transposeB {
-                                    // dB (K, N) = op(A)^T (K, M) x dC (M, N)
-                                    BLAS.sgemm(
-                                        transposeA: !transposeA, transposeB: false, m: k, n: n, k: rows,
-                                        a: pa.baseAddress! + i * strideA, lda: lda, b: gc, ldb: n,
-                                        beta: beta, c: gb + i * strideB, ldc: n)
-                                } else {
-                                    // dB stored (N, K) = dC^T (N, M) x op(A) (M, K)
-                                    BLAS.sgemm(
-                                        transposeA: true, transposeB: transposeA, m: n, n: k, k: rows,
-                                        a: gc, lda: n, b: pa.baseAddress! + i * strideA, ldb: lda,
-                                        beta: beta, c: gb + i * strideB, ldc: k)
+                        func otherProduct(_ i: Int, _ gb: UnsafeMutablePointer<Float>, _ beta: Float) -> BLAS.Product {
+                            let gc = dc + i * rows * n, pa = pa + i * strideA
+                            return transposeB
+                                // dB stored (N, K) = dC^T (N, M) x op(A) (M, K)
+                                ? BLAS.Product(
+                                    transposeA: true, transposeB: transposeA, m: n, n: k, k: rows,
+                                    a: gc, lda: n, b: pa, ldb: lda, beta: beta, c: gb + i * strideB, ldc: k)
+                                // dB (K, N) = op(A)^T (K, M) x dC (M, N)
+                                : BLAS.Product(
+                                    transposeA: !transposeA, transposeB: false, m: k, n: n, k: rows,
+                                    a: pa, lda: lda, b: gc, ldb: n, beta: beta, c: gb + i * strideB, ldc: n)
+                        }
+                        if loops == 1 {
+                            Tensor.runGradientProducts(
+                                [
+                                    (self, { inputProduct(0, $0, $1 ? 1 : 0) }),
+                                    (other, { otherProduct(0, $0, $1 ? 1 : 0) }),
+                                ], distinct: self !== other)
+                            return
+                        }
+                        // Batched: one product per batch entry; a gradient shared by every entry
+                        // (stride 0) is written by the first and added to by the rest.
+                        for (input, stride, product) in [(self, strideA, inputProduct), (other, strideB, otherProduct)] {
+                            input.updateGrad { grad, accumulate in
+                                for i in 0..<loops {
+                                    let beta: Float = accumulate || (stride == 0 && i > 0) ? 1 : 0
+                                    BLAS.sgemm(concurrently: [product(i, grad, beta)])
                                 }
                             }
                         }
@@ -139,34 +139,39 @@ extension Tensor {
         return Tensor.record(y, Array(shape.dropLast()) + [outF], parents) { res in
             let g = res.grad!
             g.withUnsafeBufferPointer { pg in
-                if self.requiresGrad {
-                    w.withUnsafeBufferPointer { pw in
-                        self.updateGrad { gx, accumulate in
-                            // dX (rows, In) = dY (rows, Out) x W^T
-                            BLAS.sgemm(
-                                transposeA: false, transposeB: true, m: rows, n: inF, k: outF,
-                                a: pg.baseAddress!, lda: outF, b: pw.baseAddress!, ldb: outF,
-                                beta: accumulate ? 1 : 0, c: gx, ldc: inF)
-                        }
-                    }
-                }
-                if weight.requiresGrad {
+                w.withUnsafeBufferPointer { pw in
                     x.withUnsafeBufferPointer { px in
-                        weight.updateGrad { gw, accumulate in
-                            // dW (In, Out) = X^T x dY
-                            BLAS.sgemm(
-                                transposeA: true, transposeB: false, m: inF, n: outF, k: rows,
-                                a: px.baseAddress!, lda: inF, b: pg.baseAddress!, ldb: outF,
-                                beta: accumulate ? 1 : 0, c: gw, ldc: outF)
+                        let dy = pg.baseAddress!
+                        // dX (rows, In) = dY (rows, Out) x W^T
+                        let inputGradient: GradientProduct = (
+                            self,
+                            { gx, accumulate in
+                                BLAS.Product(
+                                    transposeA: false, transposeB: true, m: rows, n: inF, k: outF,
+                                    a: dy, lda: outF, b: pw.baseAddress!, ldb: outF, beta: accumulate ? 1 : 0, c: gx,
+                                    ldc: inF)
+                            }
+                        )
+                        // dW (In, Out) = X^T x dY
+                        let weightGradient: GradientProduct = (
+                            weight,
+                            { gw, accumulate in
+                                BLAS.Product(
+                                    transposeA: true, transposeB: false, m: inF, n: outF, k: rows,
+                                    a: px.baseAddress!, lda: inF, b: dy, ldb: outF, beta: accumulate ? 1 : 0, c: gw,
+                                    ldc: outF)
+                            }
+                        )
+                        // dBias: column sums of dY, rows in order (one task beside the products).
+                        let biasGradient = bias.flatMap { bias in
+                            bias.requiresGrad
+                                ? { bias.withGrad { gb in sumRows(dy, rows: rows, stride: outF, count: outF, into: gb) } }
+                                : nil
                         }
-                    }
-                }
-                if let bias, bias.requiresGrad {
-                    bias.withGrad { gb in
-                        // Column ranges in parallel, rows summed in order.
-                        Parallel.forRange(outF, grain: Swift.max(16, 65_536 / Swift.max(rows, 1))) { s, e in
-                            sumRows(pg.baseAddress! + s, rows: rows, stride: outF, count: e - s, into: gb + s)
-                        }
+                        Tensor.runGradientProducts(
+                            [inputGradient, weightGradient],
+                            distinct: Set(parents.map(ObjectIdentifier.init)).count == parents.count,
+                            alongside: biasGradient)
                     }
                 }
             }
