@@ -5,6 +5,10 @@
 #   bench/train/run.sh [--threads 2] [--reps 3] [--configs "tiny small"] [--gpt2] [--no-build]
 #                      [--steps N]   (timed training steps for both, after 2 warm-up steps)
 #
+# Without --steps, tiny trains 200 timed steps (torch_gpt.py's default is 50, under 2 s for
+# fewshot): the host drifts between speed regimes for seconds at a time, and a longer run
+# averages over them instead of landing in one. small and gpt2 keep torch_gpt.py's defaults.
+#
 # Environment: FEWSHOT_SHARED (default: ../shared from the repository root) locates torch_gpt.py
 # and wait_quiet.py; FEWSHOT_BENCH_VENV (default ~/.cache/fewshot-bench/venv) the torch venv,
 # created with torch==2.13.0 (CPU) when missing. Before each run it waits up to QUIET_WAIT s
@@ -40,7 +44,10 @@ for cfg in $CONFIGS; do
     modes="train gen"
     for mode in $modes; do
         extra=()
-        [ "$mode" = train ] && extra=("${STEP_ARGS[@]}")
+        if [ "$mode" = train ]; then
+            extra=("${STEP_ARGS[@]}")
+            [ ${#extra[@]} -eq 0 ] && [ "$cfg" = tiny ] && extra=(--steps 200 --warmup 5)
+        fi
         for rep in $(seq "$REPS"); do
             echo "[$cfg $mode rep $rep]" >&2
             quiet
