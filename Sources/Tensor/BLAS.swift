@@ -41,12 +41,12 @@ public enum BLAS {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil
     ) {
-        let product = Product(
-            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias)
-        let blocks = product.split(into: product.work >= minimumSplitWork ? splitWidth : 1)
-        guard blocks.count > 1 else { return product.run() }
-        Parallel.perform(blocks.count) { blocks[$0].run() }
+        sgemm(
+            concurrently: [
+                Product(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias)
+            ])
     }
 
     /// Runs independent products (distinct outputs) in one parallel region, with the threads

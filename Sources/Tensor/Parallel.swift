@@ -44,8 +44,10 @@ public enum Parallel {
     }
 
     /// Runs `body(i)` for `i` in `0..<iterations` in parallel: on the spinning worker pool, or
-    /// through libdispatch when the pool is busy (a nested or concurrent loop).
+    /// through libdispatch when the pool is busy (a nested or concurrent loop). A single
+    /// iteration runs inline.
     public static func perform(_ iterations: Int, _ body: (Int) -> Void) {
+        if iterations == 1 { return body(0) }
         if #available(macOS 15, *), iterations > 1, pool.perform(iterations, body) { return }
         DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
     }
