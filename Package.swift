@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // The runtime and the models.
-        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "Tensor", dependencies: ["CKernels"]),
         .target(
             name: "Learn",
             dependencies: ["Tensor", .product(name: "Crypto", package: "swift-crypto")]),
@@ -84,7 +84,7 @@ let package = Package(
 
         // Tests, one target per layer, plus end-to-end tests of the real binary.
         .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CCurl", "CEdit"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TeacherTests", dependencies: ["Teacher", "teacher-fixture-server"]),
         .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),

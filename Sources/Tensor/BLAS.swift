@@ -1,22 +1,19 @@
-import CBLAS
+import CKernels
 import Dispatch
 import Foundation
 
-/// The BLAS kernels fewshot uses, as plain Swift functions over raw buffers.
+/// fewshot's matrix products (BLAS's `sgemm` and `sgemv`), as plain Swift functions over raw
+/// buffers, computed by its own kernels (`CKernels/gemm.c` and `BLAS+Portable.swift`).
 ///
-/// Everything above `Tensor` that needs a GEMM or GEMV calls through here, so only this
-/// target imports the C shim. Matrices are row-major; transposes are passed to BLAS,
-/// never materialised.
+/// Every value is summed in one fixed order (`CKernels/include/gemm.h`), whatever the CPU,
+/// its vector width, the kernel path or the thread count, so a product gives the same bits on
+/// every machine. Matrices are row-major; transposes are read in place, never materialised.
 public enum BLAS {
-    /// How many threads one GEMM is split over. OpenBLAS itself always runs on the calling
-    /// thread: its own pool spins between calls and fights our parallel loops for the cores,
-    /// so we split the output into row (or column) blocks and give each worker one block.
+    /// How many threads one GEMM is split over: the output is cut into row (or column)
+    /// blocks, one per worker, and no sum is ever split.
     public static var threadCount: Int {
         get { splitWidth }
-        set {
-            splitWidth = max(1, newValue)
-            openblas_set_num_threads(1)
-        }
+        set { splitWidth = max(1, newValue) }
     }
 
     nonisolated(unsafe) private static var splitWidth = 1
@@ -31,7 +28,7 @@ public enum BLAS {
     ///
     /// `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored. Large products are
     /// split into `threadCount` blocks of C's rows (or columns, when C is wide), each one
-    /// computed by a single-threaded GEMM; every element is still summed in the same order.
+    /// computed on one thread; every element is still summed in the same order.
     ///
     /// With `bias` (n values), every row of C starts from it instead of `beta * C`: each block
     /// is filled just before its product, on its worker (a linear layer's bias add).
@@ -42,10 +39,21 @@ public enum BLAS {
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil
     ) {
         sgemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+            b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias, path: .best)
+    }
+
+    /// `sgemm` on the given kernel path (tests compare the paths).
+    static func sgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil, path: KernelPath
+    ) {
+        sgemm(
             concurrently: [
                 Product(
                     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias)
+                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias, path: path)
             ])
     }
 
@@ -112,53 +120,58 @@ public enum BLAS {
             }
         }
 
+        /// Which implementation computes it (all give the same bits).
+        var path: KernelPath = .best
+
         /// Computes this product on the calling thread.
         func run() {
-            BLAS.gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias)
+            BLAS.gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, path)
         }
     }
 
     /// Below this many multiply-adds a GEMM runs on one thread: waking a second costs more.
     static let minimumSplitWork = 1 << 18
 
+    /// One GEMM on the calling thread, on `path`: C is first set to `bias` rows, zeros
+    /// (beta 0) or `beta * C`, and then `alpha op(A) op(B)` is accumulated into it in the
+    /// order `CKernels/include/gemm.h` defines, the same on every path.
     fileprivate static func gemm(
         _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?, _ path: KernelPath
     ) {
-        var beta = beta
         if let bias {
             for r in 0..<m { (c + r * ldc).update(from: bias, count: n) }
-            beta = 1
         } else if beta == 0 {
-            // OpenBLAS clears C for beta 0 in a separate scalar pass, several times slower
-            // than memset: clear it here (C may be uninitialised) and accumulate into it.
             if ldc == n {
                 c.update(repeating: 0, count: m * n)
             } else {
                 for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) }
             }
-            beta = 1
+        } else if beta != 1 {
+            for r in 0..<m {
+                for j in 0..<n { c[r * ldc + j] *= beta }
+            }
         }
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
-            transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        switch path {
+        case .avx2:
+            fewshot_sgemm_avx2(
+                transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+        case .portable:
+            portableGEMM(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+        }
     }
 
-    /// `y = alpha * op(A) * x + beta * y`, with A stored row-major as (rows, cols).
-    ///
-    /// One GEMV is too short to hand to our workers (waking them costs more than it saves), so
-    /// it runs on OpenBLAS's own threads, whose spinning makes their wake-up quick.
+    /// `y = alpha * op(A) * x + beta * y`, with A stored row-major as (rows, cols): a GEMM of
+    /// one row (`y^T = x^T op(A)^T`), so each value is summed in the same order as in `sgemm`.
     public static func sgemv(
         transpose: Bool, rows: Int, cols: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
         beta: Float = 0, y: UnsafeMutablePointer<Float>
     ) {
-        openblas_set_num_threads(Int32(splitWidth))
-        defer { openblas_set_num_threads(1) }
-        cblas_sgemv(
-            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols),
-            alpha, a, Int32(lda), x, 1, beta, y, 1)
+        let (n, k) = transpose ? (cols, rows) : (rows, cols)
+        sgemm(
+            transposeA: false, transposeB: !transpose, m: 1, n: n, k: k, alpha: alpha,
+            a: x, lda: k, b: a, ldb: lda, beta: beta, c: y, ldc: n)
     }
 }

@@ -1,5 +1,5 @@
 /// The portable path of the products of quantised weight rows with a Float vector (CPUs
-/// without AVX2/FMA, or `FEWSHOT_NO_AVX2=1`; the AVX2 kernels live in `CKernels`).
+/// without AVX2/FMA, or `FEWSHOT_KERNELS=portable`; the AVX2 kernels live in `CKernels`).
 ///
 /// Each row is decoded block by block into a small Float buffer with plain scalar loops (which
 /// LLVM vectorises: widen, convert, scale) and then dotted with `x` in SIMD. Swift's generic SIMD

@@ -40,7 +40,7 @@ extension QuantizedMatrix {
     /// make a batch of a few dozen tokens cheaper than dequantising the matrix for a GEMM.
     public var hasInt8Kernel: Bool {
         #if arch(x86_64)
-            return CPUFeatures.hasAVX2FMA && type.hasInt8Kernel
+            return KernelPath.best == .avx2 && type.hasInt8Kernel
         #else
             return false
         #endif
@@ -100,7 +100,7 @@ extension QuantizedMatrix {
         }
         let plain = QuantizedInput(x: x, tokens: tokens, blockSums: blockSums, bytes: nil, scales: nil)
         #if arch(x86_64)
-            if bytes && CPUFeatures.hasAVX2FMA && blocks > 0 && columns % 32 == 0 {
+            if bytes && KernelPath.best == .avx2 && blocks > 0 && columns % 32 == 0 {
                 let values = UnsafeMutablePointer<Int8>.allocate(capacity: tokens * columns)
                 let scales = UnsafeMutablePointer<Float>.allocate(capacity: tokens * blocks)
                 defer {
@@ -117,7 +117,7 @@ extension QuantizedMatrix {
     /// `y[t * rows + r] = dot(row r, x_t)` for `r` in `range` and every token t.
     func multiplyRows(_ range: Range<Int>, _ input: QuantizedInput, _ y: UnsafeMutablePointer<Float>) {
         #if arch(x86_64)
-            if CPUFeatures.hasAVX2FMA {
+            if KernelPath.best == .avx2 {
                 if let bytes = input.bytes, let scales = input.scales, type.hasInt8Kernel {
                     multiplyRowsInt8(range, input, bytes: bytes, scales: scales, y)
                     return

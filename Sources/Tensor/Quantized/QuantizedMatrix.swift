@@ -48,7 +48,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
     /// Whether `type` rows are multiplied straight from their blocks (F16 on AVX2 CPUs only:
     /// elsewhere decoding each row for every product costs more than the memory it saves).
     public static func hasDirectKernel(_ type: GGMLType) -> Bool {
-        type == .f32 || type == .q4_0 || type == .q4_1 || type == .q8_0 || (type == .f16 && CPUFeatures.hasAVX2FMA)
+        type == .f32 || type == .q4_0 || type == .q4_1 || type == .q8_0 || (type == .f16 && KernelPath.best == .avx2)
     }
 
     /// Decodes row `r` into `destination` (`columns` Floats).
