@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "NotebookHarness", dependencies: ["Notebook"]),
         .target(
             name: "Workbench",
-            dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook"]),
+            dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook", "Tensor"]),
         .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench"]),
         .executableTarget(
             name: "fewshot",

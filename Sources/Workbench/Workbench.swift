@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import Tensor
 
 /// The fewshot built-ins for the whole distillation loop, installed into a language session.
 ///
@@ -11,6 +12,9 @@ import Language
 public enum Workbench {
     /// fewshot's version, written into notebooks and shown by `--version`.
     public static let version = "0.1.0"
+
+    /// What `fewshot --version` prints: the version, then what the runtime computes on.
+    public static var versionDescription: String { "fewshot \(version)\n\(ComputeInfo.description)" }
 
     /// fewshot's own folder for models and data: `$FEWSHOT_HOME`, default `~/.cache/fewshot`.
     public static var home: String {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Language
 import REPL
+import Workbench
 
 /// The `fewshot` command: the REPL, `-e CODE`, and subcommands (`run`).
 ///
@@ -28,7 +29,7 @@ struct Fewshot: ParsableCommand {
 
             Exit codes: 0 success, 64 usage error, 65 compile error, 70 runtime error.
             """,
-        version: "0.1.0",
+        version: Workbench.versionDescription,
         subcommands: [Run.self, Check.self, Export.self, New.self, Tour.self])
 
     @Option(

@@ -13,7 +13,14 @@ public enum KernelPath: String, CaseIterable, Sendable {
     case avx2
 
     /// The path in use: `FEWSHOT_KERNELS` if set and runnable here, else the fastest one.
-    public static let best: KernelPath = choose(ProcessInfo.processInfo.environment["FEWSHOT_KERNELS"]).path
+    /// Tests set it to run whole models on each path; set it only between operations.
+    public static var best: KernelPath {
+        get { selected }
+        set { selected = available.contains(newValue) ? newValue : available.last! }
+    }
+
+    nonisolated(unsafe) private static var selected: KernelPath =
+        choose(ProcessInfo.processInfo.environment["FEWSHOT_KERNELS"]).path
 
     /// Why `best` is not what `FEWSHOT_KERNELS` asked for, if it is not (shown by `--version`).
     public static let warning: String? = choose(ProcessInfo.processInfo.environment["FEWSHOT_KERNELS"]).warning
