@@ -2,9 +2,9 @@
 // fewshot: a notebook-style REPL for few-shot learning and knowledge distillation.
 //
 // The layers, bottom to top (each a target; tests mirror them under Tests/):
-//   CEdit, CBLAS, CCurl   thin C shims; nothing else touches C directly
+//   CEdit, CBLAS, CCurl   thin C shims; nothing else touches C directly (CBLAS: tests and benchmarks only)
 //   CKernels              the few SIMD inner loops Swift cannot compile for AVX2 (run-time checked)
-//   Tensor                Float32 tensors, ops, reverse-mode autograd (on OpenBLAS)
+//   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
 //   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
 //   Teacher               OpenAI-compatible chat client over libcurl, recording and replay
 //   Language              lexer, parser, diagnostics, interpreter of the fewshot DSL
