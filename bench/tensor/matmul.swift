@@ -1,5 +1,6 @@
-// Tensor.matmul against raw cblas_sgemm (OpenBLAS with its own threads) on square matrices,
-// the same number of threads for both.
+// Tensor.matmul (fewshot's own GEMM) against raw cblas_sgemm (OpenBLAS with its own threads) on
+// square matrices, the same number of threads for both. OPENBLAS_CORETYPE picks OpenBLAS's
+// kernel (the JSON line names the one it ran); FEWSHOT_KERNELS picks fewshot's path.
 //
 //   matmul-bench --size 512 --threads 2 --reps 50
 // Prints one JSON line: GFLOP/s medians of both and their ratio.
@@ -63,7 +64,8 @@ for _ in 0..<5 {
     }
 }
 let result: [String: Any] = [
-    "size": n, "threads": threads, "reps": reps, "raw_sgemm_gflops": median(raw), "tensor_matmul_gflops": median(api),
+    "size": n, "threads": threads, "reps": reps, "openblas_core": String(cString: openblas_get_corename()),
+    "fewshot_kernels": KernelPath.best.rawValue, "raw_sgemm_gflops": median(raw), "tensor_matmul_gflops": median(api),
     "ratio": median(api) / median(raw),
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
