@@ -9,10 +9,10 @@ extension Reproducible {
         let yIsInteger = y.rounded(.towardZero) == y
         let yIsOdd = yIsInteger && abs(y) < 9_007_199_254_740_992 && (y * 0.5).rounded(.towardZero) != y * 0.5
         var sign: Double = 1
-        if x < 0 {
-            if y.isInfinite { return abs(x) == 1 ? 1 : (abs(x) > 1) == (y > 0) ? .infinity : 0 }
-            if !yIsInteger { return .nan }
-            if yIsOdd { sign = -1 }
+        if x.sign == .minus {
+            if x < 0 && y.isInfinite { return abs(x) == 1 ? 1 : (abs(x) > 1) == (y > 0) ? .infinity : 0 }
+            if x < 0 && !yIsInteger { return .nan }
+            if yIsOdd { sign = -1 }  // also -0 and -inf: pow(-0, -1) = -inf
         }
         let a = abs(x)
         if a == 0 { return y < 0 ? sign * .infinity : sign * 0 }
