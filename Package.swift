@@ -3,6 +3,7 @@
 //
 // The layers, bottom to top (each a target; tests mirror them under Tests/):
 //   CEdit, CBLAS, CCurl   thin C shims; nothing else touches C directly (CBLAS: tests and benchmarks only)
+//   PortableMath          exp, log, tanh, sin, cos, pow with the same bits on every machine (no libm)
 //   CKernels              the few SIMD inner loops Swift cannot compile for AVX2 (run-time checked)
 //   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
 //   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
@@ -38,16 +39,22 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]),
 
+        // Transcendental functions from IEEE basic operations only, so every number is the same
+        // on every CPU and OS (the bottom layer: no dependencies).
+        .target(name: "PortableMath"),
+
         // Inner loops that need AVX2/FMA, chosen per function at run time (Swift compiles for
         // baseline x86-64 and has no per-function target attribute). Optimised even in debug
-        // builds: the tests run the 135M model through them.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // builds: the tests run the 135M model through them. `-ffp-contract=off`: clang never
+        // fuses a separate multiply and add, so the elementwise kernels match the Swift ones bit
+        // for bit (explicit `_mm256_fmadd_ps` intrinsics are unaffected).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
 
         // The runtime and the models.
-        .target(name: "Tensor", dependencies: ["CKernels"]),
+        .target(name: "Tensor", dependencies: ["CKernels", "PortableMath"]),
         .target(
             name: "Learn",
-            dependencies: ["Tensor", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Tensor", "PortableMath", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Teacher",
             dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
@@ -55,10 +62,10 @@ let package = Package(
         // The language and the product built on it.
         .target(
             name: "Language",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+            dependencies: ["PortableMath", .product(name: "OrderedCollections", package: "swift-collections")]),
         .target(
             name: "Datasets",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+            dependencies: ["PortableMath", .product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Notebook"),
         .executableTarget(name: "NotebookHarness", dependencies: ["Notebook"]),
         .target(
@@ -84,8 +91,9 @@ let package = Package(
 
         // Tests, one target per layer, plus end-to-end tests of the real binary.
         .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CCurl", "CEdit"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS"]),
-        .testTarget(name: "LearnTests", dependencies: ["Learn", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PortableMathTests", dependencies: ["PortableMath"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "PortableMath"]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TeacherTests", dependencies: ["Teacher", "teacher-fixture-server"]),
         .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),
         .executableTarget(name: "teacher-bench", dependencies: ["Teacher"], path: "bench/teacher/TeacherBench"),

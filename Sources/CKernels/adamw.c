@@ -4,6 +4,9 @@
 
 #include "avx2_math.h"
 
+// The formula, identical to AdamWKernel's portable path (separate roundings, no FMA):
+//   m = b1 m + (1 - b1) g;  v = b2 v + ((1 - b2) g) g;  denom = sqrt(v) / bias2_sqrt + eps;
+//   w = w shrink - step_size (m / denom)
 FEWSHOT_AVX2 void fewshot_adamw_update(float *w, float *m, float *v, const float *g, long n, float beta1,
                                        float beta2, float step_size, float bias2_sqrt, float eps, float shrink) {
     const __m256 b1 = _mm256_set1_ps(beta1), b2 = _mm256_set1_ps(beta2);
@@ -13,10 +16,10 @@ FEWSHOT_AVX2 void fewshot_adamw_update(float *w, float *m, float *v, const float
     long i = 0;
     for (; i + 8 <= n; i += 8) {
         __m256 gv = _mm256_loadu_ps(g + i);
-        __m256 mv = _mm256_fmadd_ps(b1, _mm256_loadu_ps(m + i), _mm256_mul_ps(c1, gv));
-        __m256 vv = _mm256_fmadd_ps(b2, _mm256_loadu_ps(v + i), _mm256_mul_ps(_mm256_mul_ps(c2, gv), gv));
+        __m256 mv = _mm256_add_ps(_mm256_mul_ps(b1, _mm256_loadu_ps(m + i)), _mm256_mul_ps(c1, gv));
+        __m256 vv = _mm256_add_ps(_mm256_mul_ps(b2, _mm256_loadu_ps(v + i)), _mm256_mul_ps(_mm256_mul_ps(c2, gv), gv));
         __m256 denom = _mm256_add_ps(_mm256_div_ps(_mm256_sqrt_ps(vv), bc2), ev);
-        __m256 wv = _mm256_fnmadd_ps(step, _mm256_div_ps(mv, denom), _mm256_mul_ps(_mm256_loadu_ps(w + i), sh));
+        __m256 wv = _mm256_sub_ps(_mm256_mul_ps(_mm256_loadu_ps(w + i), sh), _mm256_mul_ps(step, _mm256_div_ps(mv, denom)));
         _mm256_storeu_ps(m + i, mv);
         _mm256_storeu_ps(v + i, vv);
         _mm256_storeu_ps(w + i, wv);

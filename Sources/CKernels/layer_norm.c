@@ -4,40 +4,50 @@
 
 #include "avx2_math.h"
 
+// The formulas, identical to LayerNormKernel's portable path (sums are 16-lane sums, no FMA):
+// forward:  m = sum(x) / c;  d = x - m;  sd = 1 / sqrt(sum(d * d) / c + eps);
+//           y = (d * sd) * w + b  (no addition without b)
+// backward: norm = (x - m) * sd;  gw = g * w;  mean_d = sum(gw) / c;  mean_dn = sum(gw * norm) / c;
+//           dw += g * norm;  db += g;  dx = sd * ((gw - mean_d) - norm * mean_dn)  (+ old dx)
+
+/// Loads elements j..j+7 of a row of c values (zeros past the end).
+FEWSHOT_AVX2 static inline __m256 load_row(const float *p, long j, long c, __m256i tail) {
+    return j + 8 <= c ? _mm256_loadu_ps(p + j) : _mm256_maskload_ps(p + j, tail);
+}
+
+/// Stores elements j..j+7 of a row of c values (nothing past the end).
+FEWSHOT_AVX2 static inline void store_row(float *p, long j, long c, __m256i tail, __m256 v) {
+    if (j + 8 <= c)
+        _mm256_storeu_ps(p + j, v);
+    else
+        _mm256_maskstore_ps(p + j, tail, v);
+}
+
 FEWSHOT_AVX2 void fewshot_layer_norm_forward(const float *x, const float *w, const float *b, float *y,
                                              float *mean, float *rstd, long rows, long c, float eps) {
-    const long body = c & ~7L;
-    const __m256i tail = fewshot_tail_mask(c - body);
+    const __m256i tail = fewshot_tail_mask(c & 7L);
+    const __m256 tail_lanes = _mm256_castsi256_ps(tail);
+    const __m256 ones = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
     for (long r = 0; r < rows; r++) {
         const float *row = x + r * c;
         float *out = y + r * c;
-        __m256 acc = _mm256_setzero_ps();
-        for (long j = 0; j < body; j += 8) acc = _mm256_add_ps(acc, _mm256_loadu_ps(row + j));
-        if (body < c) acc = _mm256_add_ps(acc, _mm256_maskload_ps(row + body, tail));
-        const float m = fewshot_hsum8(acc) / (float)c;
+        const float m = fewshot_sum16(row, c) / (float)c;
         const __m256 mv = _mm256_set1_ps(m);
-        __m256 sq = _mm256_setzero_ps();
-        for (long j = 0; j < body; j += 8) {
-            __m256 d = _mm256_sub_ps(_mm256_loadu_ps(row + j), mv);
-            sq = _mm256_fmadd_ps(d, d, sq);
+        fewshot_lanes16 sq = fewshot_lanes16_fill(0.0f);
+        for (long j = 0; j < c; j += 8) {
+            const __m256 keep = j + 8 <= c ? ones : tail_lanes;
+            __m256 d = _mm256_and_ps(_mm256_sub_ps(load_row(row, j, c, tail), mv), keep);
+            fewshot_lanes16_add(&sq, j, _mm256_mul_ps(d, d));
         }
-        if (body < c) {
-            __m256 d = _mm256_and_ps(_mm256_sub_ps(_mm256_maskload_ps(row + body, tail), mv), _mm256_castsi256_ps(tail));
-            sq = _mm256_fmadd_ps(d, d, sq);
-        }
-        const float sd = 1.0f / sqrtf(fewshot_hsum8(sq) / (float)c + eps);
+        const float sd = 1.0f / sqrtf(fewshot_lanes16_sum(sq) / (float)c + eps);
         mean[r] = m;
         rstd[r] = sd;
         const __m256 sv = _mm256_set1_ps(sd);
-        for (long j = 0; j < body; j += 8) {
-            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(row + j), mv), sv);
-            __m256 shift = b ? _mm256_loadu_ps(b + j) : _mm256_setzero_ps();
-            _mm256_storeu_ps(out + j, _mm256_fmadd_ps(norm, _mm256_loadu_ps(w + j), shift));
-        }
-        if (body < c) {
-            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(_mm256_maskload_ps(row + body, tail), mv), sv);
-            __m256 shift = b ? _mm256_maskload_ps(b + body, tail) : _mm256_setzero_ps();
-            _mm256_maskstore_ps(out + body, tail, _mm256_fmadd_ps(norm, _mm256_maskload_ps(w + body, tail), shift));
+        for (long j = 0; j < c; j += 8) {
+            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(load_row(row, j, c, tail), mv), sv);
+            __m256 v = _mm256_mul_ps(norm, load_row(w, j, c, tail));
+            if (b) v = _mm256_add_ps(v, load_row(b, j, c, tail));
+            store_row(out, j, c, tail, v);
         }
     }
 }
@@ -45,50 +55,32 @@ FEWSHOT_AVX2 void fewshot_layer_norm_forward(const float *x, const float *w, con
 FEWSHOT_AVX2 void fewshot_layer_norm_backward(const float *x, const float *w, const float *mean, const float *rstd,
                                               const float *dy, float *dx, float *dw, float *db, long rows, long c,
                                               int accumulate) {
-    const long body = c & ~7L;
-    const __m256i tail = fewshot_tail_mask(c - body);
-    const float inv_c = 1.0f / (float)c;
+    const __m256i tail = fewshot_tail_mask(c & 7L);
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * c, *gr = dy + r * c;
         float *out = dx + r * c;
         const __m256 mv = _mm256_set1_ps(mean[r]), sv = _mm256_set1_ps(rstd[r]);
-        // First pass: the row's mean of dy * w and of dy * w * norm; the weight and bias grads.
-        __m256 sum_d = _mm256_setzero_ps(), sum_dn = _mm256_setzero_ps();
+        // First pass: the sums of g w and of g w norm; the weight and bias grads. Masked lanes
+        // load zeros, so their products are +0.0.
+        fewshot_lanes16 sum_d = fewshot_lanes16_fill(0.0f), sum_dn = fewshot_lanes16_fill(0.0f);
         for (long j = 0; j < c; j += 8) {
-            const int full = j + 8 <= c;
-            __m256 xv = full ? _mm256_loadu_ps(xr + j) : _mm256_maskload_ps(xr + j, tail);
-            __m256 gv = full ? _mm256_loadu_ps(gr + j) : _mm256_maskload_ps(gr + j, tail);
-            __m256 wv = full ? _mm256_loadu_ps(w + j) : _mm256_maskload_ps(w + j, tail);
-            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(xv, mv), sv);
-            __m256 d = _mm256_mul_ps(gv, wv);
-            sum_d = _mm256_add_ps(sum_d, d);
-            sum_dn = _mm256_fmadd_ps(d, norm, sum_dn);
-            if (full) {
-                _mm256_storeu_ps(dw + j, _mm256_fmadd_ps(gv, norm, _mm256_loadu_ps(dw + j)));
-                _mm256_storeu_ps(db + j, _mm256_add_ps(gv, _mm256_loadu_ps(db + j)));
-            } else {
-                _mm256_maskstore_ps(dw + j, tail, _mm256_fmadd_ps(gv, norm, _mm256_maskload_ps(dw + j, tail)));
-                _mm256_maskstore_ps(db + j, tail, _mm256_add_ps(gv, _mm256_maskload_ps(db + j, tail)));
-            }
+            __m256 gv = load_row(gr, j, c, tail);
+            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(load_row(xr, j, c, tail), mv), sv);
+            __m256 d = _mm256_mul_ps(gv, load_row(w, j, c, tail));
+            fewshot_lanes16_add(&sum_d, j, d);
+            fewshot_lanes16_add(&sum_dn, j, _mm256_mul_ps(d, norm));
+            store_row(dw, j, c, tail, _mm256_add_ps(load_row(dw, j, c, tail), _mm256_mul_ps(gv, norm)));
+            store_row(db, j, c, tail, _mm256_add_ps(load_row(db, j, c, tail), gv));
         }
-        const __m256 mean_d = _mm256_set1_ps(fewshot_hsum8(sum_d) * inv_c);
-        const __m256 mean_dn = _mm256_set1_ps(fewshot_hsum8(sum_dn) * inv_c);
-        // Second pass: dx = rstd (dy w - mean_d - norm mean_dn).
+        const __m256 mean_d = _mm256_set1_ps(fewshot_lanes16_sum(sum_d) / (float)c);
+        const __m256 mean_dn = _mm256_set1_ps(fewshot_lanes16_sum(sum_dn) / (float)c);
+        // Second pass: dx.
         for (long j = 0; j < c; j += 8) {
-            const int full = j + 8 <= c;
-            __m256 xv = full ? _mm256_loadu_ps(xr + j) : _mm256_maskload_ps(xr + j, tail);
-            __m256 gv = full ? _mm256_loadu_ps(gr + j) : _mm256_maskload_ps(gr + j, tail);
-            __m256 wv = full ? _mm256_loadu_ps(w + j) : _mm256_maskload_ps(w + j, tail);
-            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(xv, mv), sv);
-            __m256 inner = _mm256_fnmadd_ps(norm, mean_dn, _mm256_fmsub_ps(gv, wv, mean_d));
-            __m256 d = _mm256_mul_ps(sv, inner);
-            if (full) {
-                if (accumulate) d = _mm256_add_ps(d, _mm256_loadu_ps(out + j));
-                _mm256_storeu_ps(out + j, d);
-            } else {
-                if (accumulate) d = _mm256_add_ps(d, _mm256_maskload_ps(out + j, tail));
-                _mm256_maskstore_ps(out + j, tail, d);
-            }
+            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(load_row(xr, j, c, tail), mv), sv);
+            __m256 d = _mm256_mul_ps(load_row(gr, j, c, tail), load_row(w, j, c, tail));
+            __m256 v = _mm256_mul_ps(sv, _mm256_sub_ps(_mm256_sub_ps(d, mean_d), _mm256_mul_ps(norm, mean_dn)));
+            if (accumulate) v = _mm256_add_ps(load_row(out, j, c, tail), v);
+            store_row(out, j, c, tail, v);
         }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import PortableMath
 
 /// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64).
 ///
@@ -41,11 +41,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// A float uniformly drawn from `[0, 1)` (24 random bits).
     public mutating func uniform() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
 
-    /// A standard normal draw (Box-Muller on two uniforms, computed in Double).
+    /// A standard normal draw (Box-Muller on two uniforms, computed in Double with PortableMath's
+    /// `log` and `cos`, so the draws are the same bits on every machine).
     public mutating func normal() -> Float {
         let u1 = Double((next() >> 11) + 1) * (1.0 / 9_007_199_254_740_993.0)
         let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
-        return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+        return Float((-2 * Reproducible.log(u1)).squareRoot() * Reproducible.cos(2 * Double.pi * u2))
     }
 
     /// `count` draws from a normal distribution with the given mean and standard deviation.

@@ -1,5 +1,6 @@
 // The AdamW update of one run of parameters, in one pass over weights, moments and gradients.
-// AVX2/FMA code: call only when fewshot_cpu_has_avx2_fma() is true.
+// AVX2 code: call only when fewshot_cpu_has_avx2_fma() is true. Bit-identical to the portable
+// Swift path (the formula is written once in the .c file; no fused multiply-add).
 #ifndef FEWSHOT_ADAMW_H
 #define FEWSHOT_ADAMW_H
 

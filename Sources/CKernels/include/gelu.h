@@ -1,5 +1,6 @@
 // GELU in its tanh form (GPT-2's), forward and backward over a flat run of values.
-// AVX2/FMA code: call only when fewshot_cpu_has_avx2_fma() is true.
+// AVX2 code: call only when fewshot_cpu_has_avx2_fma() is true. Bit-identical to the portable
+// Swift path (the formula is written once in the .c file; no fused multiply-add).
 #ifndef FEWSHOT_GELU_H
 #define FEWSHOT_GELU_H
 

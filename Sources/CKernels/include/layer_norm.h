@@ -1,5 +1,6 @@
 // LayerNorm over rows of `c` values: forward and backward for a run of rows.
-// AVX2/FMA code: call only when fewshot_cpu_has_avx2_fma() is true.
+// AVX2 code: call only when fewshot_cpu_has_avx2_fma() is true. Bit-identical to the portable
+// Swift path (the formula is written once in the .c file; no fused multiply-add).
 #ifndef FEWSHOT_LAYER_NORM_H
 #define FEWSHOT_LAYER_NORM_H
 

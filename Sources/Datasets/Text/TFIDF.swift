@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import PortableMath
 
 /// TF-IDF vectors of a collection of texts, L2-normalised, for cosine similarity
 /// (smoothed idf: `ln((1 + N) / (1 + df)) + 1`, as scikit-learn's default).
@@ -21,7 +17,7 @@ public struct TFIDFIndex: Sendable {
         var df = [Int](repeating: 0, count: vocabulary.count)
         for d in docs { for t in Set(d) { df[Int(t)] += 1 } }
         let n = Double(docs.count)
-        idf = df.map { log((1 + n) / (1 + Double($0))) + 1 }
+        idf = df.map { Reproducible.log((1 + n) / (1 + Double($0))) + 1 }
         vectors = docs.map(weigh)
     }
 

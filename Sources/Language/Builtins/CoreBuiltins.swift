@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 
 /// The core built-ins every session has. Each doc string's `Example:` line is checked by the
 /// test suite.
@@ -162,7 +163,7 @@ enum CoreBuiltins {
                 guard r.isFinite, abs(r) < 9.2e18 else { throw args.error("x", "cannot round \(Value.formatFloat(x)) to an int") }
                 return .int(Int(r))
             }
-            let scale = pow(10.0, Double(max(-300, min(300, d))))
+            let scale = powerOfTen(max(-300, min(300, d)))
             return .float((x * scale).rounded() / scale)
         },
         Builtin(
@@ -196,7 +197,7 @@ enum CoreBuiltins {
                 e raised to x.
                 Example: exp(0)  # 1.0
                 """
-        ) { args, _ in .float(Foundation.exp(try args.double("x"))) },
+        ) { args, _ in .float(Reproducible.exp(try args.double("x"))) },
         Builtin(
             "log", [p("x", .number)],
             doc: """
@@ -206,7 +207,7 @@ enum CoreBuiltins {
         ) { args, _ in
             let x = try args.double("x")
             if x <= 0 { throw args.error("x", "logarithm of a number that is not positive") }
-            return .float(Foundation.log(x))
+            return .float(Reproducible.log(x))
         },
         Builtin(
             "format", [p("x", .number), p("digits", .optional(.int), default: .nil), p("width", .int, default: 0)],
@@ -236,6 +237,15 @@ enum CoreBuiltins {
                 """
         ) { _, _ in .float(Double(DispatchTime.now().uptimeNanoseconds) / 1e9) },
     ]
+
+    /// `10^d` for the rounding built-ins: exact by multiplication up to 10^22 (the largest power
+    /// of ten a Double holds exactly), PortableMath's `pow` (the same bits everywhere) beyond.
+    static func powerOfTen(_ d: Int) -> Double {
+        guard (0...22).contains(d) else { return Reproducible.pow(10, Double(d)) }
+        var p = 1.0
+        for _ in 0..<d { p *= 10 }
+        return p
+    }
 
     static func toInt(_ d: Double, _ args: Arguments) throws -> Value {
         guard d.isFinite, abs(d) < 9.2e18 else { throw args.error("x", "result does not fit in an int") }

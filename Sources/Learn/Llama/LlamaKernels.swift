@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 
 /// The elementwise pieces of the Llama forward pass, over raw Float buffers.
 enum LlamaKernels {
@@ -20,7 +21,7 @@ enum LlamaKernels {
     ) {
         for i in 0..<(dims / 2) {
             let angle = Float(position) * inverseFrequencies[i]
-            let c = cos(angle), s = sin(angle)
+            let c = Reproducible.cos(angle), s = Reproducible.sin(angle)
             for h in 0..<heads {
                 let p = x + h * headDim + 2 * i
                 let a = p[0], b = p[1]
@@ -34,7 +35,7 @@ enum LlamaKernels {
     static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, n: Int) {
         for i in 0..<n {
             let g = gate[i]
-            gate[i] = g / (1 + exp(-g)) * up[i]
+            gate[i] = g / (1 + Reproducible.exp(-g)) * up[i]
         }
     }
 
@@ -72,7 +73,7 @@ enum LlamaKernels {
         }
         var total: Float = 0
         for j in 0..<length {
-            let e = exp(scores[j] - maxScore)
+            let e = Reproducible.exp(scores[j] - maxScore)
             scores[j] = e
             total += e
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 import Tensor
 
 /// A Llama-family language model loaded from a GGUF file, ready for inference.
@@ -75,7 +76,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
         self.weights = weights
         let dims = config.ropeDimensions, theta = Double(config.ropeTheta)
-        inverseFrequencies = (0..<(dims / 2)).map { i in Float(1 / pow(theta, Double(2 * i) / Double(dims))) }
+        inverseFrequencies = (0..<(dims / 2)).map { i in Float(1 / Reproducible.pow(theta, Double(2 * i) / Double(dims))) }
         threads =
             ProcessInfo.processInfo.environment["FEWSHOT_THREADS"].flatMap(Int.init)
             ?? ProcessInfo.processInfo.activeProcessorCount

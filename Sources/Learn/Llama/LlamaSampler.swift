@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 import Tensor
 
 /// Picks a Llama model's next token from logits under `GenerationOptions`, with its own seeded
@@ -26,7 +27,7 @@ struct LlamaSampler {
         let topK = options.topK ?? 0
         if topK > 0 && topK < candidates.count { candidates.removeSubrange(topK...) }
         let top = candidates[0].logit
-        var probabilities = candidates.map { exp($0.logit - top) }
+        var probabilities = candidates.map { Reproducible.exp($0.logit - top) }
         let total = probabilities.reduce(0, +)
         for i in probabilities.indices { probabilities[i] /= total }
         if let topP = options.topP, topP < 1 {

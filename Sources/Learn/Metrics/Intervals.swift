@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 import Tensor
 
 /// A point estimate with a confidence interval, e.g. accuracy 0.71 [0.64, 0.78].
@@ -60,13 +61,15 @@ public enum Intervals {
         }
         let diff = Double(abs(onlyA - onlyB)) - 1
         let statistic = diff * diff / Double(discordant)
-        return (onlyA, onlyB, erfc((statistic / 2).squareRoot()))
+        return (onlyA, onlyB, Reproducible.erfc((statistic / 2).squareRoot()))
     }
 
-    /// P(X = k) for X ~ Binomial(n, 1/2), computed in log space to stay finite for large n.
+    /// P(X = k) for X ~ Binomial(n, 1/2), for the small n of the exact test (n < 25): the
+    /// binomial coefficient is an exact integer and dividing by 2^n is exact, so no libm call.
     private static func binomialProbability(n: Int, k: Int) -> Double {
-        let logChoose = lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1))
-        return exp(logChoose - Double(n) * log(2.0))
+        var choose = 1
+        for i in 0..<min(k, n - k) { choose = choose * (n - i) / (i + 1) }
+        return Double(choose) / Double(1 << n)
     }
 
     /// The 97.5th percentile of Student's t distribution (two-sided 95%).

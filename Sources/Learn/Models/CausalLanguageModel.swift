@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 import Tensor
 
 /// A next-token language model the `Trainer` can train: the from-scratch `GPT` and the
@@ -17,7 +18,7 @@ extension CausalLanguageModel {
     /// Perplexity of the trained tokens of `sequences`: `exp(mean next-token loss)`.
     public func perplexity(of sequences: [TokenSequence]) throws -> Float {
         let loss = try meanLoss(of: sequences)
-        return Foundation.exp(loss)
+        return Reproducible.exp(loss)
     }
 
     /// Mean next-token cross-entropy over the trained tokens of `sequences`, without gradients.

@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 import Tensor
 
 /// Why generation ended.
@@ -117,7 +118,7 @@ struct Sampler {
         order.sort { logits[$0] > logits[$1] }
         if let k = options.topK, k > 0 { order = Array(order.prefix(k)) }
         let m = logits[order[0]]
-        var probs = order.map { Foundation.exp((logits[$0] - m) / options.temperature) }
+        var probs = order.map { Reproducible.exp((logits[$0] - m) / options.temperature) }
         let sum = probs.reduce(0, +)
         probs = probs.map { $0 / sum }
         if let p = options.topP, p < 1 {

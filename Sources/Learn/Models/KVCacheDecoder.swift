@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 import Tensor
 
 /// Batch-1 decoding with a key/value cache, outside autograd: each step runs the model on one
@@ -97,7 +98,7 @@ final class KVCacheDecoder {
             }
             var sum: Float = 0
             for j in 0...pos {
-                scores[j] = Foundation.exp(scores[j] - m)
+                scores[j] = Reproducible.exp(scores[j] - m)
                 sum += scores[j]
             }
             out.update(repeating: 0, count: hs)

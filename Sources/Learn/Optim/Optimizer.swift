@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 import Tensor
 
 /// Updates parameters from their gradients.
@@ -44,9 +45,10 @@ public final class AdamW: Optimizer {
 
     public func step() {
         t += 1
-        // Bias corrections in Double, as PyTorch computes them in Python floats.
-        let bc1 = 1 - Foundation.pow(Double(beta1), Double(t))
-        let bc2Sqrt = Float((1 - Foundation.pow(Double(beta2), Double(t))).squareRoot())
+        // Bias corrections in Double, as PyTorch computes them in Python floats (PortableMath's
+        // pow: the same bits on every machine).
+        let bc1 = 1 - Reproducible.pow(Double(beta1), Double(t))
+        let bc2Sqrt = Float((1 - Reproducible.pow(Double(beta2), Double(t))).squareRoot())
         let stepSize = Float(Double(learningRate) / bc1)
         for (i, p) in params.enumerated() {
             guard let g = p.tensor.grad else { continue }
@@ -126,7 +128,7 @@ public struct LearningRateSchedule: Sendable {
         if step < warmupSteps { return peak * Float(step + 1) / Float(warmupSteps) }
         let span = max(1, totalSteps - warmupSteps)
         let progress = min(1, Float(step - warmupSteps) / Float(span))
-        let cosine = 0.5 * (1 + Float(Foundation.cos(Double.pi * Double(progress))))
+        let cosine = 0.5 * (1 + Float(Reproducible.cos(Double.pi * Double(progress))))
         return peak * (minRatio + (1 - minRatio) * cosine)
     }
 }

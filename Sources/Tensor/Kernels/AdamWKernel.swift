@@ -1,7 +1,11 @@
 import CKernels
 
 /// The AdamW update of one run of parameters in one pass (the optimizer's inner loop), with an
-/// AVX2/FMA path where the CPU has one.
+/// AVX2 path where the CPU has one; both give the same bits.
+///
+/// The formula, fixed once for both paths (separate roundings, no FMA):
+/// `m = b1 m + (1 - b1) g`, `v = b2 v + ((1 - b2) g) g`, `denom = sqrt(v) / bias2Sqrt + eps`,
+/// `w = w shrink - stepSize (m / denom)`.
 public enum AdamWKernel {
     /// The constants of one step, as PyTorch's AdamW computes them.
     public struct Step: Sendable {
@@ -23,7 +27,7 @@ public enum AdamWKernel {
     }
 
     /// For `i < n`: `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`,
-    /// `w = w * shrink - stepSize * m / (sqrt(v) / bias2Sqrt + eps)`.
+    /// `w = w * shrink - stepSize * (m / (sqrt(v) / bias2Sqrt + eps))`.
     public static func update(
         weights w: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
         gradients g: UnsafePointer<Float>, count n: Int, _ s: Step
@@ -44,7 +48,7 @@ public enum AdamWKernel {
             m[j] = s.beta1 * m[j] + (1 - s.beta1) * gj
             v[j] = s.beta2 * v[j] + (1 - s.beta2) * gj * gj
             let denom = v[j].squareRoot() / s.bias2Sqrt + s.eps
-            w[j] = w[j] * s.shrink - s.stepSize * m[j] / denom
+            w[j] = w[j] * s.shrink - s.stepSize * (m[j] / denom)
         }
     }
 }

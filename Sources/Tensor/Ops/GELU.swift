@@ -1,4 +1,4 @@
-import Foundation
+import PortableMath
 
 /// GELU in its tanh form (GPT-2's), fused: forward keeps the tanh values so backward
 /// needs no transcendental calls.
@@ -39,18 +39,18 @@ extension Tensor {
 
 /// sqrt(2 / pi)
 let geluC: Float = 0.797_884_560_802_865_4
+/// GELU's cubic coefficient.
+let geluCubic: Float = 0.044715
+/// `3 * 0.044715`, rounded once (as CKernels' gelu.c).
+let geluCubic3: Float = 3 * geluCubic
 
-/// tanh through one `exp`: `sign(u) (1 - e) / (1 + e)` with `e = exp(-2|u|)` (within a few ulp,
-/// several times faster than libm's `tanhf`).
+/// `tanh(u)` (`Reproducible.tanh`: within 2 ulp, the same bits on every machine and as the
+/// vectorised kernels).
 @inline(__always)
-public func fastTanh(_ u: Float) -> Float {
-    let e = Foundation.exp(-2 * abs(u))
-    let t = (1 - e) / (1 + e)
-    return u < 0 ? -t : t
-}
+public func fastTanh(_ u: Float) -> Float { Reproducible.tanh(u) }
 
-/// GELU (tanh form) of one value, as `Tensor.gelu` computes it.
+/// GELU (tanh form) of one value, bit-identical to `Tensor.gelu`.
 @inline(__always)
 public func geluScalar(_ x: Float) -> Float {
-    0.5 * x * (1 + fastTanh(geluC * (x + 0.044715 * x * x * x)))
+    0.5 * x * (1 + Reproducible.tanh(geluC * (x + geluCubic * (x * x * x))))
 }

@@ -38,9 +38,11 @@ extension Tensor {
         }
         let parents = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.record(y, shape, parents) { res in
-            let workers = Parallel.chunks(n, grain: grain)
-            // Per-worker partial sums for the weight and bias grads, added up after.
-            var partial = [Float](repeating: 0, count: workers.count * 2 * c)
+            // Weight and bias grads: one partial sum per block of `grain` rows (rows added in
+            // order), then the blocks added in block order. The blocks depend on the shape only,
+            // never on the thread count, so the sums are the same bits for any FEWSHOT_THREADS.
+            let blocks = (n + grain - 1) / grain
+            var partial = [Float](repeating: 0, count: blocks * 2 * c)
             res.grad!.withUnsafeBufferPointer { pg in
                 x.withUnsafeBufferPointer { px in
                     partial.withUnsafeMutableBufferPointer { pp in
@@ -53,12 +55,15 @@ extension Tensor {
                                     if !self.requiresGrad { scratch = [Float](repeating: 0, count: n * c) }
                                     scratch.withUnsafeMutableBufferPointer { ps in
                                         let run = { (dx: UnsafeMutablePointer<Float>, accumulate: Bool) in
-                                            Parallel.run(workers) { k, s, e in
-                                                let gw = p0 + k * 2 * c
-                                                LayerNormKernel.backward(
-                                                    x0 + s * c, weight: pw.baseAddress!, mean: pm.baseAddress! + s,
-                                                    rstd: pr.baseAddress! + s, g0 + s * c, dx + s * c, dw: gw, db: gw + c,
-                                                    rows: e - s, c: c, accumulate: accumulate)
+                                            Parallel.forRange(blocks, grain: 1) { first, last in
+                                                for k in first..<last {
+                                                    let s = k * grain, e = Swift.min(n, s + grain)
+                                                    let gw = p0 + k * 2 * c
+                                                    LayerNormKernel.backward(
+                                                        x0 + s * c, weight: pw.baseAddress!, mean: pm.baseAddress! + s,
+                                                        rstd: pr.baseAddress! + s, g0 + s * c, dx + s * c, dw: gw,
+                                                        db: gw + c, rows: e - s, c: c, accumulate: accumulate)
+                                                }
                                             }
                                         }
                                         if self.requiresGrad {
@@ -74,7 +79,7 @@ extension Tensor {
                 }
             }
             var gw = [Float](repeating: 0, count: c), gb = [Float](repeating: 0, count: c)
-            for k in 0..<workers.count {
+            for k in 0..<blocks {
                 for j in 0..<c {
                     gw[j] += partial[k * 2 * c + j]
                     gb[j] += partial[k * 2 * c + c + j]

@@ -1,4 +1,4 @@
-import Foundation
+import PortableMath
 
 /// Rotary position embeddings (RoPE) for Llama-family attention.
 ///
@@ -26,13 +26,13 @@ extension Tensor {
         }
         let b = shape[0], t = shape[1], width = shape[2], hs = width / nh, pairs = d / 2
         // Angles as the inference kernel computes them: frequencies in Double, the rest in Float.
-        let inverse = (0..<pairs).map { i in Float(1 / Foundation.pow(Double(theta), Double(2 * i) / Double(d))) }
+        let inverse = (0..<pairs).map { i in Float(1 / Reproducible.pow(Double(theta), Double(2 * i) / Double(d))) }
         var cosines = [Float](repeating: 0, count: t * pairs), sines = cosines  // (T, d/2)
         for p in 0..<t {
             for i in 0..<pairs {
                 let angle = Float(offset + p) * inverse[i]
-                cosines[p * pairs + i] = Foundation.cos(angle)
-                sines[p * pairs + i] = Foundation.sin(angle)
+                cosines[p * pairs + i] = Reproducible.cos(angle)
+                sines[p * pairs + i] = Reproducible.sin(angle)
             }
         }
         /// Rotates every pair of `src` into `dst` by the table's angles, negated when `inverse`.

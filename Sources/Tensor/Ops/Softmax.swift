@@ -1,4 +1,4 @@
-import Foundation
+import PortableMath
 
 /// Softmax, log-softmax and cross-entropy fused with log-softmax, all over the last axis.
 extension Tensor {
@@ -40,8 +40,8 @@ extension Tensor {
                 var m = -Float.infinity
                 for j in 0..<len { m = Swift.max(m, row[j]) }
                 var s: Float = 0
-                for j in 0..<len { s += Foundation.exp(row[j] - m) }
-                let lse = m + Foundation.log(s)
+                for j in 0..<len { s += Reproducible.exp(row[j] - m) }
+                let lse = m + Reproducible.log(s)
                 for j in 0..<len { row[j] -= lse }
             }
         }
@@ -52,7 +52,7 @@ extension Tensor {
                 for r in 0..<n {
                     var s: Float = 0
                     for j in 0..<len { s += g[r * len + j] }
-                    for j in 0..<len { gx[r * len + j] += g[r * len + j] - Foundation.exp(logp[r * len + j]) * s }
+                    for j in 0..<len { gx[r * len + j] += g[r * len + j] - Reproducible.exp(logp[r * len + j]) * s }
                 }
             }
         }

@@ -1,6 +1,8 @@
-import Foundation
+import PortableMath
 
 /// Elementwise unary ops: exp, log, tanh, sigmoid, relu, GELU (tanh form), SiLU.
+///
+/// The transcendental functions are PortableMath's `Reproducible` ones: the same bits on every machine.
 extension Tensor {
     /// Applies `f`; `df(x, y)` is the derivative at input `x` with output `y`.
     @inline(__always)
@@ -25,19 +27,19 @@ extension Tensor {
     }
 
     /// `e^x` elementwise.
-    public func exp() -> Tensor { unary({ Foundation.exp($0) }, { _, y in y }) }
+    public func exp() -> Tensor { unary({ Reproducible.exp($0) }, { _, y in y }) }
     /// Natural logarithm elementwise (`-inf` at 0, NaN below).
-    public func log() -> Tensor { unary({ Foundation.log($0) }, { x, _ in 1 / x }) }
+    public func log() -> Tensor { unary({ Reproducible.log($0) }, { x, _ in 1 / x }) }
     /// Hyperbolic tangent elementwise.
-    public func tanh() -> Tensor { unary({ Foundation.tanh($0) }, { _, y in 1 - y * y }) }
+    public func tanh() -> Tensor { unary({ Reproducible.tanh($0) }, { _, y in 1 - y * y }) }
     /// Logistic sigmoid elementwise.
-    public func sigmoid() -> Tensor { unary({ 1 / (1 + Foundation.exp(-$0)) }, { _, y in y * (1 - y) }) }
+    public func sigmoid() -> Tensor { unary({ 1 / (1 + Reproducible.exp(-$0)) }, { _, y in y * (1 - y) }) }
     /// `max(x, 0)` elementwise.
     public func relu() -> Tensor { unary({ Swift.max($0, 0) }, { x, _ in x > 0 ? 1 : 0 }) }
     /// SiLU (`x * sigmoid(x)`) elementwise.
     public func silu() -> Tensor {
-        unary({ $0 / (1 + Foundation.exp(-$0)) }) { x, _ in
-            let s = 1 / (1 + Foundation.exp(-x))
+        unary({ $0 / (1 + Reproducible.exp(-$0)) }) { x, _ in
+            let s = 1 / (1 + Reproducible.exp(-x))
             return s * (1 + x * (1 - s))
         }
     }
