@@ -131,26 +131,10 @@ FEWSHOT_AVX2 static void causal_columns(const float *w, long ldw, const float *x
 /// d = p * (d - dot) over the first n values, dot the 16-lane sum of p * d (products rounded,
 /// then added; see LaneSum.swift): the softmax's backward, dP to dS in place.
 FEWSHOT_AVX2 static void softmax_gradient_row(const float *p, float *d, long n) {
-    __m256 low = _mm256_setzero_ps(), high = _mm256_setzero_ps();
-    long j = 0;
-    for (; j + 16 <= n; j += 16) {
-        low = _mm256_add_ps(low, _mm256_mul_ps(_mm256_loadu_ps(p + j), _mm256_loadu_ps(d + j)));
-        high = _mm256_add_ps(high, _mm256_mul_ps(_mm256_loadu_ps(p + j + 8), _mm256_loadu_ps(d + j + 8)));
-    }
-    if (j < n) {
-        const long first = n - j < 8 ? n - j : 8;
-        const __m256i mask = fewshot_tail_mask(first);
-        low = _mm256_add_ps(low, _mm256_mul_ps(_mm256_maskload_ps(p + j, mask), _mm256_maskload_ps(d + j, mask)));
-        if (n - j > 8) {
-            const __m256i rest = fewshot_tail_mask(n - j - 8);
-            high = _mm256_add_ps(
-                high, _mm256_mul_ps(_mm256_maskload_ps(p + j + 8, rest), _mm256_maskload_ps(d + j + 8, rest)));
-        }
-    }
-    const __m256 dot = _mm256_set1_ps(fewshot_hsum8(_mm256_add_ps(low, high)));
+    const __m256 dot = _mm256_set1_ps(fewshot_dot16(p, d, n));
     const long body = n & ~7L;
     const __m256i tail = fewshot_tail_mask(n - body);
-    for (j = 0; j < body; j += 8)
+    for (long j = 0; j < body; j += 8)
         _mm256_storeu_ps(d + j, _mm256_mul_ps(_mm256_loadu_ps(p + j), _mm256_sub_ps(_mm256_loadu_ps(d + j), dot)));
     if (body < n) {
         const __m256 pj = _mm256_maskload_ps(p + body, tail), dj = _mm256_maskload_ps(d + body, tail);

@@ -88,7 +88,13 @@ enum Binary {
     }
 
     @Test func versionAndHelp() throws {
-        #expect(try Binary.run(["--version"]).stdout.hasPrefix("0."))
+        // The version, then what the runtime computes on (docs/determinism.md).
+        let version = try Binary.run(["--version"], environment: ["FEWSHOT_THREADS": "3"]).stdout
+        #expect(version.hasPrefix("fewshot 0."))
+        #expect(version.contains("kernels: ") && version.contains("threads: 3"))
+        #expect(version.contains("results: deterministic"))
+        let forced = try Binary.run(["--version"], environment: ["FEWSHOT_KERNELS": "portable"]).stdout
+        #expect(forced.contains("kernels: portable"))
         let help = try Binary.run(["--help"])
         #expect(help.status == 0 && help.stdout.contains("fewshot run") && help.stdout.contains("-e"))
     }

@@ -90,10 +90,14 @@ import Testing
             .train(student, on: [sequence])
             let inference = try student.inferenceModel()
             inference.threads = Parallel.threadCount
-            let generated = try inference.generate(tokens: [72, 101, 108, 108, 111], options: GenerationOptions(maxTokens: 10))
+            let prompt = [72, 101, 108, 108, 111]
+            let generated = try inference.generate(tokens: prompt, options: GenerationOptions(maxTokens: 10))
+            // Logits of a one-token step (decoding) and of a short batch (prefill), as bits.
+            let step = try inference.forward([prompt[0]], cache: inference.makeCache(), allLogits: true)
+            let batch = try inference.forward(prompt, cache: inference.makeCache(), allLogits: true)
             return Outcome(
-                weights: student.namedParameters.map { bits($0.tensor.data) }, losses: bits(history.losses),
-                text: generated.tokens.map(String.init).joined(separator: " "))
+                weights: student.namedParameters.map { bits($0.tensor.data) } + [bits(step), bits(batch)],
+                losses: bits(history.losses), text: generated.tokens.map(String.init).joined(separator: " "))
         }
         expectIdentical(results, "the LoRA-trained Llama")
     }
