@@ -158,3 +158,85 @@ FEWSHOT_AVX2 void fewshot_sgemm_avx2(int transpose_a, int transpose_b, long m, l
         }
     }
 }
+
+/// y[j] += sum over p of x[p] b[p][j] for B stored k x n: one row of B per step, added into
+/// all of y with fused multiply-adds (each y[j]'s chain runs p = 0, 1, ...).
+FEWSHOT_AVX2 static void gemv_rows(long n, long k, const float *x, const float *b, long ldb, float *y) {
+    for (long p = 0; p < k; p++) {
+        const __m256 a = _mm256_set1_ps(x[p]);
+        const float *row = b + p * ldb;
+        long j = 0;
+        for (; j + 8 <= n; j += 8)
+            _mm256_storeu_ps(y + j, _mm256_fmadd_ps(a, _mm256_loadu_ps(row + j), _mm256_loadu_ps(y + j)));
+        for (; j < n; j++) y[j] = __builtin_fmaf(x[p], row[j], y[j]);
+    }
+}
+
+/// y[j] += sum over p of x[p] w[j][p] for W stored n x k (op(B) = W^T): eight rows of W at a
+/// time, each 8 x 8 block transposed in registers so that lane r carries row j + r's chain.
+FEWSHOT_AVX2 static void gemv_columns(long n, long k, const float *x, const float *w, long ldw, float *y) {
+    long j = 0;
+    for (; j + 8 <= n; j += 8) {
+        const float *r0 = w + j * ldw;
+        __m256 acc = _mm256_loadu_ps(y + j);
+        long p = 0;
+        for (; p + 8 <= k; p += 8) {
+            __m256 v0 = _mm256_loadu_ps(r0 + p), v1 = _mm256_loadu_ps(r0 + ldw + p);
+            __m256 v2 = _mm256_loadu_ps(r0 + 2 * ldw + p), v3 = _mm256_loadu_ps(r0 + 3 * ldw + p);
+            __m256 v4 = _mm256_loadu_ps(r0 + 4 * ldw + p), v5 = _mm256_loadu_ps(r0 + 5 * ldw + p);
+            __m256 v6 = _mm256_loadu_ps(r0 + 6 * ldw + p), v7 = _mm256_loadu_ps(r0 + 7 * ldw + p);
+            // 8 x 8 transpose: afterwards v_q holds w[j + r][p + q] in lane r.
+            __m256 t0 = _mm256_unpacklo_ps(v0, v1), t1 = _mm256_unpackhi_ps(v0, v1);
+            __m256 t2 = _mm256_unpacklo_ps(v2, v3), t3 = _mm256_unpackhi_ps(v2, v3);
+            __m256 t4 = _mm256_unpacklo_ps(v4, v5), t5 = _mm256_unpackhi_ps(v4, v5);
+            __m256 t6 = _mm256_unpacklo_ps(v6, v7), t7 = _mm256_unpackhi_ps(v6, v7);
+            __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+            __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+            __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+            __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+            v0 = _mm256_permute2f128_ps(s0, s4, 0x20), v4 = _mm256_permute2f128_ps(s0, s4, 0x31);
+            v1 = _mm256_permute2f128_ps(s1, s5, 0x20), v5 = _mm256_permute2f128_ps(s1, s5, 0x31);
+            v2 = _mm256_permute2f128_ps(s2, s6, 0x20), v6 = _mm256_permute2f128_ps(s2, s6, 0x31);
+            v3 = _mm256_permute2f128_ps(s3, s7, 0x20), v7 = _mm256_permute2f128_ps(s3, s7, 0x31);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(x[p]), v0, acc);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(x[p + 1]), v1, acc);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(x[p + 2]), v2, acc);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(x[p + 3]), v3, acc);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(x[p + 4]), v4, acc);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(x[p + 5]), v5, acc);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(x[p + 6]), v6, acc);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(x[p + 7]), v7, acc);
+        }
+        for (; p < k; p++) {
+            const __m256 column = _mm256_setr_ps(r0[p], r0[ldw + p], r0[2 * ldw + p], r0[3 * ldw + p],
+                                                 r0[4 * ldw + p], r0[5 * ldw + p], r0[6 * ldw + p], r0[7 * ldw + p]);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(x[p]), column, acc);
+        }
+        _mm256_storeu_ps(y + j, acc);
+    }
+    for (; j < n; j++) {
+        const float *row = w + j * ldw;
+        float acc = y[j];
+        for (long p = 0; p < k; p++) acc = __builtin_fmaf(x[p], row[p], acc);
+        y[j] = acc;
+    }
+}
+
+FEWSHOT_AVX2 void fewshot_sgemv_avx2(int transpose_b, long n, long k, float alpha, const float *x, const float *b,
+                                     long ldb, float *y) {
+    if (n <= 0 || k <= 0) return;
+    const float *scaled = x;
+    float *copy = NULL;
+    if (alpha != 1.0f) {
+        copy = malloc((size_t)k * sizeof(float));
+        if (!copy) abort();
+        for (long p = 0; p < k; p++) copy[p] = alpha * x[p];
+        scaled = copy;
+    }
+    if (transpose_b) {
+        gemv_columns(n, k, scaled, b, ldb, y);
+    } else {
+        gemv_rows(n, k, scaled, b, ldb, y);
+    }
+    free(copy);
+}

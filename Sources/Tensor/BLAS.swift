@@ -154,6 +154,9 @@ public enum BLAS {
             }
         }
         switch path {
+        case .avx2 where m == 1 && !transposeA:
+            // One row (a GEMV: decoding): stream B once instead of packing it.
+            fewshot_sgemv_avx2(transposeB ? 1 : 0, n, k, alpha, a, b, ldb, c)
         case .avx2:
             fewshot_sgemm_avx2(
                 transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc)
