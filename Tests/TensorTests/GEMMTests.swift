@@ -22,6 +22,16 @@ import Testing
         }
     }
 
+    /// Twenty more shapes drawn at random (sizes 1 to 300, any transposes), the same every run.
+    static let randomShapes: [Shape] = {
+        var rng = SeededRandom(seed: 18)
+        return (0..<20).map { _ in
+            Shape(
+                m: 1 + rng.randint(300), n: 1 + rng.randint(300), k: 1 + rng.randint(300),
+                transposeA: rng.randint(2) == 1, transposeB: rng.randint(2) == 1)
+        }
+    }()
+
     func uniform(_ count: Int, seed: UInt64) -> [Float] {
         var rng = SeededRandom(seed: seed)
         return rng.uniform(count: count, low: -1, high: 1)
@@ -63,7 +73,7 @@ import Testing
 
     func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
 
-    @Test(arguments: shapes)
+    @Test(arguments: shapes + randomShapes)
     func everyPathFollowsTheContract(_ s: Shape) {
         let a = uniform(s.m * s.k, seed: 1), b = uniform(s.k * s.n, seed: 2), c = uniform(s.m * s.n, seed: 3)
         for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (0.125, 1), (0.3, 0)] {
