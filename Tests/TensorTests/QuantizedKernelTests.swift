@@ -3,8 +3,8 @@ import Testing
 
 @testable import Tensor
 
-/// The AVX2/FMA row kernels of `CKernels` against the portable Swift path and the dequantised
-/// weights, on random blocks of every type with a direct kernel.
+/// The row kernels of every `KernelPath` against the dequantised weights, on random blocks of
+/// every type with a direct kernel (`QuantizedReproducibilityTests` compares their bits).
 @Suite struct QuantizedKernelTests {
     /// `rows` rows of random `type` blocks for `columns` inputs (scales as halves, like GGUF).
     static func randomRows(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) -> [UInt8] {
@@ -37,42 +37,56 @@ import Testing
         return bytes
     }
 
+    /// `count` random Floats in blocks of 32 of very different magnitudes (an all-zero block
+    /// among them), so that the 8-bit rounding meets every kind of block.
+    static func randomInput(_ count: Int, seed: UInt64) -> [Float] {
+        var state = seed
+        return (0..<count).map { j in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let unit = Float(state >> 40) / Float(1 << 24) * 2 - 1
+            return unit * [1, 0.01, 30, 0, 3][(j / 32) % 5]
+        }
+    }
+
+    /// The rows' products with the dequantised weights in Double, (tokens, rows).
+    static func reference(_ w: QuantizedMatrix, _ x: [Float], tokens: Int) -> [Double] {
+        var dense = [Float](repeating: 0, count: w.rows * w.columns)
+        w.dequantizeRows(0..<w.rows, into: &dense)
+        var y = [Double](repeating: 0, count: tokens * w.rows)
+        for t in 0..<tokens {
+            for r in 0..<w.rows {
+                var s = 0.0
+                for j in 0..<w.columns { s += Double(dense[r * w.columns + j]) * Double(x[t * w.columns + j]) }
+                y[t * w.rows + r] = s
+            }
+        }
+        return y
+    }
+
+    /// Float activations: every path's products are within rounding of the Double reference,
+    /// and rows of a sub-range leave the others alone.
     @Test(arguments: [
         (GGMLType.f32, 100), (.f32, 96), (.f16, 100), (.f16, 96), (.q4_1, 96), (.q4_0, 96), (.q8_0, 96), (.q4_1, 576),
     ])
-    func avx2KernelsAgreeWithThePortablePath(type: GGMLType, columns: Int) throws {
+    func floatProductsAreAccurate(type: GGMLType, columns: Int) throws {
         let rows = 67
         let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: UInt64(type.rawValue) * 1000 + UInt64(columns))
         let x = (0..<columns).map { Float(($0 * 37) % 19) / 10 - 0.9 }
         try bytes.withUnsafeBytes { raw in
             let w = try QuantizedMatrix(rows: rows, columns: columns, type: type, data: raw.baseAddress!, owner: nil)
-            var dense = [Float](repeating: 0, count: rows * columns)
-            w.dequantizeRows(0..<rows, into: &dense)
-            var portable = [Float](repeating: .nan, count: rows)
-            w.multiplyRowsPortable(0..<rows, x, &portable)
-            for r in 0..<rows {
-                let want = (0..<columns).reduce(Float(0)) { $0 + dense[r * columns + $1] * x[$1] }
-                #expect(abs(portable[r] - want) <= 1e-4 * max(1, abs(want)), "portable \(type) row \(r)")
-            }
-            #if arch(x86_64)
-                guard CPUFeatures.hasAVX2FMA else {
-                    print("QuantizedKernelTests: this CPU has no AVX2/FMA/F16C; only the portable path was checked")
-                    return
-                }
-                var fast = [Float](repeating: .nan, count: rows)
+            let want = Self.reference(w, x, tokens: 1)
+            for path in KernelPath.available {
+                var y = [Float](repeating: .nan, count: rows)
                 var part = [Float](repeating: .nan, count: rows)
-                QuantizedMatrix.withInput(x, columns: columns, bytes: false) { input in
-                    w.multiplyRowsAVX2(0..<rows, input, &fast)
-                    // A sub-range too, so the kernels honour `first` and leave other rows alone.
-                    w.multiplyRowsAVX2(5..<9, input, &part)
+                QuantizedMatrix.withInput(x, columns: columns, bytes: false, path: path) { input in
+                    w.multiplyRows(0..<rows, input, &y, path: path)
+                    w.multiplyRows(5..<9, input, &part, path: path)
                 }
                 for r in 0..<rows {
-                    #expect(
-                        abs(fast[r] - portable[r]) <= 1e-5 * max(1, abs(portable[r])),
-                        "\(type) row \(r): \(fast[r]) vs \(portable[r])")
-                    #expect((5..<9).contains(r) ? part[r] == fast[r] : part[r].isNaN)
+                    #expect(abs(Double(y[r]) - want[r]) <= 1e-5 * max(1, abs(want[r])), "\(path) \(type) row \(r)")
+                    #expect((5..<9).contains(r) ? part[r] == y[r] : part[r].isNaN, "\(path) \(type) row \(r)")
                 }
-            #endif
+            }
         }
     }
 
@@ -80,39 +94,39 @@ import Testing
     /// row's product moves by at most the sum over blocks of sum|w| times that step.
     @Test(arguments: [GGMLType.q4_1, .q4_0, .q8_0])
     func int8ActivationsStayWithinTheirRoundingBound(type: GGMLType) throws {
-        #if arch(x86_64)
-            guard CPUFeatures.hasAVX2FMA else {
-                print("QuantizedKernelTests: this CPU has no AVX2/FMA/F16C; int8 activations are not used")
-                return
-            }
-            let rows = 40, columns = 128
-            let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: 7)
-            // Blocks of very different magnitudes, and one all-zero block.
-            let x = (0..<columns).map { j in Float(sin(Double(j) * 1.7)) * [0.01, 1, 0, 30][j / 32] }
-            try bytes.withUnsafeBytes { raw in
-                let w = try QuantizedMatrix(rows: rows, columns: columns, type: type, data: raw.baseAddress!, owner: nil)
-                var dense = [Float](repeating: 0, count: rows * columns)
-                w.dequantizeRows(0..<rows, into: &dense)
-                var exact = [Float](repeating: .nan, count: rows), rounded = [Float](repeating: .nan, count: rows)
-                w.multiply(x, into: &exact, threads: 2, activations: .float)
-                w.multiply(x, into: &rounded, threads: 2, activations: .int8)
+        let rows = 40, columns = 128
+        let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: 7)
+        // Blocks of very different magnitudes, and one all-zero block.
+        let x = (0..<columns).map { j in Float(sin(Double(j) * 1.7)) * [0.01, 1, 0, 30][j / 32] }
+        try bytes.withUnsafeBytes { raw in
+            let w = try QuantizedMatrix(rows: rows, columns: columns, type: type, data: raw.baseAddress!, owner: nil)
+            var dense = [Float](repeating: 0, count: rows * columns)
+            w.dequantizeRows(0..<rows, into: &dense)
+            let exact = Self.reference(w, x, tokens: 1)
+            for path in KernelPath.available {
+                var rounded = [Float](repeating: .nan, count: rows)
+                rounded.withUnsafeMutableBufferPointer { y in
+                    QuantizedMatrix.multiply([w], x, into: [y.baseAddress!], threads: 2, activations: .int8, path: path)
+                }
                 var moved = false
                 for r in 0..<rows {
-                    var bound: Float = 1e-4 * max(1, abs(exact[r]))
+                    var bound = 1e-5 * max(1, abs(exact[r]))
                     for b in 0..<(columns / 32) {
-                        let step = x[(32 * b)..<(32 * b + 32)].map(abs).max()! / 254
-                        bound += (0..<32).reduce(Float(0)) { $0 + abs(dense[r * columns + 32 * b + $1]) } * step * 1.001
+                        let step = Double(x[(32 * b)..<(32 * b + 32)].map(abs).max()!) / 254
+                        bound += (0..<32).reduce(0.0) { $0 + Double(abs(dense[r * columns + 32 * b + $1])) } * step * 1.001
                     }
-                    #expect(abs(rounded[r] - exact[r]) <= bound, "\(type) row \(r): \(rounded[r]) vs \(exact[r]), bound \(bound)")
-                    moved = moved || rounded[r] != exact[r]
+                    let error = abs(Double(rounded[r]) - exact[r])
+                    #expect(error <= bound, "\(path) \(type) row \(r): \(rounded[r]) vs \(exact[r]), bound \(bound)")
+                    moved = moved || error > 1e-5 * max(1, abs(exact[r]))
                 }
-                #expect(moved, "the int8 path was not taken")
+                #expect(moved, "\(path): the int8 path was not taken")
             }
-        #endif
+        }
     }
 
     /// A batch of tokens in one call equals the tokens one by one, for both activation formats
-    /// (the 8-bit kernels decode each block once per four tokens, with a tail of single tokens).
+    /// on every path (the 8-bit AVX2 kernels read each row once per four tokens, with a tail of
+    /// single tokens).
     @Test(arguments: [GGMLType.q4_1, .q4_0, .q8_0, .f16])
     func aBatchOfTokensEqualsTheTokensOneByOne(type: GGMLType) throws {
         let rows = 70, columns = 96, tokens = 7
@@ -120,17 +134,25 @@ import Testing
         let x = (0..<(tokens * columns)).map { Float(sin(Double($0) * 0.37)) * Float(1 + $0 % 5) }
         try bytes.withUnsafeBytes { raw in
             let w = try QuantizedMatrix(rows: rows, columns: columns, type: type, data: raw.baseAddress!, owner: nil)
-            for activations in [ActivationFormat.float, .int8] {
-                var batched = [Float](repeating: .nan, count: tokens * rows)
-                batched.withUnsafeMutableBufferPointer { y in
-                    QuantizedMatrix.multiply([w], x, tokens: tokens, into: [y.baseAddress!], threads: 2, activations: activations)
-                }
-                for t in 0..<tokens {
-                    var single = [Float](repeating: .nan, count: rows)
-                    x.withUnsafeBufferPointer { xb in
-                        w.multiply(xb.baseAddress! + t * columns, into: &single, threads: 1, activations: activations)
+            for path in KernelPath.available {
+                for activations in [ActivationFormat.float, .int8] {
+                    var batched = [Float](repeating: .nan, count: tokens * rows)
+                    batched.withUnsafeMutableBufferPointer { y in
+                        QuantizedMatrix.multiply(
+                            [w], x, tokens: tokens, into: [y.baseAddress!], threads: 2, activations: activations, path: path)
                     }
-                    #expect(Array(batched[(t * rows)..<((t + 1) * rows)]) == single, "\(type) \(activations) token \(t)")
+                    for t in 0..<tokens {
+                        var single = [Float](repeating: .nan, count: rows)
+                        x.withUnsafeBufferPointer { xb in
+                            single.withUnsafeMutableBufferPointer { y in
+                                QuantizedMatrix.multiply(
+                                    [w], xb.baseAddress! + t * columns, into: [y.baseAddress!], threads: 1,
+                                    activations: activations, path: path)
+                            }
+                        }
+                        #expect(
+                            Array(batched[(t * rows)..<((t + 1) * rows)]) == single, "\(path) \(type) \(activations) token \(t)")
+                    }
                 }
             }
         }

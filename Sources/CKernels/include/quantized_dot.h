@@ -1,13 +1,28 @@
-// Matrix-vector products straight from ggml's quantised blocks, with AVX2 and FMA.
+// Matrix-vector products straight from ggml's quantised blocks, with AVX2.
 //
 // Every function computes y[r] = dot(row r, x) for r in [first, last) of a row-major matrix
 // whose rows are `row_bytes` apart, and whose `blocks` blocks of 32 weights per row match the
-// GGUF layout. Two kinds:
-// - Float activations (fewshot_rows_*): each block is widened to Float and multiplied with FMA,
-//   so results equal a product with the dequantised row up to the order of the additions.
+// GGUF layout. Each product follows one specification, shared with the portable Swift path
+// (Tensor's QuantizedDot), so both give the same bits on any CPU and for any split of the rows
+// across threads. No product fuses a multiply with an add (this file's kernels are compiled
+// without contraction), and sums of integers are exact, so only the Float sums are ordered:
+//
+// - Float activations (fewshot_rows_f32, _f16, _q4_1, _q4_0, _q8_0): each weight is decoded
+//   to Float (Q4_1: q * d + m, a product then a sum; Q4_0: (q - 8) * d; Q8_0: q * d; F16: the
+//   exact half), and value j's product w_j * x_j (rounded) is added to partial sum j % 16,
+//   in order from +0; the 16 partials are then summed in a fixed tree: s[l] = p[l] + p[l + 8],
+//   t[l] = s[l] + s[l + 4], y = (t[0] + t[2]) + (t[1] + t[3]) (LaneSum in Tensor; here two
+//   8-lane accumulators and fewshot_hsum8(lo + hi)).
 // - 8-bit activations (fewshot_rows_*_q8): x is first rounded to signed bytes per block of 32
-//   (fewshot_quantize_q8), then blocks multiply as integers, as llama.cpp does: faster, with
-//   each value of x off by up to half a rounding step (max|x_block| / 254).
+//   (fewshot_quantize_q8), as llama.cpp does, each value off by up to half a rounding step
+//   (max|x_block| / 254). For block b, isum_b is the exact integer dot of its 32 weight
+//   integers (Q4: the nibbles 0...15; Q8_0: the signed bytes) with the 32 bytes of x, and
+//   scale_b = d_w * d_x (one rounded product). Block b goes to Float partial b % 8:
+//   p += scale_b * isum_b (the product rounded, then added), blocks in order from +0; the 8
+//   partials are summed by the tree t[l] = p[l] + p[l + 4], (t[0] + t[2]) + (t[1] + t[3])
+//   (fewshot_hsum8). The Q4 offsets (m, or -8 d) multiply the exact Float block sums of x:
+//   offsets = sum over b in order of (offset_b * block_sum_b), from +0 (none for Q8_0), and
+//   y = tree + offsets.
 // Declared on x86-64 only; call them only when fewshot_cpu_has_avx2_fma() is true.
 #ifndef FEWSHOT_QUANTIZED_DOT_H
 #define FEWSHOT_QUANTIZED_DOT_H
@@ -17,31 +32,40 @@
 #if defined(__x86_64__)
 
 /// Q4_1 rows (half d, half m, 16 bytes of nibbles: low nibbles are weights 0-15, high 16-31;
-/// weight = q * d + m). `block_sums[b]` is the sum of x[32b ..< 32b+32], which carries m.
-void fewshot_rows_q4_1(const void *data, size_t row_bytes, long first, long last, const float *x,
-                       const float *block_sums, long blocks, float *y);
+/// weight = q * d + m) times Float x.
+void fewshot_rows_q4_1(const void *data, size_t row_bytes, long first, long last, const float *x, long blocks,
+                       float *y);
 
-/// Q4_0 rows (half d, 16 bytes of nibbles; weight = (q - 8) * d), with block sums of x as above.
-void fewshot_rows_q4_0(const void *data, size_t row_bytes, long first, long last, const float *x,
-                       const float *block_sums, long blocks, float *y);
+/// Q4_0 rows (half d, 16 bytes of nibbles; weight = (q - 8) * d) times Float x.
+void fewshot_rows_q4_0(const void *data, size_t row_bytes, long first, long last, const float *x, long blocks,
+                       float *y);
 
-/// Q8_0 rows (half d, 32 signed bytes; weight = q * d).
-void fewshot_rows_q8_0(const void *data, size_t row_bytes, long first, long last, const float *x,
-                       long blocks, float *y);
+/// Q8_0 rows (half d, 32 signed bytes; weight = q * d) times Float x.
+void fewshot_rows_q8_0(const void *data, size_t row_bytes, long first, long last, const float *x, long blocks,
+                       float *y);
 
-/// Rounds x (32 * blocks Floats) to signed bytes per block: q = round(x / d) with
-/// d = max|x| / 127 stored in `scales[b]` (0 for an all-zero block).
+/// F16 rows of `columns` values (any count) times Float x.
+void fewshot_rows_f16(const void *data, size_t row_bytes, long first, long last, const float *x, long columns,
+                      float *y);
+
+/// F32 rows of `columns` values (any count) times Float x.
+void fewshot_rows_f32(const float *data, long first, long last, const float *x, long columns, float *y);
+
+/// Rounds x (32 * blocks Floats) to signed bytes per block. amax is the maximum of |x| over
+/// the block, taken as maxps does (a > b ? a : b) in the tree max(max(|x[0..8]|, |x[8..16]|),
+/// max(|x[16..24]|, |x[24..32]|)) lane by lane, then lanes l and l + 4, l and l + 2, 0 and 1;
+/// `scales[b]` = amax / 127; q = x * (127 / amax) (0 when amax is not positive) rounded to
+/// nearest, ties to even, and clamped to -127...127 (NaN or out of range: -127).
 void fewshot_quantize_q8(const float *x, long blocks, signed char *q, float *scales);
 
 /// Q4_1 rows times the 8-bit activations of `tokens` tokens (from fewshot_quantize_q8, one row
 /// of 32 * blocks bytes and `blocks` scales and Float block sums per token, back to back):
-/// y[t * y_stride + r] for every token t. Each weight block is decoded once per four tokens.
-/// The offsets m multiply the exact Float `block_sums` of x.
+/// y[t * y_stride + r] for every token t. Each row is read once per four tokens.
 void fewshot_rows_q4_1_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
                           const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
                           long y_stride);
 
-/// Q4_0 rows times 8-bit activations, as above; the -8 offsets multiply the exact block sums.
+/// Q4_0 rows times 8-bit activations, as above.
 void fewshot_rows_q4_0_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
                           const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
                           long y_stride);
@@ -50,13 +74,6 @@ void fewshot_rows_q4_0_q8(const void *data, size_t row_bytes, long first, long l
 void fewshot_rows_q8_0_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
                           const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
                           long y_stride);
-
-/// F16 rows of `columns` values (any count), widened with F16C.
-void fewshot_rows_f16(const void *data, size_t row_bytes, long first, long last, const float *x, long columns,
-                      float *y);
-
-/// F32 rows of `columns` values (any count; the tail past a multiple of 8 is scalar).
-void fewshot_rows_f32(const float *data, long first, long last, const float *x, long columns, float *y);
 
 #endif
 #endif

@@ -128,3 +128,12 @@ func storeLanes(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, count: Int)
     }
     for l in 0..<count { p[l] = v[l] }
 }
+
+extension LaneSum {
+    /// The fixed tree over 8 partial sums, `fewshot_hsum8`'s: `t[l] = p[l] + p[l + 4]`, then
+    /// `(t[0] + t[2]) + (t[1] + t[3])` (the last three steps of `combine`).
+    static func combine8(_ p: SIMD8<Float>) -> Float {
+        let t = p.lowHalf + p.highHalf
+        return (t[0] + t[2]) + (t[1] + t[3])
+    }
+}

@@ -1,10 +1,15 @@
-/// The portable path of the products of quantised weight rows with a Float vector (CPUs
-/// without AVX2/FMA, or `FEWSHOT_KERNELS=portable`; the AVX2 kernels live in `CKernels`).
+/// The portable path of the products of quantised weight rows with Float activations (CPUs
+/// without AVX2, or `FEWSHOT_KERNELS=portable`; the AVX2 kernels live in `CKernels`).
 ///
-/// Each row is decoded block by block into a small Float buffer with plain scalar loops (which
-/// LLVM vectorises: widen, convert, scale) and then dotted with `x` in SIMD. Swift's generic SIMD
-/// integer-to-float conversions compile to calls, so the decoding avoids them. Activations stay
-/// Float (no re-quantisation), so results equal a product with the dequantised row up to rounding.
+/// The specification, shared with the AVX2 kernels (`quantized_dot.h`), so that every path,
+/// CPU and thread count gives the same bits: each weight is decoded to Float (Q4_1: `q * d + m`,
+/// a product then a sum; Q4_0: `(q - 8) * d`; Q8_0: `q * d`; F16: the exact half), and the row's
+/// product is the `LaneSum` of `w_j * x_j` (value j to partial `j % 16`, each product rounded
+/// then added, then the fixed tree). Nothing is fused: Swift never contracts `a * b + c`.
+///
+/// Each row is decoded into a small Float buffer with plain scalar loops (which LLVM
+/// vectorises: widen, convert, scale) and then summed with `LaneSum.dot`. Swift's generic SIMD
+/// integer-to-float conversions compile to calls, so the decoding avoids them.
 enum QuantizedDot {
     /// Decodes one row of `blocks` Q4_1 blocks (d, m, 16 bytes: low nibbles are values 0...15,
     /// high nibbles 16...31) into `out`.
@@ -49,33 +54,11 @@ enum QuantizedDot {
         }
     }
 
-    /// Sum of `count` Floats.
+    /// Sum of `count` Floats, in order from +0 (the block sums of x, on every path).
     @inline(__always)
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var total: Float = 0
         for i in 0..<count { total += x[i] }
         return total
-    }
-
-    /// Dot product of two `count`-value Float vectors.
-    @inline(__always)
-    static func f32(_ row: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int) -> Float {
-        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
-        var i = 0
-        while i + 32 <= count {
-            a0 +=
-                UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self)
-                * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            a1 +=
-                UnsafeRawPointer(row + i + 16).loadUnaligned(as: SIMD16<Float>.self)
-                * UnsafeRawPointer(x + i + 16).loadUnaligned(as: SIMD16<Float>.self)
-            i += 32
-        }
-        var tail: Float = 0
-        while i < count {
-            tail += row[i] * x[i]
-            i += 1
-        }
-        return (a0 + a1).sum() + tail
     }
 }

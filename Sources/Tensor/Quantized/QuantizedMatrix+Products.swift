@@ -7,13 +7,13 @@ public enum ActivationFormat: Sendable {
     /// Rounded to 8 bits per block of 32 values, then multiplied with the weights' blocks as
     /// integers, as llama.cpp does: about 1.3x to 2x as fast; each product moves by at most
     /// half a rounding step per value (SmolLM2's logits by up to 0.64 on the parity prompt).
-    /// Only the AVX2 kernels of Q4_0, Q4_1 and Q8_0 do this: F32 and F16 matrices, and CPUs
-    /// without AVX2, use `.float`.
+    /// Q4_0, Q4_1 and Q8_0 matrices do this on every CPU and kernel path (with the same bits);
+    /// F32 and F16 matrices use `.float`.
     case int8
 }
 
 extension GGMLType {
-    /// Whether the AVX2 kernels can multiply this type with 8-bit activations.
+    /// Whether this type is multiplied with 8-bit activations when they are asked for.
     var hasInt8Kernel: Bool { self == .q4_0 || self == .q4_1 || self == .q8_0 }
 }
 
@@ -28,44 +28,43 @@ struct QuantizedInput {
     let bytes: UnsafePointer<Int8>?
     /// The scale of each block of `bytes` (value = byte * scale).
     let scales: UnsafePointer<Float>?
-
-    /// Token `t` alone, with Float values only.
-    func token(_ t: Int, columns: Int) -> QuantizedInput {
-        QuantizedInput(x: x + t * columns, tokens: 1, blockSums: blockSums + t * (columns / 32), bytes: nil, scales: nil)
-    }
 }
 
 extension QuantizedMatrix {
-    /// Whether products with 8-bit activations run here (AVX2 kernels for this type): they
-    /// make a batch of a few dozen tokens cheaper than dequantising the matrix for a GEMM.
-    public var hasInt8Kernel: Bool {
-        #if arch(x86_64)
-            return KernelPath.best == .avx2 && type.hasInt8Kernel
-        #else
-            return false
-        #endif
-    }
+    /// Whether products with 8-bit activations run for this matrix (its type alone decides, so
+    /// every CPU and kernel path takes the same algorithm): they make a batch of a few dozen
+    /// tokens cheaper than dequantising the matrix for a GEMM.
+    public var hasInt8Kernel: Bool { type.hasInt8Kernel }
 
     /// `y = W x` (y: `rows` Floats, x: `columns` Floats), split across `threads` threads by rows.
     public func multiply(
         _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, threads: Int = 1, activations: ActivationFormat = .float
     ) {
-        Self.multiply([self], x, into: [y], threads: threads, activations: activations)
+        Self.multiply([self], x, into: [y], threads: threads, activations: activations, path: .best)
     }
 
     /// `outputs[i] = x matrices[i]^T` for matrices that share their input (a layer's query, key
     /// and value; its gate and up projections), in one parallel pass: waking the workers once
     /// instead of once per matrix matters when a whole product takes tens of microseconds.
     /// x holds `tokens` rows of `columns` values, `outputs[i]` gets `tokens` rows of `rows_i`.
+    /// Every output is computed whole by one thread, so the bits do not depend on `threads`.
     public static func multiply(
         _ matrices: [QuantizedMatrix], _ x: UnsafePointer<Float>, tokens: Int = 1, into outputs: [UnsafeMutablePointer<Float>],
         threads: Int, activations: ActivationFormat = .float
+    ) {
+        multiply(matrices, x, tokens: tokens, into: outputs, threads: threads, activations: activations, path: .best)
+    }
+
+    /// `multiply` on the kernels of `path` (tests compare the paths).
+    static func multiply(
+        _ matrices: [QuantizedMatrix], _ x: UnsafePointer<Float>, tokens: Int = 1, into outputs: [UnsafeMutablePointer<Float>],
+        threads: Int, activations: ActivationFormat, path: KernelPath
     ) {
         precondition(matrices.count == outputs.count && !matrices.isEmpty && tokens > 0)
         let columns = matrices[0].columns
         precondition(matrices.allSatisfy { $0.columns == columns })
         let bytes = activations == .int8 && matrices.contains { $0.type.hasInt8Kernel }
-        withInput(x, columns: columns, tokens: tokens, bytes: bytes) { input in
+        withInput(x, columns: columns, tokens: tokens, bytes: bytes, path: path) { input in
             // Each part takes a run of rows of the matrices stacked one above the other.
             let total = matrices.reduce(0) { $0 + $1.rows }
             let parts = max(1, min(threads, total / 64))
@@ -75,7 +74,7 @@ extension QuantizedMatrix {
                 var offset = 0
                 for (w, y) in zip(matrices, outputs) {
                     let lo = max(start, offset) - offset, hi = min(end, offset + w.rows) - offset
-                    if lo < hi { w.multiplyRows(lo..<hi, input, y) }
+                    if lo < hi { w.multiplyRows(lo..<hi, input, y, path: path) }
                     offset += w.rows
                 }
             }
@@ -88,9 +87,10 @@ extension QuantizedMatrix {
     }
 
     /// Calls `body` with x (`tokens` rows of `columns`) prepared for the kernels: block sums, and
-    /// 8-bit values when `bytes` is asked for and the AVX2 kernels will run.
+    /// 8-bit values when `bytes` is asked for (rounded by `path`'s code, to the same bytes).
     static func withInput<R>(
-        _ x: UnsafePointer<Float>, columns: Int, tokens: Int = 1, bytes: Bool, _ body: (QuantizedInput) -> R
+        _ x: UnsafePointer<Float>, columns: Int, tokens: Int = 1, bytes: Bool, path: KernelPath = .best,
+        _ body: (QuantizedInput) -> R
     ) -> R {
         let blocks = columns / 32
         let blockSums = UnsafeMutablePointer<Float>.allocate(capacity: max(1, tokens * blocks))
@@ -98,40 +98,56 @@ extension QuantizedMatrix {
         for t in 0..<tokens {
             for b in 0..<blocks { blockSums[t * blocks + b] = QuantizedDot.sum(x + t * columns + 32 * b, count: 32) }
         }
-        let plain = QuantizedInput(x: x, tokens: tokens, blockSums: blockSums, bytes: nil, scales: nil)
+        guard bytes && blocks > 0 && columns % 32 == 0 else {
+            return body(QuantizedInput(x: x, tokens: tokens, blockSums: blockSums, bytes: nil, scales: nil))
+        }
+        let values = UnsafeMutablePointer<Int8>.allocate(capacity: tokens * columns)
+        let scales = UnsafeMutablePointer<Float>.allocate(capacity: tokens * blocks)
+        defer {
+            values.deallocate()
+            scales.deallocate()
+        }
         #if arch(x86_64)
-            if bytes && KernelPath.best == .avx2 && blocks > 0 && columns % 32 == 0 {
-                let values = UnsafeMutablePointer<Int8>.allocate(capacity: tokens * columns)
-                let scales = UnsafeMutablePointer<Float>.allocate(capacity: tokens * blocks)
-                defer {
-                    values.deallocate()
-                    scales.deallocate()
-                }
+            if path == .avx2 {
                 fewshot_quantize_q8(x, tokens * blocks, values, scales)
-                return body(QuantizedInput(x: x, tokens: tokens, blockSums: blockSums, bytes: values, scales: scales))
+            } else {
+                QuantizedDot.quantize(x, blocks: tokens * blocks, into: values, scales: scales)
             }
+        #else
+            QuantizedDot.quantize(x, blocks: tokens * blocks, into: values, scales: scales)
         #endif
-        return body(plain)
+        return body(QuantizedInput(x: x, tokens: tokens, blockSums: blockSums, bytes: values, scales: scales))
     }
 
-    /// `y[t * rows + r] = dot(row r, x_t)` for `r` in `range` and every token t.
-    func multiplyRows(_ range: Range<Int>, _ input: QuantizedInput, _ y: UnsafeMutablePointer<Float>) {
-        #if arch(x86_64)
-            if KernelPath.best == .avx2 {
-                if let bytes = input.bytes, let scales = input.scales, type.hasInt8Kernel {
-                    multiplyRowsInt8(range, input, bytes: bytes, scales: scales, y)
+    /// `y[t * rows + r] = dot(row r, x_t)` for `r` in `range` and every token t, on `path`.
+    func multiplyRows(_ range: Range<Int>, _ input: QuantizedInput, _ y: UnsafeMutablePointer<Float>, path: KernelPath = .best) {
+        let blocks = columns / 32
+        if let bytes = input.bytes, let scales = input.scales, type.hasInt8Kernel {
+            #if arch(x86_64)
+                if path == .avx2 {
+                    multiplyRowsInt8AVX2(range, input, bytes: bytes, scales: scales, y)
                     return
                 }
-                for t in 0..<input.tokens { multiplyRowsAVX2(range, input.token(t, columns: columns), y + t * rows) }
-                return
-            }
-        #endif
-        for t in 0..<input.tokens { multiplyRowsPortable(range, input.x + t * columns, y + t * rows) }
+            #endif
+            QuantizedDot.int8Rows(
+                type, data, rowBytes: rowBytes, range, bytes: bytes, scales: scales, blockSums: input.blockSums,
+                blocks: blocks, tokens: input.tokens, y, yStride: rows)
+            return
+        }
+        for t in 0..<input.tokens {
+            #if arch(x86_64)
+                if path == .avx2 {
+                    multiplyRowsAVX2(range, input.x + t * columns, y + t * rows)
+                    continue
+                }
+            #endif
+            multiplyRowsPortable(range, input.x + t * columns, y + t * rows)
+        }
     }
 
     #if arch(x86_64)
         /// The 8-bit-activation kernels of `CKernels`, every token in one call.
-        private func multiplyRowsInt8(
+        private func multiplyRowsInt8AVX2(
             _ range: Range<Int>, _ input: QuantizedInput, bytes: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
             _ y: UnsafeMutablePointer<Float>
         ) {
@@ -144,51 +160,38 @@ extension QuantizedMatrix {
             }
         }
 
-        /// The Float-activation AVX2/FMA kernels of `CKernels` for one token: blocks widened in
+        /// The Float-activation AVX2 kernels of `CKernels` for one token: blocks widened in
         /// registers, never stored.
-        func multiplyRowsAVX2(_ range: Range<Int>, _ input: QuantizedInput, _ y: UnsafeMutablePointer<Float>) {
+        func multiplyRowsAVX2(_ range: Range<Int>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
             let first = range.lowerBound, last = range.upperBound, blocks = columns / 32
-            let x = input.x, sums = input.blockSums
             switch type {
             case .f32: fewshot_rows_f32(data.assumingMemoryBound(to: Float.self), first, last, x, columns, y)
             case .f16: fewshot_rows_f16(data, rowBytes, first, last, x, columns, y)
-            case .q4_1: fewshot_rows_q4_1(data, rowBytes, first, last, x, sums, blocks, y)
-            case .q4_0: fewshot_rows_q4_0(data, rowBytes, first, last, x, sums, blocks, y)
+            case .q4_1: fewshot_rows_q4_1(data, rowBytes, first, last, x, blocks, y)
+            case .q4_0: fewshot_rows_q4_0(data, rowBytes, first, last, x, blocks, y)
             default: fewshot_rows_q8_0(data, rowBytes, first, last, x, blocks, y)
             }
         }
     #endif
-    /// Any CPU: decode each row to Float, then a SIMD dot product (activations stay Float).
+
+    /// Any CPU: decode each row to Float, then its `LaneSum` with x (activations stay Float).
     func multiplyRowsPortable(_ range: Range<Int>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
         let blocks = columns / 32
         if type == .f32 {
             let base = data.assumingMemoryBound(to: Float.self)
-            for r in range { y[r] = QuantizedDot.f32(base + r * columns, x, count: columns) }
+            for r in range { y[r] = LaneSum.dot(base + r * columns, x, columns) }
             return
         }
         let row = UnsafeMutablePointer<Float>.allocate(capacity: columns)
         defer { row.deallocate() }
-        switch type {
-        case .f16:
-            for r in range {
-                dequantizeRow(r, into: row)
-                y[r] = QuantizedDot.f32(row, x, count: columns)
+        for r in range {
+            switch type {
+            case .q4_1: QuantizedDot.decodeQ4_1(data + r * rowBytes, blocks: blocks, into: row)
+            case .q4_0: QuantizedDot.decodeQ4_0(data + r * rowBytes, blocks: blocks, into: row)
+            case .q8_0: QuantizedDot.decodeQ8_0(data + r * rowBytes, blocks: blocks, into: row)
+            default: dequantizeRow(r, into: row)  // F16
             }
-        case .q4_1:
-            for r in range {
-                QuantizedDot.decodeQ4_1(data + r * rowBytes, blocks: blocks, into: row)
-                y[r] = QuantizedDot.f32(row, x, count: columns)
-            }
-        case .q4_0:
-            for r in range {
-                QuantizedDot.decodeQ4_0(data + r * rowBytes, blocks: blocks, into: row)
-                y[r] = QuantizedDot.f32(row, x, count: columns)
-            }
-        default:
-            for r in range {
-                QuantizedDot.decodeQ8_0(data + r * rowBytes, blocks: blocks, into: row)
-                y[r] = QuantizedDot.f32(row, x, count: columns)
-            }
+            y[r] = LaneSum.dot(row, x, columns)
         }
     }
 }
