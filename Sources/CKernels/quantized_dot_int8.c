@@ -63,19 +63,23 @@ AVX2 static inline __m256i lane_sums8(const __m256i v[8]) {
                             _mm256_permute2x128_si256(h0123, h4567, 0x31));
 }
 
+/// The 8 halves `stride` bytes apart from `p` as Floats (lanes past `count` are 0).
+AVX2 static inline __m256 halves8(const uint8_t *p, long stride, long count) {
+    uint16_t h[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (long i = 0; i < count; i++) memcpy(h + i, p + i * stride, 2);
+    return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)h));
+}
+
 /// Adds blocks [b, b + count) (count <= 8, lane i for block b + i, where b is a multiple of 8)
-/// of one row to the partial sums and offsets of `n` tokens. Missing lanes add 0 * 0 = +0 to
-/// partials that started at +0, which leaves them unchanged (a sum from +0 is never -0).
-AVX2 static inline __attribute__((always_inline)) void add_blocks(
-    int kind, const uint8_t *group, long count, long b, const signed char *xq, const float *x_scales,
-    const float *block_sums, long stride_q, long stride_s, int n, __m256 *acc, float *offsets) {
+/// of one row to the partial sums of `n` tokens. Missing lanes add products of zeros (+0 or -0)
+/// to partials that started at +0, which leaves them unchanged (a sum from +0 is never -0).
+AVX2 static inline __attribute__((always_inline)) void add_blocks(int kind, const uint8_t *group, long count, long b,
+                                                                  const signed char *xq, const float *x_scales,
+                                                                  const float *block_sums, long stride_q,
+                                                                  long stride_s, int n, __m256 *acc) {
     const long block_bytes = kind == 0 ? 20 : kind == 1 ? 18 : 34;
-    float dw[8] = {0, 0, 0, 0, 0, 0, 0, 0}, offset[8];
-    for (long i = 0; i < count; i++) {
-        dw[i] = half_at(group + i * block_bytes);
-        offset[i] = kind == 0 ? half_at(group + i * block_bytes + 2) : -8 * dw[i];
-    }
-    const __m256 d = _mm256_loadu_ps(dw);
+    const __m256 d = halves8(group, block_bytes, count);
+    const __m256 offset = kind == 0 ? halves8(group + 2, block_bytes, count) : _mm256_mul_ps(d, _mm256_set1_ps(-8));
     const __m256i mask = fewshot_tail_mask(count);
     for (int t = 0; t < n; t++) {
         const signed char *x = xq + t * stride_q + 32 * b;
@@ -86,29 +90,26 @@ AVX2 static inline __attribute__((always_inline)) void add_blocks(
         __m256 scale = _mm256_mul_ps(d, _mm256_maskload_ps(x_scales + t * stride_s + b, mask));
         acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(scale, isum));
         if (kind != 2) {
-            for (long i = 0; i < count; i++) {
-                float p = offset[i] * block_sums[t * stride_s + b + i];
-                offsets[t] += p;
-            }
+            __m256 sums = _mm256_maskload_ps(block_sums + t * stride_s + b, mask);
+            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(offset, sums));
         }
     }
 }
 
 /// One row's products with `n` tokens' 8-bit activations (n is 1 or 4 after inlining, so the
 /// accumulators stay in registers).
-AVX2 static inline __attribute__((always_inline)) void row_tile(
-    int kind, const uint8_t *row, long blocks, const signed char *xq, const float *x_scales,
-    const float *block_sums, long stride_q, long stride_s, int n, float *out) {
+AVX2 static inline __attribute__((always_inline)) void row_tile(int kind, const uint8_t *row, long blocks,
+                                                                const signed char *xq, const float *x_scales,
+                                                                const float *block_sums, long stride_q,
+                                                                long stride_s, int n, float *out) {
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    float offsets[4] = {0, 0, 0, 0};
     const long block_bytes = kind == 0 ? 20 : kind == 1 ? 18 : 34;
     long b = 0;
     for (; b + 8 <= blocks; b += 8)
-        add_blocks(kind, row + b * block_bytes, 8, b, xq, x_scales, block_sums, stride_q, stride_s, n, acc, offsets);
+        add_blocks(kind, row + b * block_bytes, 8, b, xq, x_scales, block_sums, stride_q, stride_s, n, acc);
     if (b < blocks)
-        add_blocks(kind, row + b * block_bytes, blocks - b, b, xq, x_scales, block_sums, stride_q, stride_s, n, acc,
-                   offsets);
-    for (int t = 0; t < n; t++) out[t] = fewshot_hsum8(acc[t]) + offsets[t];
+        add_blocks(kind, row + b * block_bytes, blocks - b, b, xq, x_scales, block_sums, stride_q, stride_s, n, acc);
+    for (int t = 0; t < n; t++) out[t] = fewshot_hsum8(acc[t]);
 }
 
 /// Rows [first, last) times every token, four tokens at a time.

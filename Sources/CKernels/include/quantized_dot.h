@@ -18,11 +18,10 @@
 //   (max|x_block| / 254). For block b, isum_b is the exact integer dot of its 32 weight
 //   integers (Q4: the nibbles 0...15; Q8_0: the signed bytes) with the 32 bytes of x, and
 //   scale_b = d_w * d_x (one rounded product). Block b goes to Float partial b % 8:
-//   p += scale_b * isum_b (the product rounded, then added), blocks in order from +0; the 8
-//   partials are summed by the tree t[l] = p[l] + p[l + 4], (t[0] + t[2]) + (t[1] + t[3])
-//   (fewshot_hsum8). The Q4 offsets (m, or -8 d) multiply the exact Float block sums of x:
-//   offsets = sum over b in order of (offset_b * block_sum_b), from +0 (none for Q8_0), and
-//   y = tree + offsets.
+//   p += scale_b * isum_b, then (Q4 only) p += offset_b * block_sum_b, where offset_b is m
+//   (Q4_1) or -8 d (Q4_0) and block_sum_b the Float sum of x's block in order; each product is
+//   rounded, then added; blocks in order from +0. y is the tree t[l] = p[l] + p[l + 4],
+//   (t[0] + t[2]) + (t[1] + t[3]) (fewshot_hsum8).
 // Declared on x86-64 only; call them only when fewshot_cpu_has_avx2_fma() is true.
 #ifndef FEWSHOT_QUANTIZED_DOT_H
 #define FEWSHOT_QUANTIZED_DOT_H

@@ -5,10 +5,10 @@
 /// (`quantize`). For block b of a Q4_0, Q4_1 or Q8_0 row, `isum_b` is the exact integer dot of
 /// its 32 weight integers (Q4: the nibbles 0...15; Q8_0: the signed bytes) with the 32 bytes of
 /// x, and `scale_b = d_w * d_x` (one rounded product). Block b goes to Float partial `b % 8`:
-/// `p += scale_b * Float(isum_b)` (the product rounded, then added), blocks in order from +0;
-/// the 8 partials are summed by `LaneSum.combine8`. The Q4 offsets (m, or -8 d) multiply the
-/// exact Float block sums of x: `offsets += offset_b * blockSum_b` over b in order from +0
-/// (none for Q8_0); the product is `combine8(p) + offsets`.
+/// `p += scale_b * Float(isum_b)`, then (Q4 only) `p += offset_b * blockSum_b`, where
+/// `offset_b` is m (Q4_1) or -8 d (Q4_0) and `blockSum_b` the Float sum of x's block in order
+/// (`QuantizedDot.sum`); each product is rounded, then added; blocks in order from +0. The
+/// product is `LaneSum.combine8(p)`.
 extension QuantizedDot {
     /// `a > b ? a : b`: x86's `maxps`, whose NaN and signed-zero cases the AVX2 rounding sees.
     @inline(__always)
@@ -54,40 +54,26 @@ extension QuantizedDot {
         }
     }
 
-    /// The exact dot of 32 weight integers with 32 bytes of x.
+    /// The exact dot of a Q4 block's 32 nibbles (16 bytes: low nibbles are values 0...15, high
+    /// nibbles 16...31) with 32 bytes of x.
     @inline(__always)
-    static func dot32(_ w: UnsafePointer<Int8>, _ x: UnsafePointer<Int8>) -> Int32 {
+    static func nibbleDot(_ q: UnsafePointer<UInt8>, _ x: UnsafePointer<Int8>) -> Int32 {
+        var s: Int32 = 0
+        for j in 0..<16 { s &+= Int32(q[j] & 0x0F) &* Int32(x[j]) &+ Int32(q[j] >> 4) &* Int32(x[j + 16]) }
+        return s
+    }
+
+    /// The exact dot of 32 signed bytes (a Q8_0 block's) with 32 bytes of x.
+    @inline(__always)
+    static func byteDot(_ w: UnsafePointer<Int8>, _ x: UnsafePointer<Int8>) -> Int32 {
         var s: Int32 = 0
         for j in 0..<32 { s &+= Int32(w[j]) &* Int32(x[j]) }
         return s
     }
 
-    /// The weight integers of one row (Q4: nibbles 0...15, low nibbles first; Q8_0: the signed
-    /// bytes) into `w`, their scales d into `d` and their offsets (Q4_1: m; Q4_0: -8 d;
-    /// Q8_0: 0) into `offset`.
+    /// 8 Floats from `p`.
     @inline(__always)
-    static func decodeIntegers(
-        _ type: GGMLType, _ row: UnsafeRawPointer, blocks: Int, w: UnsafeMutablePointer<Int8>,
-        d: UnsafeMutablePointer<Float>, offset: UnsafeMutablePointer<Float>
-    ) {
-        let blockBytes = type == .q4_1 ? 20 : type == .q4_0 ? 18 : 34
-        for b in 0..<blocks {
-            let block = row + blockBytes * b, out = w + 32 * b
-            d[b] = block.half(at: 0)
-            switch type {
-            case .q4_1, .q4_0:
-                offset[b] = type == .q4_1 ? block.half(at: 2) : -8 * d[b]
-                let q = (block + (type == .q4_1 ? 4 : 2)).assumingMemoryBound(to: UInt8.self)
-                for j in 0..<16 {
-                    out[j] = Int8(bitPattern: q[j] & 0x0F)
-                    out[j + 16] = Int8(bitPattern: q[j] >> 4)
-                }
-            default:
-                offset[b] = 0
-                out.update(from: (block + 2).assumingMemoryBound(to: Int8.self), count: 32)
-            }
-        }
-    }
+    static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
 
     /// `y[t * yStride + r]` for rows `range` of Q4_1, Q4_0 or Q8_0 `data` and every token t of
     /// 8-bit activations (`bytes`, `scales` and Float `blockSums`, one token after another).
@@ -96,39 +82,43 @@ extension QuantizedDot {
         scales: UnsafePointer<Float>, blockSums: UnsafePointer<Float>, blocks: Int, tokens: Int,
         _ y: UnsafeMutablePointer<Float>, yStride: Int
     ) {
-        let columns = 32 * blocks
-        let w = UnsafeMutablePointer<Int8>.allocate(capacity: columns)
-        let d = UnsafeMutablePointer<Float>.allocate(capacity: blocks + 8)
-        let offset = UnsafeMutablePointer<Float>.allocate(capacity: blocks)
-        defer {
-            w.deallocate()
-            d.deallocate()
-            offset.deallocate()
-        }
+        let kind = type == .q4_1 ? 0 : type == .q4_0 ? 1 : 2
+        let blockBytes = [20, 18, 34][kind], integersAt = [4, 2, 2][kind]
+        // Per block of the row: d, the offset (m, -8 d or none), and the integer dot as a Float.
+        let d = UnsafeMutablePointer<Float>.allocate(capacity: 3 * blocks)
+        defer { d.deallocate() }
+        let offset = d + blocks, isum = d + 2 * blocks
         for r in range {
-            decodeIntegers(type, data + r * rowBytes, blocks: blocks, w: w, d: d, offset: offset)
+            let row = data + r * rowBytes
+            for b in 0..<blocks {
+                let block = row + blockBytes * b
+                d[b] = block.half(at: 0)
+                offset[b] = kind == 0 ? block.half(at: 2) : kind == 1 ? -8 * d[b] : 0
+            }
             for t in 0..<tokens {
-                let x = bytes + t * columns, dx = scales + t * blocks, sums = blockSums + t * blocks
+                let x = bytes + t * 32 * blocks, dx = scales + t * blocks, sums = blockSums + t * blocks
+                for b in 0..<blocks {
+                    let integers = row + blockBytes * b + integersAt
+                    let dot =
+                        kind == 2
+                        ? byteDot(integers.assumingMemoryBound(to: Int8.self), x + 32 * b)
+                        : nibbleDot(integers.assumingMemoryBound(to: UInt8.self), x + 32 * b)
+                    isum[b] = Float(dot)
+                }
                 var p = SIMD8<Float>()
                 var b = 0
                 while b + 8 <= blocks {
-                    var isum = SIMD8<Float>()
-                    for i in 0..<8 { isum[i] = Float(dot32(w + 32 * (b + i), x + 32 * (b + i))) }
-                    let scale =
-                        UnsafeRawPointer(d + b).loadUnaligned(as: SIMD8<Float>.self)
-                        * UnsafeRawPointer(dx + b).loadUnaligned(as: SIMD8<Float>.self)
-                    p += scale * isum
+                    let scale = load8(d + b) * load8(dx + b)
+                    p += scale * load8(isum + b)
+                    if kind != 2 { p += load8(offset + b) * load8(sums + b) }
                     b += 8
                 }
                 for i in 0..<(blocks - b) {
                     let scale = d[b + i] * dx[b + i]
-                    p[i] += scale * Float(dot32(w + 32 * (b + i), x + 32 * (b + i)))
+                    p[i] += scale * isum[b + i]
+                    if kind != 2 { p[i] += offset[b + i] * sums[b + i] }
                 }
-                var offsets: Float = 0
-                if type != .q8_0 {
-                    for b in 0..<blocks { offsets += offset[b] * sums[b] }
-                }
-                y[t * yStride + r] = LaneSum.combine8(p) + offsets
+                y[t * yStride + r] = LaneSum.combine8(p)
             }
         }
     }
