@@ -92,32 +92,40 @@ import Testing
 
     /// 8-bit activations: each value moves by at most half a step (max|x_block| / 254), so a
     /// row's product moves by at most the sum over blocks of sum|w| times that step.
-    @Test(arguments: [GGMLType.q4_1, .q4_0, .q8_0])
-    func int8ActivationsStayWithinTheirRoundingBound(type: GGMLType) throws {
-        let rows = 40, columns = 128
+    @Test(arguments: [GGMLType.q4_1, .q4_0, .q8_0], [128, 576, 1536])
+    func int8ActivationsStayWithinTheirRoundingBound(type: GGMLType, columns: Int) throws {
+        let rows = 40, tokens = 5
         let bytes = Self.randomRows(type, rows: rows, columns: columns, seed: 7)
-        // Blocks of very different magnitudes, and one all-zero block.
-        let x = (0..<columns).map { j in Float(sin(Double(j) * 1.7)) * [0.01, 1, 0, 30][j / 32] }
+        // Blocks of very different magnitudes, and all-zero blocks; each token differently.
+        let x = (0..<(tokens * columns)).map { i in
+            let j = i % columns, t = i / columns
+            return Float(sin(Double(j) * 1.7 + Double(t))) * [0.01, 1, 0, 30][(j / 32 + t) % 4]
+        }
         try bytes.withUnsafeBytes { raw in
             let w = try QuantizedMatrix(rows: rows, columns: columns, type: type, data: raw.baseAddress!, owner: nil)
             var dense = [Float](repeating: 0, count: rows * columns)
             w.dequantizeRows(0..<rows, into: &dense)
-            let exact = Self.reference(w, x, tokens: 1)
+            let exact = Self.reference(w, x, tokens: tokens)
             for path in KernelPath.available {
-                var rounded = [Float](repeating: .nan, count: rows)
+                var rounded = [Float](repeating: .nan, count: tokens * rows)
                 rounded.withUnsafeMutableBufferPointer { y in
-                    QuantizedMatrix.multiply([w], x, into: [y.baseAddress!], threads: 2, activations: .int8, path: path)
+                    QuantizedMatrix.multiply(
+                        [w], x, tokens: tokens, into: [y.baseAddress!], threads: 2, activations: .int8, path: path)
                 }
                 var moved = false
-                for r in 0..<rows {
-                    var bound = 1e-5 * max(1, abs(exact[r]))
-                    for b in 0..<(columns / 32) {
-                        let step = Double(x[(32 * b)..<(32 * b + 32)].map(abs).max()!) / 254
-                        bound += (0..<32).reduce(0.0) { $0 + Double(abs(dense[r * columns + 32 * b + $1])) } * step * 1.001
+                for t in 0..<tokens {
+                    for r in 0..<rows {
+                        let want = exact[t * rows + r]
+                        var bound = 1e-5 * max(1, abs(want))
+                        for b in 0..<(columns / 32) {
+                            let block = (t * columns + 32 * b)..<(t * columns + 32 * b + 32)
+                            let step = Double(x[block].map(abs).max()!) / 254
+                            bound += (0..<32).reduce(0.0) { $0 + Double(abs(dense[r * columns + 32 * b + $1])) } * step * 1.001
+                        }
+                        let error = abs(Double(rounded[t * rows + r]) - want)
+                        #expect(error <= bound, "\(path) \(type) token \(t) row \(r): \(rounded[t * rows + r]) vs \(want)")
+                        moved = moved || error > 1e-5 * max(1, abs(want))
                     }
-                    let error = abs(Double(rounded[r]) - exact[r])
-                    #expect(error <= bound, "\(path) \(type) row \(r): \(rounded[r]) vs \(exact[r]), bound \(bound)")
-                    moved = moved || error > 1e-5 * max(1, abs(exact[r]))
                 }
                 #expect(moved, "\(path): the int8 path was not taken")
             }
