@@ -11,11 +11,12 @@ import Testing
         var description: String { "\(m)x\(n)x\(k)\(transposeA ? " A^T" : "")\(transposeB ? " B^T" : "")" }
     }
 
-    /// Odd, prime and block-crossing sizes (register tile 6 x 16, K blocks of 256, A blocks of
-    /// 120 rows), each with every combination of transposes.
+    /// Odd, prime and block-crossing sizes (register tile 6 x 16, K blocks of 512, A blocks of
+    /// 96 rows), each with every combination of transposes.
     static let shapes: [Shape] = [
         (1, 1, 1), (1, 17, 5), (5, 1, 3), (6, 16, 1), (7, 17, 13), (13, 31, 257), (121, 33, 7), (37, 250, 300),
         (64, 64, 64), (3, 97, 511), (1, 40, 19), (1, 9, 300), (1, 23, 8),
+        (97, 19, 1031), (7, 33, 513),
     ].flatMap { m, n, k in
         [(false, false), (true, false), (false, true), (true, true)].map {
             Shape(m: m, n: n, k: k, transposeA: $0.0, transposeB: $0.1)
