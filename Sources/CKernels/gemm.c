@@ -26,14 +26,28 @@ static inline float element(const float *x, long ld, int transpose, long row, lo
 /// consecutive rows; rows past m are zeros.
 static void pack_a(const float *a, long lda, int transpose, long m, long i0, long mc, long p0, long kc,
                    float alpha, float *out) {
+    float *const start = out;
     for (long ir = 0; ir < mc; ir += MR) {
-        for (long p = 0; p < kc; p++) {
-            for (long r = 0; r < MR; r++) {
-                const long i = i0 + ir + r;
-                const float v = i < m && ir + r < mc ? element(a, lda, transpose, i, p0 + p) : 0.0f;
-                *out++ = alpha == 1.0f ? v : alpha * v;
+        const long first = i0 + ir;
+        long rows = mc - ir < MR ? mc - ir : MR;
+        if (first + rows > m) rows = m > first ? m - first : 0;
+        if (rows == MR && transpose) {
+            // op(A)'s rows are A's columns: each p reads MR consecutive values.
+            for (long p = 0; p < kc; p++, out += MR) memcpy(out, a + (p0 + p) * lda + first, MR * sizeof(float));
+        } else if (rows == MR) {
+            const float *r0 = a + first * lda + p0, *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
+            const float *r4 = r3 + lda, *r5 = r4 + lda;
+            for (long p = 0; p < kc; p++, out += MR) {
+                out[0] = r0[p], out[1] = r1[p], out[2] = r2[p], out[3] = r3[p], out[4] = r4[p], out[5] = r5[p];
+            }
+        } else {
+            for (long p = 0; p < kc; p++, out += MR) {
+                for (long r = 0; r < MR; r++) out[r] = r < rows ? element(a, lda, transpose, first + r, p0 + p) : 0.0f;
             }
         }
+    }
+    if (alpha != 1.0f) {
+        for (float *v = start; v < out; v++) *v = alpha * *v;
     }
 }
 
@@ -63,15 +77,23 @@ static void pack_b(const float *b, long ldb, int transpose, long p0, long kc, lo
     }
 }
 
-/// c (MR x NR, row stride ldc) = fma chain over kc packed steps, starting from c's values.
+/// c (MR x NR, row stride ldc) = fma chain over kc packed steps, starting from c's values, or,
+/// when `start` is given, from those NR values in every row (the first K block of a product
+/// whose C starts as zeros or bias rows: C is then never read).
 FEWSHOT_AVX2 static void kernel_6x16(long kc, const float *restrict ap, const float *restrict bp, float *c,
-                                     long ldc) {
-    __m256 c00 = _mm256_loadu_ps(c), c01 = _mm256_loadu_ps(c + 8);
-    __m256 c10 = _mm256_loadu_ps(c + ldc), c11 = _mm256_loadu_ps(c + ldc + 8);
-    __m256 c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
-    __m256 c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
-    __m256 c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
-    __m256 c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
+                                     long ldc, const float *start) {
+    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    if (start) {
+        c00 = c10 = c20 = c30 = c40 = c50 = _mm256_loadu_ps(start);
+        c01 = c11 = c21 = c31 = c41 = c51 = _mm256_loadu_ps(start + 8);
+    } else {
+        c00 = _mm256_loadu_ps(c), c01 = _mm256_loadu_ps(c + 8);
+        c10 = _mm256_loadu_ps(c + ldc), c11 = _mm256_loadu_ps(c + ldc + 8);
+        c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
+        c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
+        c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
+        c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
+    }
 #pragma clang loop unroll_count(4)
     for (long p = 0; p < kc; p++) {
         const __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
@@ -105,16 +127,18 @@ FEWSHOT_AVX2 static void kernel_6x16(long kc, const float *restrict ap, const fl
 }
 
 /// One register tile of C at `c` with `rows` x `cols` valid entries: whole tiles run in place,
-/// edge tiles through a full-size copy (the padding lanes compute on packed zeros).
+/// edge tiles through a full-size copy (the padding lanes compute on packed zeros). `start`
+/// (NR values, or NULL) as in kernel_6x16.
 FEWSHOT_AVX2 static void tile(long kc, const float *ap, const float *bp, float *c, long ldc, long rows,
-                              long cols) {
+                              long cols, const float *start) {
     if (rows == MR && cols == NR) {
-        kernel_6x16(kc, ap, bp, c, ldc);
+        kernel_6x16(kc, ap, bp, c, ldc, start);
         return;
     }
-    float edge[MR * NR] = {0};
-    for (long r = 0; r < rows; r++) memcpy(edge + r * NR, c + r * ldc, (size_t)cols * sizeof(float));
-    kernel_6x16(kc, ap, bp, edge, NR);
+    float edge[MR * NR] = {0}, first[NR] = {0};
+    if (start) memcpy(first, start, (size_t)cols * sizeof(float));
+    for (long r = 0; r < rows && !start; r++) memcpy(edge + r * NR, c + r * ldc, (size_t)cols * sizeof(float));
+    kernel_6x16(kc, ap, bp, edge, NR, start ? first : NULL);
     for (long r = 0; r < rows; r++) memcpy(c + r * ldc, edge + r * NR, (size_t)cols * sizeof(float));
 }
 
@@ -132,8 +156,13 @@ static _Thread_local float *packed_a_buffer, *packed_b_buffer;
 static _Thread_local long packed_a_capacity, packed_b_capacity;
 
 FEWSHOT_AVX2 void fewshot_sgemm_avx2(int transpose_a, int transpose_b, long m, long n, long k, float alpha,
-                                     const float *a, long lda, const float *b, long ldb, float *c, long ldc) {
-    if (m <= 0 || n <= 0 || k <= 0) return;
+                                     const float *a, long lda, const float *b, long ldb, float *c, long ldc,
+                                     const float *start) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        for (long i = 0; start && i < m; i++) memcpy(c + i * ldc, start, (size_t)n * sizeof(float));
+        return;
+    }
     const long kc_max = k < KC ? k : KC;
     const long mc_max = ((m < MC ? m : MC) + MR - 1) / MR * MR;
     const long nc_max = ((n < NC ? n : NC) + NR - 1) / NR * NR;
@@ -153,7 +182,7 @@ FEWSHOT_AVX2 void fewshot_sgemm_avx2(int transpose_a, int transpose_b, long m, l
                     for (long ir = 0; ir < mc; ir += MR) {
                         const long rows = mc - ir < MR ? mc - ir : MR;
                         tile(kc, packed_a + ir * kc, packed_b + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, rows,
-                             cols);
+                             cols, pc == 0 && start ? start + jc + jr : NULL);
                     }
                 }
             }

@@ -140,6 +140,18 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?, _ path: KernelPath
     ) {
+        if path == .avx2 && (m > 1 || transposeA) && (bias != nil || beta == 0) {
+            // The tiles start from the bias (or zeros) themselves: C is written once, never read.
+            if let bias {
+                fewshot_sgemm_avx2(
+                    transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc, bias)
+            } else {
+                let zeros = [Float](repeating: 0, count: n)
+                fewshot_sgemm_avx2(
+                    transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc, zeros)
+            }
+            return
+        }
         if let bias {
             for r in 0..<m { (c + r * ldc).update(from: bias, count: n) }
         } else if beta == 0 {
@@ -159,7 +171,7 @@ public enum BLAS {
             fewshot_sgemv_avx2(transposeB ? 1 : 0, n, k, alpha, a, b, ldb, c)
         case .avx2:
             fewshot_sgemm_avx2(
-                transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+                transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc, nil)
         case .portable:
             portableGEMM(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
         }

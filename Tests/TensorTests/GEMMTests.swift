@@ -86,6 +86,34 @@ import Testing
         }
     }
 
+    /// A linear layer's product starts every row of C from the bias (C itself is never read).
+    @Test(arguments: [
+        Shape(m: 13, n: 37, k: 29, transposeA: false, transposeB: true),
+        Shape(m: 98, n: 16, k: 600, transposeA: true, transposeB: false),
+    ])
+    func biasRowsStartTheChains(_ s: Shape) {
+        let a = uniform(s.m * s.k, seed: 11), b = uniform(s.k * s.n, seed: 12), bias = uniform(s.n, seed: 13)
+        let start = (0..<s.m).flatMap { _ in bias }
+        let expected = bits(reference(s, alpha: 1, a, b, start))
+        for path in KernelPath.available {
+            var out = [Float](repeating: .nan, count: s.m * s.n)
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    bias.withUnsafeBufferPointer { pbias in
+                        out.withUnsafeMutableBufferPointer { pc in
+                            BLAS.sgemm(
+                                transposeA: s.transposeA, transposeB: s.transposeB, m: s.m, n: s.n, k: s.k,
+                                a: pa.baseAddress!, lda: s.transposeA ? s.m : s.k, b: pb.baseAddress!,
+                                ldb: s.transposeB ? s.k : s.n, c: pc.baseAddress!, ldc: s.n, bias: pbias.baseAddress!,
+                                path: path)
+                        }
+                    }
+                }
+            }
+            #expect(bits(out) == expected, "\(path)")
+        }
+    }
+
     @Test func threadCountDoesNotChangeTheBits() {
         let s = Shape(m: 203, n: 190, k: 77, transposeA: false, transposeB: true)
         let a = uniform(s.m * s.k, seed: 4), b = uniform(s.k * s.n, seed: 5), c = uniform(s.m * s.n, seed: 6)

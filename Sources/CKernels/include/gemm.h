@@ -15,9 +15,11 @@
 
 /// C (m x n, row stride ldc) += alpha op(A) op(B) in the order above. op(A) is m x k: A as
 /// stored is m x k (row stride lda), or k x m when transpose_a. op(B) is k x n: B is k x n
-/// (row stride ldb), or n x k when transpose_b. Runs on the calling thread only.
+/// (row stride ldb), or n x k when transpose_b. With `start` (n values), every row of C starts
+/// from them instead of from C's values, and C is only written (zeros: beta 0; a bias row).
+/// Runs on the calling thread only.
 void fewshot_sgemm_avx2(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const float *a,
-                        long lda, const float *b, long ldb, float *c, long ldc);
+                        long lda, const float *b, long ldb, float *c, long ldc, const float *start);
 
 /// The same product for one row of A (a GEMV, m = 1), in the same order: y (n values) +=
 /// alpha x op(B), x holding k values. Streams B once instead of packing it.
