@@ -30,8 +30,9 @@ public enum BLAS {
     /// split into `threadCount` blocks of C's rows (or columns, when C is wide), each one
     /// computed on one thread; every element is still summed in the same order.
     ///
-    /// With `bias` (n values), every row of C starts from it instead of `beta * C`: each block
-    /// is filled just before its product, on its worker (a linear layer's bias add).
+    /// With `bias` (n values), every row of C starts from it instead of `beta * C` (a linear
+    /// layer's bias add): the AVX2 tiles start their sums from it, so C is only written.
+    /// `alpha` scales A's values before they are multiplied (`CKernels/include/gemm.h`).
     public static func sgemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
