@@ -3,7 +3,7 @@
 //
 // The layers, bottom to top (each a target; tests mirror them under Tests/):
 //   CEdit, CBLAS, CCurl   thin C shims; nothing else touches C directly (CBLAS: tests and benchmarks only)
-//   PortableMath          exp, log, tanh, sin, cos, pow with the same bits on every machine (no libm)
+//   PortableMath          exp, log, tanh, sin, cos, pow and seed streams, the same bits on every machine
 //   CKernels              the few SIMD inner loops Swift cannot compile for AVX2 (run-time checked)
 //   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
 //   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(name: "NotebookHarness", dependencies: ["Notebook"]),
         .target(
             name: "Workbench",
-            dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook", "Tensor"]),
+            dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook", "PortableMath", "Tensor"]),
         .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench"]),
         .executableTarget(
             name: "fewshot",

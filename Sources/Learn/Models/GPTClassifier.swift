@@ -1,3 +1,4 @@
+import PortableMath
 import Tensor
 
 /// How a classifier turns the backbone's hidden states into one vector per text.
@@ -32,7 +33,7 @@ public final class GPTClassifier: ParameterHolder {
             throw LearnError.invalidInput("a classifier needs at least two distinct labels, got \(labels)")
         }
         backbone = try GPT(config: config, seed: seed)
-        var rng = SeededRandom(seed: seed &+ 1)
+        var rng = SeededRandom(seed: StreamSeed.derive(seed, "head"))
         head = Linear(config.width, labels.count, rng: &rng)
         self.labels = labels
         self.pooling = pooling

@@ -26,7 +26,7 @@ public final class Trainer {
         _ model: some CausalLanguageModel, on sequences: [TokenSequence], validation: [TokenSequence]? = nil,
         progress: ((TrainingProgress) -> Void)? = nil, isCancelled: (() -> Bool)? = nil
     ) throws -> TrainingHistory {
-        var rng = SeededRandom(seed: options.seed)
+        var rng = SeededRandom(seed: options.batchSeed)
         let (train, val) = split(sequences, validation, &rng)
         let context = model.contextLength
         let trainWindows = train.flatMap { $0.windows(context: context) }.filter { $0.lossMask.dropFirst().contains(true) }
@@ -52,7 +52,7 @@ public final class Trainer {
         progress: ((TrainingProgress) -> Void)? = nil, isCancelled: (() -> Bool)? = nil
     ) throws -> TrainingHistory {
         guard !examples.isEmpty else { throw LearnError.invalidInput("no labelled examples to train on") }
-        var rng = SeededRandom(seed: options.seed)
+        var rng = SeededRandom(seed: options.batchSeed)
         let (train, val) = split(examples, validation, &rng)
         let valBatches = batches(val)
         return try run(

@@ -1,3 +1,5 @@
+import PortableMath
+
 /// Settings of a training run (the Workbench's `finetune` arguments map onto these).
 public struct TrainingOptions: Sendable {
     /// Passes over the training data.
@@ -16,7 +18,8 @@ public struct TrainingOptions: Sendable {
     public var beta1: Float = 0.9, beta2: Float = 0.95
     /// Global gradient-norm clip; 0 disables.
     public var gradClip: Float = 1
-    /// Seeds shuffling and the validation split.
+    /// Seeds shuffling and the validation split (through its own stream, `batchSeed`, so a
+    /// model initialised from the same seed draws unrelated numbers).
     public var seed: UInt64 = 0
     /// Share of the data held out for validation when no validation set is given (0: none).
     public var validationFraction: Double = 0
@@ -39,6 +42,11 @@ public struct TrainingOptions: Sendable {
         self.validationFraction = validationFraction
         self.earlyStoppingPatience = earlyStoppingPatience
     }
+}
+
+extension TrainingOptions {
+    /// The seed of the stream that splits off validation data and orders the batches.
+    var batchSeed: UInt64 { StreamSeed.derive(seed, "batches") }
 }
 
 /// What the progress callback receives after every step.

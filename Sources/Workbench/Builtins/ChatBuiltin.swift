@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Learn
+import PortableMath
 import Teacher
 
 /// `chat`: talk to a student or a teacher, its words streamed as they are generated.
@@ -63,6 +64,9 @@ struct ChatSettings {
     var maxTokens: Int
     var temperature: Double
     var seed: Int
+
+    /// The sampler seed of reply number `turn`: its own stream of `seed` (`StreamSeed`).
+    func turnSeed(_ turn: Int) -> UInt64 { StreamSeed.derive(UInt64(bitPattern: Int64(seed)), UInt64(turn)) }
 }
 
 /// One side of a conversation, student or teacher, with the history so far.
@@ -116,7 +120,7 @@ final class ChatPartner {
         case .student(let gpt, let text):
             let options = GenerationOptions(
                 maxTokens: settings.maxTokens, temperature: Float(settings.temperature),
-                seed: UInt64(bitPattern: Int64(settings.seed &+ turn)), stop: ["\n"])
+                seed: settings.turnSeed(turn), stop: ["\n"])
             do {
                 reply = try gpt.generate(text: text.chatPrompt(history: history, next: line), options: options) {
                     piece in
@@ -135,7 +139,7 @@ final class ChatPartner {
             var options = GenerationOptions.llamaCppDefaults
             options.maxTokens = settings.maxTokens
             options.temperature = Float(settings.temperature)
-            options.seed = UInt64(bitPattern: Int64(settings.seed &+ turn))
+            options.seed = settings.turnSeed(turn)
             do {
                 reply = try llama.generate(
                     messages: turns, options: options, isCancelled: { ctx.isCancellationRequested }, onToken: { ctx.write($0) }
@@ -152,7 +156,7 @@ final class ChatPartner {
             messages.append(Teacher.ChatMessage(role: "user", content: line))
             let request = ChatRequest(
                 model: teacher.model, messages: messages, temperature: settings.temperature, maxTokens: settings.maxTokens,
-                seed: settings.seed &+ turn)
+                seed: StreamSeed.requestSeed(settings.seed, turn))
             do {
                 reply = try teacher.teacher.stream(
                     request, onToken: { ctx.write($0) }, isCancelled: { ctx.isCancellationRequested }

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Language
 import OrderedCollections
+import PortableMath
 import Teacher
 
 /// One `generate` call, prepared from its arguments: the rendered requests, the teacher and
@@ -132,12 +133,14 @@ struct RequestOptions {
     var seed: Int
     var stop: [String]
 
-    /// The chat request for one rendered prompt; each request gets its own seed so samples
-    /// at a temperature above zero differ, and the same call always asks the same things.
+    /// The chat request for one rendered prompt; each request gets its own seed (a hash of the
+    /// call's seed and the request's index, `StreamSeed.requestSeed`) so samples at a
+    /// temperature above zero differ, neighbouring seeds ask for different samples, and the same
+    /// call always asks the same things.
     func request(for rendered: RenderedPrompt, index: Int) -> ChatRequest {
         ChatRequest(
             model: model,
             messages: rendered.messages.map { Teacher.ChatMessage(role: $0.role.rawValue, content: $0.content) },
-            temperature: temperature, maxTokens: maxTokens, seed: seed &+ index, stop: stop)
+            temperature: temperature, maxTokens: maxTokens, seed: StreamSeed.requestSeed(seed, index), stop: stop)
     }
 }
