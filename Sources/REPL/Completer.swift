@@ -39,16 +39,18 @@ struct Completer {
             guard let value = session.global(objectName) else { return [] }
             return fieldNames(of: value).filter { $0.hasPrefix(fieldPrefix) }.map { objectName + "." + $0 }
         }
-        if before.hasSuffix("."), let object = before.dropLast().split(whereSeparator: { !Completer.isNameCharacter($0) }).last,
+        if before.hasSuffix("."), let object = before.dropLast().split(whereSeparator: { !OpenCall.isNameCharacter($0) }).last,
             let value = session.global(String(object))
         {
             return fieldNames(of: value).filter { $0.hasPrefix(word) }
         }
-        var names = session.globalNames
-        if let callee = Completer.openCallee(before), let builtin = session.builtins[callee] {
-            names = builtin.parameters.map { $0.name + ": " } + names
-        }
-        return names.filter { $0.hasPrefix(word) }
+        let names = session.globalNames.filter { $0.hasPrefix(word) }
+        guard let call = OpenCall(before: before), let builtin = session.builtins[call.callee] else { return names }
+        // Inside a built-in's call: the named arguments it still takes come first, and alone
+        // when nothing is typed yet (so Tab after `head(d, ` inserts `n: `).
+        let arguments = call.remaining(of: builtin.parameters.map(\.name)).filter { $0.hasPrefix(word) }.map { $0 + ": " }
+        if word.isEmpty, !arguments.isEmpty { return arguments }
+        return arguments + names
     }
 
     // MARK: Paths
@@ -110,27 +112,5 @@ struct Completer {
         case .host(let object): return object.fieldNames
         default: return []
         }
-    }
-
-    static func isNameCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
-
-    /// The name of the innermost call still open before the cursor: `f` in `f(x, n`.
-    static func openCallee(_ text: String) -> String? {
-        var depth = 0
-        var index = text.endIndex
-        while index > text.startIndex {
-            index = text.index(before: index)
-            switch text[index] {
-            case ")": depth += 1
-            case "(":
-                if depth == 0 {
-                    let name = text[..<index].reversed().prefix(while: isNameCharacter)
-                    return name.isEmpty ? nil : String(name.reversed())
-                }
-                depth -= 1
-            default: break
-            }
-        }
-        return nil
     }
 }

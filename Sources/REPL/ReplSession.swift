@@ -124,6 +124,11 @@ public final class ReplSession {
         }
     }
 
+    /// The file `:save NAME` writes: NAME, with `.fsnb` added when it has no extension.
+    static func notebookFile(_ name: String) -> String {
+        (name as NSString).pathExtension.isEmpty ? name + ".fsnb" : name
+    }
+
     // MARK: Commands
 
     /// Runs a `:command`; false means leave the REPL.
@@ -139,7 +144,7 @@ public final class ReplSession {
         case "help":
             say(help(command.argument))
         case "save":
-            if !command.argument.isEmpty { notebookPath = command.argument }
+            if !command.argument.isEmpty { notebookPath = ReplSession.notebookFile(command.argument) }
             guard notebookPath != nil else { say("usage: :save path.fsnb"); break }
             autosave()
             say("saved \(notebook.cells.count) cells to \(notebookPath!)")

@@ -135,6 +135,16 @@ import Testing
         #expect(throws: DatasetError.self) { try FilterRule.preset("alpaca-ish") }
     }
 
+    /// The report quotes examples as they read: `I'm`, not Swift's `I\'m`; counts agree in number.
+    @Test func reportQuotesPlainlyAndCountsInTheRightNumber() throws {
+        let d = Self.texts(["I'm", "a \"quoted\" word\tand a tab", "three words here"])
+        let report = try d.filter([try .length(min: 2, unit: .words)]).report()
+        #expect(report.contains(#"e.g. "I'm" (1 word)"#), "\(report)")
+        let short = try d.filter([try .length(max: 2, unit: .words)]).report()
+        #expect(short.contains(#"(6 words)"#), "\(short)")
+        #expect("a \"b\"\\\t\u{7}".reportQuoted == #""a \"b\"\\\t\u{7}""#)
+    }
+
     @Test func dialogueTextIsTheMessagesContentWithoutRoleNames() throws {
         func dialogue(_ user: String, _ bot: String) -> Record {
             [

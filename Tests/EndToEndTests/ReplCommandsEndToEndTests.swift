@@ -24,7 +24,7 @@ import Testing
                 :show 2
                 :rerun 2
                 :show 7
-                :save copy.fsnb
+                :save copy
                 :reset
                 a
                 :load copy.fsnb
@@ -39,7 +39,7 @@ import Testing
         #expect(out.contains("[1] let a = 1\n[2] print(a + 1)\n"))
         #expect(out.contains("print(a + 1)\n2\n2\n"), ":show 2 prints the source and output, :rerun 2 runs it again: \(out)")
         #expect(out.contains("no cell '7': cells are numbered 1 to 2"))
-        #expect(out.contains("saved 2 cells to copy.fsnb"))
+        #expect(out.contains("saved 2 cells to copy.fsnb"), ":save NAME adds the .fsnb extension")
         #expect(out.contains("all names forgotten"))
         #expect(result.stderr.contains("unknown name 'a'"), "after :reset")
         #expect(out.contains("loaded copy.fsnb: ran 3 code cells"))

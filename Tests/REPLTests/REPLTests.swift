@@ -79,8 +79,39 @@ import Workbench
         #expect(repl.completions(line: "d.cou", word: "d.cou", wordStart: 0) == ["d.count"])
         #expect(repl.completions(line: "d.cou", word: "cou", wordStart: 2) == ["count"])
         #expect(repl.completions(line: "gener", word: "gener", wordStart: 0).contains("generate"))
-        #expect(repl.completions(line: "head(d, ", word: "", wordStart: 8).contains("n: "))
+        // Inside a call, Tab offers the named arguments still to give, and only those when
+        // nothing is typed yet (the first Tab then inserts the single one).
+        #expect(repl.completions(line: "head(d, ", word: "", wordStart: 8) == ["n: "])
+        #expect(repl.completions(line: "print(head(d, ", word: "", wordStart: 14) == ["n: "])
+        let generate = repl.completions(line: "generate(d, n: 3, ", word: "", wordStart: 18)
+        #expect(!generate.contains("prompt: ") && !generate.contains("n: ") && generate.contains("teacher: "))
+        #expect(generate.allSatisfy { $0.hasSuffix(": ") })
+        let typed = repl.completions(line: "generate(d, te", word: "te", wordStart: 12)
+        #expect(Array(typed.prefix(2)) == ["teacher: ", "temperature: "])
+        #expect(typed.contains("teacher"))  // the built-in itself, after the arguments
         #expect(repl.completions(line: ":sa", word: ":sa", wordStart: 0) == [":save "])
+    }
+}
+
+@Suite struct OpenCallTests {
+    @Test(
+        arguments: [
+            ("head(d, ", OpenCall?.some(OpenCall(callee: "head", positional: 1, named: []))),
+            (#"f(g(1, 2), "a,(b", {x: 1}, [3, 4], n: 3, te"#, OpenCall(callee: "f", positional: 4, named: ["n"])),
+            ("print(head(d, n: 2, ", OpenCall(callee: "head", positional: 1, named: ["n"])),
+            ("f(x) ", nil),
+            ("[1, (2", nil),
+            ("(", nil),
+            (#"f("a") # g("#, nil),
+        ] as [(String, OpenCall?)])
+    func findsTheOpenCallAndItsArguments(text: String, call: OpenCall?) {
+        #expect(OpenCall(before: text) == call)
+    }
+
+    @Test func positionalArgumentsTakeTheFirstParametersNotNamed() {
+        let call = OpenCall(callee: "f", positional: 1, named: ["b"])
+        #expect(call.remaining(of: ["a", "b", "c", "d"]) == ["c", "d"])
+        #expect(OpenCall(callee: "f", positional: 9, named: []).remaining(of: ["a"]).isEmpty)
     }
 }
 

@@ -26,7 +26,7 @@ struct Decontaminator {
             if t.count < n { return wholeTexts.contains(t) ? DropReason("equals an evaluation text") : nil }
             for i in 0...(t.count - n) where grams.contains(Self.hash(t[i..<i + n])) {
                 let words = t[i..<i + n].map { vocab.words[Int($0)] }.joined(separator: " ")
-                return DropReason("shares \(words.debugDescription)")
+                return DropReason("shares \(words.reportQuoted)")
             }
             return nil
         }

@@ -79,8 +79,8 @@ extension FilterRule {
         case .length(let min, let max, let unit):
             return texts().map { t in
                 let n = unit == .words ? TextTokens.whitespaceWords(t).count : t.count
-                if let min, n < min { return DropReason("\(n) \(unit.rawValue)") }
-                if let max, n > max { return DropReason("\(n) \(unit.rawValue)") }
+                if let min, n < min { return DropReason(unit.counted(n)) }
+                if let max, n > max { return DropReason(unit.counted(n)) }
                 return nil
             }
         case .allowedLabels(let labels, let column):
@@ -90,7 +90,7 @@ extension FilterRule {
             let allowed = Set(labels)
             return rows.map { r in
                 guard let v = r[column], !v.isNull else { return DropReason("no '\(column)'") }
-                return allowed.contains(v.text) ? nil : DropReason("label \(v.text.debugDescription)")
+                return allowed.contains(v.text) ? nil : DropReason("label \(v.text.reportQuoted)")
             }
         case .requiredFields(let names):
             return rows.map { r in
@@ -106,7 +106,7 @@ extension FilterRule {
             return texts().map { t in
                 let w = TextTokens.words(t)
                 for p in phrases where TextTokens.containsRun(w, p) {
-                    return DropReason("contains \(p.joined(separator: " ").debugDescription)")
+                    return DropReason("contains \(p.joined(separator: " ").reportQuoted)")
                 }
                 return nil
             }

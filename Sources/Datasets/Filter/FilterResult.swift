@@ -52,7 +52,7 @@ public struct FilterResult: Sendable {
             if let e = s.example {
                 let text = TableRenderer.cellText(.string(e.row.text()))
                 let cut = text.count > exampleWidth ? String(text.prefix(exampleWidth - 1)) + "…" : text
-                line += "  e.g. \(cut.debugDescription)" + (e.reason.isEmpty ? "" : " (\(e.reason))")
+                line += "  e.g. \(cut.reportQuoted)" + (e.reason.isEmpty ? "" : " (\(e.reason))")
             }
             lines.append(line)
         }
@@ -65,6 +65,25 @@ public struct FilterResult: Sendable {
 
 extension String {
     func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+
+    /// The text in double quotes as a report shows it: only `"`, `\` and control characters
+    /// are escaped (Swift's `debugDescription` also turns `I'm` into `I\'m`).
+    var reportQuoted: String {
+        var out = "\""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where scalar.properties.generalCategory == .control:
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 
     /// A number with one decimal.
     init(format1 x: Double) {

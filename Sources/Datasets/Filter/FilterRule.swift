@@ -22,6 +22,9 @@ public enum LengthUnit: String, Hashable, Sendable {
     case words
     /// Characters (grapheme clusters).
     case characters
+
+    /// `n` of this unit in words: "1 word", "3 characters".
+    public func counted(_ n: Int) -> String { "\(n) \(n == 1 ? String(rawValue.dropLast()) : rawValue)" }
 }
 
 /// How near-duplicate candidates are found before exact ROUGE-L is computed.
