@@ -42,12 +42,36 @@ import Testing
         #expect(lines[0] == #"{"instruction":"Classify the sentiment.","input":"love it","output":"positive"}"#)
     }
 
+    /// A batch request names the model it is for: the row's own, else `model:`; never a
+    /// model fewshot made up (it used to write "gpt-4o-mini" whatever the teacher was).
+    @Test func batchLinesNameTheGivenModelOrRefuse() throws {
+        #expect(throws: DatasetError.self) { try tweets.exportLines(.openAIBatch) }
+        let own = Dataset([["text": "hi", "model": "llama-3-8b"]])
+        #expect(try own.exportLines(.openAIBatch, ExportOptions(model: "other"))[0].contains(#""model":"llama-3-8b""#))
+        #expect(try tweets.exportLines(.openAIBatch, ExportOptions(model: "qwen"))[0].contains(#""model":"qwen""#))
+    }
+
+    /// Alpaca has one input and one output: a dialogue's earlier turns go into the input.
+    @Test func alpacaKeepsEveryTurnOfADialogue() throws {
+        let dialogue = Dataset([
+            [
+                "messages": .list([
+                    .record(["role": "user", "content": "hi"]), .record(["role": "assistant", "content": "hello"]),
+                    .record(["role": "user", "content": "bye"]), .record(["role": "assistant", "content": "aha cheers !"]),
+                ])
+            ]
+        ])
+        #expect(
+            try dialogue.exportLines(.alpaca)[0]
+                == #"{"instruction":"","input":"User: hi\nAssistant: hello\nUser: bye","output":"aha cheers !"}"#)
+    }
+
     @Test(arguments: ExportFormat.allCases)
     func exportsAreRecognisedAndReadBack(format: ExportFormat) throws {
         let dir = try TempFolder()
         defer { dir.remove() }
         let path = dir.path + "/out.jsonl"
-        try tweets.export(format, to: path, ExportOptions(system: "Classify."))
+        try tweets.export(format, to: path, ExportOptions(system: "Classify.", model: "m"))
         let back = try Dataset.load(path)
         #expect(back.sourceFormat == format)
         #expect(back.count == 2)

@@ -64,4 +64,14 @@ import Testing
         #expect(messages?.map { $0["role"] as? String } == ["system", "user", "assistant"])
         #expect(messages?.last?["content"] as? String == "positive")
     }
+
+    @Test func batchExportNamesTheModelItIsGiven() throws {
+        let k = try TestKernel()
+        k.ok("let d = \(reviews)")
+        #expect(k.run(#"export(d, "openai-batch", "$DIR/b.jsonl")"#).contains("names its model"))
+        #expect(k.run(#"export(d, "openai-batch", "$DIR/b.jsonl", model: 3)"#).contains("model name or a teacher"))
+        k.ok(#"export(d, "openai-batch", "$DIR/b.jsonl", model: "qwen2.5-7b")"#)
+        let text = try String(contentsOf: k.folder.appendingPathComponent("b.jsonl"), encoding: .utf8)
+        #expect(text.contains(#""model":"qwen2.5-7b""#) && !text.contains("gpt-4o-mini"))
+    }
 }

@@ -34,11 +34,14 @@ extension Dataset {
             }
             let messages = try chatMessages(row, number: number, options)
             let system = messages.first { $0.role == .system }?.content ?? ""
-            let user = messages.filter { $0.role == .user }.map(\.content).joined(separator: "\n")
-            guard let reply = messages.last(where: { $0.role == .assistant }) else {
+            guard let last = messages.lastIndex(where: { $0.role == .assistant }) else {
                 throw DatasetError("row \(number): no reply for \"output\"; expected an output or label column")
             }
-            return ["instruction": .string(system), "input": .string(user), "output": .string(reply.content)]
+            let turns = messages[..<last].filter { $0.role != .system }
+            return [
+                "instruction": .string(system), "input": .string(Self.alpacaInput(turns)),
+                "output": .string(messages[last].content),
+            ]
         case .openAIChat:
             var messages = try chatMessages(row, number: number, options)
             guard messages.contains(where: { $0.role == .assistant }) else {
@@ -53,11 +56,23 @@ extension Dataset {
             while messages.last?.role == .assistant { messages.removeLast() }
             for i in messages.indices { messages[i].weight = nil }
             let id = row["custom_id"]?.stringValue ?? options.customIDPrefix + String(number)
+            guard let model = row["model"]?.stringValue ?? options.model else {
+                throw DatasetError(
+                    "row \(number): an openai-batch request names its model: give one (model: \"gpt-4o-mini\", or a teacher)"
+                        + " or a \"model\" column")
+            }
             return [
                 "custom_id": .string(id), "method": "POST", "url": "/v1/chat/completions",
-                "body": .record(["model": .string(options.model), "messages": ChatMessage.value(messages)]),
+                "body": .record(["model": .string(model), "messages": ChatMessage.value(messages)]),
             ]
         }
+    }
+
+    /// Alpaca's `input` for the turns before the reply: the user's text alone for one turn; for
+    /// a longer dialogue, every turn on its own `User: ` or `Assistant: ` line, so no turn is lost.
+    static func alpacaInput(_ turns: [ChatMessage]) -> String {
+        if turns.count == 1, turns[0].role == .user { return turns[0].content }
+        return turns.map { ($0.role == .user ? "User: " : "Assistant: ") + $0.content }.joined(separator: "\n")
     }
 
     /// The row as chat turns: its `messages`, or system + input column + output column.

@@ -5,7 +5,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case openAIChat = "openai-chat"
     /// OpenAI Batch API input JSONL: `{"custom_id", "method": "POST", "url": "/v1/chat/completions", "body"}`.
     case openAIBatch = "openai-batch"
-    /// Alpaca JSON lines: `{"instruction", "input", "output"}`.
+    /// Alpaca JSON lines: `{"instruction", "input", "output"}`. A dialogue of several turns keeps
+    /// its earlier turns in `input` (`User: ...` / `Assistant: ...` lines before the last user turn).
     case alpaca
 
     /// The format named `name` (`"openai-chat"`, `"openai-batch"`, `"alpaca"`).
@@ -28,8 +29,9 @@ public struct ExportOptions: Sendable {
     public var input: String?
     /// The column holding the reply; nil: the label column, else the first of `output`, `response`, `answer`, `completion`.
     public var output: String?
-    /// The model named in each batch request body.
-    public var model: String
+    /// The model named in each batch request body (a row's `model` field wins); nil: the rows
+    /// must name it.
+    public var model: String?
     /// Prefix of batch `custom_id`s, followed by the row number from 1.
     public var customIDPrefix: String
     /// Chat only: give every assistant turn but the last `"weight": 0`, the last `"weight": 1`.
@@ -37,7 +39,7 @@ public struct ExportOptions: Sendable {
 
     /// Options; every field has a default.
     public init(
-        system: String? = nil, input: String? = nil, output: String? = nil, model: String = "gpt-4o-mini",
+        system: String? = nil, input: String? = nil, output: String? = nil, model: String? = nil,
         customIDPrefix: String = "request-", trainOnLastTurnOnly: Bool = false
     ) {
         self.system = system

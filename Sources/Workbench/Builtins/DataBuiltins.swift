@@ -173,18 +173,31 @@ enum DataBuiltins {
     }
 
     static let export = Builtin(
-        "export", [P("data"), P("format", .string), P("path", .string), P("system", .optional(.string), default: .nil)],
+        "export",
+        [
+            P("data"), P("format", .string), P("path", .string), P("system", .optional(.string), default: .nil),
+            P("model", .any, default: .nil),
+        ],
         category: "data",
         doc: """
             Writes a dataset in a public fine-tuning format: "openai-chat" (JSONL with messages),
-            "openai-batch" (Batch API request lines) or "alpaca" (instruction/input/output).
+            "openai-batch" (Batch API request lines) or "alpaca" (instruction/input/output; a
+            dialogue's earlier turns go into input). model: (a name or a teacher) is the model
+            each openai-batch request names; a row's "model" column wins.
             Example: export(clean, "openai-chat", "train.jsonl", system: "You are a helpful bot.")
+            Example: export(prompts, "openai-batch", "batch.jsonl", model: teacher("gpt-4o-mini"))
             """
     ) { args, ctx in
         let data = try args.dataset("data")
         let format = try located(args.range(of: "format")) { try ExportFormat(named: try args.string("format")) }
         var options = ExportOptions()
         if case .string(let system)? = args.optional("system") { options.system = system }
+        switch args.optional("model") {
+        case nil: break
+        case .string(let model)?: options.model = model
+        case .host(let teacher as TeacherObject)?: options.model = teacher.model
+        case let other?: throw args.error("model", "model: must be a model name or a teacher, got \(other.typeName)")
+        }
         let path = try ctx.path(try args.string("path"), for: .write)
         try located(args.range(of: "path")) { try data.export(format, to: path, options) }
         ctx.write("exported \(data.count) rows as \(format.rawValue) to \(try args.string("path"))\n")
