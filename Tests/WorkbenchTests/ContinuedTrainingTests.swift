@@ -13,6 +13,10 @@ import Testing
         k.ok(#"let more = finetune(d, model: c, epochs: 15, batch: 2, val: 0, lr: 0.003, curve: false)"#)
         #expect(k.ok("print(evaluate(more, d).accuracy, len(more.losses))") == "1.0 30\n")
         #expect(k.ok("print(evaluate(c, d).macro_f1, len(c.losses))") == before, "the model passed in is not changed")
+        // Evaluations say how each model was made, so a model and its further-trained copy differ.
+        let compared = k.ok("compare(evaluate(c, d), evaluate(more, d))")
+        #expect(compared.contains("classifier (fine-tuned on 4 rows) on 4 rows"), "\(compared)")
+        #expect(compared.contains("classifier (fine-tuned on 4 rows, then fine-tuned on 4 rows) on 4 rows"), "\(compared)")
         k.ok(#"save(more, "$DIR/c.safetensors")"#)
         let resumed = k.ok(#"let again = finetune(d, model: "$DIR/c.safetensors", epochs: 1, batch: 2, val: 0, curve: false)"#)
         #expect(resumed.contains("model(c.safetensors"), "\(resumed)")

@@ -47,7 +47,7 @@ enum EvaluateBuiltins {
                         throw args.error("budget", "budget: limits what a teacher is asked; a student model runs here, for free")
                     }
                     switch model.kind {
-                    case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.name, data, args))
+                    case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.label, data, args))
                     case .languageModel(let gpt):
                         let options = GenerationOptions(
                             maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")),
@@ -152,7 +152,7 @@ enum EvaluateBuiltins {
         }
         guard !turns.isEmpty else {
             return EvaluationObject(
-                title: "\(model.name) on \(data.count) rows", metrics: metrics, examples: Dataset([]), correct: [])
+                title: "\(model.label) on \(data.count) rows", metrics: metrics, examples: Dataset([]), correct: [])
         }
         let progress = ProgressReporter("evaluate", total: turns.count, context: ctx)
         var rows: [Datasets.Record] = [], correct: [Bool] = []
@@ -179,7 +179,7 @@ enum EvaluateBuiltins {
         metrics["rouge_l"] = rouge / n
         if probe != nil { metrics["contains"] = hits / n }
         return EvaluationObject(
-            title: "\(model.name) on \(turns.count) dialogues", metrics: metrics, examples: Dataset(rows), correct: correct)
+            title: "\(model.label) on \(turns.count) dialogues", metrics: metrics, examples: Dataset(rows), correct: correct)
     }
 
     // MARK: Teacher

@@ -156,6 +156,12 @@ enum FinetuneBuiltin {
         progress: TrainingBar, isCancelled: @escaping () -> Bool
     ) throws -> ModelObject {
         func rate(_ standard: Double) throws -> Float { Float(args.optional("lr") == nil ? standard : try args.double("lr")) }
+        /// How the trained model was made: what the model it started from went through, then this run.
+        func origin(_ history: TrainingHistory?, _ verb: String = "fine-tuned") -> String? {
+            guard history != nil else { return model.origin }
+            let run = "\(verb) on \(data.count) row\(data.count == 1 ? "" : "s")"
+            return model.origin.map { "\($0), then \(run)" } ?? run
+        }
         switch model.kind {
         case .languageModel(let gpt):
             options.learningRate = try rate(3e-3)
@@ -164,7 +170,8 @@ enum FinetuneBuiltin {
                 options.epochs == 0
                 ? nil
                 : try Trainer(options: options).train(gpt, on: sequences, progress: progress.update, isCancelled: isCancelled)
-            return ModelObject(.languageModel(gpt), name: model.name, history: history, text: model.text)
+            return ModelObject(
+                .languageModel(gpt), name: model.name, history: history, text: model.text, origin: origin(history))
         case .classifier(let classifier):
             options.learningRate = try rate(1e-3)
             let column = try labelColumn(data, args)
@@ -177,7 +184,7 @@ enum FinetuneBuiltin {
                 ? nil
                 : try Trainer(options: options).train(
                     classifier, on: examples, progress: progress.update, isCancelled: isCancelled)
-            return ModelObject(.classifier(classifier), name: model.name, history: history)
+            return ModelObject(.classifier(classifier), name: model.name, history: history, origin: origin(history))
         case .llama(let student):
             options.learningRate = try rate(student.lora == nil ? 2e-5 : 2e-4)
             let sequences = try StudentText.sequences(data, for: student)
@@ -187,7 +194,9 @@ enum FinetuneBuiltin {
                 : try Trainer(options: options).train(student, on: sequences, progress: progress.update, isCancelled: isCancelled)
             // Untrained, it generates as well from the quantised base model (faster, and no f32 copy).
             return ModelObject(
-                .llama(student), name: model.name, history: history, inference: history == nil ? student.base : nil)
+                .llama(student), name: model.name, history: history,
+                origin: origin(history, student.lora == nil ? "fine-tuned" : "LoRA-tuned"),
+                inference: history == nil ? student.base : nil)
         }
     }
 

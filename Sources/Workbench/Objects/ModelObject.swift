@@ -24,15 +24,26 @@ public final class ModelObject: HostObject {
     public let history: TrainingHistory?
     /// How its training text was written (speaker names), so chat prompts match.
     let text: StudentText
+    /// How this session made it from `name` ("LoRA-tuned on 40 rows"); nil: as loaded or new.
+    let origin: String?
 
     /// `inference`: a generation model for a pretrained student whose weights are its base's.
-    init(_ kind: Kind, name: String, history: TrainingHistory?, text: StudentText = StudentText(), inference: LlamaModel? = nil) {
+    init(
+        _ kind: Kind, name: String, history: TrainingHistory?, text: StudentText = StudentText(), origin: String? = nil,
+        inference: LlamaModel? = nil
+    ) {
         self.inference = inference
         self.kind = kind
         self.name = name
         self.history = history
         self.text = text
+        self.origin = origin
     }
+
+    /// The name evaluations and comparisons show: `name`, and how it was made when this session
+    /// trained it, so a base model and its fine-tune are told apart
+    /// (`smollm2-135m` against `smollm2-135m (LoRA-tuned on 40 rows)`).
+    public var label: String { origin.map { "\(name) (\($0))" } ?? name }
 
     public var typeName: String { "model" }
 
