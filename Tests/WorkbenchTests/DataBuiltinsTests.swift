@@ -17,6 +17,9 @@ import Testing
         #expect(
             k.ok("print(len(d.rows), d.count, d.columns, d.labels)") == "4 4 [\"text\", \"label\"] [\"positive\", \"negative\"]\n"
         )
+        // len works on every object with a size, as on lists.
+        #expect(k.ok("print(len(d), len(shots(d, k: 2)), len(head(d, n: 1)))") == "4 2 1\n")
+        #expect(k.run("len(print)").contains("an object with a size, got function"))
     }
 
     @Test func saveAndLoadRoundTripThroughEveryFormat() throws {

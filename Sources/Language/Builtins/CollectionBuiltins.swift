@@ -25,7 +25,8 @@ enum CollectionBuiltins {
         Builtin(
             "len", [P("x")], category: "collections",
             doc: """
-                The number of elements of a list, characters of a string, or fields of a record.
+                The number of elements of a list, characters of a string, fields of a record, or
+                items of an object with a size (a dataset's rows, a shots set's shots).
                 Example: len([1, 2, 3])  # 3
                 """
         ) { args, _ in
@@ -33,7 +34,9 @@ enum CollectionBuiltins {
             case .list(let xs): return .int(xs.count)
             case .string(let s): return .int(characterCount(s))
             case .record(let r): return .int(r.count)
-            case let v: throw args.error("x", "len expects a list, string or record, got \(v.typeName)")
+            case .host(let object) where object.length != nil: return .int(object.length!)
+            case let v:
+                throw args.error("x", "len expects a list, string, record or an object with a size, got \(v.typeName)")
             }
         },
         Builtin(

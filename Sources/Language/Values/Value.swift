@@ -73,10 +73,13 @@ public protocol HostObject: AnyObject {
     func field(_ name: String) -> Value?
     /// The names `field` answers, for completion and "did you mean" suggestions.
     var fieldNames: [String] { get }
+    /// What `len(x)` gives (a dataset's rows, say); nil for an object without a size.
+    var length: Int? { get }
 }
 
 extension HostObject {
     public var display: String? { nil }
+    public var length: Int? { nil }
     public func field(_ name: String) -> Value? { nil }
     public var fieldNames: [String] { [] }
 }

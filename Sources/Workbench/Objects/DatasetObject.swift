@@ -23,6 +23,9 @@ public final class DatasetObject: HostObject {
 
     public var typeName: String { "dataset" }
 
+    /// `len(d)`: the number of rows.
+    public var length: Int? { dataset.count }
+
     public var summary: String {
         var text = "dataset(\(dataset.count) row\(dataset.count == 1 ? "" : "s")"
         if !dataset.schema.names.isEmpty { text += ": " + dataset.schema.names.joined(separator: ", ") }

@@ -36,6 +36,9 @@ public final class EvaluationObject: HostObject {
         self.correct = correct
     }
 
+    /// `len(e)`: the number of rows scored one by one (0 for a perplexity-only evaluation).
+    public var length: Int? { correct.count }
+
     public var typeName: String { "evaluation" }
 
     public var summary: String {

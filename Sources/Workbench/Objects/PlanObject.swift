@@ -32,6 +32,9 @@ public final class PlanObject: HostObject {
 
     public var typeName: String { "plan" }
 
+    /// `len(p)`: the number of requests the call would make.
+    public var length: Int? { requests.count }
+
     public var summary: String {
         "plan(\(call): \(requests.count) requests, \(estimate.requests) to send, about \(estimate.tokens) tokens)"
     }

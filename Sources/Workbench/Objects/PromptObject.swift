@@ -53,6 +53,9 @@ public final class ShotsObject: HostObject {
 
     public var typeName: String { "shots" }
 
+    /// `len(s)`: how many shots each prompt gets.
+    public var length: Int? { selector?.k ?? 0 }
+
     public var summary: String {
         guard let selector else { return "shots(0: zero-shot)" }
         return "shots(\(selector.k) \(selector.selection.rawValue) from \(selector.pool.count) rows)"
