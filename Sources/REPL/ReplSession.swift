@@ -199,7 +199,10 @@ public final class ReplSession {
     private func help(_ name: String) -> String {
         if !name.isEmpty {
             if let builtin = kernel.session.builtins[name] { return builtin.help }
-            return "no built-in named '\(name)'"
+            if case .function(let f)? = kernel.session.global(name), let documentation = f.documentation {
+                return documentation
+            }
+            return "no function named '\(name)'"
         }
         var lines = ["Commands:"]
         for spec in ReplCommand.all {

@@ -51,13 +51,14 @@ import Testing
     }
 
     @Test func helpListsCommandsAndExplainsABuiltin() throws {
-        let (result, folder) = try session([], input: ":help\n:help len\n:help nosuch\n")
+        let (result, folder) = try session([], input: ":help\n:help len\n:help nosuch\n:help reduce\n")
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(result.stdout.contains("Commands:"))
         #expect(result.stdout.contains(":edit N"))
         #expect(result.stdout.contains("Built-ins"))
         #expect(result.stdout.contains("Example: len([1, 2, 3])"))
-        #expect(result.stdout.contains("no built-in named 'nosuch'"))
+        #expect(result.stdout.contains("no function named 'nosuch'"))
+        #expect(result.stdout.contains("reduce(xs, f, initial = nil)\nCombines the elements"), "the prelude's own functions")
     }
 
     @Test func unknownCommandSuggestsTheNearest() throws {

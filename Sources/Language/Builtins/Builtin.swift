@@ -222,6 +222,20 @@ public struct CallContext {
     /// working directory).
     public var directory: String { runtime.directory(of: callRange.file) }
 
+    /// The value of a defined global, or nil.
+    public func global(_ name: String) -> Value? {
+        guard let cell = runtime.globals[name], cell.isDefined else { return nil }
+        return cell.value
+    }
+
+    /// The names of the functions defined as globals (the prelude's and the user's).
+    public var functionNames: [String] {
+        runtime.globals.values.filter { cell in
+            guard cell.isDefined, case .function = cell.value else { return false }
+            return true
+        }.map(\.name)
+    }
+
     /// Every registered built-in (for `help`).
     public var builtins: BuiltinRegistry { runtime.builtins }
 }

@@ -100,14 +100,21 @@ enum CoreBuiltins {
         Builtin(
             "help", [p("name", .optional(.any), default: .nil)],
             doc: """
-                Shows the documentation of a built-in (by name or by value), or lists all built-ins.
+                Shows the documentation of a function (by name or by value): a built-in's, or the
+                signature and `##` comment of one written in fewshot (the prelude's, or your own).
+                With no argument, lists all built-ins.
                 Example: help("len")
                 """
         ) { args, ctx in
             var name: String?
             switch args[0] {
             case .string(let s): name = s
-            case .function(let f): name = f.name
+            case .function(let f):
+                if let documentation = f.documentation {
+                    ctx.write(documentation + "\n")
+                    return .nil
+                }
+                name = f.name
             case .nil: name = nil
             case let v: throw args.error("name", "help expects a name or a function, got \(v.typeName)")
             }
@@ -117,8 +124,12 @@ enum CoreBuiltins {
                 return .nil
             }
             guard let b = ctx.builtins[name] else {
-                let hint = Suggestions.note(for: name, in: ctx.builtins.all.map(\.name))
-                throw args.error("name", "no built-in named '\(name)'\(hint)")
+                if case .function(let f)? = ctx.global(name), let documentation = f.documentation {
+                    ctx.write(documentation + "\n")
+                    return .nil
+                }
+                let hint = Suggestions.note(for: name, in: ctx.builtins.all.map(\.name) + ctx.functionNames)
+                throw args.error("name", "no function named '\(name)'\(hint)")
             }
             ctx.write(b.help + "\n")
             return .nil

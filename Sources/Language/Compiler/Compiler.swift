@@ -219,6 +219,8 @@ final class Compiler {
         code.defaults = decl.parameters.map { p in p.defaultValue.map { compileValue($0) } }
         code.body = withBlock { block(decl.body.statements.map(compileStatement), range: decl.body.range) }
         code.slotCount = scope.slotCount
+        code.signature = FunctionDocumentation.signature(of: decl)
+        code.docString = FunctionDocumentation.docString(of: decl)
         return FunctionNode(code, range: decl.range)
     }
 

@@ -38,6 +38,10 @@ final class FunctionCode {
     var slotCount = 0
     var body: Node
     let range: SourceRange
+    /// `name(a, b = 1)` as written, for `help`.
+    var signature = ""
+    /// The string a body starts with (`fn f() { "Does x." ... }`), for `help`.
+    var docString: String?
 
     init(name: String, parameterNames: [String], range: SourceRange) {
         self.name = name
