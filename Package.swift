@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot"]),
         .testTarget(
-            name: "SecurityTests", dependencies: ["Workbench", "Language", "Notebook", "Teacher", "fewshot"],
+            name: "SecurityTests", dependencies: ["Workbench", "Language", "Notebook", "PortableMath", "Teacher", "fewshot"],
             resources: [.copy("Hostile")]),
     ],
     swiftLanguageModes: [.v5]

@@ -49,10 +49,15 @@ public final class ReplSession {
         return path
     }
 
+    /// The exit status of the first cell that failed (65 or 70), 0 while none has.
+    public private(set) var firstFailure: Int32 = 0
+
     /// Starts the REPL on standard input: libedit with history and completion on a terminal
     /// (the session saved to `notebookPath`, or a new file under the state folder), plain
     /// lines otherwise (nothing saved unless a path is given). Ctrl-C stops the running cell.
-    public static func start(notebookPath: String?) throws {
+    /// Returns the exit status: 0 at a terminal; for piped input, that of the first cell that
+    /// failed (65 compile error, 70 runtime error, as `fewshot run` gives), else 0.
+    public static func start(notebookPath: String?) throws -> Int32 {
         let interactive = isatty(0) == 1
         let history = HistoryFile()
         let kernel = try Kernel(terminal: .standardOutput)
@@ -71,6 +76,7 @@ public final class ReplSession {
         }
         repl.run()
         withExtendedLifetime(interrupts) {}
+        return interactive ? 0 : repl.firstFailure
     }
 
     /// Reads and runs cells until end of input or `:quit`.
@@ -108,6 +114,7 @@ public final class ReplSession {
         cell.executionCount = notebook.cells.count + 1
         let started = Date()
         cell.outputs = kernel.run(source, executionCount: cell.executionCount!)
+        if firstFailure == 0 { firstFailure = kernel.lastExitCode }
         cell.duration = (Date().timeIntervalSince(started) * 1e6).rounded() / 1e6
         notebook.cells.append(cell)
         autosave()

@@ -27,7 +27,8 @@ struct Fewshot: ParsableCommand {
               fewshot -e 'print(1 + 2)'        evaluate code and print the result
               echo 'len("hello")' | fewshot    evaluate piped input
 
-            Exit codes: 0 success, 64 usage error, 65 compile error, 70 runtime error.
+            Exit codes: 0 success, 64 usage error, 65 compile error, 70 runtime error
+            (piped input: the code of the first cell that failed; the later cells still run).
             """,
         version: Workbench.versionDescription,
         subcommands: [Run.self, Check.self, Export.self, New.self, Tour.self])
@@ -41,7 +42,8 @@ struct Fewshot: ParsableCommand {
             let session = try SessionFactory.make()
             try Runner.evaluate(session, code, name: "-e", printResult: true)
         } else {
-            try ReplSession.start(notebookPath: nil)
+            let status = try ReplSession.start(notebookPath: nil)
+            if status != 0 { throw ExitCode(status) }
         }
     }
 }
@@ -59,6 +61,7 @@ struct New: ParsableCommand {
         guard !FileManager.default.fileExists(atPath: notebook) else {
             throw ValidationError("\(notebook) already exists: open it with :load in the REPL, or choose another name")
         }
-        try ReplSession.start(notebookPath: notebook)
+        let status = try ReplSession.start(notebookPath: notebook)
+        if status != 0 { throw ExitCode(status) }
     }
 }

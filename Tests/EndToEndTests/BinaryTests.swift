@@ -116,6 +116,14 @@ enum Binary {
         #expect(at == wanted.count, "stdout: \(r.stdout)")
         #expect(r.stderr.contains("unknown name 'nope'"))
         #expect(!r.stdout.contains("fewshot ["))
+        #expect(r.status == 70, "the first failed cell's code (an unknown global is a runtime error at the REPL)")
+    }
+
+    /// Piped input exits as `fewshot run` does: 0 when every cell ran, else the first failure's
+    /// code (70 for a runtime error) even when later cells succeed.
+    @Test func pipedInputExitsWithTheFirstFailuresCode() throws {
+        #expect(try Binary.run([], stdin: "print(1)\n").status == 0)
+        #expect(try Binary.run([], stdin: "1 / 0\nprint(nope)\nprint(2)\n").status == 70)
     }
 }
 

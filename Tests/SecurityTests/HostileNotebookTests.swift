@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import PortableMath
 import Teacher
 import Testing
 
@@ -45,7 +46,7 @@ import Testing
         let box = try Sandbox()
         let request = ChatRequest(
             model: "smollm2-135m", messages: [ChatMessage(role: "user", content: "hello")], temperature: 0.7,
-            maxTokens: 64, seed: 0)
+            maxTokens: 64, seed: StreamSeed.requestSeed(0, 0))  // a chat's first turn with seed 0
         let store = RecordingStore()
         let reply = Self.injection.trimmingCharacters(in: .newlines)
         try store.append(Recording(request: request, sample: 0, response: ChatResponse(text: reply), chunks: [reply]))

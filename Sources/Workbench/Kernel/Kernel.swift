@@ -42,16 +42,22 @@ public final class Kernel {
         state.recording.count == 0 ? nil : TeacherRecording(content: [UInt8](state.recording.serialized()), placement: .sidecar)
     }
 
+    /// The exit status the last cell calls for, as `fewshot run` uses them: 0 when it ran
+    /// cleanly, 65 for a compile error, 70 for a runtime error.
+    public private(set) var lastExitCode: Int32 = 0
+
     /// Runs one cell and returns what it produced. A cell's own error is an `.error` output;
     /// the session goes on.
     public func run(_ source: String, executionCount: Int) -> [CellOutput] {
         let capture = CellCapture(terminal: terminal)
         session.output = capture
         state.meter.scope = "cell-\(executionCount)"
+        lastExitCode = 0
         do {
             let value = try session.evaluate(source, name: "cell-\(executionCount)")
             show(value, in: capture)
         } catch let error as DiagnosticError {
+            lastExitCode = error.exitCode
             let plain = DiagnosticRenderer(color: false).render(error.diagnostics)
             capture.fail(message: error.diagnostics.first?.message ?? "error", rendered: plain)
             if terminal != nil {
@@ -62,6 +68,7 @@ public final class Kernel {
                 FileHandle.standardError.write(Data(shown.utf8))
             }
         } catch {
+            lastExitCode = 70
             capture.fail(message: "\(error)", rendered: "error: \(error)\n")
             if terminal != nil { FileHandle.standardError.write(Data(TerminalSafety.neutralize("error: \(error)\n").utf8)) }
         }
