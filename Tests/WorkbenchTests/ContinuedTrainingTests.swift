@@ -38,4 +38,24 @@ import Testing
         k.ok(#"let m2 = finetune(d, model: m, epochs: 1, batch: 8, lr: 0.01, val: 0, curve: false)"#)
         #expect(k.ok("print(m2.losses[0] < m.losses[0], m2.context)") == "true 32\n")
     }
+
+    /// Seen before: continuing a trained GPT with the defaults (a fresh optimiser at the
+    /// from-scratch lr 3e-3) took its loss from 0.38 to 2.68 within two epochs. Continued
+    /// training now starts at a tenth of that rate and stays near where the loss was.
+    @Test func continuedTrainingWithTheDefaultsRefinesInsteadOfDestroying() throws {
+        let k = try TestKernel()
+        k.ok(
+            """
+            var rows = []
+            for i in range(64) { rows = rows + [{messages: [{role: "user", content: "hi number {i}"}, {role: "assistant", content: "hello {i} aha cheers !"}]}] }
+            let d = dataset(rows)
+            let m = finetune(d, model: "gpt-tiny", epochs: 8, context: 48, val: 0, curve: false)
+            """)
+        k.ok(#"save(m, "$DIR/m.safetensors")"#)
+        for start in ["m", #"load_model("$DIR/m.safetensors")"#] {
+            k.ok("let more = finetune(d, model: \(start), epochs: 2, val: 0, curve: false)")
+            let worst = k.ok("print(max(more.losses) < 1.2 * m.losses[-1], more.losses[-1] < 1.05 * m.losses[-1])")
+            #expect(worst == "true true\n", "starting from \(start)")
+        }
+    }
 }

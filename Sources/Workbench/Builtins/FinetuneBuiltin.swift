@@ -34,7 +34,9 @@ enum FinetuneBuiltin {
                 batch 8; 1 epoch;
               a model (from finetune or load_model) or a .safetensors path saved by save(model,
                 path): trains a copy of it further, with its own setup (the model you pass is
-                left as it was).
+                left as it was). Continued training starts at a tenth of the kind's default lr
+                (3e-4 for a GPT, 1e-4 for a classifier), so a trained model is refined, not
+                knocked off what it learnt by a fresh optimiser's large first steps.
             Weights change here, unlike few-shot prompting. val: the share held out to watch
             for overfitting (the validation loss is drawn beside the training loss, with epoch
             boundaries marked); early_stop: stop after this many epochs without improvement.
@@ -155,7 +157,11 @@ enum FinetuneBuiltin {
         _ model: ModelObject, _ data: Dataset, _ options: inout TrainingOptions, _ args: Arguments,
         progress: TrainingBar, isCancelled: @escaping () -> Bool
     ) throws -> ModelObject {
-        func rate(_ standard: Double) throws -> Float { Float(args.optional("lr") == nil ? standard : try args.double("lr")) }
+        // A model trained before (here, or saved and loaded) continues at a tenth of the default rate.
+        let continued = model.isTrained
+        func rate(_ standard: Double) throws -> Float {
+            Float(args.optional("lr") == nil ? (continued ? standard / 10 : standard) : try args.double("lr"))
+        }
         /// How the trained model was made: what the model it started from went through, then this run.
         func origin(_ history: TrainingHistory?, _ verb: String = "fine-tuned") -> String? {
             guard history != nil else { return model.origin }

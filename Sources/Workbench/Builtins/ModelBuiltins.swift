@@ -61,9 +61,10 @@ enum ModelBuiltins {
         let name = url.lastPathComponent
         do {
             switch try Checkpoint.load(from: url, modelDirectory: PretrainedModels.directory) {
-            case .languageModel(let gpt): return ModelObject(.languageModel(gpt), name: name, history: nil)
-            case .classifier(let classifier): return ModelObject(.classifier(classifier), name: name, history: nil)
-            case .llama(let student): return ModelObject(.llama(student), name: name, history: nil)
+            case .languageModel(let gpt): return ModelObject(.languageModel(gpt), name: name, history: nil, trained: true)
+            case .classifier(let classifier):
+                return ModelObject(.classifier(classifier), name: name, history: nil, trained: true)
+            case .llama(let student): return ModelObject(.llama(student), name: name, history: nil, trained: true)
             }
         } catch {
             throw args.error(parameter, "cannot load a model from \(written): \(error)")

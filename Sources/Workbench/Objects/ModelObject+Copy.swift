@@ -15,17 +15,17 @@ extension ModelObject {
         case .languageModel(let gpt):
             let twin = try GPT(config: gpt.config)
             twin.restore(gpt.snapshot())
-            return ModelObject(.languageModel(twin), name: name, history: nil, text: text, origin: origin)
+            return ModelObject(.languageModel(twin), name: name, history: nil, text: text, origin: origin, trained: isTrained)
         case .classifier(let classifier):
             let twin = try GPTClassifier(
                 config: classifier.backbone.config, labels: classifier.labels, pooling: classifier.pooling)
             twin.restore(classifier.snapshot())
-            return ModelObject(.classifier(twin), name: name, history: nil, origin: origin)
+            return ModelObject(.classifier(twin), name: name, history: nil, origin: origin, trained: isTrained)
         case .llama(let student):
             let twin = try LlamaStudent(
                 base: student.base, baseName: student.baseName, lora: student.lora, context: student.contextLength)
             twin.restore(student.snapshot())
-            return ModelObject(.llama(twin), name: name, history: nil, origin: origin)
+            return ModelObject(.llama(twin), name: name, history: nil, origin: origin, trained: isTrained)
         }
     }
 }

@@ -26,11 +26,15 @@ public final class ModelObject: HostObject {
     let text: StudentText
     /// How this session made it from `name` ("LoRA-tuned on 40 rows"); nil: as loaded or new.
     let origin: String?
+    /// Whether its weights were trained (here, or before it was saved), as opposed to freshly
+    /// initialised or a pretrained base: training it further is continued training.
+    let isTrained: Bool
 
     /// `inference`: a generation model for a pretrained student whose weights are its base's.
+    /// `trained`: nil works it out from `history` and `origin`.
     init(
         _ kind: Kind, name: String, history: TrainingHistory?, text: StudentText = StudentText(), origin: String? = nil,
-        inference: LlamaModel? = nil
+        trained: Bool? = nil, inference: LlamaModel? = nil
     ) {
         self.inference = inference
         self.kind = kind
@@ -38,6 +42,7 @@ public final class ModelObject: HostObject {
         self.history = history
         self.text = text
         self.origin = origin
+        self.isTrained = trained ?? (history != nil || origin != nil)
     }
 
     /// The name evaluations and comparisons show: `name`, and how it was made when this session
