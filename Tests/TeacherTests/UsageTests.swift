@@ -73,14 +73,16 @@ import Testing
         var reported = 0
         let results = teacher.complete(
             Array(repeating: request, count: 6), progress: nil, isCancelled: { false }, onResult: { _, _ in reported += 1 })
-        // After 3 answers (303 tokens) one more could pass 250: the other 3 are never sent.
-        #expect(results.prefix(3).allSatisfy { (try? $0.get()) != nil })
-        #expect(results.suffix(3).compactMap(teacherError).map(\.kind) == [.budget, .budget, .budget])
-        #expect(teacherError(results[5])?.message.contains("stopped at its budget of 250 tokens after using 303 tokens") == true)
+        // The first request goes alone (101 tokens); each later one is reserved at the largest
+        // answer seen, so after 2 answers (202 tokens) a third could pass 250: 4 are never sent,
+        // and the call stays within its budget.
+        #expect(results.prefix(2).allSatisfy { (try? $0.get()) != nil })
+        #expect(results.suffix(4).compactMap(teacherError).map(\.kind) == [.budget, .budget, .budget, .budget])
+        #expect(teacherError(results[5])?.message.contains("stopped at its budget of 250 tokens after using 202 tokens") == true)
         #expect(reported == 6)
-        #expect(try server.stats().requests == 3)
-        #expect(meter.total == TokenUsage(promptTokens: 150, completionTokens: 153))
-        #expect(teacher.lastCall.stoppedByBudget == 3 && teacher.lastCall.spent.completionTokens == 153)
+        #expect(try server.stats().requests == 2)
+        #expect(meter.total == TokenUsage(promptTokens: 100, completionTokens: 102))
+        #expect(teacher.lastCall.stoppedByBudget == 4 && teacher.lastCall.spent.completionTokens == 102)
     }
 
     @Test func estimatesCountPromptsWithTheTeachersTokenizerAndCompletionsFromRecordings() throws {

@@ -117,6 +117,12 @@ public final class RecordingTeacher: ChatTeacher {
         lookUp(requests).enumerated().filter { $0.element.recording == nil }.map(\.offset)
     }
 
+    /// The recorded answers a call of `requests` would replay, by position (nil where the wrapped
+    /// teacher would be asked): what a budget counts as already spent by the call.
+    public func recordedAnswers(_ requests: [ChatRequest]) -> [ChatResponse?] {
+        lookUp(requests).map { $0.recording?.response }
+    }
+
     /// Each request's sample number (the k-th identical request in a call is sample k) and its
     /// recording, when the mode reads the store and has one.
     private func lookUp(_ requests: [ChatRequest]) -> [(sample: Int, recording: Recording?)] {

@@ -75,8 +75,16 @@ public final class MeteredTeacher: ChatTeacher {
     }
 
     /// Refuses the whole call when its estimate passes the budget; otherwise sends it, charging
-    /// each answer as it arrives, and stops sending once one more request could pass the budget.
-    /// Requests the budget stopped end as `.budget` failures; every answer that came is kept.
+    /// each answer as it arrives, and never sends a request the budget might not cover.
+    ///
+    /// Before a request goes out, its worst case is reserved against the budget: its prompt
+    /// (counted, or estimated from its length) plus `maxTokens` of completion, or the largest
+    /// answer this call has seen when that is bigger (a server may not keep to `maxTokens`,
+    /// and a length estimate may be low). Requests go out in rounds of as many as the budget
+    /// has room for, all at once (the wrapped teacher's concurrency applies within a round); the
+    /// first round is a single request, so the rest are reserved with a real answer's size in
+    /// hand. Without a budget the whole call is one round. Requests that no longer fit end as
+    /// `.budget` failures ("not sent"); every answer that came is kept.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
         onResult: (Int, Result<ChatResponse, Error>) -> Void
@@ -94,37 +102,68 @@ public final class MeteredTeacher: ChatTeacher {
             for (index, failure) in failures.enumerated() { onResult(index, failure) }
             return failures
         }
-        // The next request is expected to use the estimate's average.
-        let count = max(1, requests.count)
-        let next =
-            estimate.map {
-                TokenUsage(promptTokens: $0.usage.promptTokens / count, completionTokens: $0.usage.completionTokens / count)
-            } ?? TokenUsage()
-        let nextCost = estimate?.cost.map { $0 / Double(count) }
-        var stopped = false
         var results = [Result<ChatResponse, Error>?](repeating: nil, count: requests.count)
-        let answered = inner.complete(
-            requests, progress: progress, isCancelled: { stopped || isCancelled() },
-            onResult: { index, result in
-                var result = result
-                switch result {
-                case .success(let response):
-                    let cost = charge(requests[index].model, response.usage)
-                    call.spent = call.spent + response.usage
-                    if let cost { call.cost = (call.cost ?? 0) + cost }
-                    if let budget, budget.wouldPass(spent: call.spent, cost: call.cost, next: next, nextCost: nextCost) {
-                        stopped = true
+        var next = 0
+        var largest = TokenUsage()
+        var rounds = 0
+        while next < requests.count, !isCancelled() {
+            let round =
+                budget.map { nextRound(from: next, of: requests, within: $0, spent: call, largest: largest, first: rounds == 0) }
+                ?? (next..<requests.count)
+            guard !round.isEmpty else { break }
+            rounds += 1
+            let done = next
+            _ = inner.complete(
+                Array(requests[round]), progress: { count, _ in progress?(done + count, requests.count) },
+                isCancelled: isCancelled,
+                onResult: { slot, result in
+                    let index = round.lowerBound + slot
+                    if case .success(let response) = result {
+                        let cost = charge(requests[index].model, response.usage)
+                        call.spent = call.spent + response.usage
+                        if let cost { call.cost = (call.cost ?? 0) + cost }
+                        largest = TokenUsage(
+                            promptTokens: max(largest.promptTokens, response.usage.promptTokens),
+                            completionTokens: max(largest.completionTokens, response.usage.completionTokens))
                     }
-                case .failure where stopped && !isCancelled():
-                    call.stoppedByBudget += 1
-                    result = .failure(stopError(spent: call.spent, cost: call.cost).at(index, of: requests.count))
-                case .failure:
-                    break
-                }
-                results[index] = result
-                onResult(index, result)
-            })
-        return zip(results, answered).map { $0 ?? $1 }
+                    results[index] = result
+                    onResult(index, result)
+                })
+            next = round.upperBound
+        }
+        for index in next..<requests.count where results[index] == nil {
+            let result: Result<ChatResponse, Error> =
+                isCancelled()
+                ? .failure(TeacherError(.cancelled, "cancelled before it was sent").at(index, of: requests.count))
+                : .failure(stopError(spent: call.spent, cost: call.cost).at(index, of: requests.count))
+            if !isCancelled() { call.stoppedByBudget += 1 }
+            results[index] = result
+            onResult(index, result)
+        }
+        return results.map { $0! }
+    }
+
+    /// The requests from `start` on that the budget has room for with each one's worst case
+    /// reserved (see `complete`); at most one in the first round.
+    private func nextRound(
+        from start: Int, of requests: [ChatRequest], within budget: TeacherBudget, spent call: MeteredCall,
+        largest: TokenUsage, first: Bool
+    ) -> Range<Int> {
+        var reserved = call.spent
+        var reservedCost = call.cost
+        var end = start
+        while end < requests.count, !(first && end > start) {
+            let worst = estimator.worstCase(requests[end])
+            let usage = TokenUsage(
+                promptTokens: max(worst.promptTokens, largest.promptTokens),
+                completionTokens: max(worst.completionTokens, largest.completionTokens))
+            let cost = price(for: requests[end].model)?.cost(of: usage)
+            if budget.wouldPass(spent: reserved, cost: reservedCost, next: usage, nextCost: cost) { break }
+            reserved = reserved + usage
+            if let cost { reservedCost = (reservedCost ?? 0) + cost }
+            end += 1
+        }
+        return start..<end
     }
 
     /// Refuses the request when it could pass the budget; otherwise charges its answer.

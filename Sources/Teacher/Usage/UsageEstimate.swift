@@ -111,6 +111,15 @@ public struct UsageEstimator {
             prompt: counted != nil ? .tokenizer : .characters, completion: guess)
     }
 
+    /// The most `request` can use: its prompt (counted, or estimated from its length) and its
+    /// `maxTokens` (512 when unset) for each of its `n` answers. What a budget reserves before
+    /// sending it.
+    public func worstCase(_ request: ChatRequest) -> TokenUsage {
+        let prompt = (try? counter?.promptTokens(of: request)) ?? Self.approximatePromptTokens(request)
+        let answers = max(1, request.n ?? 1)
+        return TokenUsage(promptTokens: prompt, completionTokens: (request.maxTokens ?? assumedCompletionTokens) * answers)
+    }
+
     /// About 4 characters a prompt token, plus 4 a message for the chat format and 3 for the
     /// start of the reply (OpenAI's rule of thumb for English text).
     public static func approximatePromptTokens(_ request: ChatRequest) -> Int {

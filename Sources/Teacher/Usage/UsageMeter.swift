@@ -43,6 +43,18 @@ public final class UsageMeter: @unchecked Sendable {
     /// Every metered request, oldest first.
     public var entries: [Entry] { locked { log } }
 
+    /// How many answers have been charged so far: a mark for `charged(since:)`.
+    public var count: Int { locked { log.count } }
+
+    /// What was charged after `mark` (an earlier `count`): the answers, their tokens and their
+    /// cost (nil when none could be priced).
+    public func charged(since mark: Int) -> (answers: Int, usage: TokenUsage, cost: Double?) {
+        locked {
+            let recent = log[min(mark, log.count)...]
+            return (recent.count, recent.reduce(TokenUsage()) { $0 + $1.usage }, cost(of: Array(recent)))
+        }
+    }
+
     /// All tokens so far.
     public var total: TokenUsage { locked { log.reduce(TokenUsage()) { $0 + $1.usage } } }
 

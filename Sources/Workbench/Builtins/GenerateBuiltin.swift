@@ -29,9 +29,11 @@ enum GenerateBuiltin {
                 dropped silently. Requests are recorded: running the cell again, or replaying the
                 notebook, reuses the answers (raising n only asks for the missing ones).
                 teacher: defaults to the local model; temperature 0 makes labels deterministic.
-                budget: {tokens: 50000} or {usd: 0.50} (with a priced teacher) caps what the call
-                sends: a call whose estimate is over is refused before anything is sent, and one
-                that reaches it stops sending and keeps what came. plan(...) shows the estimate.
+                budget: {tokens: 50000} or {usd: 0.50} (with a priced teacher) caps the whole call,
+                replayed answers included: a call whose estimate is over is refused before anything
+                is sent, each request's worst case (prompt + max_tokens) is reserved before it goes
+                out, and a call that reaches its budget stops sending and keeps what came.
+                plan(...) shows the estimate.
                 Example: let data = generate(p, s, n: 50, temperature: 0.8, seed: 1, budget: {tokens: 50000})
                 """
         ) { args, ctx in

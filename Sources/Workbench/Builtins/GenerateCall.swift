@@ -67,14 +67,15 @@ struct GenerateCall {
             at: args.range(of: "budget") ?? ctx.callRange)
         let progress = ProgressReporter(mode, total: requests.count, context: ctx)
         var done = 0
-        var usage = TokenUsage()
-        let results = teacher.withBudget(budget) {
+        var answered = 0
+        let mark = teacher.metered.meter.count
+        let results = teacher.withBudget(teacher.callBudget(budget, requests)) {
             teacher.teacher.complete(
                 requests, progress: nil, isCancelled: { ctx.isCancellationRequested },
                 onResult: { _, result in
                     done += 1
-                    if case .success(let response) = result { usage = usage + response.usage }
-                    progress.update(done: done, fields: usageFields(usage))
+                    if case .success = result { answered += 1 }
+                    progress.update(done: done, fields: usageFields(since: mark, answered: answered))
                 })
         }
         let unsent = results.filter { TeacherObject.wasStoppedByBudget($0, budget: budget) }.count
@@ -93,7 +94,8 @@ struct GenerateCall {
             }
         }
         progress.finish(
-            done: results.count - unsent, fields: ["kept \(kept.count)", "rejected \(rejected.count)"] + usageFields(usage))
+            done: results.count - unsent,
+            fields: ["kept \(kept.count)", "rejected \(rejected.count)"] + usageFields(since: mark, answered: answered))
         if unsent > 0, let budget {
             ctx.write(
                 "budget of \(budget) reached: \(unsent) of \(requests.count) requests were not sent; the "
@@ -103,10 +105,14 @@ struct GenerateCall {
         return .host(DatasetObject(Dataset(kept), rejected: Dataset(rejected)))
     }
 
-    /// `tokens 9812 in + 1204 out`, and `cost $0.0022` when the teacher has a price.
-    private func usageFields(_ usage: TokenUsage) -> [String] {
-        var fields = ["tokens \(usage.promptTokens) in + \(usage.completionTokens) out"]
-        if let price = teacher.chargedPrice { fields.append("cost \(CostFormat.usd(price.cost(of: usage)))") }
+    /// What the call has charged since `mark`, as `usage()` counts it: `tokens 9812 in + 1204
+    /// out`, `cost $0.0022` when the teacher has a price, and `replayed 12` for the answers
+    /// out of `answered` that came from the recording free.
+    private func usageFields(since mark: Int, answered: Int) -> [String] {
+        let charged = teacher.metered.meter.charged(since: mark)
+        var fields = ["tokens \(charged.usage.promptTokens) in + \(charged.usage.completionTokens) out"]
+        if teacher.chargedPrice != nil { fields.append("cost \(CostFormat.usd(charged.cost ?? 0))") }
+        if answered > charged.answers { fields.append("replayed \(answered - charged.answers)") }
         return fields
     }
 

@@ -12,9 +12,28 @@ extension TeacherObject {
 
     /// Refuses a call, before anything is sent, whose unrecorded requests would pass `budget`:
     /// the error names the estimate and the budget and says how to raise it, or `shrink` (how
-    /// to ask for less, e.g. "lower n or max_tokens").
+    /// to ask for less, e.g. "lower n or max_tokens"). A call with recorded answers is not
+    /// refused: it replays them and stops where its budget ends (see `callBudget`), as it did
+    /// when it was recorded.
     func refuseIfOverBudget(_ budget: TeacherBudget?, _ requests: [ChatRequest], shrink: String, at range: SourceRange?) throws {
-        try refuseIfOverBudget(budget, pending: unrecorded(requests), of: requests.count, shrink: shrink, at: range)
+        let pending = unrecorded(requests)
+        guard pending.count == requests.count else { return }
+        try refuseIfOverBudget(budget, pending: pending, of: requests.count, shrink: shrink, at: range)
+    }
+
+    /// What is left of a call's `budget` for the requests it sends, once the answers it replays
+    /// are counted: a budget covers the whole call, so a `--live` run of a cell that stopped at
+    /// its budget replays what it got and sends nothing more (it used to be completed past it).
+    func callBudget(_ budget: TeacherBudget?, _ requests: [ChatRequest]) -> TeacherBudget? {
+        guard let budget else { return nil }
+        var usage = TokenUsage()
+        var cost: Double?
+        for (request, answer) in zip(requests, recording.recordedAnswers(requests)) {
+            guard let answer else { continue }
+            usage = usage + answer.usage
+            if let price = metered.price(for: request.model) { cost = (cost ?? 0) + price.cost(of: answer.usage) }
+        }
+        return budget.remaining(afterSpending: usage, cost: cost)
     }
 
     /// Refuses a call of `total` requests, `pending` of them unrecorded, that would pass `budget`.
