@@ -60,6 +60,13 @@ struct Run: ParsableCommand {
             throw ExitCode(130)
         }
         watchdog.stop()
+        // A cell that ran cleanly when saved and fails now (a refused server, a lost file) would
+        // overwrite good outputs with an error: keep the notebook as it was and say why.
+        if save, let broken = NotebookCommand.newlyFailing(notebook, refreshed) {
+            NotebookCommand.fail(
+                "\(file): not saved: cell \(broken) ran cleanly before and fails now; the notebook was not changed")
+            throw ExitCode(70)
+        }
         if save {
             var saved = refreshed
             saved.teacherRecording = kernel.teacherRecording
@@ -190,6 +197,15 @@ enum NotebookCommand {
             fail("cannot save \(path): \(error)")
             throw ExitCode(74)
         }
+    }
+
+    /// The number (from 1) of the first cell with no error in `saved` and an error in `run`.
+    static func newlyFailing(_ saved: Notebook, _ run: Notebook) -> Int? {
+        func failed(_ cell: Cell) -> Bool { cell.outputs.contains { if case .error = $0 { return true } else { return false } } }
+        for (index, (before, after)) in zip(saved.cells, run.cells).enumerated() where !failed(before) && failed(after) {
+            return index + 1
+        }
+        return nil
     }
 
     /// Exits 65 with the error when a file is past its `InputLimits` size.

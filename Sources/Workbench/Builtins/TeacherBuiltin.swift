@@ -42,20 +42,24 @@ enum TeacherBuiltin {
             }
             let baseURL = args.optional("base_url") == nil ? nil : try args.string("base_url")
             let keyEnv = args.optional("key_env") == nil ? nil : try args.string("key_env")
+            let http: HTTPTeacher
             do {
-                let http = try HTTPTeacher(
+                http = try HTTPTeacher(
                     model: model, baseURL: baseURL, keyEnv: keyEnv, maxConcurrency: try args.int("max_concurrency"),
                     timeout: try args.double("timeout"), maxRetries: try args.int("max_retries"))
-                if let refusal = state.teacherURLs.refusal(for: http.configuration.baseURL) {
-                    return .host(
-                        state.recorded(
-                            RefusedTeacher(summary: http.summary, message: refusal), model: model,
-                            baseURL: http.configuration.baseURL, price: price))
-                }
-                return .host(state.recorded(http, model: model, baseURL: http.configuration.baseURL, price: price))
             } catch {
                 throw RuntimeError("cannot set up the teacher: \(error)", at: ctx.callRange)
             }
+            if let refusal = state.teacherURLs.refusal(for: http.configuration.baseURL) {
+                // Replaying recorded answers contacts no one, so it needs no permission; a run
+                // that would ask the server (`--live`, a script) stops here, before any request.
+                guard state.mode == .replay else { throw RuntimeError(refusal, at: args.range(of: "base_url") ?? ctx.callRange) }
+                return .host(
+                    state.recorded(
+                        RefusedTeacher(summary: http.summary, message: refusal), model: model,
+                        baseURL: http.configuration.baseURL, price: price))
+            }
+            return .host(state.recorded(http, model: model, baseURL: http.configuration.baseURL, price: price))
         }
     }
 }

@@ -53,14 +53,15 @@ public struct TeacherURLPolicy: Sendable, Equatable {
     }
 }
 
-/// A teacher whose server the policy refused: every request fails with the refusal, before
-/// anything is sent. A notebook's recording still answers in replay, which never asks it.
+/// A teacher whose server the policy refused, in a replay: every request fails with the
+/// refusal, before anything is sent, while the notebook's recording answers (a replay never
+/// asks it). It shows the summary of the teacher it stands for, so replayed outputs match.
 final class RefusedTeacher: ChatTeacher {
     let summary: String
     private let message: String
 
     init(summary: String, message: String) {
-        self.summary = summary + " (refused)"
+        self.summary = summary
         self.message = message
     }
 

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// A notebook made at the REPL replays: `fewshot check` gives every output it was saved with,
+/// offline and without permissions that only a live run needs.
+@Suite struct ReplNotebookReplayTests {
+    /// Seen before: a teacher at a custom base_url was refused on replay (its summary read
+    /// "(refused)") and every later cell differed; under `--live` without the flag its requests
+    /// were quietly dropped as rejected rows, and `--save` wrote that into the notebook.
+    @Test func aTeacherAtACustomURLReplaysWithoutPermissionAndLiveNeedsIt() throws {
+        let binary = try #require(FewshotProcess.binary())
+        let server = try TeacherLoopTests.FixtureServer()
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = "http://127.0.0.1:\(server.port)/v1"
+        let session = """
+            let t = teacher("fake-model", base_url: "\(url)")
+            t
+            let p = prompt("Review: \\{text}", output: ["good", "bad"])
+            evaluate(t, dataset([{text: "good", label: "good"}, {text: "bad", label: "bad"}]), prompt: p)
+            """
+        let made = try FewshotProcess.run(binary, ["new", "url.fsnb"], input: session, directory: folder)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("teacher(http fake-model at \(url))"), "\(made.stdout)")
+
+        let checked = try FewshotProcess.run(binary, ["check", "url.fsnb"], directory: folder)
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.stdout.contains("all 4 code cells match"), "\(checked.stdout)")
+
+        let before = try String(contentsOf: folder.appendingPathComponent("url.fsnb"), encoding: .utf8)
+        let live = try FewshotProcess.run(binary, ["run", "url.fsnb", "--live", "--save"], directory: folder)
+        #expect(live.status == 70, "\(live.stdout)\(live.stderr)")
+        #expect(live.stderr.contains("run again with --allow-teacher-url \(url)"), "\(live.stderr)")
+        #expect(live.stderr.contains("not saved: cell 1 ran cleanly before and fails now"), "\(live.stderr)")
+        let after = try String(contentsOf: folder.appendingPathComponent("url.fsnb"), encoding: .utf8)
+        #expect(after == before, "a refused live run must not save its errors over the recorded outputs")
+    }
+}
