@@ -35,4 +35,28 @@ import Testing
         let after = try String(contentsOf: folder.appendingPathComponent("url.fsnb"), encoding: .utf8)
         #expect(after == before, "a refused live run must not save its errors over the recorded outputs")
     }
+
+    /// Seen before: a plan cell never checked clean, because it counted the answers that later
+    /// cells recorded. A plan shows the whole call now, and what is recorded only as a note.
+    @Test func aPlanCellBeforeItsGenerateReplays() throws {
+        let binary = try #require(FewshotProcess.binary())
+        let server = try TeacherLoopTests.FixtureServer()
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let session = """
+            let t = teacher("fake-model", base_url: "http://127.0.0.1:\(server.port)/v1")
+            let p = prompt("Write about \\{x}.", output: "text")
+            let xs = dataset([{x: "a"}, {x: "b"}])
+            plan(p, label: xs, teacher: t, max_tokens: 8)
+            let d = generate(p, label: xs, teacher: t, max_tokens: 8)
+            plan(p, label: xs, teacher: t, max_tokens: 8)
+            """
+        let made = try FewshotProcess.run(binary, ["new", "plan.fsnb"], input: session, directory: folder)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("now: all 2 requests are recorded and replay free"), "\(made.stdout)")
+        let checked = try FewshotProcess.run(binary, ["check", "plan.fsnb"], directory: folder)
+        #expect(checked.stdout.contains("all 6 code cells match"), "\(checked.stdout)\(checked.stderr)")
+        let saved = try String(contentsOf: folder.appendingPathComponent("plan.fsnb"), encoding: .utf8)
+        #expect(!saved.contains("replay free"), "the note is not kept with the cell")
+    }
 }

@@ -15,7 +15,7 @@ import Testing
         let kernel = try TestKernel()
         let shown = kernel.ok("plan(\(Self.call))")
         #expect(shown.contains("plan: label sends 2 requests to local smollm2-135m\n"), "\(shown)")
-        #expect(shown.contains("  already recorded   0   (answered from the recording, free)\n"))
+        #expect(!shown.contains("recorded"), "what is recorded now is a terminal note, not kept with the cell")
         #expect(shown.contains("  prompt tokens      70   counted with the teacher's tokenizer\n"))
         #expect(shown.contains("  completion tokens  32   at max_tokens (an upper bound)\n"))
         #expect(shown.contains("  cost               $0 (this teacher is free)\n"))

@@ -12,6 +12,9 @@ public enum OutputItem: Sendable, Equatable {
     case table(TableOutput)
     /// An image as SVG source (e.g. a loss curve), with a one-line text alternative.
     case svg(String, alt: String)
+    /// A line about the moment rather than the result (what is recorded so far, say): shown on
+    /// a terminal, never kept with a notebook cell, so a replay need not reproduce it.
+    case note(String)
 
     /// How the item reads in a plain terminal.
     public var plainText: String {
@@ -19,6 +22,7 @@ public enum OutputItem: Sendable, Equatable {
         case .text(let s): return s
         case .table(let t): return t.plainText
         case .svg(_, let alt): return "[plot: \(alt)]\n"
+        case .note(let s): return s
         }
     }
 }

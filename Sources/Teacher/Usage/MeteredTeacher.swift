@@ -56,9 +56,13 @@ public final class MeteredTeacher: ChatTeacher {
         price ?? meter.prices?.prices[model]
     }
 
-    /// What sending `requests` is expected to use and cost, before anything is sent.
-    public func estimate(_ requests: [ChatRequest]) -> UsageEstimate {
-        estimator.estimate(requests, price: requests.first.flatMap { price(for: $0.model) })
+    /// What sending `requests` is expected to use and cost, before anything is sent;
+    /// `usingRecordedAnswers: false` leaves completions at `maxTokens` (an upper bound) even
+    /// when earlier recorded answers could predict them.
+    public func estimate(_ requests: [ChatRequest], usingRecordedAnswers: Bool = true) -> UsageEstimate {
+        var estimator = estimator
+        if !usingRecordedAnswers { estimator.history = nil }
+        return estimator.estimate(requests, price: requests.first.flatMap { price(for: $0.model) })
     }
 
     /// The budget's refusal of a call of `requests`, or nil when it fits (or there is no budget).

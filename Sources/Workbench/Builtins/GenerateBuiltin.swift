@@ -38,7 +38,7 @@ enum GenerateBuiltin {
                 """
         ) { args, ctx in
             let call = try GenerateCall(args, state: state)
-            return state.planning ? .host(call.plan()) : try call.run(ctx)
+            return state.planning ? .host(call.plan(ctx)) : try call.run(ctx)
         }
     }
 
@@ -47,17 +47,18 @@ enum GenerateBuiltin {
             "plan", parameters, category: "loop",
             doc: """
                 Shows what generate(...) with the same arguments would do, without asking the
-                teacher: the rendered prompt, how many requests (and how many are already
-                recorded, so replay free), an estimate of prompt and completion tokens and, for a
-                teacher with a price, the cost, and whether a budget: would let it start. Prompt
-                tokens are counted with the local teacher's own tokenizer, and estimated as
-                characters / 4 for a server's model; completion tokens are max_tokens per answer
-                (an upper bound), or the mean of earlier recorded answers of the same model and
-                max_tokens once there are 5. :plan generate(...) at the REPL does the same.
+                teacher: the rendered prompt, how many requests, an estimate of prompt and
+                completion tokens for the whole call and, for a teacher with a price, the cost,
+                and whether a budget: would let it start. Prompt tokens are counted with the local
+                teacher's own tokenizer, and estimated as characters / 4 for a server's model;
+                completion tokens are max_tokens per answer (an upper bound). The plan depends on
+                the cells before it only, so it replays in a notebook; how many requests are
+                recorded right now (and replay free) is a note on the terminal, and p.recorded.
+                :plan generate(...) at the REPL does the same.
                 Example: plan(p, s, n: 200, budget: {tokens: 50000})
                 """
-        ) { args, _ in
-            .host(try GenerateCall(args, state: state).plan())
+        ) { args, ctx in
+            .host(try GenerateCall(args, state: state).plan(ctx))
         }
     }
 }

@@ -50,13 +50,25 @@ struct GenerateCall {
     }
 
     /// What the call would do, worked out without asking the teacher.
-    func plan() -> PlanObject {
+    ///
+    /// What it shows depends on the cells before it only, so a notebook's plan cell replays: the
+    /// whole call as if nothing were recorded, completions at `max_tokens`. What the recording
+    /// answers right now goes to the terminal as a note (not kept with the cell).
+    func plan(_ ctx: CallContext) -> PlanObject {
+        let estimate = teacher.metered.estimate(requests, usingRecordedAnswers: false)
         let pending = teacher.unrecorded(requests)
-        let estimate = teacher.metered.estimate(pending)
-        let refusal = budget.flatMap { budget in pending.isEmpty ? nil : budget.refusal(for: estimate) }
+        if !pending.isEmpty, pending.count < requests.count {
+            let now = teacher.metered.estimate(pending)
+            ctx.emit(
+                .note(
+                    "now: \(requests.count - pending.count) of the \(requests.count) requests are recorded and replay free; "
+                        + "the other \(pending.count) would use about \(now.tokens) tokens\n"))
+        } else if pending.isEmpty, !requests.isEmpty {
+            ctx.emit(.note("now: all \(requests.count) requests are recorded and replay free\n"))
+        }
         return PlanObject(
             call: mode, teacher: teacher, requests: requests, recorded: requests.count - pending.count,
-            estimate: estimate, budget: budget, refusal: refusal)
+            estimate: estimate, budget: budget, refusal: budget?.refusal(for: estimate))
     }
 
     /// Asks the teacher (refusing first when the budget cannot cover the estimate), parses the

@@ -29,6 +29,8 @@ public final class CellCapture: OutputSink, @unchecked Sendable {
             flushText()
             outputs.append(.svg(svg))
             show("[plot: \(alt)]\n")
+        case .note(let text):
+            show(text)
         }
     }
 

@@ -2,16 +2,17 @@ import Language
 import Teacher
 
 /// What a `generate` call would do, shown before anything is sent (`plan(...)`): how many
-/// requests, how many the recording already answers, the estimated tokens and cost of the
-/// rest, whether the budget lets it start, and the prompt it sends.
+/// requests, the estimated tokens and cost of the whole call, whether the budget lets it
+/// start, and the prompt it sends. Its display depends on the call only (not on what is
+/// recorded), so a plan cell replays; `recorded` says what the recording answers right now.
 public final class PlanObject: HostObject {
     /// `"generate"` or `"label"`.
     let call: String
     let teacher: TeacherObject
     let requests: [ChatRequest]
-    /// Requests the recording answers (free).
+    /// Requests the recording answers right now (free).
     let recorded: Int
-    /// The estimate for the requests that would be sent.
+    /// The estimate for the whole call, completions at `max_tokens`.
     let estimate: UsageEstimate
     let budget: TeacherBudget?
     /// The budget's refusal, when the call would not start.
@@ -36,7 +37,7 @@ public final class PlanObject: HostObject {
     public var length: Int? { requests.count }
 
     public var summary: String {
-        "plan(\(call): \(requests.count) requests, \(estimate.requests) to send, about \(estimate.tokens) tokens)"
+        "plan(\(call): \(requests.count) requests, about \(estimate.tokens) tokens)"
     }
 
     public var display: String? {
@@ -45,8 +46,6 @@ public final class PlanObject: HostObject {
             lines.append(
                 "  " + name.padding(toLength: 19, withPad: " ", startingAt: 0) + value + (note.isEmpty ? "" : "   " + note))
         }
-        row("already recorded", "\(recorded)", "(answered from the recording, free)")
-        row("to send", "\(estimate.requests)")
         if estimate.requests > 0 {
             row("prompt tokens", "\(estimate.usage.promptTokens)", estimate.promptMethod)
             row("completion tokens", "\(estimate.usage.completionTokens)", estimate.completionMethod)
@@ -90,7 +89,7 @@ public final class PlanObject: HostObject {
         switch name {
         case "requests": return .int(requests.count)
         case "recorded": return .int(recorded)
-        case "to_send": return .int(estimate.requests)
+        case "to_send": return .int(requests.count - recorded)
         case "prompt_tokens": return .int(estimate.usage.promptTokens)
         case "completion_tokens": return .int(estimate.usage.completionTokens)
         case "tokens": return .int(estimate.tokens)
