@@ -115,6 +115,10 @@ public final class ReplSession {
         let started = Date()
         cell.outputs = kernel.run(source, executionCount: cell.executionCount!)
         if firstFailure == 0 { firstFailure = kernel.lastExitCode }
+        if let scripted = kernel.replayableSource(source) {
+            cell.source = scripted
+            say("(saved as \(scripted), so the notebook replays this chat)")
+        }
         cell.duration = (Date().timeIntervalSince(started) * 1e6).rounded() / 1e6
         notebook.cells.append(cell)
         autosave()

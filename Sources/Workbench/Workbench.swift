@@ -34,7 +34,7 @@ public enum Workbench {
         session.register(FinetuneBuiltin.builtin)
         session.register(ExplainBuiltin.builtin)
         for builtin in EvaluateBuiltins.all(state) { session.register(builtin) }
-        session.register(ChatBuiltin.builtin)
+        session.register(ChatBuiltin.builtin(state))
         session.register(PlotBuiltin.builtin)
         for builtin in ModelBuiltins.all { session.register(builtin) }
     }

@@ -167,6 +167,36 @@ import Testing
         #expect(plain.rawText.range(of: sgr, options: .regularExpression) == nil)
     }
 
+    /// Seen before: an interactive chat cell replayed as "an interactive chat needs a
+    /// terminal", and the saved cell did not show the user's lines. The REPL now saves the
+    /// cell as the scripted chat of the lines typed, whose output is the whole conversation.
+    @Test func anInteractiveChatIsSavedAsTheScriptedChatThatReplaysIt() throws {
+        let home = try Home()
+        let server = try TeacherLoopTests.FixtureServer()
+        let terminal = try start(home, ["new", "chat.fsnb"])
+        terminal.type("let t = teacher(\"fake-model\", base_url: \"http://127.0.0.1:\(server.port)/v1\")" + Keys.enter)
+        try terminal.waitForPrompt("fewshot [2]> ")
+        terminal.type("chat(t, max_tokens: 16)" + Keys.enter)
+        for line in ["hi there", "/reset", "and {again}"] {
+            try terminal.waitFor("you> ")
+            terminal.type(line + Keys.enter)
+        }
+        try terminal.waitFor("echo: and {again}")
+        try terminal.waitFor("you> ")
+        terminal.type("/exit" + Keys.enter)
+        try terminal.waitForPrompt("fewshot [3]> ")
+        terminal.type(Keys.ctrlD)
+        #expect(try terminal.waitForExit() == 0)
+        let saved = try String(contentsOf: home.folder.appendingPathComponent("chat.fsnb"), encoding: .utf8)
+        #expect(saved.contains(#"| chat(t, max_tokens: 16, turns: ["hi there", "/reset", "and \{again\}"])"#), "\(saved)")
+        #expect(
+            saved.contains("| User: hi there\n| Assistant: echo: hi there\n| (conversation forgotten)\n| User: and {again}"),
+            "\(saved)")
+        let checked = try FewshotProcess.run(
+            try #require(FewshotProcess.binary()), ["check", "chat.fsnb"], directory: home.folder)
+        #expect(checked.stdout.contains("all 2 code cells match"), "\(checked.stdout)\(checked.stderr)")
+    }
+
     @Test func editOpensTheEditorAndRunsTheEditedCell() throws {
         let home = try Home()
         let editor = home.folder.appendingPathComponent("rewrite.sh")

@@ -15,6 +15,9 @@ public enum OutputItem: Sendable, Equatable {
     /// A line about the moment rather than the result (what is recorded so far, say): shown on
     /// a terminal, never kept with a notebook cell, so a replay need not reproduce it.
     case note(String)
+    /// What the user typed at the terminal, as the cell's output shows it (`User: hi`): kept
+    /// with a notebook cell, not shown again on the terminal, where the typed line already is.
+    case typed(String)
 
     /// How the item reads in a plain terminal.
     public var plainText: String {
@@ -23,6 +26,7 @@ public enum OutputItem: Sendable, Equatable {
         case .table(let t): return t.plainText
         case .svg(_, let alt): return "[plot: \(alt)]\n"
         case .note(let s): return s
+        case .typed(let s): return s
         }
     }
 }

@@ -8,55 +8,87 @@ import Teacher
 enum ChatBuiltin {
     typealias P = BuiltinParameter
 
-    static let builtin = Builtin(
-        "chat",
-        [
-            P("subject"), P("turns", .optional(.list), default: .nil), P("system", .optional(.string), default: .nil),
-            P("max_tokens", .int, default: 64), P("temperature", .number, default: 0.7), P("seed", .int, default: 0),
-        ], category: "loop",
-        doc: """
-            Talks to a student model or a teacher. With `turns`, plays those user lines in order
-            and records the conversation (this is how a notebook keeps a chat). Without them, at
-            the REPL, opens an interactive chat: type a line, /reset to forget the conversation,
-            /system TEXT to set the teacher's system message, /exit to return.
-            Example: chat(student, ["hello!", "what do you do for fun?"])
-            """
-    ) { args, ctx in
-        let partner = try ChatPartner(
-            args["subject"],
-            system: args.optional("system").flatMap { if case .string(let s) = $0 { return s } else { return nil } }, args: args)
-        let settings = ChatSettings(
-            maxTokens: try args.int("max_tokens"), temperature: try args.double("temperature"), seed: try args.int("seed"))
-        if args.optional("turns") != nil {
-            for turn in try args.list("turns") {
-                guard case .string(let line) = turn else { throw args.error("turns", "turns must be strings, one per user line") }
-                try ctx.checkCancellation()
-                ctx.write("\(partner.userName): \(line)\n\(partner.botName): ")
-                _ = try partner.reply(to: line, settings, ctx)
-                ctx.write("\n")
+    static func builtin(_ state: WorkbenchState) -> Builtin {
+        Builtin(
+            "chat",
+            [
+                P("subject"), P("turns", .optional(.list), default: .nil), P("system", .optional(.string), default: .nil),
+                P("max_tokens", .int, default: 64), P("temperature", .number, default: 0.7), P("seed", .int, default: 0),
+            ], category: "loop",
+            doc: """
+                Talks to a student model or a teacher. With `turns`, plays those user lines in order
+                and records the conversation (this is how a notebook keeps a chat). Without them, at
+                the REPL, opens an interactive chat: type a line, /reset to forget the conversation,
+                /system TEXT to set the teacher's system message, /exit to return. The REPL saves an
+                interactive chat's cell with the lines typed as its turns:, so the notebook replays
+                the whole conversation (turns: takes /reset and /system lines too).
+                Example: chat(student, ["hello!", "what do you do for fun?"])
+                """
+        ) { args, ctx in
+            let partner = try ChatPartner(
+                args["subject"],
+                system: args.optional("system").flatMap { if case .string(let s) = $0 { return s } else { return nil } },
+                args: args)
+            let settings = ChatSettings(
+                maxTokens: try args.int("max_tokens"), temperature: try args.double("temperature"), seed: try args.int("seed"))
+            if args.optional("turns") != nil {
+                for turn in try args.list("turns") {
+                    guard case .string(let line) = turn else {
+                        throw args.error("turns", "turns must be strings, one per user line")
+                    }
+                    try ctx.checkCancellation()
+                    try play(line, partner, settings, ctx, typed: false)
+                }
+                return .nil
+            }
+            guard isatty(0) == 1 else {
+                throw RuntimeError(
+                    "an interactive chat needs a terminal; in a notebook or script give the turns: chat(model, [\"hello!\"])",
+                    at: ctx.callRange)
+            }
+            ctx.emit(.note("chatting with \(partner.name): /exit to return, /reset to start over\n"))
+            var typed: [String] = []
+            defer { state.interactiveChats.append(InteractiveChat(call: ctx.callRange, turns: typed)) }
+            while true {
+                FileHandle.standardOutput.write(Data("you> ".utf8))
+                guard let line = readLine(), line.trimmingCharacters(in: .whitespaces) != "/exit" else { break }
+                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                typed.append(line)
+                do { try play(line, partner, settings, ctx, typed: true) } catch { ctx.write("\n(\(error))\n") }
             }
             return .nil
         }
-        guard isatty(0) == 1 else {
-            throw RuntimeError(
-                "an interactive chat needs a terminal; in a notebook or script give the turns: chat(model, [\"hello!\"])",
-                at: ctx.callRange)
-        }
-        ctx.write("chatting with \(partner.name): /exit to return, /reset to start over\n")
-        while true {
-            FileHandle.standardOutput.write(Data("you> ".utf8))
-            guard let line = readLine(), line.trimmingCharacters(in: .whitespaces) != "/exit" else { break }
-            if line == "/reset" { partner.reset(); ctx.write("(conversation forgotten)\n"); continue }
-            if line.hasPrefix("/system ") {
-                partner.system = String(line.dropFirst(8)); ctx.write("(system message set)\n"); continue
-            }
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            ctx.write("\(partner.botName): ")
-            do { _ = try partner.reply(to: line, settings, ctx) } catch { ctx.write("\n(\(error))") }
-            ctx.write("\n")
-        }
-        return .nil
     }
+
+    /// Plays one user line, typed or from `turns:`, so both show the same conversation: a
+    /// `/reset` or `/system TEXT` command, or `User: line` and the reply streamed after
+    /// `Bot: `. A typed line is already on the terminal, so it goes only into the cell's output.
+    private static func play(_ line: String, _ partner: ChatPartner, _ settings: ChatSettings, _ ctx: CallContext, typed: Bool)
+        throws
+    {
+        if line == "/reset" {
+            partner.reset()
+            ctx.write("(conversation forgotten)\n")
+            return
+        }
+        if line.hasPrefix("/system ") {
+            partner.system = String(line.dropFirst(8))
+            ctx.write("(system message set)\n")
+            return
+        }
+        let shown = "\(partner.userName): \(line)\n"
+        ctx.emit(typed ? .typed(shown) : .text(shown))
+        ctx.write("\(partner.botName): ")
+        _ = try partner.reply(to: line, settings, ctx)
+        ctx.write("\n")
+    }
+}
+
+/// The lines typed in one interactive chat, and the call that opened it: what the REPL needs
+/// to save the cell as the scripted chat that replays it (`Kernel.replayableSource`).
+struct InteractiveChat {
+    var call: SourceRange
+    var turns: [String]
 }
 
 /// Sampling settings of one chat.

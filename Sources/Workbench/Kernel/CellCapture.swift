@@ -31,6 +31,8 @@ public final class CellCapture: OutputSink, @unchecked Sendable {
             show("[plot: \(alt)]\n")
         case .note(let text):
             show(text)
+        case .typed(let text):
+            pendingText += text
         }
     }
 

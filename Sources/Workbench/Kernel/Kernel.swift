@@ -52,6 +52,7 @@ public final class Kernel {
         let capture = CellCapture(terminal: terminal)
         session.output = capture
         state.meter.scope = "cell-\(executionCount)"
+        state.interactiveChats = []
         lastExitCode = 0
         do {
             let value = try session.evaluate(source, name: "cell-\(executionCount)")
@@ -73,6 +74,27 @@ public final class Kernel {
             if terminal != nil { FileHandle.standardError.write(Data(TerminalSafety.neutralize("error: \(error)\n").utf8)) }
         }
         return capture.finish()
+    }
+
+    /// The source to save for a cell that just ran `source` with an interactive chat, so the
+    /// notebook replays it: the same cell with the lines typed given as the chat's `turns:`
+    /// (`chat(student)` becomes `chat(student, turns: ["hi", "/reset", "bye"])`). nil when the
+    /// cell had no interactive chat, or one this cannot rewrite (a chat opened from a
+    /// function, or several in one cell).
+    public func replayableSource(_ source: String) -> String? {
+        guard state.interactiveChats.count == 1, let chat = state.interactiveChats.first, !chat.turns.isEmpty else {
+            return nil
+        }
+        let bytes = Array(source.utf8)
+        let end = chat.call.end
+        guard chat.call.file.text == source, end >= 1, end <= bytes.count, bytes[end - 1] == UInt8(ascii: ")") else {
+            return nil
+        }
+        let turns = chat.turns.map { Value.string($0).repr }.joined(separator: ", ")
+        let opened = bytes[..<(end - 1)].last { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") }
+        let separator = opened == UInt8(ascii: "(") ? "" : ", "
+        return String(decoding: bytes[..<(end - 1)], as: UTF8.self) + "\(separator)turns: [\(turns)])"
+            + String(decoding: bytes[end...], as: UTF8.self)
     }
 
     /// Runs `source` (a `generate(...)` call) with every `generate` showing its plan instead of
