@@ -74,10 +74,16 @@ public struct FileProblem: Error, Hashable, Sendable, CustomStringConvertible {
         switch code {
         case EISDIR: return "it is a folder, not a file"
         case ENOENT:
-            if action == .write { return "the folder '\(SafeFile.split(path).directory)' does not exist" }
+            if action == .write {
+                let directory = SafeFile.split(path).directory
+                return access(directory, F_OK) == 0
+                    ? "the folder '\(directory)' does not accept new files" : "the folder '\(directory)' does not exist"
+            }
             return "there is no such file"
         case ENOTDIR: return "a part of the path is a file, not a folder"
-        case EACCES, EPERM: return "permission denied (\(action == .write ? "the file or its folder is not writable" : "the file is not readable"))"
+        case EACCES, EPERM:
+            return
+                "permission denied (\(action == .write ? "the file or its folder is not writable" : "the file is not readable"))"
         case ENOSPC: return "the disk is full"
         case EDQUOT: return "the disk quota is used up"
         case EROFS: return "the file system is read-only"

@@ -90,7 +90,8 @@ import Testing
         for delay in [0.2, 0.5, 0.9, 1.4, 2.0] {
             try killed(binary, ["run", "nb.fsnb", "--save"], in: directory, after: delay)
             let now = try Array(Data(contentsOf: directory.appendingPathComponent("nb.fsnb")))
-            let whole = now == original || (now.starts(with: Array("fsnb 2.0\n".utf8)) && now.suffix(9) == Array("\n=== end\n".utf8))
+            let whole =
+                now == original || (now.starts(with: Array("fsnb 2.0\n".utf8)) && now.suffix(9) == Array("\n=== end\n".utf8))
             #expect(whole, "notebook after kill at \(delay) s")
             try killed(binary, ["export", "nb.fsnb", "--to", "md", "-o", "nb.md"], in: directory, after: delay / 4)
             if let md = FileManager.default.contents(atPath: directory.appendingPathComponent("nb.md").path) {

@@ -115,7 +115,8 @@ import Testing
             for value in values {
                 var config = ["vocabSize": 11, "layers": 2, "heads": 2, "width": 8, "context": 6].mapValues { "\($0)" }
                 config[field] = value
-                let json = "{" + config.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+                let json =
+                    "{" + config.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
                 var h = header
                 var metadata = h["__metadata__"] as! [String: String]
                 metadata["fewshot.config"] = json

@@ -15,7 +15,8 @@ import Testing
         var notebook = Notebook(metadata: NotebookMetadata(fewshotVersion: "0.1.0"))
         try notebook.append(Cell(id: "t", kind: .text, source: "# Title"))
         try notebook.append(
-            Cell(id: "a", kind: .code, source: "print(1)", outputs: [.stream(.stdout, "1\n"), .png([1, 2, 3])], executionCount: 1))
+            Cell(
+                id: "a", kind: .code, source: "print(1)", outputs: [.stream(.stdout, "1\n"), .png([1, 2, 3])], executionCount: 1))
         try notebook.append(
             Cell(id: "b", kind: .code, source: "x", outputs: [.error(message: "boom", diagnostic: "d\n")], executionCount: 2))
         notebook.teacherRecording = TeacherRecording(content: Array("{\"a\":1}\n{\"b\":2}\n".utf8))
@@ -37,8 +38,10 @@ import Testing
         // Cuts at line and block boundaries (where every line is well formed) say "truncated".
         #expect(truncatedMessages >= bytes.filter { $0 == 0x0A }.count - 2)
         let boundary = try #require(String(decoding: bytes, as: UTF8.self).range(of: "\n=== code id=b"))
-        let cut = Array(bytes[..<(String(decoding: bytes, as: UTF8.self).utf8.distance(
-            from: String(decoding: bytes, as: UTF8.self).startIndex, to: boundary.lowerBound) + 1)])
+        let cut = Array(
+            bytes[
+                ..<(String(decoding: bytes, as: UTF8.self).utf8.distance(
+                    from: String(decoding: bytes, as: UTF8.self).startIndex, to: boundary.lowerBound) + 1)])
         #expect {
             _ = try Notebook(fsnb: cut, path: "cut.fsnb")
         } throws: { error in
@@ -59,13 +62,17 @@ import Testing
         #expect(notebook.formatVersion == FormatVersion(major: 1, minor: 0))
         #expect(notebook.cells.count == 1)
         let saved = try notebook.fsnb()
-        #expect(String(decoding: saved, as: UTF8.self) == "fsnb 2.0\nseed: 1\n\n=== code id=a count=1\n| print(1)\n--- stream stdout\n| 1\n|\n\n=== end\n")
+        #expect(
+            String(decoding: saved, as: UTF8.self)
+                == "fsnb 2.0\nseed: 1\n\n=== code id=a count=1\n| print(1)\n--- stream stdout\n| 1\n|\n\n=== end\n")
         // In 1.x, '=== end' is no block at all.
         #expect(throws: NotebookError.self) { _ = try Notebook(fsnb: old + Array("\n=== end\n".utf8)) }
     }
 
     @Test func shippedNotebooksAreComplete() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.notebooksFolder.path).filter { $0.hasSuffix(".fsnb") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.notebooksFolder.path).filter {
+            $0.hasSuffix(".fsnb")
+        }
         #expect(!files.isEmpty)
         for file in files {
             let path = Self.notebooksFolder.appendingPathComponent(file).path
@@ -80,8 +87,10 @@ import Testing
     /// give a notebook or a `NotebookError` (typed throws make anything else impossible), and
     /// fast: the whole table runs in a few seconds.
     @Test func mutatedShippedNotebooksFailCleanly() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.notebooksFolder.path).filter { $0.hasSuffix(".fsnb") }
-            .sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.notebooksFolder.path).filter {
+            $0.hasSuffix(".fsnb")
+        }
+        .sorted()
         var rng = SeededGenerator(seed: 19)
         var tried = 0
         var accepted = 0
@@ -98,7 +107,9 @@ import Testing
                 case 0:  // truncate at a random byte
                     bytes = Array(bytes[..<Int.random(in: 0..<bytes.count, using: &rng)])
                 case 1:  // flip bits
-                    for _ in 0..<4 { bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng) }
+                    for _ in 0..<4 {
+                        bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
+                    }
                 case 2:  // duplicate a line
                     var copy = lines
                     let at = Int.random(in: 0..<copy.count, using: &rng)
@@ -117,7 +128,8 @@ import Testing
                     text = text.replacingOccurrences(of: "duration=0", with: "duration=\(value)")
                     bytes = Array(text.utf8)
                 case 5:  // invalid UTF-8 in a body
-                    bytes.insert(contentsOf: [0xC3, 0x28, 0xFF, 0xED, 0xA0, 0x80], at: Int.random(in: 0..<bytes.count, using: &rng))
+                    bytes.insert(
+                        contentsOf: [0xC3, 0x28, 0xFF, 0xED, 0xA0, 0x80], at: Int.random(in: 0..<bytes.count, using: &rng))
                 case 6:  // a huge line and deep JSON-like nesting in a body
                     let deep = Array("| ".utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 200_000) + [0x0A]
                     bytes.insert(contentsOf: deep, at: (bytes.firstIndex(of: 0x0A) ?? 0) + 1)
@@ -125,8 +137,10 @@ import Testing
                     let at = Int.random(in: 1..<lines.count, using: &rng)
                     bytes = Array(lines[..<at].joined(separator: [0x0A])) + [0x0A]
                 case 8:  // the version line damaged
-                    bytes = Array(["fsnb 2.0000000000000000000001", "fsnb -1.0", "fsnb 2", "FSNB 2.0", "fsnb 99999999999999999999.0"]
-                        .randomElement(using: &rng)!.utf8) + bytes[(bytes.firstIndex(of: 0x0A) ?? 0)...]
+                    bytes =
+                        Array(
+                            ["fsnb 2.0000000000000000000001", "fsnb -1.0", "fsnb 2", "FSNB 2.0", "fsnb 99999999999999999999.0"]
+                                .randomElement(using: &rng)!.utf8) + bytes[(bytes.firstIndex(of: 0x0A) ?? 0)...]
                 default:  // many copies of one block
                     let block = Array("\n=== code id=x\n| y\n".utf8)
                     bytes.insert(contentsOf: Array(repeating: block, count: 500).joined(), at: bytes.count - 8)

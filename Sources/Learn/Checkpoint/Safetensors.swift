@@ -84,7 +84,8 @@ public enum Safetensors {
         let headerLength = UInt64(littleEndian: data.loadUnaligned(as: UInt64.self))
         guard headerLength <= UInt64(data.count - 8) else {
             throw LearnError.checkpoint(
-                "\(name) is truncated or corrupt: its header length field says \(headerLength) bytes but only \(data.count - 8) follow")
+                "\(name) is truncated or corrupt: its header length field says \(headerLength) bytes but only \(data.count - 8) follow"
+            )
         }
         guard headerLength <= UInt64(maximumHeaderBytes) else {
             throw LearnError.checkpoint(
@@ -160,7 +161,8 @@ public enum Safetensors {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
         guard !overflow, offsets[1] - offsets[0] == bytes else {
             throw bad(
-                "data_offsets", "\(offsets) span \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype) needs \(count) x \(width)")
+                "data_offsets",
+                "\(offsets) span \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype) needs \(count) x \(width)")
         }
         return (dtype, shape, offsets[0]..<offsets[1], count)
     }
