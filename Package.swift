@@ -3,6 +3,7 @@
 //
 // The layers, bottom to top (each a target; tests mirror them under Tests/):
 //   CEdit, CBLAS, CCurl   thin C shims; nothing else touches C directly (CBLAS: tests and benchmarks only)
+//   SafeFiles             reading regular files, atomic saves, plain-worded file errors, secret redaction
 //   PortableMath          exp, log, tanh, sin, cos, pow and seed streams, the same bits on every machine
 //   CKernels              the few SIMD inner loops Swift cannot compile for AVX2 (run-time checked)
 //   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
@@ -43,6 +44,10 @@ let package = Package(
         // on every CPU and OS (the bottom layer: no dependencies).
         .target(name: "PortableMath"),
 
+        // The one place files are read (regular files only) and replaced atomically, and
+        // where secrets are redacted from written text (no dependencies).
+        .target(name: "SafeFiles"),
+
         // Inner loops that need AVX2/FMA, chosen per function at run time (Swift compiles for
         // baseline x86-64 and has no per-function target attribute). Optimised even in debug
         // builds: the tests run the 135M model through them. `-ffp-contract=off`: clang never
@@ -54,24 +59,24 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CKernels", "PortableMath"]),
         .target(
             name: "Learn",
-            dependencies: ["Tensor", "PortableMath", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Tensor", "PortableMath", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Teacher",
-            dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["CCurl", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The language and the product built on it.
         .target(
             name: "Language",
-            dependencies: ["PortableMath", .product(name: "OrderedCollections", package: "swift-collections")]),
+            dependencies: ["PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections")]),
         .target(
             name: "Datasets",
-            dependencies: ["PortableMath", .product(name: "OrderedCollections", package: "swift-collections")]),
-        .target(name: "Notebook"),
+            dependencies: ["PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "Notebook", dependencies: ["SafeFiles"]),
         .executableTarget(name: "NotebookHarness", dependencies: ["Notebook"]),
         .target(
             name: "Workbench",
-            dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook", "PortableMath", "Tensor"]),
-        .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench"]),
+            dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook", "PortableMath", "Tensor", "SafeFiles"]),
+        .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"]),
         .executableTarget(
             name: "fewshot",
             dependencies: [

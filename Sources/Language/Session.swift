@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// An interpreter session: the public entry point for running fewshot code.
 ///
@@ -142,8 +143,9 @@ public final class Session: @unchecked Sendable {
     /// it). Relative paths in the script resolve against its directory.
     @discardableResult
     public func runFile(_ path: String, name: String? = nil) throws -> Value {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DiagnosticError([Diagnostic(.runtime, "cannot read '\(path)'", at: emptyRange(path))])
+        let data: Data
+        do { data = Data(try SafeFile.read(path, limit: FileAccessPolicy.maximumTextFileBytes)) } catch {
+            throw DiagnosticError([Diagnostic(.runtime, "\(error)", at: emptyRange(path))])
         }
         guard let text = String(validatingUTF8Data: data) else {
             throw DiagnosticError([Diagnostic(.syntax, "'\(path)' is not valid UTF-8 text", at: emptyRange(path))])

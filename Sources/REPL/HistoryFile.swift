@@ -1,10 +1,12 @@
 import Foundation
+import SafeFiles
 
 /// The REPL's persistent history: one entry per line in a plain file under
 /// `$XDG_STATE_HOME/fewshot/history` (default `~/.local/state/fewshot/history`).
 ///
-/// Lines that look like they hold a secret (an API key, a bearer token, or the value of any
-/// `*_KEY`/`*_TOKEN`/`*_SECRET` environment variable) are never written.
+/// Lines that look like they hold a secret (an API key, a bearer token, the value of any
+/// `*_KEY`/`*_TOKEN`/`*_SECRET` environment variable, or any secret `SecretRedaction` knows,
+/// such as a teacher's `key_env:` variable) are never written.
 public final class HistoryFile {
     /// Where the history lives.
     public let path: URL
@@ -44,6 +46,7 @@ public final class HistoryFile {
     public func accepts(_ line: String) -> Bool {
         if line.trimmingCharacters(in: .whitespaces).isEmpty { return false }
         if secretValues.contains(where: { line.contains($0) }) { return false }
+        if SecretRedaction.containsSecret(line) { return false }
         return !HistoryFile.looksLikeSecret(line)
     }
 

@@ -15,7 +15,7 @@ import Testing
                 id: "c1", kind: .code, source: "print(\"hi\")", outputs: [.stream(.stdout, "hi\n")],
                 executionCount: 1, duration: 0.25))
         let expected = """
-            fsnb 1.0
+            fsnb 2.0
             fewshot-version: 0.1.0
             teacher-model: gpt-4o-mini
             teacher-base-url: http://localhost:8080/v1
@@ -29,6 +29,8 @@ import Testing
             --- stream stdout
             | hi
             |
+
+            === end
 
             """
         #expect(try notebook.fsnb().text == expected)
@@ -67,12 +69,12 @@ import Testing
     }
 
     @Test func emptyNotebookAndEmptyCells() throws {
-        #expect(try Notebook().fsnb().text == "fsnb 1.0\n")
+        #expect(try Notebook().fsnb().text == "fsnb 2.0\n\n=== end\n")
         var notebook = Notebook()
         try notebook.append(Cell(id: "e", kind: .code, source: ""))
         try notebook.append(Cell(id: "t", kind: .text, source: ""))
         let bytes = try notebook.fsnb()
-        #expect(bytes.text == "fsnb 1.0\n\n=== code id=e\n\n=== text id=t\n")
+        #expect(bytes.text == "fsnb 2.0\n\n=== code id=e\n\n=== text id=t\n\n=== end\n")
         #expect(try Notebook(fsnb: bytes) == notebook)
     }
 
@@ -99,7 +101,7 @@ import Testing
 
     @Test func newerMinorVersionEntriesAreKeptVerbatim() throws {
         let file = """
-            fsnb 1.3
+            fsnb 2.3
             fewshot-version: 0.9.0
             colour-scheme: dark mode
 
@@ -110,9 +112,11 @@ import Testing
             --- stream stdout
             | ok
 
+            === end
+
             """
         let notebook = try Notebook(fsnb: Array(file.utf8))
-        #expect(notebook.formatVersion == FormatVersion(major: 1, minor: 3))
+        #expect(notebook.formatVersion == FormatVersion(major: 2, minor: 3))
         #expect(notebook.metadata["colour-scheme"] == "dark mode")
         #expect(
             notebook.cells[0].extraAttributes == [Attribute(key: "pinned", value: "yes"), Attribute(key: "folded", value: nil)])
@@ -123,7 +127,8 @@ import Testing
     @Test func escapedLinesAreCanonical() throws {
         var notebook = Notebook()
         try notebook.append(Cell(id: "a", kind: .code, source: "a\r\nb  \n\tc\u{1B}\\"))
-        #expect(try notebook.fsnb().text == "fsnb 1.0\n\n=== code id=a\n\\ a\\r\n\\ b\\x20\\x20\n\\ \\tc\\x1B\\\\\n")
+        #expect(
+            try notebook.fsnb().text == "fsnb 2.0\n\n=== code id=a\n\\ a\\r\n\\ b\\x20\\x20\n\\ \\tc\\x1B\\\\\n\n=== end\n")
     }
 }
 
@@ -135,7 +140,7 @@ import Testing
         let text = try String(contentsOf: docs, encoding: .utf8)
         let parts = text.components(separatedBy: "```\n")
         let example = try #require(parts.count > 1 ? parts[1] : nil)
-        #expect(example.hasPrefix("fsnb 1.0\n"))
+        #expect(example.hasPrefix("fsnb 2.0\n"))
         let notebook = try Notebook(fsnb: Array(example.utf8), path: "docs/fsnb.md")
         #expect(notebook.cells.map(\.kind) == [.text, .code, .code])
         #expect(notebook.teacherRecording?.placement == .embedded)

@@ -60,12 +60,12 @@ struct Scratch {
     }
 
     @Test func newerMajorVersionIsRefused() {
-        #expect(throws: NotebookError.unsupportedVersion(path: "x.fsnb", found: "2.0")) {
-            _ = try Notebook(fsnb: Array("fsnb 2.0\n\n=== code id=a\n".utf8), path: "x.fsnb")
+        #expect(throws: NotebookError.unsupportedVersion(path: "x.fsnb", found: "3.0")) {
+            _ = try Notebook(fsnb: Array("fsnb 3.0\n\n=== code id=a\n".utf8), path: "x.fsnb")
         }
         #expect(
-            "\(NotebookError.unsupportedVersion(path: "x.fsnb", found: "2.0"))".contains(
-                "x.fsnb:1: error: notebook format version 2.0"))
+            "\(NotebookError.unsupportedVersion(path: "x.fsnb", found: "3.0"))".contains(
+                "x.fsnb:1: error: notebook format version 3.0 is newer than this fewshot reads (1.x and 2.x)"))
     }
 
     @Test func aFailedLoadOverwritesNothing() throws {
@@ -185,8 +185,8 @@ struct Scratch {
         #expect {
             try Notebook().save(to: scratch.path("missing/nb.fsnb"))
         } throws: { error in
-            if case .io(_, "create", ENOENT) = error as? NotebookError { return true }
-            return false
+            guard case .file(let problem) = error as? NotebookError else { return false }
+            return problem.errno == ENOENT && "\(error)".contains("the folder") && "\(error)".contains("does not exist")
         }
     }
 
@@ -196,8 +196,11 @@ struct Scratch {
         // A pid far above any real one (pid_max is at most 2^22): that process is dead.
         _ = FileManager.default.createFile(atPath: scratch.path(".nb.fsnb.tmp-99999999-abc"), contents: Data("half".utf8))
         _ = FileManager.default.createFile(atPath: scratch.path(".other.fsnb.tmp-99999999-abc"), contents: Data())
+        // A live process's temporary file (this one's parent) and files that only look alike stay.
+        _ = FileManager.default.createFile(atPath: scratch.path(".live.fsnb.tmp-\(getppid())-abc"), contents: Data())
+        _ = FileManager.default.createFile(atPath: scratch.path(".notes.tmp-draft"), contents: Data())
         try Notebook().save(to: scratch.path("nb.fsnb"))
-        #expect(scratch.files() == [".other.fsnb.tmp-99999999-abc", "nb.fsnb"])
+        #expect(scratch.files() == [".live.fsnb.tmp-\(getppid())-abc", ".notes.tmp-draft", "nb.fsnb"])
     }
 }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SafeFiles
 
 extension Dataset {
     /// Loads a `.jsonl`, `.csv` or `.json` file. JSONL in a public export format
@@ -36,59 +32,28 @@ extension Dataset {
     }
 }
 
-/// The text of the file at `path` (invalid UTF-8 replaced by U+FFFD).
-/// - Throws: `DatasetError` naming the file when it cannot be read.
+/// Dataset files larger than this are refused before reading (4 GiB of rows would not fit
+/// the in-memory dataset anyway).
+let maximumDatasetFileBytes = 4 << 30
+
+/// The text of the regular file at `path` (invalid UTF-8 replaced by U+FFFD).
+/// - Throws: `DatasetError` naming the file when it cannot be read, or is a FIFO, a device or
+///   a folder.
 func readText(_ path: String) throws -> String {
-    guard let f = fopen(path, "rb") else {
-        throw DatasetError("cannot open: \(String(cString: strerror(errno)))", file: path)
-    }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-        if n < buffer.count {
-            if ferror(f) != 0 { throw DatasetError("read failed: \(String(cString: strerror(errno)))", file: path) }
-            break
-        }
+    var bytes: [UInt8]
+    do { bytes = try SafeFile.read(path, limit: maximumDatasetFileBytes) } catch {
+        throw DatasetError("cannot read: \(error.explanation)", file: path)
     }
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
     return String(decoding: bytes, as: UTF8.self)
 }
 
-/// Replaces `path` with `contents` atomically: write a temporary file beside it, fsync it,
-/// rename it over `path`, fsync the folder. A crash leaves the old file or the new one, never half.
-/// - Throws: `DatasetError` naming the file and the failing step.
+/// Replaces `path` with `contents` atomically (`SafeFile.writeAtomically`): a crash leaves the
+/// old file or the new one, never half. Known secrets are redacted first (a teacher may have
+/// echoed an API key into a reply).
+/// - Throws: `DatasetError` naming the file and saying in plain words what went wrong.
 public func writeFileAtomically(_ path: String, contents: String) throws {
-    let slash = path.lastIndex(of: "/")
-    let folder = slash.map { String(path[..<$0]) } ?? "."
-    let temp = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-    func fail(_ step: String) -> DatasetError {
-        DatasetError("\(step) failed: \(String(cString: strerror(errno)))", file: path)
-    }
-    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard fd >= 0 else { throw fail("creating a temporary file") }
-    var ok = false
-    defer { if !ok { unlink(temp) } }
-    let bytes = Array(contents.utf8)
-    var written = 0
-    while written < bytes.count {
-        let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            close(fd)
-            throw fail("writing")
-        }
-        written += n
-    }
-    guard fsync(fd) == 0 else { close(fd); throw fail("fsync") }
-    guard close(fd) == 0 else { throw fail("closing") }
-    guard rename(temp, path) == 0 else { throw fail("renaming into place") }
-    ok = true
-    let dir = open(folder.isEmpty ? "/" : folder, O_RDONLY)
-    if dir >= 0 {
-        _ = fsync(dir)
-        close(dir)
+    do { try SafeFile.writeAtomically(Array(SecretRedaction.redact(contents).utf8), to: path) } catch {
+        throw DatasetError("cannot write: \(error.explanation)", file: path)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// Decides which files the language may touch. Every file access from fewshot code
 /// (`read_text`, `write_text`, `import`, and built-ins that call `CallContext.resolvePath`)
@@ -21,11 +22,16 @@ open class FileAccessPolicy: @unchecked Sendable {
         return url.standardizedFileURL.path
     }
 
-    /// Reads a UTF-8 text file (after `resolve`); errors name the path.
+    /// The largest text file `read_text` and `import` read (1 GiB).
+    public static let maximumTextFileBytes = 1 << 30
+
+    /// Reads a UTF-8 text file (after `resolve`); errors name the path. Only a regular file is
+    /// read: a FIFO, a device or a folder is refused before reading.
     open func readText(_ path: String, relativeTo directory: String) throws -> String {
         let full = try resolve(path, mode: .read, relativeTo: directory)
-        guard let data = FileManager.default.contents(atPath: full) else {
-            throw RuntimeError("cannot read '\(path)': no such file or not readable")
+        let data: Data
+        do { data = Data(try SafeFile.read(full, limit: Self.maximumTextFileBytes)) } catch {
+            throw RuntimeError("cannot read '\(path)': \(error.explanation)")
         }
         guard let text = String(validatingUTF8Data: data) else {
             throw RuntimeError("cannot read '\(path)': the file is not valid UTF-8")
@@ -33,13 +39,11 @@ open class FileAccessPolicy: @unchecked Sendable {
         return text
     }
 
-    /// Writes a text file atomically (after `resolve`).
+    /// Writes a text file atomically (after `resolve`), with known secrets redacted.
     open func writeText(_ text: String, to path: String, relativeTo directory: String) throws {
         let full = try resolve(path, mode: .write, relativeTo: directory)
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: full), options: .atomic)
-        } catch {
-            throw RuntimeError("cannot write '\(path)': \(error.localizedDescription)")
+        do { try SafeFile.writeAtomically(Array(SecretRedaction.redact(text).utf8), to: full) } catch {
+            throw RuntimeError("cannot write '\(path)': \(error.explanation)")
         }
     }
 }

@@ -80,11 +80,13 @@ public enum Checkpoint {
             guard let labelsJSON = metadata["fewshot.labels"],
                 let labels = try? JSONDecoder().decode([String].self, from: Data(labelsJSON.utf8))
             else { throw LearnError.checkpoint("\(url.lastPathComponent): classifier without fewshot.labels metadata") }
+            try check(config, against: tensors, labels: labels.count, file: url.lastPathComponent)
             let clf = try GPTClassifier(
                 config: config, labels: labels, pooling: Pooling(rawValue: metadata["fewshot.pooling"] ?? "last") ?? .last)
             try assign(tensors, to: clf.namedParameters, file: url.lastPathComponent)
             return .classifier(clf)
         }
+        try check(config, against: tensors, file: url.lastPathComponent)
         let model = try GPT(config: config)
         try assign(tensors, to: model.namedParameters, file: url.lastPathComponent)
         return .languageModel(model)

@@ -1,10 +1,11 @@
 import Foundation
+import SafeFiles
 
 /// The safetensors file format: an 8-byte little-endian header length, a JSON header naming
 /// each tensor's dtype, shape and byte range, then the raw little-endian data.
 ///
-/// Writing is atomic (temporary file, fsync, rename), so a crash never leaves half a file under
-/// the real name. Reading checks every length and range and throws `LearnError.checkpoint`
+/// Writing is atomic (temporary file, fsync, rename; `SafeFile.writeAtomically`), so a crash never
+/// leaves half a file under the real name. Reading checks every length and range and throws `LearnError.checkpoint`
 /// for a truncated or corrupt file.
 public enum Safetensors {
     /// One named tensor as stored: row-major Float32 values and a shape.
@@ -17,6 +18,11 @@ public enum Safetensors {
             self.values = values
         }
     }
+
+    /// The longest JSON header read (the reference implementation's limit is 100 MB).
+    public static let maximumHeaderBytes = 100 << 20
+    /// The most dimensions a tensor may have.
+    public static let maximumDimensions = 8
 
     /// Writes `tensors` (in the given order) as F32 with string `metadata` to `url`, atomically.
     public static func write(_ tensors: [(name: String, entry: Entry)], metadata: [String: String], to url: URL) throws {
@@ -34,44 +40,61 @@ public enum Safetensors {
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         // Pad with spaces so the data starts 8-byte aligned (as the reference writer does).
         while (json.count % 8) != 0 { json.append(0x20) }
-        var file = Data(capacity: 8 + json.count + offset)
+        var file: [UInt8] = []
+        file.reserveCapacity(8 + json.count + offset)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
-        file.append(json)
+        file.append(contentsOf: json)
         for (_, entry) in tensors {
-            entry.values.withUnsafeBufferPointer { p in
-                // x86 and arm64 are little-endian, as the format is.
-                file.append(
-                    UnsafeBufferPointer(
-                        start: UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: UInt8.self), count: p.count * 4))
-            }
+            // x86 and arm64 are little-endian, as the format is.
+            entry.values.withUnsafeBytes { file.append(contentsOf: $0) }
         }
-        try writeAtomically(file, to: url)
+        do {
+            try SafeFile.writeAtomically(file, to: url.path)
+        } catch {
+            throw LearnError.checkpoint("\(error)")
+        }
     }
 
     /// Reads every tensor (F32, F16 or BF16, converted to Float32) and the metadata of a file.
+    /// The file must be a regular file (a FIFO or a folder is refused before reading); it is
+    /// mapped, not copied.
     public static func read(from url: URL) throws -> (tensors: [String: Entry], metadata: [String: String]) {
-        let data: Data
+        let mapped: MappedFile
         do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
+            mapped = try MappedFile(path: url.path)
         } catch {
-            throw LearnError.checkpoint("cannot read \(url.path): \(error.localizedDescription)")
+            throw LearnError.checkpoint("\(error)")
         }
-        return try parse(data, name: url.lastPathComponent)
+        return try parse(mapped.bytes, name: url.lastPathComponent)
     }
 
     /// Parses the bytes of a safetensors file; `name` is used in error messages.
     public static func parse(_ data: Data, name: String = "file") throws -> (tensors: [String: Entry], metadata: [String: String])
     {
+        try data.withUnsafeBytes { try parse($0, name: name) }
+    }
+
+    /// Parses the bytes of a safetensors file. Every size in the header is checked against the
+    /// bytes that are really there, with overflow-checked arithmetic, before anything is
+    /// allocated; a problem throws `LearnError.checkpoint` naming the file, the tensor and the field.
+    public static func parse(_ data: UnsafeRawBufferPointer, name: String = "file") throws -> (
+        tensors: [String: Entry], metadata: [String: String]
+    ) {
         guard data.count >= 8 else { throw LearnError.checkpoint("\(name) is truncated: \(data.count) bytes, no header length") }
-        let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        let headerLength = UInt64(littleEndian: data.loadUnaligned(as: UInt64.self))
         guard headerLength <= UInt64(data.count - 8) else {
             throw LearnError.checkpoint(
-                "\(name) is truncated or corrupt: header of \(headerLength) bytes but only \(data.count - 8) follow")
+                "\(name) is truncated or corrupt: its header length field says \(headerLength) bytes but only \(data.count - 8) follow"
+            )
+        }
+        guard headerLength <= UInt64(maximumHeaderBytes) else {
+            throw LearnError.checkpoint(
+                "\(name): its header length field says \(headerLength) bytes, more than the \(maximumHeaderBytes) allowed")
         }
         let headerEnd = 8 + Int(headerLength)
         let json: Any
         do {
-            json = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd))
+            json = try JSONSerialization.jsonObject(with: Data(data[8..<headerEnd]))
         } catch {
             throw LearnError.checkpoint("\(name) has a corrupt header (not JSON)")
         }
@@ -80,87 +103,102 @@ public enum Safetensors {
         }
         let body = data.count - headerEnd
         var metadata: [String: String] = [:]
-        var tensors: [String: Entry] = [:]
+        var located: [(key: String, dtype: String, shape: [Int], start: Int, count: Int)] = []
         for (key, value) in header {
             if key == "__metadata__" {
                 guard let m = value as? [String: String] else {
-                    throw LearnError.checkpoint("\(name): __metadata__ is not a string map")
+                    throw LearnError.checkpoint("\(name): __metadata__ is not a map of strings to strings")
                 }
                 metadata = m
                 continue
             }
-            guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2
-            else { throw LearnError.checkpoint("\(name): tensor '\(key)' has a malformed header entry") }
-            let width: Int
-            switch dtype {
-            case "F32": width = 4
-            case "F16", "BF16": width = 2
-            default: throw LearnError.checkpoint("\(name): tensor '\(key)' has unsupported dtype \(dtype)")
-            }
-            let count = shape.reduce(1, *)
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body,
-                offsets[1] - offsets[0] == count * width
-            else {
-                throw LearnError.checkpoint(
-                    "\(name): tensor '\(key)' (shape \(shape), \(dtype)) has byte range \(offsets) outside the \(body) data bytes or of the wrong size; the file may be truncated"
-                )
-            }
-            let start = headerEnd + offsets[0]
-            let values: [Float] = data.withUnsafeBytes { raw in
-                let base = raw.baseAddress! + start
-                switch dtype {
-                case "F32":
-                    return (0..<count).map {
-                        Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
-                    }
-                case "F16":
-                    return (0..<count).map {
-                        halfToFloat(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
-                    }
-                default:
-                    return (0..<count).map {
-                        Float(
-                            bitPattern: UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
-                                << 16)
-                    }
-                }
-            }
-            tensors[key] = Entry(shape: shape, values: values)
+            let (dtype, shape, range, count) = try locate(key, value, body: body, file: name)
+            located.append((key, dtype, shape, headerEnd + range.lowerBound, count))
+        }
+        var tensors: [String: Entry] = [:]
+        for t in located {
+            tensors[t.key] = Entry(shape: t.shape, values: decode(data, at: t.start, count: t.count, dtype: t.dtype))
         }
         return (tensors, metadata)
     }
 
-    /// Writes to a temporary file beside `url`, fsyncs it, renames it over `url`, and fsyncs the folder.
-    static func writeAtomically(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw LearnError.checkpoint("cannot create \(temp.path): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n <= 0 { ok = false; break }
-                done += n
+    /// Checks one tensor's header entry against the `body` data bytes: its dtype, shape (each
+    /// size and their product, overflow-checked) and byte range. Returns the range in the body.
+    private static func locate(_ key: String, _ value: Any, body: Int, file: String) throws -> (
+        dtype: String, shape: [Int], range: Range<Int>, count: Int
+    ) {
+        func bad(_ field: String, _ why: String) -> LearnError {
+            LearnError.checkpoint("\(file): tensor '\(key)': \(field) \(why)")
+        }
+        guard let info = value as? [String: Any] else { throw bad("header entry", "is not a JSON object") }
+        guard let dtype = info["dtype"] as? String else { throw bad("dtype", "is missing or not a string") }
+        let width: Int
+        switch dtype {
+        case "F32": width = 4
+        case "F16", "BF16": width = 2
+        default: throw bad("dtype", "\(dtype) is not supported (F32, F16 or BF16)")
+        }
+        guard let shape = wholeNumbers(info["shape"]) else { throw bad("shape", "is missing or not a list of whole numbers") }
+        guard shape.count <= maximumDimensions else {
+            throw bad("shape", "has \(shape.count) dimensions (at most \(maximumDimensions))")
+        }
+        var count = 1
+        for size in shape {
+            guard size >= 0 else { throw bad("shape", "\(shape) has a negative size") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= body else {
+                throw bad("shape", "\(shape) has more elements than the \(body) data bytes of the file can hold")
             }
+            count = product
         }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard ok, synced else {
-            unlink(temp.path)
-            throw LearnError.checkpoint("cannot write \(temp.path): \(String(cString: strerror(errno)))")
+        guard let offsets = wholeNumbers(info["data_offsets"]), offsets.count == 2 else {
+            throw bad("data_offsets", "is missing or not two whole numbers")
         }
-        guard rename(temp.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp.path)
-            throw LearnError.checkpoint("cannot rename to \(url.path): \(reason)")
+        guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body else {
+            throw bad(
+                "data_offsets", "\(offsets) lie outside the \(body) data bytes of the file (is the file truncated?)")
         }
-        let dfd = open(dir.path, O_RDONLY)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
+        guard !overflow, offsets[1] - offsets[0] == bytes else {
+            throw bad(
+                "data_offsets",
+                "\(offsets) span \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype) needs \(count) x \(width)")
+        }
+        return (dtype, shape, offsets[0]..<offsets[1], count)
+    }
+
+    /// A JSON array of whole numbers that fit an `Int`, or nil (fractions, strings, huge numbers).
+    private static func wholeNumbers(_ value: Any?) -> [Int]? {
+        guard let list = value as? [Any] else { return nil }
+        var out: [Int] = []
+        out.reserveCapacity(list.count)
+        for item in list {
+            guard let number = item as? NSNumber else { return nil }
+            let double = number.doubleValue
+            guard double.isFinite, double == double.rounded(), abs(double) < 9.0e15, let int = Int(exactly: double) else {
+                return nil
+            }
+            out.append(int)
+        }
+        return out
+    }
+
+    /// `count` values of `dtype` starting at byte `start`, as Float32.
+    private static func decode(_ data: UnsafeRawBufferPointer, at start: Int, count: Int, dtype: String) -> [Float] {
+        let base = data.baseAddress! + start
+        switch dtype {
+        case "F32":
+            return (0..<count).map {
+                Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+            }
+        case "F16":
+            return (0..<count).map {
+                halfToFloat(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
+            }
+        default:
+            return (0..<count).map {
+                Float(bitPattern: UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) << 16)
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .cannotOpen(let path, let reason): "cannot open GGUF file \(path): \(reason)"
+        case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
         case .notGGUF: "not a GGUF file (the magic bytes are not 'GGUF')"
         case .unsupportedVersion(let v): "GGUF version \(v) is not supported (only 2 and 3)"
         case .truncated(let offset, let what): "GGUF file is truncated: \(what) at byte \(offset) runs past the end"

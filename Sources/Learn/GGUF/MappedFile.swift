@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 #if canImport(Glibc)
     import Glibc
@@ -15,18 +16,16 @@ public final class MappedFile: @unchecked Sendable {
     private let isMapped: Bool
     private let allocation: UnsafeMutableRawPointer?
 
-    /// Maps the file at `path` read-only.
+    /// Maps the file at `path` read-only. Only a regular file is mapped: a FIFO, a device or a
+    /// folder is refused before anything is read (`SafeFile.openForReading`).
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        let file: SafeFile.OpenFile
+        do { file = try SafeFile.openForReading(path) } catch {
+            throw GGUFError.cannotOpen(path: path, reason: error.explanation)
         }
+        let fd = file.fd
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        let size = Int(info.st_size)
+        let size = file.size
         guard size > 0 else { throw GGUFError.cannotOpen(path: path, reason: "the file is empty") }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
             throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// Why a BPE vocabulary could not be built.
 public enum BPETokenizerError: Error, CustomStringConvertible, Equatable {
@@ -72,24 +73,40 @@ extension BPETokenizer {
             addsBOS: addsBOS)
     }
 
+    /// The largest tiktoken file read (GPT-2's is 0.8 MB, cl100k's 1.7 MB).
+    static let maximumTiktokenFileBytes = 64 << 20
+    /// The longest token in a tiktoken file (real ones are at most 128 bytes).
+    static let maximumTokenBytes = 1024
+
     /// Builds a tokenizer from a tiktoken rank file (`<base64 bytes> <rank>` per line), such as
     /// GPT-2's `gpt2.tiktoken`. Ranks become token ids; `specialTokens` are added as control tokens.
     public convenience init(
         tiktokenFile path: String, pretokenizer: Pretokenizer = .gpt2,
         specialTokens: [String: Int] = ["<|endoftext|>": 50256]
     ) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw BPETokenizerError.malformed("cannot read \(path)")
+        let text: String
+        do {
+            text = String(decoding: try SafeFile.read(path, limit: Self.maximumTiktokenFileBytes), as: UTF8.self)
+        } catch {
+            throw BPETokenizerError.malformed("\(error)")
         }
+        let lines = text.split(whereSeparator: \.isNewline)
         var ranked: [(bytes: [UInt8], rank: Int)] = []
-        for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+        for (number, line) in lines.enumerated() {
             let parts = line.split(separator: " ")
+            // Ranks are dense (0 to lines - 1) in real files: a larger one would only make the
+            // vocabulary table huge. Tokens are short: every split of one is looked up below.
             guard parts.count == 2, let data = Data(base64Encoded: String(parts[0])), let rank = Int(parts[1]),
-                rank >= 0, rank < 10_000_000
+                rank >= 0, rank < lines.count + 65_536, data.count <= Self.maximumTokenBytes
             else {
-                throw BPETokenizerError.malformed("\(path) line \(number + 1) is not '<base64> <rank>'")
+                throw BPETokenizerError.malformed(
+                    "\(path) line \(number + 1) is not '<base64 of at most \(Self.maximumTokenBytes) bytes> <rank below \(lines.count + 65_536)>'"
+                )
             }
             ranked.append((Array(data), rank))
+        }
+        guard specialTokens.values.allSatisfy({ $0 < lines.count + 65_536 }) else {
+            throw BPETokenizerError.malformed("a special token id is far beyond the \(lines.count) ranks of \(path)")
         }
         let size = max(ranked.map(\.rank).max() ?? -1, specialTokens.values.max() ?? -1) + 1
         var bytes = [[UInt8]](repeating: [], count: size)

@@ -28,14 +28,15 @@ public enum ExportFormat: String, CaseIterable, Sendable {
 }
 
 extension Notebook {
-    /// The notebook in another format, as text.
+    /// The notebook in another format, as text, with known secrets redacted (`redactingSecrets()`).
     ///
     ///     let ipynb = notebook.export(to: .ipynb)
     ///     let markdown = notebook.export(to: .markdown)
     public func export(to format: ExportFormat) -> String {
+        let clean = redactingSecrets()
         switch format {
-        case .ipynb: return IpynbExport.render(self)
-        case .markdown: return MarkdownExport.render(self)
+        case .ipynb: return IpynbExport.render(clean)
+        case .markdown: return MarkdownExport.render(clean)
         }
     }
 

@@ -86,7 +86,13 @@ struct FSNBReader {
             throw fail("the file is not valid UTF-8 (byte \(bad)); notebooks are UTF-8 text", line: line)
         }
         let sidecar = try readHeader(into: &notebook)
-        try readBlocks(into: &notebook)
+        let ended = try readBlocks(into: &notebook)
+        if notebook.formatVersion.requiresEndLine && !ended {
+            throw fail(
+                "the notebook ends without its '=== end' line: the file is truncated (an interrupted copy or save?); "
+                    + "the cells read so far are not the whole notebook",
+                line: lineNumber + 1)
+        }
         if notebook.teacherRecording == nil && expectsEmbedded {
             throw fail("the header says 'teacher-recording: embedded' but there is no '=== teacher-recording' block")
         }
@@ -122,7 +128,7 @@ struct FSNBReader {
         else {
             throw fail("'\(word)' is not a format version (MAJOR.MINOR, such as \(FormatVersion.current))", line: 1)
         }
-        guard major == FormatVersion.current.major else { throw .unsupportedVersion(path: path, found: word) }
+        guard FormatVersion.readableMajors.contains(major) else { throw .unsupportedVersion(path: path, found: word) }
         return FormatVersion(major: major, minor: minor)
     }
 
@@ -180,15 +186,27 @@ struct FSNBReader {
     }
 
     /// Reads the cell blocks and the recording block, skipping the blank lines between them.
-    private mutating func readBlocks(into notebook: inout Notebook) throws(NotebookError) {
+    /// Returns whether the file ended with the `=== end` line (format 2.0 and later).
+    private mutating func readBlocks(into notebook: inout Notebook) throws(NotebookError) -> Bool {
         var ids = Set<String>()
+        let endsWithLine = notebook.formatVersion.requiresEndLine
         while let line = try nextLine() {
             if line.isEmpty { continue }
             guard starts(line, with: "=== ") else {
                 throw fail("expected a cell line such as '=== code id=...', found '\(text(line).prefix(40))'")
             }
+            if endsWithLine && line.count == 7 && starts(line, with: "=== end") {
+                guard position == bytes.count else {
+                    throw fail(
+                        position > bytes.count
+                            ? "the '=== end' line has no line feed: the file is truncated"
+                            : "text after the '=== end' line, which must be the last line")
+                }
+                return true
+            }
             guard notebook.teacherRecording == nil else {
-                throw fail("the '=== teacher-recording' block must be the last block")
+                throw fail(
+                    "the '=== teacher-recording' block must be the last block" + (endsWithLine ? " before '=== end'" : ""))
             }
             let blockLine = lineNumber
             let attributes: [Attribute]
@@ -216,9 +234,13 @@ struct FSNBReader {
                 }
                 notebook.cells.append(cell)
             default:
-                throw fail("unknown block kind '\(kindWord.key)' (known: code, text, teacher-recording)", line: blockLine)
+                throw fail(
+                    "unknown block kind '\(kindWord.key)' (known: code, text, teacher-recording"
+                        + (endsWithLine ? ", and the final '=== end')" : ")"),
+                    line: blockLine)
             }
         }
+        return false
     }
 
     private func readCellLine(kind: Cell.Kind, _ attributes: ArraySlice<Attribute>) throws(NotebookError) -> Cell {

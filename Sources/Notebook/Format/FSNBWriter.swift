@@ -6,9 +6,12 @@ enum FSNBWriter {
     /// Header keys the format itself defines; `NotebookMetadata.extra` may not use them.
     static let reservedKeys: Set<String> = ["fewshot-version", "teacher-model", "teacher-base-url", "teacher-recording"]
 
-    /// The file's bytes. Throws when the notebook cannot be written faithfully: a secret in
-    /// the header, a bad or duplicate cell id, a bad header key, a text cell with outputs.
-    static func encode(_ notebook: Notebook) throws(NotebookError) -> [UInt8] {
+    /// The file's bytes, with secrets redacted (`Notebook.redactingSecrets`; pass `redacted:
+    /// true` for a notebook that already is). Throws when the notebook cannot be written
+    /// faithfully: a secret in the header, a bad or duplicate cell id, a bad header key, a text
+    /// cell with outputs.
+    static func encode(_ original: Notebook, redacted: Bool = false) throws(NotebookError) -> [UInt8] {
+        let notebook = redacted ? original : original.redactingSecrets()
         try validate(notebook)
         var out: [UInt8] = []
         out.reserveCapacity(estimatedSize(notebook))
@@ -43,6 +46,8 @@ enum FSNBWriter {
             append("\n=== teacher-recording\n", to: &out)
             recording.content.withUnsafeBufferPointer { BodyLines.encode($0, into: &out) }
         }
+        // The end line: a file cut anywhere, even at a block boundary, lacks it.
+        append("\n=== end\n", to: &out)
         return out
     }
 

@@ -27,7 +27,8 @@ extension Notebook {
     }
 
     /// The notebook's `.fsnb` bytes, in the canonical form that `init(fsnb:)` reads back to
-    /// an equal notebook. A sidecar recording is announced in the header but not included.
+    /// an equal notebook (with known secrets redacted: `redactingSecrets()`). A sidecar
+    /// recording is announced in the header but not included.
     ///
     ///     let bytes = try notebook.fsnb()
     ///     try Notebook(fsnb: bytes) == notebook    // true

@@ -16,15 +16,17 @@ extension Notebook {
 
     /// Writes the notebook to `path` atomically: a reader of `path`, or a crash at any moment,
     /// sees the old file or the new one, never a mix. A sidecar recording is written first,
-    /// the same way, so that the new notebook never points to an old recording.
+    /// the same way, so that the new notebook never points to an old recording. Known secrets
+    /// are redacted from everything written (`redactingSecrets()`).
     ///
     ///     try notebook.save(to: "sentiment.fsnb")
     ///
     /// Throws before writing anything when the notebook cannot be written faithfully (see
-    /// `fsnb()`), and `NotebookError.io` when the file system refuses.
+    /// `fsnb()`), and `NotebookError.file` when the file system refuses.
     public func save(to path: String) throws(NotebookError) {
-        let bytes = try fsnb()
-        if let recording = teacherRecording, recording.placement == .sidecar {
+        let clean = redactingSecrets()
+        let bytes = try FSNBWriter.encode(clean, redacted: true)
+        if let recording = clean.teacherRecording, recording.placement == .sidecar {
             try FileIO.writeAtomically(recording.content, to: TeacherRecording.sidecarPath(forNotebookAt: path))
         }
         try FileIO.writeAtomically(bytes, to: path)

@@ -1,3 +1,5 @@
+import SafeFiles
+
 /// Why a notebook could not be read, written or changed. Each case's `description` is a
 /// complete message for the user, naming the file and line where there is one.
 ///
@@ -9,8 +11,9 @@ public enum NotebookError: Error, Hashable, Sendable, CustomStringConvertible {
     case malformed(path: String?, line: Int, message: String)
     /// The file is a notebook of a major version this fewshot cannot read.
     case unsupportedVersion(path: String?, found: String)
-    /// A system call failed; `errno` is its error number.
-    case io(path: String, operation: String, errno: Int32)
+    /// The file could not be read or written (a folder in the way, no permission, a FIFO, a
+    /// full disk); the problem says which path and what went wrong in plain words.
+    case file(FileProblem)
     /// Two cells share an id.
     case duplicateCellID(String)
     /// A cell id breaks the rule of `Cell.isValidID`.
@@ -41,12 +44,13 @@ public enum NotebookError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(path ?? "<notebook>"):\(line): error: \(message)"
         case .unsupportedVersion(let path, let found):
             let newer = (Int(found.prefix { $0 != "." }) ?? 0) > FormatVersion.current.major
+            let known = FormatVersion.readableMajors.map { "\($0).x" }.joined(separator: " and ")
             return "\(path ?? "<notebook>"):1: error: notebook format version \(found) is "
                 + (newer
-                    ? "newer than this fewshot reads (\(FormatVersion.current.major).x); upgrade fewshot to open it"
-                    : "not one this fewshot reads (\(FormatVersion.current.major).x)")
-        case .io(let path, let operation, let code):
-            return "\(path): error: \(operation) failed: \(String(cString: strerror(code)))"
+                    ? "newer than this fewshot reads (\(known)); upgrade fewshot to open it"
+                    : "not one this fewshot reads (\(known))")
+        case .file(let problem):
+            return "error: \(problem)"
         case .duplicateCellID(let id):
             return "error: two cells have the id '\(id)'"
         case .invalidCellID(let id):
@@ -65,9 +69,3 @@ public enum NotebookError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// The recorded exchanges of a session: an append-only file of JSON lines that survives a crash.
 ///
@@ -56,13 +57,19 @@ public final class RecordingStore: @unchecked Sendable {
     /// A torn last line left by a crash is dropped (see `droppedBytes`) and cut from the file.
     public init(path: String) throws {
         self.path = path
-        let existing = FileManager.default.contents(atPath: path) ?? Data()
+        let existing: Data
+        do {
+            existing = SafeFile.exists(path) ? Data(try SafeFile.read(path)) : Data()
+        } catch {
+            throw TeacherError(.store, "\(error)")
+        }
         let parsed = try Self.parse(existing, source: path)
         droppedBytes = existing.count - parsed.validLength
         parsed.entries.forEach(insert)
         descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw TeacherError(.store, "cannot open the recordings file \(path): \(String(cString: strerror(errno)))")
+            throw TeacherError(
+                .store, "\(FileProblem(path: path, action: .write, reason: .system(operation: "open", errno: errno)))")
         }
         if droppedBytes > 0, ftruncate(descriptor, off_t(parsed.validLength)) != 0 {
             throw TeacherError(.store, "cannot cut the torn last line of \(path): \(String(cString: strerror(errno)))")
@@ -108,7 +115,7 @@ public final class RecordingStore: @unchecked Sendable {
 
     /// Adds a recording, writing it to the file first when the store is file-backed.
     public func append(_ recording: Recording) throws {
-        let line = try Self.encode(recording)
+        let line = Self.redacted(try Self.encode(recording))
         lock.lock()
         defer { lock.unlock() }
         if descriptor >= 0 { try writeLine(line) }
@@ -126,12 +133,20 @@ public final class RecordingStore: @unchecked Sendable {
         return data
     }
 
-    /// Writes the whole store to `path` atomically (a temporary file renamed over it).
+    /// `data` (JSON lines) with every known secret replaced (`SecretRedaction`): a teacher may
+    /// echo the API key in a reply, and the key must not reach the file.
+    static func redacted(_ data: Data) -> Data {
+        var bytes = [UInt8](data)
+        return SecretRedaction.redact(bytes: &bytes) ? Data(bytes) : data
+    }
+
+    /// Writes the whole store to `path` atomically (a temporary file renamed over it), with
+    /// known secrets redacted.
     public func write(to path: String) throws {
         do {
-            try serialized().write(to: URL(fileURLWithPath: path), options: .atomic)
+            try SafeFile.writeAtomically(Array(Self.redacted(serialized())), to: path)
         } catch {
-            throw TeacherError(.store, "cannot write the recordings to \(path): \(error.localizedDescription)")
+            throw TeacherError(.store, "cannot write the recordings: \(error)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import SafeFiles
 import Teacher
 
 /// `teacher(...)`: the model that writes or labels the data.
@@ -42,6 +43,9 @@ enum TeacherBuiltin {
             }
             let baseURL = args.optional("base_url") == nil ? nil : try args.string("base_url")
             let keyEnv = args.optional("key_env") == nil ? nil : try args.string("key_env")
+            // The key this teacher sends is a secret of the session from now on: it is redacted
+            // from everything fewshot writes (a server may echo it in a reply).
+            SecretRedaction.rememberEnvironmentVariable(keyEnv ?? HTTPTeacherConfiguration.defaultKeyVariable)
             let http: HTTPTeacher
             do {
                 http = try HTTPTeacher(

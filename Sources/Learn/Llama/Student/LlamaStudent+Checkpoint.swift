@@ -57,7 +57,7 @@ extension LlamaStudent {
             let config = try? JSONDecoder().decode(LlamaConfig.self, from: Data(configJSON.utf8))
         else { throw LearnError.checkpoint("\(file): no base model or config in its metadata") }
         let path = (modelDirectory as NSString).appendingPathComponent(baseName)
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard !baseName.isEmpty, baseName != ".", baseName != "..", FileManager.default.fileExists(atPath: path) else {
             throw LearnError.checkpoint(
                 "\(file) was fine-tuned from \(baseName), which supplies its tokenizer and base weights, but \(path) is missing: install that model first (SmolLM2-135M: bash scripts/setup)"
             )
@@ -72,11 +72,21 @@ extension LlamaStudent {
                 "\(file) was fine-tuned from a different \(baseName) (SHA-256 \(expected.prefix(12))...): install the same file")
         }
         let context = Int(metadata["fewshot.context"] ?? "")
+        if let context, !(1...config.contextLength).contains(context) {
+            throw LearnError.checkpoint(
+                "\(file): fewshot.context is \(context); \(baseName) takes 1 to \(config.contextLength) tokens")
+        }
         var lora: LoRAOptions?
         if metadata["fewshot.kind"] == "llama-lora" {
             guard let rank = Int(metadata["fewshot.lora_rank"] ?? ""), let alpha = Float(metadata["fewshot.lora_alpha"] ?? "")
             else {
                 throw LearnError.checkpoint("\(file): LoRA adapters without fewshot.lora_rank / fewshot.lora_alpha metadata")
+            }
+            // A rank above the model's width is no low-rank adapter, and would allocate without bound.
+            guard (1...config.embeddingLength).contains(rank), alpha.isFinite else {
+                throw LearnError.checkpoint(
+                    "\(file): fewshot.lora_rank \(rank) / fewshot.lora_alpha \(alpha): the rank must be 1 to \(config.embeddingLength) and alpha a finite number"
+                )
             }
             lora = LoRAOptions(rank: rank, alpha: alpha)
         }
