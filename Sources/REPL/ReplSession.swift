@@ -52,7 +52,11 @@ public final class ReplSession {
     /// Starts the REPL on standard input: libedit with history and completion on a terminal
     /// (the session saved to `notebookPath`, or a new file under the state folder), plain
     /// lines otherwise (nothing saved unless a path is given). Ctrl-C stops the running cell.
-    public static func start(notebookPath: String?) throws {
+    ///
+    /// Returns the exit status: 0, or, for piped input, 75 when teacher requests failed after
+    /// their retries (a person at a terminal has seen each call's line saying so).
+    @discardableResult
+    public static func start(notebookPath: String?) throws -> Int32 {
         let interactive = isatty(0) == 1
         let history = HistoryFile()
         let kernel = try Kernel(terminal: .standardOutput)
@@ -69,8 +73,14 @@ public final class ReplSession {
             repl.kernel.session.cancel()
             if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
         }
+        if path == nil { repl.kernel.state.rerunAdvice = "running the input again asks for them" }
         repl.run()
         withExtendedLifetime(interrupts) {}
+        let failed = repl.kernel.state.failedTeacherRequests
+        guard !interactive, failed > 0 else { return 0 }
+        FileHandle.standardError.write(
+            Data("error: \(failed) teacher requests failed after retries (exit 75); \(repl.kernel.state.rerunAdvice)\n".utf8))
+        return 75
     }
 
     /// Reads and runs cells until end of input or `:quit`.
