@@ -73,7 +73,11 @@ public final class ReplSession {
             repl.kernel.session.cancel()
             if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
         }
-        if path == nil { repl.kernel.state.rerunAdvice = "running the input again asks for them" }
+        if path == nil {
+            repl.kernel.state.rerunAdvice =
+                "piped input keeps them only while it runs; `fewshot run FILE.shot --recording FILE.fsrec` keeps "
+                + "them, and running it again asks only for what is missing"
+        }
         repl.run()
         withExtendedLifetime(interrupts) {}
         let failed = repl.kernel.state.failedTeacherRequests
