@@ -55,8 +55,11 @@ public final class ReplSession {
     /// Starts the REPL on standard input: libedit with history and completion on a terminal
     /// (the session saved to `notebookPath`, or a new file under the state folder), plain
     /// lines otherwise (nothing saved unless a path is given). Ctrl-C stops the running cell.
-    /// Returns the exit status: 0 at a terminal; for piped input, that of the first cell that
-    /// failed (65 compile error, 70 runtime error, as `fewshot run` gives), else 0.
+    ///
+    /// Returns the exit status: 0 at a terminal. For piped input, as `fewshot run` gives: the
+    /// code of the first cell that failed (65 compile error, 70 runtime error), else 75 when
+    /// teacher requests failed after their retries, else 0.
+    @discardableResult
     public static func start(notebookPath: String?) throws -> Int32 {
         let interactive = isatty(0) == 1
         let history = HistoryFile()
@@ -74,9 +77,20 @@ public final class ReplSession {
             repl.kernel.session.cancel()
             if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
         }
+        if path == nil {
+            repl.kernel.state.rerunAdvice =
+                "piped input keeps them only while it runs; `fewshot run FILE.shot --recording FILE.fsrec` keeps "
+                + "them, and running it again asks only for what is missing"
+        }
         repl.run()
         withExtendedLifetime(interrupts) {}
-        return interactive ? 0 : repl.firstFailure
+        guard !interactive else { return 0 }
+        if repl.firstFailure != 0 { return repl.firstFailure }
+        let failed = repl.kernel.state.failedTeacherRequests
+        guard failed > 0 else { return 0 }
+        FileHandle.standardError.write(
+            Data("error: \(failed) teacher requests failed after retries (exit 75); \(repl.kernel.state.rerunAdvice)\n".utf8))
+        return 75
     }
 
     /// Reads and runs cells until end of input or `:quit`.

@@ -16,6 +16,12 @@ public final class WorkbenchState {
     /// Tokens (and cost) of every request really sent to a teacher, per cell: replayed
     /// answers are free and not counted.
     public let meter = UsageMeter()
+    /// Teacher requests that failed for good (after their retries) in `generate` and
+    /// `evaluate` calls of this session: `fewshot run` and `-e` exit 75 when any did.
+    public var failedTeacherRequests = 0
+    /// How to get the failed requests of a call, as the line reporting them ends: true where
+    /// the answers that came outlive the call (the REPL's notebook, a recording file).
+    public var rerunAdvice = "running the cell again asks only for what is missing"
     /// The recorded answers a replay has used so far (key/sample), each counted once.
     private var answersUsed = Set<String>()
     /// Set while `:plan` runs a call: `generate` then shows its plan instead of asking.

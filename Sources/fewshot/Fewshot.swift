@@ -27,8 +27,11 @@ struct Fewshot: ParsableCommand {
               fewshot -e 'print(1 + 2)'        evaluate code and print the result
               echo 'len("hello")' | fewshot    evaluate piped input
 
-            Exit codes: 0 success, 64 usage error, 65 compile error, 70 runtime error
-            (piped input: the code of the first cell that failed; the later cells still run).
+            Exit codes: 0 success, 64 usage error, 65 compile error, 70 runtime error,
+            75 some teacher requests failed after retries (the answers that came are kept;
+            rerun to fetch what is missing), 130 stopped by Ctrl-C (answers received kept).
+            Piped input exits with the code of the first cell that failed (the later cells
+            still run), else 75 when teacher requests failed.
             """,
         version: Workbench.versionDescription,
         subcommands: [Run.self, Check.self, Export.self, New.self, Tour.self])
@@ -37,11 +40,20 @@ struct Fewshot: ParsableCommand {
         name: .customShort("e"), help: ArgumentHelp("Evaluate CODE, print its value (unless nil) and exit.", valueName: "code"))
     var code: String?
 
+    @OptionGroup var recording: RecordingOption
+
     mutating func run() throws {
         if let code {
-            let session = try SessionFactory.make()
-            try Runner.evaluate(session, code, name: "-e", printResult: true)
+            let state = try recording.state(command: "the command")
+            let session = try SessionFactory.make(state: state)
+            try Runner.runStoppable(session, state: state, printResult: true, kept: recording.keptDescription(state)) {
+                try session.evaluate(code, name: "-e")
+            }
         } else {
+            guard recording.recording == nil else {
+                throw ValidationError(
+                    "--recording goes with -e CODE or run SCRIPT.shot; the REPL keeps its answers in its notebook")
+            }
             let status = try ReplSession.start(notebookPath: nil)
             if status != 0 { throw ExitCode(status) }
         }

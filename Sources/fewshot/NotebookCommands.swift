@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Language
 import Notebook
+import REPL
 import Teacher
 import Workbench
 
@@ -17,7 +18,10 @@ struct Run: ParsableCommand {
 
             The code may use files only under its own folder and fewshot's home, and teachers
             only at $OPENAI_BASE_URL, unless --allow-fs / --allow-teacher-url say otherwise
-            (docs/security.md). Exit 124 after --timeout, 125 past --max-memory.
+            (docs/security.md). Exit 124 after --timeout, 125 past --max-memory, 75 when
+            teacher requests failed after retries (the answers that came are kept; rerun to
+            fetch what is missing), 130 on Ctrl-C (with --save, the notebook is saved with
+            every answer received; with --recording, the script's answers are in the file).
             """)
 
     @Argument(help: "The script (.shot) or notebook (.fsnb) to run.")
@@ -31,6 +35,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup var limits: ConfinementOptions
 
+    @OptionGroup var recording: RecordingOption
+
     mutating func run() throws {
         let confinement = limits.confinement
         let watchdog = ResourceWatchdog(limits: confinement.limits, subject: file)
@@ -39,25 +45,40 @@ struct Run: ParsableCommand {
         guard file.hasSuffix(".fsnb") else {
             let path = NotebookCommand.absolute(file)
             try NotebookCommand.checkLimits { try InputLimits.checkScript(at: path) }
-            let state = WorkbenchState()
+            let state = try recording.state(command: "the script")
             let session = try SessionFactory.make(state: state)
             confinement.apply(to: session, state: state, folder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
-            do {
+            try Runner.runStoppable(session, state: state, printResult: false, kept: recording.keptDescription(state)) {
                 try session.runFile(path, name: file)
-            } catch let e as DiagnosticError {
-                Runner.report(e)
-                throw ExitCode(e.exitCode)
             }
             return
         }
+        guard recording.recording == nil else {
+            throw ValidationError("a notebook carries its own recording: use --live --save instead of --recording")
+        }
         let path = NotebookCommand.absolute(file)
         let (notebook, runner, kernel) = try NotebookCommand.prepare(path, echo: true, live: live, confinement: confinement)
+        kernel.state.rerunAdvice =
+            save
+            ? "running `fewshot run \(file) --live --save` again asks only for what is missing"
+            : "they are kept only with --save: `fewshot run \(file) --live --save` keeps them and asks for what is missing"
+        // Ctrl-C stops the cell; the answers it received are saved with the notebook (--save).
+        let interrupts = InterruptHandler(secondInterruptExits: true) { [kernel] in kernel.session.cancel() }
+        defer { withExtendedLifetime(interrupts) {} }
         let refreshed: Notebook
         do {
             refreshed = try runner.run(notebook)
         } catch let interrupted as NotebookRunner.Interrupted {
-            NotebookCommand.fail("\(file): stopped at \(interrupted); the notebook was not changed")
-            throw ExitCode(130)
+            watchdog.stop()
+            guard save else {
+                NotebookCommand.fail("\(file): stopped at \(interrupted); the notebook was not changed")
+                throw ExitCode(TeacherOutcome.interrupted)
+            }
+            try saveRun(interrupted.partial, kernel, to: path)
+            throw TeacherOutcome.stopped(
+                kernel.state,
+                kept: "\(file) was saved with the cells before \(interrupted.cellID) refreshed and the "
+                    + "\(kernel.state.recording.count) teacher answers recorded so far")
         }
         watchdog.stop()
         // A cell that ran cleanly when saved and fails now (a refused server, a lost file) would
@@ -67,12 +88,7 @@ struct Run: ParsableCommand {
                 "\(file): not saved: cell \(broken) ran cleanly before and fails now; the notebook was not changed")
             throw ExitCode(70)
         }
-        if save {
-            var saved = refreshed
-            saved.teacherRecording = kernel.teacherRecording
-            saved.metadata.teacher = kernel.state.teacherConfiguration ?? saved.metadata.teacher
-            try NotebookCommand.write(saved, to: path)
-        }
+        if save { try saveRun(refreshed, kernel, to: path) }
         if refreshed.cells.contains(where: {
             $0.outputs.contains {
                 if case .error = $0 { return true }; return false
@@ -80,6 +96,15 @@ struct Run: ParsableCommand {
         }) {
             throw ExitCode(70)
         }
+        try TeacherOutcome.checkFailedRequests(kernel.state)
+    }
+
+    /// Writes `notebook` with the kernel's recording and teacher to `path`.
+    private func saveRun(_ notebook: Notebook, _ kernel: Kernel, to path: String) throws {
+        var saved = notebook
+        saved.teacherRecording = kernel.teacherRecording
+        saved.metadata.teacher = kernel.state.teacherConfiguration ?? saved.metadata.teacher
+        try NotebookCommand.write(saved, to: path)
     }
 }
 

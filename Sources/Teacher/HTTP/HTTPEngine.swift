@@ -13,6 +13,10 @@ struct HTTPPost {
     var timeout: Double
     /// Limit on establishing the connection, in seconds.
     var connectTimeout: Double
+    /// The longest silence, in seconds, once the response has started to arrive.
+    var readTimeout: Double = .infinity
+    /// The most bytes the response may have, header lines and body together.
+    var maxResponseBytes: Int = .max
 }
 
 /// What one attempt of one request produced.
@@ -27,10 +31,14 @@ struct HTTPAttempt {
     var headers: [String: String]
     /// The response body.
     var body: [UInt8]
+    /// Set when the response passed `HTTPPost.maxResponseBytes` and was cut there.
+    var overflowed = false
+    /// Set when the response stopped arriving for `HTTPPost.readTimeout` and was abandoned.
+    var stalled = false
 
     /// Whether the transfer failed below HTTP (connect, reset, timeout, ...).
     var isTransportFailure: Bool { result != CURLE_OK }
-    /// Whether the transfer ran out of time.
+    /// Whether the transfer ran out of time (the whole limit, or the silence limit).
     var timedOut: Bool { result == CURLE_OPERATION_TIMEDOUT }
 }
 
@@ -42,10 +50,23 @@ enum HTTPAttemptDecision {
     case retry(after: Double)
 }
 
+/// One transfer in flight: which request, its handle, how much of its body `onBody` has seen,
+/// and its silence limit.
+private struct ActiveTransfer {
+    var index: Int
+    var easy: CurlEasy
+    var delivered = 0
+    var readTimeout: Double
+}
+
 /// Drives many POSTs at once over one libcurl multi handle, on the calling thread.
 ///
 /// The multi handle and its pool of easy handles live as long as the engine, so connections to a
 /// server stay open between bulk calls. Not thread-safe: one `run` at a time (callers lock).
+///
+/// No server can hold a transfer for ever or grow it without bound: each has a whole-transfer
+/// timeout, a silence limit once bytes have started to arrive (a stall mid-body), and a cap on
+/// the bytes it may receive, past which it is cut at once (`HTTPAttempt.overflowed`).
 final class HTTPEngine {
     private let multi: CurlMulti
     private var idle: [CurlEasy] = []
@@ -73,7 +94,7 @@ final class HTTPEngine {
     ) -> [Int] {
         var nextFresh = 0
         var retries: [(index: Int, due: UInt64)] = []
-        var active: [UnsafeMutableRawPointer: (index: Int, easy: CurlEasy, delivered: Int)] = [:]
+        var active: [UnsafeMutableRawPointer: ActiveTransfer] = [:]
         var finished = Set<Int>()
         let limit = max(1, maxInFlight)
 
@@ -90,10 +111,11 @@ final class HTTPEngine {
             do {
                 easy = try idle.popLast() ?? makeEasy()
                 guard let easy else { return nil }
-                buffers[easy.handle]?.reset()
-                try configure(easy, for: post(index))
+                let request = post(index)
+                buffers[easy.handle]?.reset(limit: request.maxResponseBytes)
+                try configure(easy, for: request)
                 try multi.add(easy)
-                active[easy.handle] = (index, easy, 0)
+                active[easy.handle] = ActiveTransfer(index: index, easy: easy, readTimeout: request.readTimeout)
                 return nil
             } catch {
                 if let easy { idle.append(easy) }
@@ -151,12 +173,17 @@ final class HTTPEngine {
                 ended += deliver(to: onBody, active: &active).map { ($0, CURLE_ABORTED_BY_CALLBACK) }
             }
             while let done = multi.nextFinished() { ended.append(done) }
+            let stalled = self.stalled(active, now: DispatchTime.now().uptimeNanoseconds)
+            ended += stalled.filter { key in !ended.contains { $0.handle == key } }.map { ($0, CURLE_OPERATION_TIMEDOUT) }
             for done in ended {
                 guard let entry = active[done.handle], let buffer = buffers[done.handle] else { continue }
-                let attempt = HTTPAttempt(
+                let wasStalled = done.result == CURLE_OPERATION_TIMEDOUT && stalled.contains(done.handle)
+                var attempt = HTTPAttempt(
                     result: done.result,
                     transportMessage: done.result == CURLE_OK ? "" : transportMessage(done.result, buffer),
                     status: entry.easy.responseCode(), headers: buffer.headers, body: buffer.body)
+                attempt.overflowed = buffer.overflowed
+                attempt.stalled = wasStalled
                 retire(done.handle)
                 switch onAttempt(entry.index, attempt) {
                 case .finish:
@@ -179,11 +206,20 @@ final class HTTPEngine {
         return (0..<count).filter { !finished.contains($0) }
     }
 
+    /// The transfers whose response started but has sent nothing for longer than their silence
+    /// limit (a server stalled mid-body).
+    private func stalled(_ active: [UnsafeMutableRawPointer: ActiveTransfer], now: UInt64) -> [UnsafeMutableRawPointer] {
+        active.compactMap { key, entry in
+            guard entry.readTimeout.isFinite, let last = buffers[key]?.lastByteAt, last > 0, now > last else { return nil }
+            return Double(now - last) / 1e9 > entry.readTimeout ? key : nil
+        }
+    }
+
     /// Hands body bytes that arrived since the last call to `onBody`; returns the transfers
     /// `onBody` asked to abandon.
     private func deliver(
         to onBody: (Int, ArraySlice<UInt8>) -> Bool,
-        active: inout [UnsafeMutableRawPointer: (index: Int, easy: CurlEasy, delivered: Int)]
+        active: inout [UnsafeMutableRawPointer: ActiveTransfer]
     ) -> [UnsafeMutableRawPointer] {
         var abandoned: [UnsafeMutableRawPointer] = []
         for (key, entry) in active {

@@ -53,12 +53,13 @@ public final class HTTPTeacher: ChatTeacher {
     /// Creates a teacher from the language's `teacher(model:, base_url:, key_env:, ...)` arguments.
     public convenience init(
         model: String, baseURL: String? = nil, keyEnv: String? = nil, maxConcurrency: Int = 8,
-        timeout: Double = 120, maxRetries: Int = 2
+        timeout: Double = 120, readTimeout: Double = 60,
+        maxResponseBytes: Int = HTTPTeacherConfiguration.defaultMaxResponseBytes, maxRetries: Int = 2
     ) throws {
         try self.init(
             HTTPTeacherConfiguration(
                 model: model, baseURL: baseURL, keyEnv: keyEnv, maxConcurrency: maxConcurrency, timeout: timeout,
-                retry: RetryPolicy(maxRetries: maxRetries)))
+                readTimeout: readTimeout, maxResponseBytes: maxResponseBytes, retry: RetryPolicy(maxRetries: maxRetries)))
     }
 
     /// `"http <model> at <base URL>"`.
@@ -212,7 +213,8 @@ public final class HTTPTeacher: ChatTeacher {
     private func post(body: [UInt8], headers: CurlHeaderList) -> HTTPPost {
         HTTPPost(
             url: configuration.endpoint, headers: headers, body: body, timeout: configuration.timeout,
-            connectTimeout: configuration.connectTimeout)
+            connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout,
+            maxResponseBytes: configuration.maxResponseBytes)
     }
 
     // MARK: - Reading responses
@@ -223,6 +225,10 @@ public final class HTTPTeacher: ChatTeacher {
         switch error.kind {
         case .transport, .timeout:
             break
+        case .decoding, .stream:
+            // A 2xx answer that cannot be read (cut short, not JSON, no choices) is as lost as a
+            // dropped connection; one that passed max_response_bytes would only be cut again.
+            guard RetryPolicy.isRetryableUnreadableAnswer(status: attempt.status), !attempt.overflowed else { return nil }
         case .httpStatus(let status):
             guard configuration.retry.shouldRetry(status: status, headers: attempt.headers) else { return nil }
         default:
@@ -234,6 +240,21 @@ public final class HTTPTeacher: ChatTeacher {
     /// Turns one finished attempt into an answer or a typed error (key scrubbed from all text).
     private func interpret(_ attempt: HTTPAttempt, key: String?) -> Result<ChatResponse, TeacherError> {
         let server = configuration.baseURL
+        if attempt.overflowed {
+            return .failure(
+                TeacherError(
+                    .decoding,
+                    "the response from \(server) passed max_response_bytes (\(byteCount(configuration.maxResponseBytes)))"
+                        + " and was cut off there",
+                    hint: "Lower max_tokens or n, or raise max_response_bytes: in teacher(...)"))
+        }
+        if attempt.stalled {
+            return .failure(
+                TeacherError(
+                    .timeout,
+                    "the answer from \(server) stopped arriving for \(formatSeconds(configuration.readTimeout)) mid-response",
+                    hint: "Check that the server is not overloaded, or raise read_timeout: in teacher(...)"))
+        }
         if attempt.timedOut {
             return .failure(
                 TeacherError(
@@ -404,6 +425,15 @@ func snippet(_ body: [UInt8]) -> String {
 }
 
 func quoted(_ text: String) -> String { "\"\(text)\"" }
+
+/// A byte count as people read it: `8 MiB`, `1.5 KiB`, `900 bytes`.
+func byteCount(_ bytes: Int) -> String {
+    for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= size {
+        let value = Double(bytes) / Double(size)
+        return value == value.rounded() ? "\(Int(value)) \(unit)" : String(format: "%.1f", value) + " " + unit
+    }
+    return "\(bytes) bytes"
+}
 
 func formatSeconds(_ seconds: Double) -> String {
     seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"

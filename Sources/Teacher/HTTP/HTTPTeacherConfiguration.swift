@@ -35,8 +35,19 @@ public struct HTTPTeacherConfiguration: Hashable, Sendable, CustomStringConverti
     public var timeout: Double
     /// Limit on opening a connection, in seconds.
     public var connectTimeout: Double
+    /// The longest silence, in seconds, once an answer has started to arrive (a server that
+    /// stalls mid-answer); the attempt then fails as a timeout and is retried.
+    public var readTimeout: Double
+    /// The most bytes one response may have, header lines and body together; a bigger one is
+    /// cut at this size and the request fails (it is not retried).
+    public var maxResponseBytes: Int
     /// When to retry, and how long to wait.
     public var retry: RetryPolicy
+
+    /// The default `maxResponseBytes`: 8 MiB, far above any chat answer.
+    public static let defaultMaxResponseBytes = 8 << 20
+    /// The range `maxResponseBytes` must be in: 1 KiB to 1 GiB.
+    public static let maxResponseBytesRange = 1024...(1 << 30)
 
     /// Creates a configuration, filling the base URL from `OPENAI_BASE_URL` when not given.
     ///
@@ -44,7 +55,8 @@ public struct HTTPTeacherConfiguration: Hashable, Sendable, CustomStringConverti
     /// timeout that is not positive.
     public init(
         model: String, baseURL: String? = nil, keyEnv: String? = nil, maxConcurrency: Int = 8,
-        timeout: Double = 120, connectTimeout: Double = 5, retry: RetryPolicy = RetryPolicy(),
+        timeout: Double = 120, connectTimeout: Double = 5, readTimeout: Double = 60,
+        maxResponseBytes: Int = HTTPTeacherConfiguration.defaultMaxResponseBytes, retry: RetryPolicy = RetryPolicy(),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         var base = baseURL ?? environment[Self.baseURLVariable] ?? Self.defaultBaseURL
@@ -57,8 +69,16 @@ public struct HTTPTeacherConfiguration: Hashable, Sendable, CustomStringConverti
         guard maxConcurrency >= 1 else {
             throw TeacherError(.configuration, "max_concurrency must be at least 1, not \(maxConcurrency)")
         }
-        guard timeout > 0, connectTimeout > 0 else {
-            throw TeacherError(.configuration, "timeouts must be positive (timeout \(timeout), connect \(connectTimeout))")
+        guard timeout > 0, connectTimeout > 0, readTimeout > 0, timeout.isFinite, connectTimeout.isFinite else {
+            throw TeacherError(
+                .configuration,
+                "timeouts must be positive (timeout \(timeout), connect \(connectTimeout), read_timeout \(readTimeout))")
+        }
+        guard Self.maxResponseBytesRange.contains(maxResponseBytes) else {
+            throw TeacherError(
+                .configuration,
+                "max_response_bytes must be from \(Self.maxResponseBytesRange.lowerBound) (1 KiB) to "
+                    + "\(Self.maxResponseBytesRange.upperBound) (1 GiB), not \(maxResponseBytes)")
         }
         guard retry.maxRetries >= 0 else {
             throw TeacherError(.configuration, "max_retries must be 0 or more, not \(retry.maxRetries)")
@@ -70,6 +90,8 @@ public struct HTTPTeacherConfiguration: Hashable, Sendable, CustomStringConverti
         self.maxConcurrency = maxConcurrency
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+        self.maxResponseBytes = maxResponseBytes
         self.retry = retry
     }
 

@@ -6,6 +6,9 @@ import Foundation
 /// 429 and 5xx; wait what the server asks (`retry-after-ms`, then `retry-after` in seconds or as
 /// an HTTP date, at most `maxRetryAfter`), else `initialDelay * 2^n` capped at `maxDelay`, less up
 /// to `jitter` of it at random. A server's `x-should-retry: true/false` overrides the status rule.
+/// Beyond the reference client, a 2xx answer that cannot be read (cut short, not JSON, missing
+/// its choices, a stream cut before `[DONE]`) is retried like a dropped connection: the answer
+/// was lost on the way, and a request is never given up while retries are left.
 public struct RetryPolicy: Hashable, Sendable {
     /// Retries after the first attempt (so at most `maxRetries + 1` sends).
     public var maxRetries: Int
@@ -33,6 +36,12 @@ public struct RetryPolicy: Hashable, Sendable {
     /// Whether a response with this status is worth sending again.
     public static func isRetryable(status: Int) -> Bool {
         status == 408 || status == 409 || status == 429 || status >= 500
+    }
+
+    /// Whether an unreadable answer with this status is worth sending again: a 2xx whose body
+    /// was lost on the way (the 4xx/5xx rules are `isRetryable(status:)`'s).
+    public static func isRetryableUnreadableAnswer(status: Int) -> Bool {
+        (200..<300).contains(status)
     }
 
     /// Whether a response with `status` and `headers` should be retried (before counting attempts).

@@ -248,6 +248,7 @@ enum EvaluateBuiltins {
                         + "are recorded and replay free; raise budget: and run the cell again to finish", at: ctx.callRange)
             }
             try failOnMissingRecordings(results, at: ctx.callRange)
+            reportFailedRequests(results, consequence: "they are scored as wrong", state: state, ctx: ctx)
             if let cost = queryCost(results) { costs.append((run.k, cost)) }
             runs.append(
                 (

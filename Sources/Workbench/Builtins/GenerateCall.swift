@@ -17,10 +17,12 @@ struct GenerateCall {
     /// `"label"` when annotating rows, else `"generate"`.
     let mode: String
     private let args: Arguments
+    private let state: WorkbenchState
 
     /// Binds and checks the arguments, and renders every request's prompt.
     init(_ args: Arguments, state: WorkbenchState) throws {
         self.args = args
+        self.state = state
         template = try args.host("prompt", as: PromptObject.self).template
         let shots = args.optional("shots").flatMap { $0.hostObject as? ShotsObject } ?? ShotsObject(nil)
         teacher = args.optional("teacher").flatMap { $0.hostObject as? TeacherObject } ?? state.defaultTeacher()
@@ -108,6 +110,9 @@ struct GenerateCall {
         progress.finish(
             done: results.count - unsent,
             fields: ["kept \(kept.count)", "rejected \(rejected.count)"] + usageFields(since: mark, answered: answered))
+        reportFailedRequests(
+            results, consequence: "their rows are in rejected(...)", state: state, ctx: ctx,
+            excluding: { TeacherObject.wasStoppedByBudget($0, budget: budget) })
         if unsent > 0, let budget {
             ctx.write(
                 "budget of \(budget) reached: \(unsent) of \(requests.count) requests were not sent; the "

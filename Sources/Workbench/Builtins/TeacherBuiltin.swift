@@ -14,6 +14,8 @@ enum TeacherBuiltin {
                 P("model", .string, default: "local"), P("base_url", .optional(.string), default: .nil),
                 P("key_env", .optional(.string), default: .nil), P("max_concurrency", .int, default: 8),
                 P("timeout", .number, default: 120), P("max_retries", .int, default: 2),
+                P("read_timeout", .number, default: 60),
+                P("max_response_bytes", .int, default: .int(HTTPTeacherConfiguration.defaultMaxResponseBytes)),
                 P("price", .optional(.record), default: .nil),
             ], category: "loop",
             doc: """
@@ -27,6 +29,12 @@ enum TeacherBuiltin {
                 price: is what the server charges, in USD per million tokens, {input: ..., output: ...}:
                 generate and plan then show costs and take budgets in usd (no prices are built in;
                 they change). The local teacher costs nothing.
+                timeout: limits one attempt of one request (seconds); read_timeout: how long an
+                answer may go silent once it has started; max_response_bytes: the most one answer
+                may be, from 1024 (1 KiB) to 1073741824 (1 GiB), 8388608 (8 MiB) by default: a
+                bigger one is cut off and fails. A request that fails on the way (no connection,
+                a timeout, a 429 or 5xx, an answer cut short or unreadable) is sent again up to
+                max_retries times; generate reports those that still failed.
                 Example: let t = teacher()
                          let big = teacher("gpt-4o-mini", price: {input: 0.15, output: 0.60})
                          let mine = teacher("smollm2", base_url: "http://127.0.0.1:8080/v1")
@@ -50,7 +58,8 @@ enum TeacherBuiltin {
             do {
                 http = try HTTPTeacher(
                     model: model, baseURL: baseURL, keyEnv: keyEnv, maxConcurrency: try args.int("max_concurrency"),
-                    timeout: try args.double("timeout"), maxRetries: try args.int("max_retries"))
+                    timeout: try args.double("timeout"), readTimeout: try args.double("read_timeout"),
+                    maxResponseBytes: try args.int("max_response_bytes"), maxRetries: try args.int("max_retries"))
             } catch {
                 throw RuntimeError("cannot set up the teacher: \(error)", at: ctx.callRange)
             }

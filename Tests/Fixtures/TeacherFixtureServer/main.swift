@@ -9,8 +9,15 @@
 // Faults are injected by directives inside the last message, e.g.
 //   "#fault=status #status=429 #retry-after=0.2 #times=2 #tag=a hello"
 // fault: status | reset | slow | malformed | invalid-utf8 | error-200 | truncated-sse | stream-error | drop
+//   | truncated (a 200 whose JSON is cut, the connection closed as if complete) | short (fewer bytes
+//   than Content-Length, then closed) | huge / huge-length (a body of huge-mb MiB, default 1024,
+//   without / with Content-Length) | huge-header (header lines of huge-mb MiB) | stall (half the
+//   body, then silence for stall-ms, default 60000) | garbage (an HTML page as a 200 JSON answer)
+//   | wrong-type (a good answer labelled text/html) | drip (a good answer a byte every drip-ms, default 20)
 // status: the HTTP status of `status` faults; retry-after / retry-after-ms: headers to send;
 // times: apply the fault to the first N attempts of the tag only (default: every attempt);
+// fault-rate: apply it to this fraction of attempts (0...1, chosen by a hash of tag and attempt,
+// so a run is repeatable);
 // delay-ms: wait before answering (any request); tag: the counter attempts are counted under
 // (default: the whole message); echo-auth=1: a status fault's message repeats the Authorization.
 import Foundation
@@ -208,7 +215,8 @@ func handleChat(_ request: Request, on connection: Connection) -> Bool {
     let attempt = stats.begin(tag: tag, body: String(decoding: request.body, as: UTF8.self), authorization: authorization)
     defer { stats.end() }
     let times = Int(values["times"] ?? "") ?? Int.max
-    let fault = attempt <= times ? values["fault"] : nil
+    let rate = Double(values["fault-rate"] ?? "") ?? 1
+    let fault = attempt <= times && unitHash("\(tag)#\(attempt)") < rate ? values["fault"] : nil
     if let delay = Int(values["delay-ms"] ?? "") { usleep(useconds_t(delay * 1000)) }
     let stream = object["stream"] as? Bool ?? false
     let includeUsage = (object["stream_options"] as? [String: Any])?["include_usage"] as? Bool ?? false
@@ -254,20 +262,81 @@ func handleChat(_ request: Request, on connection: Connection) -> Bool {
         break
     }
     if let delay = Int(values["slow-ms"] ?? ""), fault == "slow" { usleep(useconds_t(delay * 1000)) }
-    if !stream {
-        let body = jsonBytes([
-            "id": "chatcmpl-fixture", "object": "chat.completion", "created": 1_700_000_000, "model": model,
-            "choices": texts.enumerated().map { index, text in
-                [
-                    "index": index, "message": ["role": "assistant", "content": text], "finish_reason": "stop",
-                    "logprobs": NSNull(),
-                ] as [String: Any]
-            },
-            "usage": usage,
-        ])
-        return connection.send(response(status: 200, reason: "OK", body: body))
-    }
+    let body = jsonBytes([
+        "id": "chatcmpl-fixture", "object": "chat.completion", "created": 1_700_000_000, "model": model,
+        "choices": texts.enumerated().map { index, text in
+            [
+                "index": index, "message": ["role": "assistant", "content": text], "finish_reason": "stop",
+                "logprobs": NSNull(),
+            ] as [String: Any]
+        },
+        "usage": usage,
+    ])
+    // Damaged bodies are sent the same way to a streaming request (as one JSON answer).
+    if let fault, let sent = sendBodyFault(fault, body: body, values: values, on: connection) { return sent }
+    if !stream { return connection.send(response(status: 200, reason: "OK", body: body)) }
     return streamChat(texts: texts, usage: includeUsage ? usage : nil, model: model, fault: fault, on: connection)
+}
+
+/// A number in [0, 1) from `text` (FNV-1a), the same in every run.
+func unitHash(_ text: String) -> Double {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+    return Double(hash % 1_000_000) / 1_000_000
+}
+
+/// Sends `body` (a good answer) damaged as `fault` says; nil when `fault` is not one of these.
+/// The result says whether the connection can go on.
+func sendBodyFault(_ fault: String, body: [UInt8], values: [String: String], on connection: Connection) -> Bool? {
+    let megabytes = Int(values["huge-mb"] ?? "") ?? 1024
+    switch fault {
+    case "truncated":
+        // Delimited by closing the connection, so the transfer looks complete: only the JSON is cut.
+        _ = connection.send(Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".utf8))
+        _ = connection.send(Array(body.prefix(body.count / 2)))
+        return false
+    case "short":
+        _ = connection.send(
+            Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8))
+        _ = connection.send(Array(body.prefix(body.count / 2)))
+        return false
+    case "huge", "huge-length":
+        var head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        head += fault == "huge" ? "Connection: close\r\n\r\n" : "Content-Length: \(megabytes << 20)\r\n\r\n"
+        guard connection.send(head) else { return false }
+        let block = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 16)
+        for _ in 0..<(megabytes << 4) where !connection.send(block) { break }
+        return false
+    case "huge-header":
+        guard connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n") else { return false }
+        let line = Array(("X-Padding: " + String(repeating: "a", count: 8000) + "\r\n").utf8)
+        for _ in 0..<(megabytes << 20) / line.count where !connection.send(line) { break }
+        return false
+    case "stall":
+        _ = connection.send(
+            Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+                + body.prefix(body.count / 2))
+        usleep(useconds_t((Int(values["stall-ms"] ?? "") ?? 60000) * 1000))
+        return false
+    case "garbage":
+        let page = Array("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8)
+        return connection.send(response(status: 200, reason: "OK", body: page))
+    case "wrong-type":
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(body.count)\r\n\r\n"
+        return connection.send(Array(head.utf8) + body)
+    case "drip":
+        let whole = response(status: 200, reason: "OK", body: body, close: true)
+        let pause = useconds_t((Int(values["drip-ms"] ?? "") ?? 20) * 1000)
+        for byte in whole {
+            guard connection.send([byte]) else { return false }
+            usleep(pause)
+        }
+        return false
+    default:
+        return nil
+    }
 }
 
 /// Sends a streamed answer as server-sent events in chunked encoding, exercising the SSE rules:
