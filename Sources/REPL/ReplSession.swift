@@ -254,19 +254,21 @@ public final class ReplSession {
     }
 
     /// Opens `source` in `$EDITOR` (default `vi`); the edited text, or nil when the editor
-    /// failed.
+    /// failed. The editor gets the terminal as `git commit` gives it: see `ForegroundCommand`.
     private func edit(_ source: String) -> String? {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fewshot-cell-\(UUID().uuidString).shot")
         defer { try? FileManager.default.removeItem(at: file) }
         do { try source.write(to: file, atomically: true, encoding: .utf8) } catch { return nil }
-        let editor = ProcessInfo.processInfo.environment["EDITOR"] ?? "vi"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\(editor) \"$1\"", "sh", file.path]
-        do { try process.run() } catch { say("could not start \(editor): \(error)"); return nil }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            say("\(editor) exited with status \(process.terminationStatus); the cell is unchanged")
+        let editor = ProcessInfo.processInfo.environment["VISUAL"] ?? ProcessInfo.processInfo.environment["EDITOR"] ?? "vi"
+        let status: Int32
+        do {
+            status = try ForegroundCommand.run(["/bin/sh", "-c", "\(editor) \"$1\"", "sh", file.path])
+        } catch {
+            say("could not start \(editor): \(error)")
+            return nil
+        }
+        guard status == 0 else {
+            say("\(editor) exited with status \(status); the cell is unchanged")
             return nil
         }
         // Editors end the file with a newline that is no part of the cell.

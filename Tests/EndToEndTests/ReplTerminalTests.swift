@@ -167,6 +167,26 @@ import Testing
         #expect(plain.rawText.range(of: sgr, options: .regularExpression) == nil)
     }
 
+    /// Seen before: vim stopped with "Error reading input" (it was started without the
+    /// terminal), and the keys typed were left at the prompt. The editor now reads the terminal.
+    @Test func theEditorReadsTheTerminalAsVimWould() throws {
+        let home = try Home()
+        let editor = home.folder.appendingPathComponent("ask.sh")
+        // Like vim, it reads keys from its terminal: it fails where it cannot.
+        try "#!/bin/sh\nIFS= read -r line < /dev/tty || exit 3\nprintf 'print(\"%s\")\\n' \"$line\" > \"$1\"\n".write(
+            to: editor, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let terminal = try start(home, ["new", "vi.fsnb"], environment: ["EDITOR": editor.path])
+        terminal.type("print(\"first\")" + Keys.enter)
+        try terminal.waitForPrompt("fewshot [2]> ")
+        terminal.type(":edit 1" + Keys.enter)
+        Thread.sleep(forTimeInterval: 0.5)
+        terminal.type("typed in the editor" + Keys.enter)
+        try terminal.waitForPrompt("fewshot [2]> ")
+        let saved = try String(contentsOf: home.folder.appendingPathComponent("vi.fsnb"), encoding: .utf8)
+        #expect(saved.contains("| print(\"typed in the editor\")"), "\(saved)")
+    }
+
     /// Seen before: an interactive chat cell replayed as "an interactive chat needs a
     /// terminal", and the saved cell did not show the user's lines. The REPL now saves the
     /// cell as the scripted chat of the lines typed, whose output is the whole conversation.
