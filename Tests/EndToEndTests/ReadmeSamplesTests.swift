@@ -26,6 +26,9 @@ struct ReadmeSamplesTests {
         #expect(result.status == 0, "\(result.stderr)")
         let notebook = try String(contentsOf: folder.appendingPathComponent("readme.fsnb"), encoding: .utf8)
         #expect(!notebook.contains("\n--- error"), "a README sample failed:\n\(result.stderr)")
+        // The session notebook the walkthrough saved replays offline, every output the same.
+        let checked = try FewshotProcess.run(binary, ["check", "readme.fsnb"], directory: folder)
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
         for sample in samples {
             guard let shown = sample.shownOutput else { continue }
             #expect(

@@ -167,6 +167,65 @@ import Testing
         #expect(plain.rawText.range(of: sgr, options: .regularExpression) == nil)
     }
 
+    /// The whole loop typed at the REPL, with every kind of cell that used not to replay: the
+    /// local teacher, a teacher at a custom URL, a plan before its generate, a generate stopped
+    /// by its budget, an interactive chat, training and evaluation. The saved session checks
+    /// clean offline (the server is gone by then).
+    @Test(.enabled(if: ReadmeSample.assetsInstalled, "the local teacher is not installed (run scripts/setup)"))
+    func aSessionWithEveryKindOfCellChecksCleanOffline() throws {
+        let home = try Home()
+        let binary = try #require(FewshotProcess.binary(release: true) ?? FewshotProcess.binary())
+        var server: TeacherLoopTests.FixtureServer? = try TeacherLoopTests.FixtureServer()
+        let url = "http://127.0.0.1:\(server!.port)/v1"
+        let terminal = try PseudoTerminal(
+            binary, arguments: ["new", "loop.fsnb"],
+            environment: [
+                "HOME": home.folder.path, "XDG_STATE_HOME": home.folder.appendingPathComponent("state").path, "NO_COLOR": "1",
+                "FEWSHOT_HOME": ProcessInfo.processInfo.environment["FEWSHOT_HOME"] ?? (NSHomeDirectory() + "/.cache/fewshot"),
+            ],
+            directory: home.folder)
+        // Rows of 50 words, which the fixture echoes: each answer uses about 100 tokens where
+        // about 38 were estimated, so the call starts and stops at its budget after 2 answers.
+        let long = "abcdef".map { letter in "{x: \"\(Array(repeating: String(letter), count: 50).joined(separator: " "))\"}" }
+            .joined(separator: ", ")
+        let cells = [
+            "let local = generate(prompt(\"Name a fruit.\", output: \"text\"), n: 2, max_tokens: 6)",
+            "let t = teacher(\"fake-model\", base_url: \"\(url)\")",
+            "let p = prompt(\"Say: \\{x}\", output: \"text\")",
+            "let xs = dataset([{x: \"a b\"}, {x: \"c d\"}, {x: \"e f\"}, {x: \"g h\"}])",
+            "plan(p, label: xs, teacher: t, max_tokens: 8)",
+            "let long = dataset([\(long)])",
+            "let stopped = generate(p, label: long, teacher: t, max_tokens: 5, budget: {tokens: 250})",
+            "let d = generate(p, label: xs, teacher: t, max_tokens: 8)",
+            "let student = finetune(d, model: \"gpt-tiny\", epochs: 1, batch: 2, context: 32, val: 0, curve: false)",
+            "evaluate(student, d)",
+        ]
+        for (n, cell) in cells.enumerated() {
+            try terminal.waitForPrompt("fewshot [\(n + 1)]> ", timeout: 120)
+            terminal.type(cell + Keys.enter)
+        }
+        try terminal.waitForPrompt("fewshot [\(cells.count + 1)]> ", timeout: 120)
+        terminal.type("chat(t)" + Keys.enter)
+        try terminal.waitFor("you> ")
+        terminal.type("hello" + Keys.enter)
+        try terminal.waitFor("echo: hello")
+        try terminal.waitFor("you> ")
+        terminal.type("/exit" + Keys.enter)
+        try terminal.waitForPrompt("fewshot [\(cells.count + 2)]> ")
+        terminal.type(Keys.ctrlD)
+        #expect(try terminal.waitForExit() == 0)
+        server = nil  // the replay must not need it
+        let saved = try String(contentsOf: home.folder.appendingPathComponent("loop.fsnb"), encoding: .utf8)
+        #expect(saved.contains("budget of 250 tokens reached: 4 of 6 requests were not sent"), "\(saved)")
+        let checked = try FewshotProcess.run(
+            binary, ["check", "loop.fsnb"], directory: home.folder,
+            environment: [
+                "FEWSHOT_HOME": ProcessInfo.processInfo.environment["FEWSHOT_HOME"] ?? (NSHomeDirectory() + "/.cache/fewshot")
+            ])
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.stdout.contains("all \(cells.count + 1) code cells match"), "\(checked.stdout)")
+    }
+
     /// Seen before: vim stopped with "Error reading input" (it was started without the
     /// terminal), and the keys typed were left at the prompt. The editor now reads the terminal.
     @Test func theEditorReadsTheTerminalAsVimWould() throws {

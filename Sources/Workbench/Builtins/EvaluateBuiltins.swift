@@ -220,11 +220,11 @@ enum EvaluateBuiltins {
                 options.request(for: try template.render(row, shots: try shots.shots(for: row)), index: index)
             }
         }
-        // The whole sweep is checked against the budget up front, each run's unrecorded
-        // requests as that run will send them; then each run gets what the earlier ones left.
+        // The whole sweep is checked against the budget up front (as if nothing were recorded,
+        // so a replay decides the same); then each run gets what the earlier ones left.
         let budget = try args.budget()
         try teacher.refuseIfOverBudget(
-            budget, pending: runRequests.flatMap { teacher.unrecorded($0) }, of: runRequests.reduce(0) { $0 + $1.count },
+            budget, runRequests.flatMap { $0 },
             shrink: "score fewer rows, shot counts or seeds, or lower max_tokens", at: args.range(of: "budget") ?? ctx.callRange)
         let progress = ProgressReporter("evaluate", total: rows.count * plan.count, context: ctx)
         var runs: [(k: Int, predicted: [String])] = []

@@ -10,15 +10,17 @@ extension TeacherObject {
         recording.unrecorded(requests).map { requests[$0] }
     }
 
-    /// Refuses a call, before anything is sent, whose unrecorded requests would pass `budget`:
-    /// the error names the estimate and the budget and says how to raise it, or `shrink` (how
-    /// to ask for less, e.g. "lower n or max_tokens"). A call with recorded answers is not
-    /// refused: it replays them and stops where its budget ends (see `callBudget`), as it did
-    /// when it was recorded.
+    /// Refuses a call, before anything is sent, whose estimate passes `budget`: the error names
+    /// the estimate and the budget and says how to raise it, or `shrink` (how to ask for less,
+    /// e.g. "lower n or max_tokens"). The estimate is the whole call's upper bound (completions
+    /// at `max_tokens`), whatever is recorded, so the decision depends on the call alone and a
+    /// notebook replays it: a refused cell stays refused, and one that started starts again
+    /// (and stops where its budget ends, see `callBudget`).
     func refuseIfOverBudget(_ budget: TeacherBudget?, _ requests: [ChatRequest], shrink: String, at range: SourceRange?) throws {
-        let pending = unrecorded(requests)
-        guard pending.count == requests.count else { return }
-        try refuseIfOverBudget(budget, pending: pending, of: requests.count, shrink: shrink, at: range)
+        guard let budget, !requests.isEmpty else { return }
+        let estimate = metered.estimate(requests, usingRecordedAnswers: false)
+        guard let refusal = budget.refusal(for: estimate) else { return }
+        throw RuntimeError("\(refusal.message); \(howToFit(budget, estimate, shrink: shrink))", at: range)
     }
 
     /// What is left of a call's `budget` for the requests it sends, once the answers it replays
@@ -34,18 +36,6 @@ extension TeacherObject {
             if let price = metered.price(for: request.model) { cost = (cost ?? 0) + price.cost(of: answer.usage) }
         }
         return budget.remaining(afterSpending: usage, cost: cost)
-    }
-
-    /// Refuses a call of `total` requests, `pending` of them unrecorded, that would pass `budget`.
-    func refuseIfOverBudget(
-        _ budget: TeacherBudget?, pending: [ChatRequest], of total: Int, shrink: String, at range: SourceRange?
-    ) throws {
-        guard let budget, !pending.isEmpty else { return }
-        let estimate = metered.estimate(pending)
-        guard let refusal = budget.refusal(for: estimate) else { return }
-        let replayed = total - pending.count
-        let note = replayed > 0 ? " (\(replayed) more are recorded and replay free)" : ""
-        throw RuntimeError("\(refusal.message)\(note); \(howToFit(budget, estimate, shrink: shrink))", at: range)
     }
 
     /// Runs `body` with `budget` on each call to the teacher: a call stops sending once one more
