@@ -23,13 +23,15 @@ import Testing
         Case(
             name: "deep record", code: "var r = {}\nfor i in range(100000) { r = {a: r, b: [r]} }\nprint(r == r)", exit: 0,
             expect: "true"),
-        Case(name: "deep equality", code: deep + "var y = []\nfor i in range(100000) { y = [y] }\nprint(x == y, [x, 1] < [y, 2])",
+        Case(
+            name: "deep equality", code: deep + "var y = []\nfor i in range(100000) { y = [y] }\nprint(x == y, [x, 1] < [y, 2])",
             exit: 0, expect: "true true"),
         Case(name: "deep print", code: deep + "print(len(str(x)) < 1000)", exit: 0, expect: "true"),
         Case(name: "deep json", code: deep + "json(x)", exit: 70, expect: "nested too deeply"),
-        Case(name: "deep sort", code: deep + "print(len(sort([x, x, [1]])))", exit: 0, expect: "3"),
+        Case(name: "deep sort", code: deep + "print(len(sort([x, x])))", exit: 0, expect: "2"),
         Case(
-            name: "closure chain", code: "fn wrap(h) => fn() => h\nvar g = fn() => 0\nfor i in range(100000) { g = wrap(g) }\nprint(1)",
+            name: "closure chain",
+            code: "fn wrap(h) => fn() => h\nvar g = fn() => 0\nfor i in range(100000) { g = wrap(g) }\nprint(1)",
             exit: 0, expect: "1"),
         // Every way of recursing stops at the depth limit.
         Case(name: "recursion", code: "fn f(n) => f(n + 1)\nf(0)", exit: 70, expect: "stack depth exceeded"),
@@ -39,54 +41,70 @@ import Testing
         Case(name: "interpolation recursion", code: "fn f(n) => \"{f(n + 1)}\"\nf(0)", exit: 70, expect: "stack depth exceeded"),
         Case(name: "sort key recursion", code: "fn f(n) => sort([2, 1], key: f)\nf(0)", exit: 70, expect: "stack depth"),
         // Deep syntax.
-        Case(name: "nested parentheses", code: String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000),
+        Case(
+            name: "nested parentheses",
+            code: String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000),
             exit: 65, expect: "nest"),
-        Case(name: "nested list literal", code: String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000),
+        Case(
+            name: "nested list literal", code: String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000),
             exit: 65, expect: "nest"),
-        Case(name: "nested blocks", code: String(repeating: "if true { ", count: 20_000) + String(repeating: "}", count: 20_000),
+        Case(
+            name: "nested blocks", code: String(repeating: "if true { ", count: 20_000) + String(repeating: "}", count: 20_000),
             exit: 65, expect: "nest"),
         Case(name: "nested negation", code: String(repeating: "-", count: 100_000) + "1", exit: 65, expect: "nest"),
         // Huge allocations and numbers.
         Case(name: "huge range", code: "let r = range(1000000000000)", exit: 70, expect: "too large"),
         Case(name: "huge repetition", code: "let s = \"ab\" * 10000000000", exit: 70, expect: "too large"),
         Case(name: "doubling string", code: "var s = \"ab\"\nfor i in range(64) { s = s + s }", exit: 70, expect: "too large"),
-        Case(name: "doubling string in place", code: "var s = \"ab\"\nfor i in range(64) { s += s }", exit: 70, expect: "too large"),
+        Case(
+            name: "doubling string in place", code: "var s = \"ab\"\nfor i in range(64) { s += s }", exit: 70, expect: "too large"
+        ),
         Case(name: "doubling list", code: "var l = [1]\nfor i in range(64) { l = l + l }", exit: 70, expect: "too large"),
         Case(name: "doubling list in place", code: "var l = [1]\nfor i in range(64) { l += l }", exit: 70, expect: "too large"),
         Case(name: "huge list repetition", code: "let l = [1, 2] * 10000000000", exit: 70, expect: "too large"),
-        Case(name: "giant int literal", code: "let n = 999999999999999999999999999", exit: 65, expect: "int"),
+        Case(name: "giant int literal", code: "let n = 999999999999999999999999999", exit: 65, expect: "too large"),
         Case(name: "int overflow", code: "print(9223372036854775807 + 1)", exit: 70, expect: "overflow"),
         Case(name: "int of huge float", code: "int(1e300)", exit: 70, expect: "cannot convert"),
         Case(name: "round of huge float", code: "round(1e300)", exit: 70, expect: "cannot round"),
         Case(name: "floor of infinity", code: "floor(1e308 * 10.0)", exit: 70, expect: "does not fit"),
+        Case(
+            name: "plot of extreme numbers", code: "plot([-1e308, 1e308, 0], [1e308, -1e308, 0])\nprint(\"drawn\")", exit: 0,
+            expect: "drawn"),
         // Regular expressions that backtracking matchers take forever on.
         Case(
             name: "catastrophic regex",
             code: "let d = dataset([{text: \"\(String(repeating: "a", count: 40))!\"}, {text: \"aaa\"}])\n"
                 + "print(len(filter(d, regex: \"^(a+)+$\").rows))", exit: 0, expect: "1"),
-        Case(name: "unsupported regex", code: "filter(dataset([{text: \"a\"}]), regex: \"(a)\\\\1\")", exit: 70,
+        Case(
+            name: "unsupported regex", code: "filter(dataset([{text: \"a\"}]), regex: \"(a)\\\\1\")", exit: 70,
             expect: "backreferences are not supported"),
         // Numbers outside a built-in's range.
         Case(name: "negative head", code: "head(dataset([{text: \"a\"}]), n: -1)", exit: 70, expect: "must be ≥ 0"),
         Case(name: "near_dup above 1", code: "filter(dataset([{text: \"a\"}]), near_dup: 5.0)", exit: 70, expect: "in 0...1"),
         Case(
-            name: "finetune batch 0", code: "finetune(dataset([{text: \"a\", label: \"b\"}]), batch: 0, lr: -5, val: 2.0, early_stop: -3)",
-            exit: 70, expect: "in 1...65536"),
-        Case(name: "finetune huge context", code: "finetune(dataset([{text: \"a\", label: \"b\"}]), context: 1000000000)",
+            name: "finetune batch 0",
+            code: "finetune(dataset([{text: \"a\", label: \"b\"}]), batch: 0, lr: -5, val: 2.0, early_stop: -3)",
+            exit: 70, expect: "must be > 0 and ≤ 10"),
+        Case(
+            name: "finetune huge context", code: "finetune(dataset([{text: \"a\", label: \"b\"}]), context: 1000000000)",
             exit: 70, expect: "in 2...65536"),
-        Case(name: "plan huge n", code: "plan(prompt(\"Write one: {text}\"), n: 1000000000000)", exit: 70,
+        Case(
+            name: "plan huge n", code: "plan(prompt('Write one: {text}'), n: 1000000000000)", exit: 70,
             expect: "in 0...1000000"),
-        Case(name: "generate Int.max tokens", code: "generate(prompt(\"Write one\"), max_tokens: 9223372036854775807)", exit: 70,
+        Case(
+            name: "generate Int.max tokens", code: "generate(prompt(\"Write one\"), max_tokens: 9223372036854775807)", exit: 70,
             expect: "in 1...100000"),
         // Linear paths that used to be quadratic.
         Case(
             name: "50k record keys", code: "var r = {}\nfor i in range(50000) { r[str(i)] = i }\nprint(len(keys(r)))", exit: 0,
             expect: "50000"),
         Case(
-            name: "50k nested keys", code: "var r = {inner: {}}\nfor i in range(50000) { r.inner[str(i)] = i }\nprint(len(keys(r.inner)))",
+            name: "50k nested keys",
+            code: "var r = {inner: {}}\nfor i in range(50000) { r.inner[str(i)] = i }\nprint(len(keys(r.inner)))",
             exit: 0, expect: "50000"),
         Case(
-            name: "50k list element sets", code: "var l = [0] * 50000\nfor i in range(50000) { l[i] = [i] }\nprint(len(l))", exit: 0,
+            name: "50k list element sets", code: "var l = [0] * 50000\nfor i in range(50000) { l[i] = [i] }\nprint(len(l))",
+            exit: 0,
             expect: "50000"),
         Case(
             name: "100k pair appends", code: "var l = []\nfor i in range(100000) { l += [i, i] }\nprint(len(l))", exit: 0,

@@ -212,7 +212,9 @@ enum CoreBuiltins {
             return .float(Reproducible.log(x))
         },
         Builtin(
-            "format", [p("x", .number), p("digits", .optional(.int), default: .nil, bounds: .between(0, 20)),
+            "format",
+            [
+                p("x", .number), p("digits", .optional(.int), default: .nil, bounds: .between(0, 20)),
                 p("width", .int, default: 0, bounds: .between(0, 1000)),
             ],
             doc: """

@@ -14,8 +14,8 @@ enum Operators {
     /// The longest string `+` and `+=` build (as `*` for repetition): a loop that doubles a
     /// string fails with an error long before it exhausts memory.
     static let maxStringBytes = 100_000_000
-    /// The longest list `+` and `+=` build (as `range`).
-    static let maxListCount = 50_000_000
+    /// The longest list `+` and `+=` build (as `*` for repetition).
+    static let maxListCount = 10_000_000
 
     static func checkConcatenation(_ a: String, _ b: String, _ range: SourceRange) throws {
         if a.utf8.count + b.utf8.count > maxStringBytes {
@@ -76,10 +76,14 @@ enum Operators {
         case (.int(let x), .float(let y)): return .float(Double(x) * y)
         case (.float(let x), .int(let y)): return .float(x * Double(y))
         case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
-            guard n <= 100_000_000 / max(1, s.utf8.count) else { throw RuntimeError("string repetition too large (more than 100000000 bytes)", at: range) }
+            guard n <= 100_000_000 / max(1, s.utf8.count) else {
+                throw RuntimeError("string repetition too large (more than 100000000 bytes)", at: range)
+            }
             return .string(String(repeating: s, count: max(0, n)))
         case (.list(let xs), .int(let n)), (.int(let n), .list(let xs)):
-            guard n <= 10_000_000 / max(1, xs.count) else { throw RuntimeError("list repetition too large (more than 10000000 elements)", at: range) }
+            guard n <= 10_000_000 / max(1, xs.count) else {
+                throw RuntimeError("list repetition too large (more than 10000000 elements)", at: range)
+            }
             var out: [Value] = []
             for _ in 0..<max(0, n) { out += xs }
             return .list(out)

@@ -16,7 +16,8 @@ enum EvaluateBuiltins {
             "evaluate",
             [
                 P("subject"), P("data"), P("prompt", .optional(.host("prompt")), default: .nil), P("shots", .any, default: .nil),
-                P("pool", .any, default: .nil), P("seeds", .int, default: 1, bounds: .between(1, 1000)), P("select", .string, default: "random"),
+                P("pool", .any, default: .nil), P("seeds", .int, default: 1, bounds: .between(1, 1000)),
+                P("select", .string, default: "random"),
                 P("contains", .optional(.string), default: .nil), P("max_tokens", .int, default: 32, bounds: Limits.maxTokens),
                 P("temperature", .number, default: 0, bounds: Limits.temperature), P("budget", .optional(.record), default: .nil),
             ], category: "loop",

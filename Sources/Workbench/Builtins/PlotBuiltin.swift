@@ -22,7 +22,8 @@ enum PlotBuiltin {
         guard !xs.isEmpty else { throw args.error("x", "plot needs at least one point") }
         let named: [(name: String, values: [Value])]
         switch args["y"] {
-        case .list(let values): named = [(try args.optional("ylabel").map { _ in try args.string("ylabel") } ?? "y", values.array)]
+        case .list(let values):
+            named = [(try args.optional("ylabel").map { _ in try args.string("ylabel") } ?? "y", values.array)]
         case .record(let record):
             named = try record.fields.map { name, value in
                 guard case .list(let values) = value else {
