@@ -179,7 +179,6 @@ public final class Session: @unchecked Sendable {
         evaluationCount += 1
         defer { evaluationCount -= 1 }
         if !nested {
-            runtime.stackFloor = NativeStack.floor()
             runtime.ticks = 0
             runtime.stepLimit = options.stepLimit ?? .max
             _ = runtime.cancelFlag.take()  // a Ctrl-C between evaluations must not stop this one

@@ -68,6 +68,18 @@ import Testing
         #expect(try s.evaluate("1 + 1", name: "c") == .int(2))  // the session goes on
     }
 
+    /// With a call-depth limit too high for the thread's stack, the native stack check stops
+    /// the recursion before the stack runs out.
+    @Test func theNativeStackIsCheckedToo() throws {
+        var options = Session.Options()
+        options.maxCallDepth = 10_000_000
+        options.stackSize = 4 << 20
+        let s = try Session(options: options)
+        #expect(Self.message(s, "fn f(n) => f(n + 1) + 1\nf(0)") == "stack depth exceeded (the native stack is nearly full)")
+        #expect(Self.message(s, "fn g(n, x = g(n + 1)) => x\ng(0)") == "stack depth exceeded (the native stack is nearly full)")
+        #expect(try s.evaluate("fn h(n) => if n == 0 { 0 } else { 1 + h(n - 1) }\nh(100)", name: "c") == .int(100))
+    }
+
     @Test func numericArgumentsOutsideTheirRangeNameIt() throws {
         let s = try Session()
         #expect(Self.message(s, "json([1], indent: -1)") == "argument 'indent' to json must be in 0...16, got -1")

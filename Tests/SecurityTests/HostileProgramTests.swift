@@ -109,6 +109,9 @@ import Testing
         Case(
             name: "100k pair appends", code: "var l = []\nfor i in range(100000) { l += [i, i] }\nprint(len(l))", exit: 0,
             expect: "200000"),
+        Case(name: "unique of 60k", code: "let xs = range(30000)\nprint(len(unique(xs + xs)))", exit: 0, expect: "30000"),
+        Case(
+            name: "group_by 30k keys", code: "print(len(keys(group_by(range(30000), fn(x) => x))))", exit: 0, expect: "30000"),
         Case(
             name: "200k appends", code: "var l = []\nfor i in range(200000) { l += [i] }\nprint(len(l))", exit: 0,
             expect: "200000"),

@@ -27,17 +27,11 @@ enum NativeStack {
     /// Whether `markThread` ran on this thread.
     static var isMarkedThread: Bool { pthread_getspecific(floorKey) != nil }
 
-    /// The lowest address the current thread's stack may safely reach. On a thread not
-    /// marked (the main thread), it is estimated from the stack size limit and the current
-    /// position, which is conservative because the caller is already some way down.
-    static func floor() -> UInt {
-        if let p = pthread_getspecific(floorKey) { return UInt(bitPattern: p) }
-        var limit = rlimit()
-        var size = 8 << 20
-        if getrlimit(Int32(RLIMIT_STACK.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max {  // max: unlimited
-            size = Int(clamping: limit.rlim_cur)
-        }
-        return current() &- UInt(size / 2) &+ UInt(min(reserve, size / 8))
+    /// The lowest address the current thread's stack may safely reach, as `markThread`
+    /// recorded it; 0 (no check) on a thread not marked, e.g. a worker thread a built-in
+    /// calls back into fewshot from, where the call-depth limit still applies.
+    static var floor: UInt {
+        pthread_getspecific(floorKey).map { UInt(bitPattern: $0) } ?? 0
     }
 
     /// An address near the top of the caller's frame (the stack grows down).

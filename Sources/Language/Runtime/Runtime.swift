@@ -30,9 +30,6 @@ final class Runtime {
     /// The deepest nesting of fewshot calls before "stack depth exceeded".
     var maxCallDepth = 2_000
     var callDepth = 0
-    /// The lowest native stack address evaluation may reach (see `NativeStack`); set when an
-    /// evaluation starts on its thread.
-    var stackFloor: UInt = 0
     var unwind = Unwind.none
     var returnValue = Value.nil
 
@@ -83,7 +80,7 @@ final class Runtime {
         if callDepth > maxCallDepth {
             throw RuntimeError("stack depth exceeded (more than \(maxCallDepth) nested calls)", at: site)
         }
-        if NativeStack.current() < stackFloor {
+        if NativeStack.current() < NativeStack.floor {
             throw RuntimeError("stack depth exceeded (the native stack is nearly full)", at: site)
         }
     }
