@@ -254,24 +254,21 @@ public final class Session: @unchecked Sendable {
     }
 }
 
-/// Marks threads created by `onLargeStack`, so nested evaluations (imports) run in place.
-private let evaluationThreadKey: pthread_key_t = {
-    var key = pthread_key_t()
-    pthread_key_create(&key, nil)
-    return key
-}()
-
 private final class ThreadWork {
+    let stackSize: Int
     let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
+    init(stackSize: Int, _ body: @escaping () -> Void) {
+        self.stackSize = stackSize
+        self.body = body
+    }
 }
 
 /// Runs `body` on a new thread with a `size`-byte stack and waits for it to finish.
 func onLargeStack<T>(size: Int = 512 << 20, _ body: () -> T) -> T {
-    if pthread_getspecific(evaluationThreadKey) != nil { return body() }
+    if NativeStack.isMarkedThread { return body() }  // nested evaluations (imports) run in place
     return withoutActuallyEscaping(body) { body in
         var result: T?
-        let work = ThreadWork { result = body() }
+        let work = ThreadWork(stackSize: size) { result = body() }
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         pthread_attr_setstacksize(&attr, size)
@@ -286,7 +283,7 @@ func onLargeStack<T>(size: Int = 512 << 20, _ body: () -> T) -> T {
             &thread, &attr,
             { context in
                 let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
-                pthread_setspecific(evaluationThreadKey, UnsafeRawPointer(bitPattern: 1))
+                NativeStack.markThread(stackSize: work.stackSize)
                 work.body()
                 return nil
             }, context)

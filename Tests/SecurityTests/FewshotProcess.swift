@@ -18,8 +18,12 @@ struct FewshotProcess {
     }
 
     /// Runs `fewshot arguments...` in `directory` with `environment` added to a clean one
-    /// (no `OPENAI_*` from the developer's shell), standard input empty.
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+    /// (no `OPENAI_*` from the developer's shell), standard input empty or read from `stdinFile`;
+    /// killed after `timeLimit` seconds when one is given.
+    static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], stdinFile: URL? = nil,
+        timeLimit: Double? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -31,9 +35,12 @@ struct FewshotProcess {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = try stdinFile.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
         let started = Date()
         try process.run()
+        if let timeLimit {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit) { if process.isRunning { process.terminate() } }
+        }
         // Read both pipes while it runs so a chatty process cannot block on a full pipe.
         var errData = Data()
         let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }

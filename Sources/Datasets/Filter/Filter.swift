@@ -110,10 +110,9 @@ extension FilterRule {
                 }
                 return nil
             }
-        case .regex(let regex, _, let keepMatching):
+        case .regex(let regex, let keepMatching):
             return texts().map { t in
-                let matches = (try? regex.firstMatch(in: t)) != nil
-                return matches == keepMatching ? nil : DropReason("")
+                regex.matches(t) == keepMatching ? nil : DropReason("")
             }
         case .predicate(let keep):
             return try rows.map { try keep($0) ? nil : DropReason("") }

@@ -51,7 +51,7 @@ public struct FilterRule {
         case allowedLabels([String], column: String?)
         case requiredFields([String])
         case blocklist([String])
-        case regex(Regex<AnyRegexOutput>, pattern: String, keepMatching: Bool)
+        case regex(LinearRegex, keepMatching: Bool)
         case predicate((Record) throws -> Bool)
         case decontaminate(against: [String], n: Int)
         case shotLeakage([Record], threshold: Double)
@@ -106,13 +106,15 @@ public struct FilterRule {
     }
 
     /// Keeps rows whose text matches `pattern` (or, with `keepMatching` false, drops them).
+    /// The pattern is found anywhere in the text, in linear time; `LinearRegex` lists the
+    /// syntax.
     /// - Throws: `DatasetError` when the pattern does not compile.
     public static func regex(_ pattern: String, keepMatching: Bool = true, on source: TextSource = .allText) throws -> FilterRule
     {
-        let compiled: Regex<AnyRegexOutput>
-        do { compiled = try Regex(pattern) } catch { throw DatasetError("bad regex /\(pattern)/: \(error)") }
+        let compiled: LinearRegex
+        do { compiled = try LinearRegex(pattern) } catch { throw DatasetError("bad regex /\(pattern)/: \(error)") }
         let name = keepMatching ? "does not match /\(pattern)/" : "matches /\(pattern)/"
-        return FilterRule(name: name, kind: .regex(compiled, pattern: pattern, keepMatching: keepMatching), source: source)
+        return FilterRule(name: name, kind: .regex(compiled, keepMatching: keepMatching), source: source)
     }
 
     /// Keeps rows for which `keep` returns true; `name` labels it in the report.

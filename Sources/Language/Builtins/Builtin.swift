@@ -47,12 +47,25 @@ public struct BuiltinParameter: Sendable {
     public let defaultValue: Value?
     /// Collects all remaining positional arguments into a list (e.g. `print(a, b, c)`).
     public let variadic: Bool
+    /// The numbers accepted, for a numeric parameter: checked before the body runs and shown
+    /// in the signature (`n: int ≥ 0 = 5`, `val: number in 0...1 = 0.1`).
+    public let bounds: ValueBounds?
 
-    public init(_ name: String, _ type: ValueType = .any, default defaultValue: Value? = nil, variadic: Bool = false) {
+    public init(
+        _ name: String, _ type: ValueType = .any, default defaultValue: Value? = nil, variadic: Bool = false,
+        bounds: ValueBounds? = nil
+    ) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.variadic = variadic
+        self.bounds = bounds
+    }
+
+    /// The error for a value outside `bounds`, naming the valid range.
+    func outOfBounds(_ value: Value, in builtin: String, at range: SourceRange) -> RuntimeError? {
+        guard let bounds, !bounds.admits(value) else { return nil }
+        return RuntimeError("argument '\(name)' to \(builtin) must be \(bounds), got \(value.repr)", at: range)
     }
 }
 
@@ -98,6 +111,7 @@ public struct Builtin: @unchecked Sendable {
         let ps = parameters.map { p -> String in
             var s = p.variadic ? "\(p.name)..." : p.name
             if p.type != .any { s += ": \(p.type)" }
+            if let b = p.bounds { s += " \(b)" }
             if let d = p.defaultValue { s += " = \(d.repr)" }
             return s
         }
@@ -165,7 +179,7 @@ public struct Arguments {
         throw mismatch(name, "a bool")
     }
     public func list(_ name: String) throws -> [Value] {
-        if case .list(let v) = self[name] { return v }
+        if case .list(let v) = self[name] { return v.array }
         throw mismatch(name, "a list")
     }
     public func record(_ name: String) throws -> Record {

@@ -4,8 +4,10 @@ import PortableMath
 /// The core built-ins every session has. Each doc string's `Example:` line is checked by the
 /// test suite.
 enum CoreBuiltins {
-    static func p(_ name: String, _ type: ValueType = .any, default d: Value? = nil, variadic: Bool = false) -> BuiltinParameter {
-        BuiltinParameter(name, type, default: d, variadic: variadic)
+    static func p(
+        _ name: String, _ type: ValueType = .any, default d: Value? = nil, variadic: Bool = false, bounds: ValueBounds? = nil
+    ) -> BuiltinParameter {
+        BuiltinParameter(name, type, default: d, variadic: variadic, bounds: bounds)
     }
 
     static var all: [Builtin] { general + CollectionBuiltins.all + StringBuiltins.all + IOBuiltins.all }
@@ -162,7 +164,7 @@ enum CoreBuiltins {
             return .float(abs(try args.double("x")))
         },
         Builtin(
-            "round", [p("x", .number), p("digits", .int, default: 0)],
+            "round", [p("x", .number), p("digits", .int, default: 0, bounds: .between(-300, 300))],
             doc: """
                 Rounds to `digits` decimal places (half away from zero); with no digits, returns an int.
                 Example: round(3.14159, digits: 2)  # 3.14
@@ -221,7 +223,11 @@ enum CoreBuiltins {
             return .float(Reproducible.log(x))
         },
         Builtin(
-            "format", [p("x", .number), p("digits", .optional(.int), default: .nil), p("width", .int, default: 0)],
+            "format",
+            [
+                p("x", .number), p("digits", .optional(.int), default: .nil, bounds: .between(0, 20)),
+                p("width", .int, default: 0, bounds: .between(0, 1000)),
+            ],
             doc: """
                 Formats a number: `digits` decimal places (fixed), padded on the left to `width`.
                 Example: format(3.14159, digits: 2)  # "3.14"

@@ -23,7 +23,7 @@ enum IOBuiltins {
             return .nil
         },
         Builtin(
-            "json", [P("value"), P("indent", .int, default: 0)], category: "files",
+            "json", [P("value"), P("indent", .int, default: 0, bounds: .between(0, 16))], category: "files",
             doc: """
                 Encodes a value as JSON text (records keep their field order); `indent` > 0 pretty-prints.
                 Example: json({a: [1, true, nil]})  # "{\\"a\\":[1,true,null]}"

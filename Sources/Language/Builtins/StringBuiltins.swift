@@ -114,7 +114,8 @@ enum StringBuiltins {
                 """
         ) { args, _ in .list(try args.string("s").map { .string(String($0)) }) },
         Builtin(
-            "pad", [P("s"), P("width", .int), P("right", .bool, default: false)], category: "strings",
+            "pad", [P("s"), P("width", .int, bounds: .between(0, 10_000)), P("right", .bool, default: false)],
+            category: "strings",
             doc: """
                 Pads a value's text with spaces to a width (on the left, or on the right with `right: true`).
                 Example: pad("ab", 4)  # "  ab"

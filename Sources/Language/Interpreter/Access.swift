@@ -73,7 +73,7 @@ final class CallNode: Node {
             guard let d = code.defaults[i] else {
                 throw RuntimeError("missing argument '\(names[i])' in call to \(code.name)", at: range)
             }
-            frame.slots[i] = try d.eval(frame, rt)
+            frame.slots[i] = try rt.evalDefault(d, frame, callSite: range)
         }
         return try rt.invoke(code, frame, callSite: range)
     }

@@ -11,6 +11,24 @@ enum Operators {
         RuntimeError("integer overflow", at: range)
     }
 
+    /// The longest string `+` and `+=` build (as `*` for repetition): a loop that doubles a
+    /// string fails with an error long before it exhausts memory.
+    static let maxStringBytes = 100_000_000
+    /// The longest list `+` and `+=` build (as `*` for repetition).
+    static let maxListCount = 10_000_000
+
+    static func checkConcatenation(_ a: String, _ b: String, _ range: SourceRange) throws {
+        if a.utf8.count + b.utf8.count > maxStringBytes {
+            throw RuntimeError("string too large (more than \(maxStringBytes) bytes)", at: range)
+        }
+    }
+
+    static func checkConcatenation(_ a: ValueList, _ b: ValueList, _ range: SourceRange) throws {
+        if a.count + b.count > maxListCount {
+            throw RuntimeError("list too large (more than \(maxListCount) elements)", at: range)
+        }
+    }
+
     @inline(__always)
     static func add(_ a: Value, _ b: Value, _ range: SourceRange) throws -> Value {
         switch (a, b) {
@@ -21,8 +39,12 @@ enum Operators {
         case (.float(let x), .float(let y)): return .float(x + y)
         case (.int(let x), .float(let y)): return .float(Double(x) + y)
         case (.float(let x), .int(let y)): return .float(x + Double(y))
-        case (.string(let x), .string(let y)): return .string(x + y)
-        case (.list(let x), .list(let y)): return .list(x + y)
+        case (.string(let x), .string(let y)):
+            try checkConcatenation(x, y, range)
+            return .string(x + y)
+        case (.list(let x), .list(let y)):
+            try checkConcatenation(x, y, range)
+            return .list(x + y)
         case (.record(var x), .record(let y)):
             for (k, v) in y.fields { x[k] = v }
             return .record(x)
@@ -54,10 +76,14 @@ enum Operators {
         case (.int(let x), .float(let y)): return .float(Double(x) * y)
         case (.float(let x), .int(let y)): return .float(x * Double(y))
         case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
-            guard n <= 100_000_000 / max(1, s.utf8.count) else { throw RuntimeError("string repetition too large", at: range) }
+            guard n <= 100_000_000 / max(1, s.utf8.count) else {
+                throw RuntimeError("string repetition too large (more than 100000000 bytes)", at: range)
+            }
             return .string(String(repeating: s, count: max(0, n)))
         case (.list(let xs), .int(let n)), (.int(let n), .list(let xs)):
-            guard n <= 10_000_000 / max(1, xs.count) else { throw RuntimeError("list repetition too large", at: range) }
+            guard n <= 10_000_000 / max(1, xs.count) else {
+                throw RuntimeError("list repetition too large (more than 10000000 elements)", at: range)
+            }
             var out: [Value] = []
             for _ in 0..<max(0, n) { out += xs }
             return .list(out)
@@ -122,19 +148,42 @@ enum Operators {
 
     /// `v op= rhs` in place: appending to a uniquely held string or list is amortised O(1).
     static func compound(_ op: AssignOp, _ v: inout Value, _ rhs: Value, range: SourceRange) throws {
-        switch (op, v, rhs) {
-        case (.add, .list(var xs), .list(let ys)):
-            v = .nil
+        // The left side is moved out of `v` before it changes, never bound by a pattern while
+        // `v` still holds it: a second reference would make every append copy.
+        switch (op, rhs) {
+        case (.add, .list(let ys)) where v.isList:
+            guard case .list(var xs) = take(&v) else { return }
+            defer { v = .list(xs) }
+            try checkConcatenation(xs, ys, range)
             xs.append(contentsOf: ys)
-            v = .list(xs)
-        case (.add, .string(var s), .string(let t)):
-            v = .nil
+            return
+        case (.add, .string(let t)) where v.isString:
+            guard case .string(var s) = take(&v) else { return }
+            defer { v = .string(s) }
+            try checkConcatenation(s, t, range)
             s += t
-            v = .string(s)
-        case (.add, _, _): v = try add(v, rhs, range)
-        case (.subtract, _, _): v = try subtract(v, rhs, range)
-        case (.multiply, _, _): v = try multiply(v, rhs, range)
-        case (.divide, _, _): v = try divide(v, rhs, range)
+            return
+        case (.add, .record(let y)) where v.isRecord:
+            guard case .record(var x) = take(&v) else { return }
+            defer { v = .record(x) }
+            for (k, value) in y.fields { x[k] = value }
+            return
+        default: break
+        }
+        switch op {
+        case .add: v = try add(v, rhs, range)
+        case .subtract: v = try subtract(v, rhs, range)
+        case .multiply: v = try multiply(v, rhs, range)
+        case .divide: v = try divide(v, rhs, range)
+        }
+    }
+
+    /// The value of `v`, leaving nil there, with no copy in between.
+    static func take(_ v: inout Value) -> Value {
+        withUnsafeMutablePointer(to: &v) { p in
+            let moved = p.move()
+            p.initialize(to: .nil)
+            return moved
         }
     }
 

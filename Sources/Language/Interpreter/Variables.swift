@@ -162,18 +162,25 @@ final class AssignNode: Node {
             storage.put(rhs, f)
             return .nil
         }
-        let old = try storage.get(f, name: name, range: range, rt: rt)  // reports unknown names
-        if case .int(let x) = old, case .int(let y) = rhs, op == .add || op == .subtract {
-            let (r, o) = op == .add ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y)
-            if !o {
-                storage.put(.int(r), f)
-                return .nil
-            }
-        }
+        if try addInts(op, rhs, f, rt) { return .nil }
         var current = storage.take(f)
         defer { storage.put(current, f) }
         try Operators.compound(op, &current, rhs, range: range)
         return .nil
+    }
+}
+
+extension AssignNode {
+    /// `n += 1` and `n -= 1` on ints without taking the value out; false for anything else.
+    /// (A separate function so the value read here is released before `eval` takes the
+    /// variable's value to change it in place.)
+    func addInts(_ op: AssignOp, _ rhs: Value, _ f: Frame, _ rt: Runtime) throws -> Bool {
+        let old = try storage.get(f, name: name, range: range, rt: rt)  // reports unknown names
+        guard case .int(let x) = old, case .int(let y) = rhs, op == .add || op == .subtract else { return false }
+        let (r, o) = op == .add ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y)
+        if o { return false }
+        storage.put(.int(r), f)
+        return true
     }
 }
 
@@ -216,9 +223,12 @@ final class PathAssignNode: Node {
             if let op { try Operators.compound(op, &v, rhs, range: range) } else { v = rhs }
             return
         }
-        switch (path[i], v) {
-        case (.field(let name), .record(var r)):
-            v = .nil  // drop our reference so `r` is unique
+        // The container is moved out of `v` (not copied) so it is uniquely held and changes
+        // in place: setting keys or elements one by one in a loop stays linear.
+        switch path[i] {
+        case .field(let name):
+            guard case .record = v else { throw RuntimeError("cannot set field '\(name)' on \(v.typeName)", at: range) }
+            var r = PathAssignNode.takeRecord(&v)
             var inner = r[name] ?? .nil
             if r[name] == nil && (op != nil || i + 1 < path.count) {
                 v = .record(r)
@@ -227,35 +237,58 @@ final class PathAssignNode: Node {
             r[name] = Value.nil
             defer { r[name] = inner; v = .record(r) }
             try update(&inner, i + 1, &k, keys, rhs)
-        case (.index, .list(var xs)):
+        case .index:
             let key = keys[k]
             k += 1
-            guard case .int(let raw) = key else {
-                throw RuntimeError("list index must be an int, got \(key.typeName)", at: range)
+            // No pattern may bind the container here: a binding would be a second reference
+            // and make the change below copy it.
+            if case .list = v {
+                guard case .int(let raw) = key else {
+                    throw RuntimeError("list index must be an int, got \(key.typeName)", at: range)
+                }
+                var xs = PathAssignNode.takeList(&v)
+                guard let idx = Operators.normalize(raw, count: xs.count) else {
+                    let count = xs.count
+                    v = .list(xs)
+                    throw RuntimeError("index \(raw) out of range for list of length \(count)", at: range)
+                }
+                var inner = xs[idx]
+                xs[idx] = Value.nil
+                defer { xs[idx] = inner; v = .list(xs) }
+                try update(&inner, i + 1, &k, keys, rhs)
+            } else if case .record = v {
+                guard case .string(let name) = key else {
+                    throw RuntimeError("record key must be a string, got \(key.typeName)", at: range)
+                }
+                var r = PathAssignNode.takeRecord(&v)
+                var inner = r[name] ?? .nil
+                r[name] = Value.nil
+                defer { r[name] = inner; v = .record(r) }
+                try update(&inner, i + 1, &k, keys, rhs)
+            } else {
+                throw RuntimeError("cannot assign to an element of \(v.typeName)", at: range)
             }
-            guard let idx = Operators.normalize(raw, count: xs.count) else {
-                throw RuntimeError("index \(raw) out of range for list of length \(xs.count)", at: range)
-            }
-            v = .nil
-            var inner = xs[idx]
-            xs[idx] = Value.nil
-            defer { xs[idx] = inner; v = .list(xs) }
-            try update(&inner, i + 1, &k, keys, rhs)
-        case (.index, .record(var r)):
-            let key = keys[k]
-            k += 1
-            guard case .string(let name) = key else {
-                throw RuntimeError("record key must be a string, got \(key.typeName)", at: range)
-            }
-            v = .nil
-            var inner = r[name] ?? .nil
-            r[name] = Value.nil
-            defer { r[name] = inner; v = .record(r) }
-            try update(&inner, i + 1, &k, keys, rhs)
-        case (.field(let name), _):
-            throw RuntimeError("cannot set field '\(name)' on \(v.typeName)", at: range)
-        case (.index, _):
-            throw RuntimeError("cannot assign to an element of \(v.typeName)", at: range)
+        }
+    }
+
+    /// The record in `v` (which must hold one), leaving nil there; returned as the only reference.
+    private static func takeRecord(_ v: inout Value) -> Record {
+        guard case .record(let r) = move(&v) else { preconditionFailure("not a record") }
+        return r
+    }
+
+    /// The list in `v` (which must hold one), leaving nil there; returned as the only reference.
+    private static func takeList(_ v: inout Value) -> ValueList {
+        guard case .list(let l) = move(&v) else { preconditionFailure("not a list") }
+        return l
+    }
+
+    /// The value of `v`, leaving nil there, without an extra reference in between.
+    private static func move(_ v: inout Value) -> Value {
+        withUnsafeMutablePointer(to: &v) { p in
+            let moved = p.move()
+            p.initialize(to: .nil)
+            return moved
         }
     }
 }

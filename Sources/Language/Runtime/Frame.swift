@@ -18,7 +18,10 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
     }
 
     deinit {
-        _ = withUnsafeMutablePointers { h, e in e.deinitialize(count: h.pointee.count) }
+        _ = withUnsafeMutablePointers { h, e in
+            ValueTeardown.dismantle(e, count: h.pointee.count)  // captured closures may chain deeply
+            return e.deinitialize(count: h.pointee.count)
+        }
     }
 
     /// The slots. Valid while the frame is alive (the caller holds it).

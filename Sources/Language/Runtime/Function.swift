@@ -3,7 +3,8 @@ public final class Function: @unchecked Sendable {
     /// The name shown in call stacks (`<anonymous>` for lambdas).
     public let name: String
     let code: FunctionCode?
-    let env: Frame?
+    /// The frame the closure was defined in (nil for built-ins, and once taken apart).
+    private(set) var env: Frame?
     /// The native implementation, for built-ins.
     public let builtin: Builtin?
 
@@ -20,6 +21,12 @@ public final class Function: @unchecked Sendable {
         self.code = nil
         self.env = nil
         self.builtin = builtin
+    }
+
+    /// Detaches the captured frame (for `ValueTeardown`, when this function is being freed).
+    func takeEnvironment() -> Frame? {
+        defer { env = nil }
+        return env
     }
 
     /// Parameter names, in order.

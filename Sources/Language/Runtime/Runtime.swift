@@ -73,14 +73,33 @@ final class Runtime {
         if ticks >= stepLimit { throw RuntimeError("step limit exceeded (\(stepLimit) steps)") }
     }
 
+    /// Throws "stack depth exceeded" when the calls now running are more than `maxCallDepth`
+    /// or the native stack is nearly used up.
+    @inline(__always)
+    func checkDepth(at site: SourceRange) throws {
+        if callDepth > maxCallDepth {
+            throw RuntimeError("stack depth exceeded (more than \(maxCallDepth) nested calls)", at: site)
+        }
+        if NativeStack.current() < NativeStack.floor {
+            throw RuntimeError("stack depth exceeded (the native stack is nearly full)", at: site)
+        }
+    }
+
+    /// Evaluates a parameter's default value in the callee's frame. It counts as a call: a
+    /// default may call the function itself (`fn f(n, x = f(n + 1))`).
+    func evalDefault(_ node: Node, _ frame: Frame, callSite: SourceRange) throws -> Value {
+        callDepth += 1
+        defer { callDepth -= 1 }
+        try checkDepth(at: callSite)
+        return try node.eval(frame, self)
+    }
+
     /// Runs a fewshot function whose parameters are already in `frame`.
     @inline(__always)
     func invoke(_ code: FunctionCode, _ frame: Frame, callSite: SourceRange) throws -> Value {
         callDepth += 1
         defer { callDepth -= 1 }
-        if callDepth > maxCallDepth {
-            throw RuntimeError("stack depth exceeded (more than \(maxCallDepth) nested calls)", at: callSite)
-        }
+        try checkDepth(at: callSite)
         try tick()
         do {
             var result = try code.body.eval(frame, self)
@@ -108,7 +127,7 @@ final class Runtime {
             }
             let frame = Frame.make(count: code.slotCount, parent: function.env)
             for (i, a) in arguments.enumerated() { frame.slots[i] = a }
-            for i in arguments.count..<n { frame.slots[i] = try code.defaults[i]!.eval(frame, self) }
+            for i in arguments.count..<n { frame.slots[i] = try evalDefault(code.defaults[i]!, frame, callSite: site) }
             return try invoke(code, frame, callSite: site)
         }
         let b = function.builtin!
@@ -128,6 +147,7 @@ final class Runtime {
     func callBuiltin(
         _ b: Builtin, values: [Value?], labels: [String?], ranges: [SourceRange?], at site: SourceRange
     ) throws -> Value {
+        try checkDepth(at: site)
         let params = b.parameters
         var bound = [Value?](repeating: nil, count: params.count)
         var boundRanges = [SourceRange?](repeating: nil, count: params.count)
@@ -181,6 +201,7 @@ final class Runtime {
                     "argument '\(p.name)' to \(b.name) must be \(Runtime.article(p.type)), got \(v.typeName)",
                     at: boundRanges[i] ?? site)
             }
+            if let e = p.outOfBounds(v, in: b.name, at: boundRanges[i] ?? site) { throw e }
             final.append(v)
         }
         do {
@@ -195,6 +216,7 @@ final class Runtime {
     /// `callBuiltin` for positional arguments only (no labels, no variadic parameter):
     /// fills defaults, checks types and runs the body without the general binding work.
     func callBuiltin(_ b: Builtin, positional: [Value], ranges: [SourceRange?], at site: SourceRange) throws -> Value {
+        try checkDepth(at: site)
         var values = positional
         var argRanges = ranges
         let params = b.parameters
@@ -211,6 +233,8 @@ final class Runtime {
                 throw RuntimeError(
                     "argument '\(params[i].name)' to \(b.name) must be \(Runtime.article(params[i].type)), got \(values[i].typeName)",
                     at: argRanges[i] ?? site)
+            } else if let e = params[i].outOfBounds(values[i], in: b.name, at: argRanges[i] ?? site) {
+                throw e
             }
         }
         do {

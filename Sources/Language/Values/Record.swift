@@ -7,6 +7,7 @@ public struct Record: @unchecked Sendable, Equatable {
     final class Storage {
         var fields: OrderedDictionary<String, Value>
         init(_ fields: OrderedDictionary<String, Value>) { self.fields = fields }
+        deinit { ValueTeardown.dismantle(&fields) }
     }
 
     var storage: Storage
@@ -49,6 +50,6 @@ public struct Record: @unchecked Sendable, Equatable {
     }
 
     public static func == (a: Record, b: Record) -> Bool {
-        a.storage === b.storage || a.storage.fields == b.storage.fields
+        a.storage === b.storage || Value.record(a) == Value.record(b)
     }
 }

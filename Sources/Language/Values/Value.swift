@@ -13,7 +13,7 @@ public enum Value: @unchecked Sendable {
     case int(Int)
     case float(Double)
     case string(String)
-    case list([Value])
+    case list(ValueList)
     case record(Record)
     case function(Function)
     case host(any HostObject)
@@ -34,6 +34,9 @@ public enum Value: @unchecked Sendable {
     }
 
     public var isNil: Bool { if case .nil = self { return true }; return false }
+    var isList: Bool { if case .list = self { return true }; return false }
+    var isString: Bool { if case .string = self { return true }; return false }
+    var isRecord: Bool { if case .record = self { return true }; return false }
 }
 
 extension Value: ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,

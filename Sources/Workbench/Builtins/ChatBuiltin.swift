@@ -13,7 +13,8 @@ enum ChatBuiltin {
             "chat",
             [
                 P("subject"), P("turns", .optional(.list), default: .nil), P("system", .optional(.string), default: .nil),
-                P("max_tokens", .int, default: 64), P("temperature", .number, default: 0.7), P("seed", .int, default: 0),
+                P("max_tokens", .int, default: 64, bounds: Limits.maxTokens),
+                P("temperature", .number, default: 0.7, bounds: Limits.temperature), P("seed", .int, default: 0),
             ], category: "loop",
             doc: """
                 Talks to a student model or a teacher. With `turns`, plays those user lines in order

@@ -100,7 +100,7 @@ enum DataBuiltins {
     }
 
     static let head = Builtin(
-        "head", [P("data"), P("n", .int, default: 5)], category: "data",
+        "head", [P("data"), P("n", .int, default: 5, bounds: .atLeast(0))], category: "data",
         doc: """
             The first n rows of a dataset.
             Example: head(tweets, 3)
@@ -110,7 +110,7 @@ enum DataBuiltins {
     }
 
     static let sample = Builtin(
-        "sample", [P("data"), P("n", .int), P("seed", .optional(.int), default: .nil)], category: "data",
+        "sample", [P("data"), P("n", .int, bounds: .atLeast(0)), P("seed", .optional(.int), default: .nil)], category: "data",
         doc: """
             n rows drawn at random without replacement; the same seed draws the same rows.
             Example: let small = sample(tweets, 200, seed: 7)

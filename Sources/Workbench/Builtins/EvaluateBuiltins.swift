@@ -16,9 +16,10 @@ enum EvaluateBuiltins {
             "evaluate",
             [
                 P("subject"), P("data"), P("prompt", .optional(.host("prompt")), default: .nil), P("shots", .any, default: .nil),
-                P("pool", .any, default: .nil), P("seeds", .int, default: 1), P("select", .string, default: "random"),
-                P("contains", .optional(.string), default: .nil), P("max_tokens", .int, default: 32),
-                P("temperature", .number, default: 0), P("budget", .optional(.record), default: .nil),
+                P("pool", .any, default: .nil), P("seeds", .int, default: 1, bounds: .between(1, 1000)),
+                P("select", .string, default: "random"),
+                P("contains", .optional(.string), default: .nil), P("max_tokens", .int, default: 32, bounds: Limits.maxTokens),
+                P("temperature", .number, default: 0, bounds: Limits.temperature), P("budget", .optional(.record), default: .nil),
             ], category: "loop",
             doc: """
                 Scores a student model or a teacher on held-out rows.

@@ -14,9 +14,11 @@ enum FilterBuiltins {
             "filter",
             [
                 P("data"), P("where", .optional(.function), default: .nil),
-                P("dedupe", .bool, default: false), P("near_dup", .optional(.number), default: .nil),
-                P("min_words", .optional(.int), default: .nil), P("max_words", .optional(.int), default: .nil),
-                P("min_chars", .optional(.int), default: .nil), P("max_chars", .optional(.int), default: .nil),
+                P("dedupe", .bool, default: false), P("near_dup", .optional(.number), default: .nil, bounds: .between(0, 1)),
+                P("min_words", .optional(.int), default: .nil, bounds: .atLeast(0)),
+                P("max_words", .optional(.int), default: .nil, bounds: .atLeast(0)),
+                P("min_chars", .optional(.int), default: .nil, bounds: .atLeast(0)),
+                P("max_chars", .optional(.int), default: .nil, bounds: .atLeast(0)),
                 P("labels", .optional(.list), default: .nil), P("required", .optional(.list), default: .nil),
                 P("blocklist", .optional(.list), default: .nil), P("regex", .optional(.string), default: .nil),
                 P("contains", .optional(.string), default: .nil),
@@ -38,6 +40,9 @@ enum FilterBuiltins {
                   decontaminate: test       13-gram overlap with an evaluation set
                   shots: s                  near-copies of the seed shots (shot leakage)
                 on: "text" makes text rules look at one field (default: every text field but the label).
+                regex: is found anywhere in the text and runs in linear time (no pattern can hang);
+                its syntax is RE2's core: . [a-z] [^...] \\d \\w \\s \\b ^ $ ( ) (?: ) | * + ? {n,m},
+                flags (?i) (?s) (?m); no backreferences or lookaround.
                 With a plain list and only where:, this is the ordinary list filter.
                 Example: let clean = filter(data, dedupe: true, near_dup: 0.7, min_words: 3, labels: ["positive", "negative"])
                 """

@@ -14,10 +14,12 @@ enum FinetuneBuiltin {
     static let builtin = Builtin(
         "finetune",
         [
-            P("data"), P("model", default: "gpt-tiny"), P("epochs", .optional(.int), default: .nil),
-            P("lr", .optional(.number), default: .nil), P("batch", .optional(.int), default: .nil),
-            P("context", .optional(.int), default: .nil),
-            P("seed", .int, default: 0), P("val", .number, default: 0.1), P("early_stop", .optional(.int), default: .nil),
+            P("data"), P("model", default: "gpt-tiny"), P("epochs", .optional(.int), default: .nil, bounds: .between(0, 10_000)),
+            P("lr", .optional(.number), default: .nil, bounds: .above(0, upTo: 10)),
+            P("batch", .optional(.int), default: .nil, bounds: .between(1, 65_536)),
+            P("context", .optional(.int), default: .nil, bounds: .between(2, 65_536)),
+            P("seed", .int, default: 0), P("val", .number, default: 0.1, bounds: .between(0, 0.9)),
+            P("early_stop", .optional(.int), default: .nil, bounds: .between(1, 10_000)),
             P("lora", .optional(.bool), default: .nil), P("curve", .bool, default: true),
         ], category: "loop",
         doc: """

@@ -11,8 +11,10 @@ enum GenerateBuiltin {
     /// The parameters `generate` and `plan` share.
     static let parameters = [
         P("prompt", .host("prompt")), P("shots", .optional(.host("shots")), default: .nil),
-        P("n", .int, default: 20), P("label", .any, default: .nil), P("teacher", .optional(.host("teacher")), default: .nil),
-        P("temperature", .number, default: 0.8), P("max_tokens", .int, default: 96), P("seed", .int, default: 0),
+        P("n", .int, default: 20, bounds: .between(0, 1_000_000)), P("label", .any, default: .nil),
+        P("teacher", .optional(.host("teacher")), default: .nil),
+        P("temperature", .number, default: 0.8, bounds: Limits.temperature),
+        P("max_tokens", .int, default: 96, bounds: Limits.maxTokens), P("seed", .int, default: 0),
         P("stop", .optional(.list), default: .nil), P("budget", .optional(.record), default: .nil),
     ]
 

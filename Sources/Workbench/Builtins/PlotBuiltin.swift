@@ -22,13 +22,14 @@ enum PlotBuiltin {
         guard !xs.isEmpty else { throw args.error("x", "plot needs at least one point") }
         let named: [(name: String, values: [Value])]
         switch args["y"] {
-        case .list(let values): named = [(try args.optional("ylabel").map { _ in try args.string("ylabel") } ?? "y", values)]
+        case .list(let values):
+            named = [(try args.optional("ylabel").map { _ in try args.string("ylabel") } ?? "y", values.array)]
         case .record(let record):
             named = try record.fields.map { name, value in
                 guard case .list(let values) = value else {
                     throw args.error("y", "the line '\(name)' must be a list, got \(value.typeName)")
                 }
-                return (name, values)
+                return (name, values.array)
             }
         default: throw args.error("y", "y must be a list of numbers or a record of lists, got \(args["y"].typeName)")
         }

@@ -12,7 +12,7 @@ enum PromptBuiltins {
         [
             P("template", .string), P("system", .optional(.string), default: .nil), P("output", .any, default: "text"),
             P("user", .string, default: "User"), P("bot", .string, default: "Bot"),
-            P("exchanges", .optional(.int), default: .nil),
+            P("exchanges", .optional(.int), default: .nil, bounds: .between(0, 1000)),
         ], category: "loop",
         doc: """
             A prompt template for the task. `{field}` slots are filled from each record; `output:`
@@ -58,7 +58,7 @@ enum PromptBuiltins {
     static let shots = Builtin(
         "shots",
         [
-            P("data"), P("k", .int, default: 3), P("select", .string, default: "first"),
+            P("data"), P("k", .int, default: 3, bounds: .between(0, 10_000)), P("select", .string, default: "first"),
             P("seed", .optional(.int), default: .nil),
         ], category: "loop",
         doc: """

@@ -12,10 +12,13 @@ enum TeacherBuiltin {
             "teacher",
             [
                 P("model", .string, default: "local"), P("base_url", .optional(.string), default: .nil),
-                P("key_env", .optional(.string), default: .nil), P("max_concurrency", .int, default: 8),
-                P("timeout", .number, default: 120), P("max_retries", .int, default: 2),
-                P("read_timeout", .number, default: 60),
-                P("max_response_bytes", .int, default: .int(HTTPTeacherConfiguration.defaultMaxResponseBytes)),
+                P("key_env", .optional(.string), default: .nil), P("max_concurrency", .int, default: 8, bounds: .between(1, 256)),
+                P("timeout", .number, default: 120, bounds: .above(0, upTo: 86_400)),
+                P("max_retries", .int, default: 2, bounds: .between(0, 100)),
+                P("read_timeout", .number, default: 60, bounds: .above(0, upTo: 86_400)),
+                P(
+                    "max_response_bytes", .int, default: .int(HTTPTeacherConfiguration.defaultMaxResponseBytes),
+                    bounds: .between(1_024, 1_073_741_824)),
                 P("price", .optional(.record), default: .nil),
             ], category: "loop",
             doc: """

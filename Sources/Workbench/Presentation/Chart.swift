@@ -73,6 +73,18 @@ public struct Chart: Sendable {
         return high > low ? (low, high) : (low - 0.5, high + 0.5)
     }
 
+    /// Where `v` lies between `low` and `high` (0 to 1), computed on halves so values near
+    /// ±1e308 do not overflow to infinity and NaN.
+    static func fraction(_ v: Double, _ low: Double, _ high: Double) -> Double {
+        (v / 2 - low / 2) / (high / 2 - low / 2)
+    }
+
+    /// A grid position from a computed coordinate, 0 for NaN and clamped to Int's range.
+    static func cell(_ d: Double) -> Int {
+        guard !d.isNaN else { return 0 }
+        return Int(max(-1e9, min(1e9, d)))
+    }
+
     /// Whether `x` lies inside the drawn x range.
     private func inRange(_ x: Double) -> Bool { x >= xRange.low && x <= xRange.high }
 
@@ -85,11 +97,16 @@ public struct Chart: Sendable {
         // Multiply before dividing, so whole-number x values land exactly where integer
         // arithmetic would put them.
         func column(_ x: Double) -> Int {
-            span <= 0 ? 0 : min(width - 1, Int((x - xRange.low) * Double(width - 1) / span))
+            guard span > 0 else { return 0 }
+            let position =
+                span.isFinite
+                ? (x - xRange.low) * Double(width - 1) / span
+                : Chart.fraction(x, xRange.low, xRange.high) * Double(width - 1)
+            return max(0, min(width - 1, Chart.cell(position)))
         }
         func row(_ y: Double) -> Int {
-            let scaled = (y - low) / (high - low)
-            return min(height - 1, max(0, Int(((1 - scaled) * Double(height - 1)).rounded())))
+            let scaled = Chart.fraction(y, low, high)
+            return min(height - 1, max(0, Chart.cell(((1 - scaled) * Double(height - 1)).rounded())))
         }
         for x in markers where inRange(x) {
             for r in 0..<height { grid[r][column(x)] = "┊" }
