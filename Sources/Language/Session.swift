@@ -159,6 +159,14 @@ public final class Session: @unchecked Sendable {
         SourceRange(file: SourceFile(name: name, text: ""), start: 0, end: 0)
     }
 
+    /// Runs `body` on one evaluation thread (the large stack that `evaluate` needs), so that
+    /// every `evaluate` inside it runs in place rather than starting a thread of its own: for
+    /// running a whole notebook, where a thread per cell cost most of the time of a large one.
+    public func onEvaluationThread<T>(_ body: () throws -> T) throws -> T {
+        let result: Result<T, Error> = onLargeStack(size: options.stackSize) { Result { try body() } }
+        return try result.get()
+    }
+
     func evaluate(_ file: SourceFile) throws -> Value {
         let result: Result<Value, DiagnosticError> = onLargeStack(size: options.stackSize) {
             do { return .success(try evaluateHere(file)) } catch let e as DiagnosticError { return .failure(e) } catch {

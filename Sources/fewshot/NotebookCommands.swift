@@ -67,7 +67,7 @@ struct Run: ParsableCommand {
         defer { withExtendedLifetime(interrupts) {} }
         let refreshed: Notebook
         do {
-            refreshed = try runner.run(notebook)
+            refreshed = try kernel.session.onEvaluationThread { try runner.run(notebook) }
         } catch let interrupted as NotebookRunner.Interrupted {
             watchdog.stop()
             guard save else {
@@ -131,8 +131,8 @@ struct Check: ParsableCommand {
         defer { watchdog.stop() }
         let absolute = notebooks.map(NotebookCommand.absolute)
         for (path, file) in zip(notebooks, absolute) {
-            let (notebook, runner, _) = try NotebookCommand.prepare(file, echo: false, live: false, confinement: confinement)
-            let report = try runner.check(notebook)
+            let (notebook, runner, kernel) = try NotebookCommand.prepare(file, echo: false, live: false, confinement: confinement)
+            let report = try kernel.session.onEvaluationThread { try runner.check(notebook) }
             print(TerminalSafety.neutralize(report.rendered(path: path)), terminator: "")
             failed = failed || !report.passed
         }
