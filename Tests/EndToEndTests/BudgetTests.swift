@@ -78,7 +78,7 @@ import Testing
         #expect(made.stdout.contains("kept 2 rejected 0 tokens 100 in + 102 out cost $0.3040\n"), "\(made.stdout)")
         #expect(
             made.stdout.contains(
-                "budget of 250 tokens reached: 4 of 6 requests were not sent; the 2 answers are kept (raise budget: and run the cell again to ask for the rest)\n"
+                "budget of 250 tokens reached: 4 of 6 requests were not sent (rows 3-6); the 2 answers are kept (raise budget: and run the cell again to ask for the rest)\n"
             ))
         #expect(made.stdout.contains("2 202 cell-4\n"))
         #expect(

@@ -114,3 +114,12 @@ import Testing
         #expect(single.contains("x 3…3"))
     }
 }
+
+@Suite struct RowListTests {
+    @Test func rowsAreNumberedFromOneWithRunsJoined() {
+        #expect(RowList.describe([2, 3, 4, 5]) == "rows 3-6")
+        #expect(RowList.describe([0, 2, 3, 9]) == "rows 1, 3-4, 10")
+        #expect(RowList.describe([4]) == "row 5")
+        #expect(RowList.describe([0, 2, 4, 6], limit: 2) == "rows 1, 3 and 2 more")
+    }
+}

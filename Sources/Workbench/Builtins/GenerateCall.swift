@@ -115,7 +115,9 @@ struct GenerateCall {
             excluding: { TeacherObject.wasStoppedByBudget($0, budget: budget) })
         if unsent > 0, let budget {
             ctx.write(
-                "budget of \(budget) reached: \(unsent) of \(requests.count) requests were not sent; the "
+                "budget of \(budget) reached: \(unsent) of \(requests.count) requests were not sent ("
+                    + RowList.describe(results.indices.filter { TeacherObject.wasStoppedByBudget(results[$0], budget: budget) })
+                    + "); the "
                     + "\(requests.count - unsent) answers are kept (raise budget: and run the cell again to ask for the rest)\n")
         }
         try ctx.checkCancellation()
