@@ -16,31 +16,16 @@ extension OpenCall {
     /// The open call at the end of `text`, or nil when the text ends outside every call (or
     /// the parenthesis follows no name).
     init?(before text: String) {
-        // Scan forward, keeping a stack of the open brackets and, for each `(`, where its
-        // arguments start; strings and comments are skipped.
+        // Keep a stack of the open brackets and, for each `(`, where its arguments start.
         var opens: [(bracket: Character, argumentsStart: String.Index)] = []
-        var inString = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let c = text[index]
-            if inString {
-                if c == "\\" {
-                    index = text.index(after: index)
-                    if index == text.endIndex { break }
-                } else if c == "\"" {
-                    inString = false
-                }
-            } else if c == "\"" {
-                inString = true
-            } else if c == "#" {
-                return nil  // a comment runs to the end of the line
-            } else if "([{".contains(c) {
+        let ended = OpenCall.forEachCodeCharacter(in: text[...]) { c, index in
+            if "([{".contains(c) {
                 opens.append((c, text.index(after: index)))
             } else if ")]}".contains(c) {
                 _ = opens.popLast()
             }
-            index = text.index(after: index)
         }
+        guard ended else { return nil }  // a comment runs to the end of the line
         guard let call = opens.last, call.bracket == "(" else { return nil }
         let parenthesis = text.index(before: call.argumentsStart)
         let name = text[..<parenthesis].reversed().prefix(while: OpenCall.isNameCharacter)
@@ -69,8 +54,27 @@ extension OpenCall {
     /// The arguments of a call's text split at commas outside brackets and strings.
     private static func topLevelArguments(_ text: Substring) -> [Substring] {
         var parts: [Substring] = []
-        var depth = 0, inString = false
-        var start = text.startIndex, index = text.startIndex
+        var depth = 0
+        var start = text.startIndex
+        _ = forEachCodeCharacter(in: text) { c, index in
+            if "([{".contains(c) {
+                depth += 1
+            } else if ")]}".contains(c) {
+                depth -= 1
+            } else if c == ",", depth == 0 {
+                parts.append(text[start..<index])
+                start = text.index(after: index)
+            }
+        }
+        parts.append(text[start...])
+        return parts
+    }
+
+    /// Calls `visit` with each character outside string literals (and their quotes), in order.
+    /// Returns false when it stops at a `#` comment, true at the end of the text.
+    private static func forEachCodeCharacter(in text: Substring, _ visit: (Character, String.Index) -> Void) -> Bool {
+        var inString = false
+        var index = text.startIndex
         while index < text.endIndex {
             let c = text[index]
             if inString {
@@ -82,18 +86,14 @@ extension OpenCall {
                 }
             } else if c == "\"" {
                 inString = true
-            } else if "([{".contains(c) {
-                depth += 1
-            } else if ")]}".contains(c) {
-                depth -= 1
-            } else if c == ",", depth == 0 {
-                parts.append(text[start..<index])
-                start = text.index(after: index)
+            } else if c == "#" {
+                return false
+            } else {
+                visit(c, index)
             }
             index = text.index(after: index)
         }
-        parts.append(text[start...])
-        return parts
+        return true
     }
 
     /// `n` for an argument written `n: value`, nil for a positional one.

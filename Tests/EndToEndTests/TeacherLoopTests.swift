@@ -4,34 +4,8 @@ import Testing
 /// The data half of the loop through the real binary, against a real HTTP server on
 /// 127.0.0.1 (the teacher-fixture-server, which answers "echo: <last message>").
 @Suite struct TeacherLoopTests {
-    /// Starts the fixture server on a free port; the test kills it when done.
-    final class FixtureServer {
-        let process = Process()
-        let port: Int
-
-        init() throws {
-            let binary = FewshotProcess.packageRoot.appendingPathComponent(".build/debug/teacher-fixture-server").path
-            process.executableURL = URL(fileURLWithPath: binary)
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            // The first line is "PORT <n>".
-            var line = [UInt8]()
-            var byte: UInt8 = 0
-            while read(output.fileHandleForReading.fileDescriptor, &byte, 1) == 1, byte != 0x0A { line.append(byte) }
-            let text = String(decoding: line, as: UTF8.self)
-            guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-                process.terminate()
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the fixture said \(text)"])
-            }
-            self.port = port
-        }
-
-        deinit {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    /// The teacher-fixture-server (the type moved to FixtureServer.swift; tests name it here too).
+    typealias FixtureServer = EndToEndTests.FixtureServer
 
     @Test func generateFilterAndReplayAgainstALocalServer() throws {
         let binary = try #require(FewshotProcess.binary(), "swift test builds .build/debug/fewshot")
