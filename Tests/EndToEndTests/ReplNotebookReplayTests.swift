@@ -59,4 +59,17 @@ import Testing
         let saved = try String(contentsOf: folder.appendingPathComponent("plan.fsnb"), encoding: .utf8)
         #expect(!saved.contains("replay free"), "the note is not kept with the cell")
     }
+
+    /// A notebook cell that fails with the message "interrupted" is an error like any other:
+    /// `fewshot run` goes on to the next cell and exits 70, not 130 as for Ctrl-C.
+    @Test func anErrorSayingInterruptedIsNotACtrlC() throws {
+        let binary = try #require(FewshotProcess.binary())
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try FewshotProcess.run(
+            binary, ["new", "e.fsnb"], input: "error(\"interrupted\")\nprint(\"after\")\n", directory: folder)
+        let run = try FewshotProcess.run(binary, ["run", "e.fsnb"], directory: folder)
+        #expect(run.status == 70, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("after"), "\(run.stdout)")
+    }
 }

@@ -154,8 +154,22 @@ final class FakeDataset: HostObject {
             Issue.record("expected an interruption")
         } catch let e as DiagnosticError {
             #expect(e.diagnostics[0].message == "interrupted")
+            #expect(e.isInterruption && e.exitCode == 130)
         }
         #expect(try s.evaluate("i > 0", name: "c") == .bool(true))
+    }
+
+    /// Seen before: cancellation was the message "interrupted", so a program's own
+    /// `error("interrupted")` stopped `fewshot run` with exit 130 as if Ctrl-C had been pressed.
+    @Test func aProgramCannotFakeAnInterruption() throws {
+        let (s, _) = try session()
+        do {
+            try s.evaluate(#"error("interrupted")"#, name: "c")
+            Issue.record("expected an error")
+        } catch let e as DiagnosticError {
+            #expect(e.diagnostics[0].message == "interrupted")
+            #expect(!e.isInterruption && e.exitCode == 70)
+        }
     }
 
     @Test func stepLimitStopsRunawayCode() throws {

@@ -10,6 +10,9 @@ public enum DiagnosticKind: String, Sendable {
     case semantic
     /// Evaluation failed (exit code 70).
     case runtime
+    /// The host stopped evaluation (Ctrl-C; exit code 130). Only `Session.cancel()` makes it:
+    /// a program's own `error("interrupted")` is a runtime error like any other.
+    case interrupted
 }
 
 /// A secondary message attached to a diagnostic, e.g. "to match this '('".
@@ -70,7 +73,10 @@ public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
     public var isRuntime: Bool { diagnostics.contains { $0.kind == .runtime } }
 
     /// The conventional exit code: 70 for runtime errors, 65 otherwise.
-    public var exitCode: Int32 { isRuntime ? 70 : 65 }
+    public var exitCode: Int32 { isInterruption ? 130 : isRuntime ? 70 : 65 }
+
+    /// Whether the host stopped the evaluation (Ctrl-C), rather than the program failing.
+    public var isInterruption: Bool { diagnostics.contains { $0.kind == .interrupted } }
 
     /// The diagnostics rendered plainly (no colour), one after another.
     public var description: String { DiagnosticRenderer(color: false).render(diagnostics) }

@@ -69,7 +69,7 @@ final class Runtime {
     }
 
     func poll() throws {
-        if cancelFlag.take() { throw RuntimeError("interrupted") }
+        if cancelFlag.take() { throw RuntimeError.interrupted() }
         if ticks >= stepLimit { throw RuntimeError("step limit exceeded (\(stepLimit) steps)") }
     }
 

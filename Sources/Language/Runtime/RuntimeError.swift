@@ -8,6 +8,8 @@ public struct RuntimeError: Error, CustomStringConvertible {
     public var notes: [DiagnosticNote]
     /// Innermost first.
     public var callStack: [StackFrame] = []
+    /// Whether the host stopped the evaluation (`Session.cancel()`), not the program.
+    public private(set) var isInterruption = false
 
     public init(_ message: String, at range: SourceRange? = nil, notes: [DiagnosticNote] = []) {
         self.message = message
@@ -15,11 +17,19 @@ public struct RuntimeError: Error, CustomStringConvertible {
         self.notes = notes
     }
 
+    /// The error a cancelled evaluation stops with: "interrupted", of its own kind
+    /// (`DiagnosticKind.interrupted`), so no program can fake it with `error("interrupted")`.
+    public static func interrupted(at range: SourceRange? = nil) -> RuntimeError {
+        var error = RuntimeError("interrupted", at: range)
+        error.isInterruption = true
+        return error
+    }
+
     public var description: String { message }
 
     /// The error as a diagnostic (it must have a range by the time it leaves the interpreter).
     func diagnostic(fallback: SourceRange) -> Diagnostic {
-        Diagnostic(.runtime, message, at: range ?? fallback, notes: notes, callStack: callStack)
+        Diagnostic(isInterruption ? .interrupted : .runtime, message, at: range ?? fallback, notes: notes, callStack: callStack)
     }
 }
 

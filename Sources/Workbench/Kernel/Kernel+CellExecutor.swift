@@ -6,9 +6,7 @@ extension Kernel: CellExecutor {
     /// run, so the runner stops there.
     public func execute(_ request: CellExecutionRequest) throws -> [CellOutput] {
         let outputs = run(request.source, executionCount: request.executionCount)
-        if case .error(let message, _)? = outputs.last, message == "interrupted" {
-            throw CellInterrupted()
-        }
+        if lastExitCode == 130 { throw CellInterrupted() }
         return outputs
     }
 }
