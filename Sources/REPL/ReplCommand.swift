@@ -1,4 +1,5 @@
 import Foundation
+import Language
 
 /// A `:command` typed at the REPL prompt, such as `:save work.fsnb` or `:show 3`.
 public struct ReplCommand: Equatable, Sendable {
@@ -50,23 +51,5 @@ public struct ReplCommand: Equatable, Sendable {
     }
 
     /// The nearest known command by edit distance, for "did you mean ':save'?".
-    public var suggestion: String? {
-        let scored = ReplCommand.all.map { ($0.name, editDistance($0.name, name)) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 2) else { return nil }
-        return best.0
-    }
-}
-
-/// Levenshtein distance between two short strings.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in stride(from: 1, through: b.count, by: 1) {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return a.isEmpty ? b.count : previous[b.count]
+    public var suggestion: String? { Suggestions.closest(to: name, in: ReplCommand.all.map(\.name)) }
 }

@@ -33,9 +33,11 @@ public struct RuntimeError: Error, CustomStringConvertible {
     }
 }
 
-/// "did you mean 'x'?" help: the closest candidate by edit distance, if close enough.
-enum Suggestions {
-    static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+/// "did you mean 'x'?" help: the closest candidate by edit distance, if close enough. The one
+/// edit distance of the product (the REPL's `:command` suggestions use it too).
+public enum Suggestions {
+    /// The candidate nearest to `name`, within a third of its length (at least 1 edit).
+    public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
         var best: (String, Int)?
         let limit = max(1, name.count / 3)
         for c in candidates where c != name {
@@ -60,8 +62,8 @@ enum Suggestions {
             + "'...{\(name)}...', or escape the brace: \"...\\{\(name)}...\""
     }
 
-    /// Levenshtein distance (case-insensitive).
-    static func distance(_ a: String, _ b: String) -> Int {
+    /// Levenshtein distance (case-insensitive), with a swap of neighbours counting as one edit.
+    public static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.lowercased().unicodeScalars), b = Array(b.lowercased().unicodeScalars)
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         if abs(a.count - b.count) > 3 { return abs(a.count - b.count) }
