@@ -75,7 +75,10 @@ let package = Package(
         .executableTarget(name: "NotebookHarness", dependencies: ["Notebook"]),
         .target(
             name: "Workbench",
-            dependencies: ["Language", "Learn", "Teacher", "Datasets", "Notebook", "PortableMath", "Tensor", "SafeFiles"]),
+            dependencies: [
+                "Language", "Learn", "Teacher", "Datasets", "Notebook", "PortableMath", "Tensor", "SafeFiles",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"]),
         .executableTarget(
             name: "fewshot",
@@ -97,7 +100,7 @@ let package = Package(
         // Tests, one target per layer, plus end-to-end tests of the real binary.
         .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CCurl", "CEdit"]),
         .testTarget(name: "PortableMathTests", dependencies: ["PortableMath"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "PortableMath"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "CKernels", "PortableMath"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TeacherTests", dependencies: ["Teacher", "teacher-fixture-server"]),
         .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),
@@ -105,9 +108,9 @@ let package = Package(
         .executableTarget(name: "teacher-smoke", dependencies: ["Teacher"], path: "bench/teacher/TeacherSmoke"),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Language"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness", "SafeFiles"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Language", "Datasets", "Notebook"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Workbench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot"]),
         .testTarget(
             name: "SecurityTests", dependencies: ["Workbench", "Language", "Notebook", "PortableMath", "Teacher", "fewshot"],

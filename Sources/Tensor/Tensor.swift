@@ -91,9 +91,6 @@ public final class Tensor {
     public var rank: Int { shape.count }
     /// The single value of a one-element tensor.
     public var item: Float { data[0] }
-
-    /// A new leaf holding the same values, cut from the tape.
-    public func detached() -> Tensor { Tensor(unchecked: data, shape: shape) }
 }
 
 extension Tensor: CustomStringConvertible {

@@ -3,13 +3,9 @@ import Foundation
 import Language
 import Workbench
 
-/// Builds the interpreter session every command uses. This is the one place to install extra
-/// built-ins (e.g. the Workbench's ML functions) before any code runs.
+/// Builds the interpreter session that scripts and `-e` use (notebooks and the REPL run in a
+/// Workbench `Kernel`, which installs the same built-ins).
 enum SessionFactory {
-    /// Functions that add built-ins or globals to a new session, run in order after the
-    /// Workbench's.
-    nonisolated(unsafe) static var installers: [(Session) throws -> Void] = []
-
     /// A session with the Workbench built-ins sharing `state`; what it prints has control
     /// sequences neutralised.
     static func make(state: WorkbenchState = WorkbenchState()) throws -> Session {
@@ -21,7 +17,6 @@ enum SessionFactory {
             throw ExitCode(e.exitCode)
         }
         try Workbench.install(into: session, state: state)
-        for install in installers { try install(session) }
         session.output = SafeStandardOutputSink()
         return session
     }

@@ -19,17 +19,6 @@ final class CurlMulti {
         curl_multi_cleanup(handle)
     }
 
-    /// `CURLMOPT_MAX_HOST_CONNECTIONS`: at most this many connections to one host.
-    func setMaxHostConnections(_ count: Int) throws {
-        try CurlError.check(
-            fewshot_curl_multi_setopt_long(handle, CURLMOPT_MAX_HOST_CONNECTIONS, count), "limiting host connections")
-    }
-
-    /// `CURLMOPT_MAXCONNECTS`: the size of the connection cache.
-    func setConnectionCacheSize(_ count: Int) throws {
-        try CurlError.check(fewshot_curl_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, count), "sizing the cache")
-    }
-
     /// Starts driving `easy`.
     func add(_ easy: CurlEasy) throws {
         try CurlError.check(curl_multi_add_handle(handle, easy.handle), "adding a transfer")
