@@ -4,9 +4,11 @@ import Language
 import REPL
 import Workbench
 
-/// The `fewshot` command: the REPL, `-e CODE`, and subcommands (`run`).
+/// The `fewshot` command: the REPL, `-e CODE`, and the subcommands `run`, `check`, `export`,
+/// `new` and `tour`.
 ///
-/// New subcommands go in `subcommands`; extra built-ins are installed in `SessionFactory`.
+/// New subcommands go in `subcommands`; built-ins come from `Workbench.install`, which both the
+/// `Kernel` (REPL, notebooks) and `SessionFactory` (scripts, `-e`) call.
 @main
 struct Fewshot: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,11 +3,12 @@
 /// language: the layer above implements this protocol with the interpreter and the
 /// built-ins, and hands it to `NotebookRunner`.
 ///
-///     final class Interpreting: CellExecutor {
-///         let session = Session()
-///         func execute(_ request: CellExecutionRequest) throws -> [CellOutput] {
-///             session.run(request.source, name: "cell-\(request.executionCount)")
+///     extension Kernel: CellExecutor {   // the Workbench's, in short
+///         public func execute(_ request: CellExecutionRequest) throws -> [CellOutput] {
+///             let outputs = run(request.source, executionCount: request.executionCount)
 ///             // -> [.stream(.stdout, "..."), .error(message: ..., diagnostic: ...)]
+///             if lastExitCode == 130 { throw CellInterrupted() }   // Ctrl-C stops the runner
+///             return outputs
 ///         }
 ///     }
 public protocol CellExecutor: AnyObject {
