@@ -114,12 +114,11 @@ import Testing
         }
     }
 
-    @Test func loadsTheTweetsFileWhenPresent() throws {
-        let path = (ProcessInfoEnvironment.home ?? "") + "/.cache/fewshot/data/tweets.csv"
-        guard FileExists(path) else {
-            print("skipped: \(path) is absent (run scripts/setup)")
-            return
-        }
+    static let tweetsPath = (ProcessInfoEnvironment.home ?? "") + "/.cache/fewshot/data/tweets.csv"
+
+    @Test(.enabled(if: FileExists(tweetsPath), "the tweets are not installed (run scripts/setup)"))
+    func loadsTheTweetsFile() throws {
+        let path = Self.tweetsPath
         let tweets = try Dataset.load(path).withLabel("sentiment")
         #expect(tweets.schema.names == ["sentiment", "confidence", "text"])
         #expect(tweets.schema.column("confidence")?.type == .double)

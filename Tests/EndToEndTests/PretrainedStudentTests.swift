@@ -10,15 +10,11 @@ import Testing
         return home + "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
     }
 
-    @Test func loraFineTuneSavesReloadsAndChats() throws {
-        guard let binary = FewshotProcess.binary(release: true) else {
-            print("skipped loraFineTuneSavesReloadsAndChats: no release build (scripts/test builds one)")
-            return
-        }
-        guard FileManager.default.fileExists(atPath: Self.modelPath) else {
-            print("skipped loraFineTuneSavesReloadsAndChats: SmolLM2-135M is not installed (bash scripts/setup)")
-            return
-        }
+    @Test(
+        .enabled(if: FewshotProcess.binary(release: true) != nil, "no release build (scripts/test builds one)"),
+        .enabled(if: FileManager.default.fileExists(atPath: modelPath), "SmolLM2-135M is not installed (bash scripts/setup)"))
+    func loraFineTuneSavesReloadsAndChats() throws {
+        let binary = try #require(FewshotProcess.binary(release: true))
         let folder = try FewshotProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let code = """

@@ -11,11 +11,9 @@ import Testing
 struct ReadmeSamplesTests {
     static let readme = FewshotProcess.packageRoot.appendingPathComponent("README.md")
 
-    @Test func walkthroughRunsAndPrintsWhatTheReadmeShows() throws {
-        guard let binary = FewshotProcess.binary(release: true) else {
-            print("skipped the README walkthrough: no release build (scripts/test builds one)")
-            return
-        }
+    @Test(.enabled(if: FewshotProcess.binary(release: true) != nil, "no release build (scripts/test builds one)"))
+    func walkthroughRunsAndPrintsWhatTheReadmeShows() throws {
+        let binary = try #require(FewshotProcess.binary(release: true))
         let samples = ReadmeSample.extract(from: try String(contentsOf: Self.readme, encoding: .utf8))
         #expect(samples.count >= 2)
         let folder = try FewshotProcess.temporaryFolder()
@@ -40,11 +38,9 @@ struct ReadmeSamplesTests {
     /// The docs' samples marked `needs-model` (they ask a teacher), run with everything before
     /// them in their document: the local teacher for `teacher()`, the fixture server on
     /// 127.0.0.1 standing in for a priced server (`OPENAI_BASE_URL`).
-    @Test func docSamplesThatAskATeacherRun() throws {
-        guard let binary = FewshotProcess.binary(release: true) else {
-            print("skipped the docs' teacher samples: no release build (scripts/test builds one)")
-            return
-        }
+    @Test(.enabled(if: FewshotProcess.binary(release: true) != nil, "no release build (scripts/test builds one)"))
+    func docSamplesThatAskATeacherRun() throws {
+        let binary = try #require(FewshotProcess.binary(release: true))
         let docs = FewshotProcess.packageRoot.appendingPathComponent("docs")
         let names = try FileManager.default.contentsOfDirectory(atPath: docs.path).filter { $0.hasSuffix(".md") }.sorted()
         let server = try TeacherLoopTests.FixtureServer()
