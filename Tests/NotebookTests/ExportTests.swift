@@ -69,18 +69,21 @@ import Testing
         #expect(markdown.hasSuffix("`````fewshot\n```\n````\n`````\n"))
     }
 
+    /// The venv with nbformat that scripts/validate-ipynb sets up.
+    static let venv =
+        ProcessInfo.processInfo.environment["FEWSHOT_TEST_VENV"]
+        ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/fewshot-test/venv"
+
     /// Runs nbformat's validator (scripts/validate-ipynb) on exports of the sample and of
-    /// hostile notebooks, when its venv exists.
-    @Test func nbformatValidatorAcceptsExports() throws {
+    /// hostile notebooks.
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: venv + "/bin/python"),
+            "no nbformat venv (run: bash scripts/validate-ipynb --setup)"))
+    func nbformatValidatorAcceptsExports() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let venv =
-            ProcessInfo.processInfo.environment["FEWSHOT_TEST_VENV"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/fewshot-test/venv"
-        guard FileManager.default.isExecutableFile(atPath: venv + "/bin/python") else {
-            print("skipping nbformat validation: no venv at \(venv) (run: bash scripts/validate-ipynb --setup)")
-            return
-        }
+        let venv = Self.venv
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fsnb-ipynb-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
