@@ -1,6 +1,8 @@
 import PortableMath
 
-/// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64).
+/// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64): initial
+/// weights, dropout, the trainer's batch order and token sampling. Row operations in
+/// `Datasets` use its own `SplitMix64` (see there for why there are two).
 ///
 /// The same seed gives bit-identical streams on every machine: all draws are computed
 /// from integer state, never from the system generator.

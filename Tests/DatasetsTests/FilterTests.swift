@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func minHashAgreesWithExhaustiveOnGeneratedRows() throws {
-        var rng = SeededRandom(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let words = (0..<300).map { "w\($0)" }
         var rows: [String] = []
         for _ in 0..<600 {

@@ -10,7 +10,7 @@ extension Dataset {
 
     /// The rows in a random order fixed by `seed`.
     public func shuffle(seed: UInt64) -> Dataset {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return derived(rng.shuffled(rows))
     }
 
@@ -20,7 +20,7 @@ extension Dataset {
         guard n >= 0, n <= count else {
             throw DatasetError("cannot sample \(n) rows from a dataset of \(count)")
         }
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return derived(Array(rng.shuffled(rows).prefix(n)))
     }
 
@@ -36,7 +36,7 @@ extension Dataset {
         guard fraction > 0, fraction < 1 else {
             throw DatasetError("split fraction must be between 0 and 1 (exclusive), got \(fraction)")
         }
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var groups: [[Int]] = []
         if labelColumn != nil {
             var byLabel: [String: Int] = [:]

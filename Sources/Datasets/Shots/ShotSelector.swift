@@ -84,7 +84,7 @@ public struct ShotSelector: Sendable {
         switch selection {
         case .first: return Array(all.prefix(k))
         case .random:
-            var rng = SeededRandom(seed: seed)
+            var rng = SplitMix64(seed: seed)
             return Array(rng.shuffled(all).prefix(k))
         case .balanced: return balanced()
         case .similar:
@@ -105,7 +105,7 @@ public struct ShotSelector: Sendable {
     }
 
     private func balanced() -> [Int] {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let labels = pool.labels
         var queues = labels.map { label in rng.shuffled(pool.rows.indices.filter { pool.label(of: pool.rows[$0]) == label }) }
         var out: [Int] = []

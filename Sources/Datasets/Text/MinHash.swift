@@ -22,7 +22,7 @@ public struct MinHashLSH: Sendable {
         precondition(bands > 0 && rowsPerBand > 0, "MinHashLSH needs positive bands and rows")
         self.bands = bands
         self.rowsPerBand = rowsPerBand
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         multipliers = (0..<bands * rowsPerBand).map { _ in rng.next() | 1 }
         addends = (0..<bands * rowsPerBand).map { _ in rng.next() }
     }

@@ -1,6 +1,12 @@
-/// A small seeded random number generator (SplitMix64): the same seed gives the same
-/// sequence on every run, machine and Swift version, unlike the standard library's shuffles.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+/// The seeded generator of row operations (SplitMix64): `shuffle`, `sample`, `split`, shot
+/// draws and MinHash. The same seed gives the same sequence on every run, machine and Swift
+/// version, unlike the standard library's shuffles.
+///
+/// Why a second generator beside `Tensor.SeededRandom` (xoshiro256**, for weights, dropout,
+/// batch order and sampling): `Datasets` does not depend on `Tensor`, and the streams of both
+/// are part of every recorded notebook, so neither can change into the other without
+/// re-recording them.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator started from `seed`.
