@@ -116,8 +116,13 @@ public final class ReplSession {
 
     // MARK: Cells
 
+    /// The positions of the code cells: cell N at the REPL (its prompt `fewshot [N]>`, its
+    /// `cell-N` in messages, `:show N`) is the N-th code cell, as `fewshot run` numbers them,
+    /// so a notebook with text cells replays with the same numbers.
+    private var codeCells: [Int] { notebook.cells.indices.filter { notebook.cells[$0].kind == .code } }
+
     private func readCell() -> String? {
-        let number = notebook.cells.count + 1
+        let number = codeCells.count + 1
         return reader.readCell { continuing in
             continuing ? String(repeating: " ", count: "fewshot [\(number)]".count - 3) + "...> " : "fewshot [\(number)]> "
         }
@@ -125,7 +130,7 @@ public final class ReplSession {
 
     private func runCell(_ source: String) {
         var cell = Cell(kind: .code, source: source)
-        cell.executionCount = notebook.cells.count + 1
+        cell.executionCount = codeCells.count + 1
         let started = Date()
         cell.outputs = kernel.run(source, executionCount: cell.executionCount!)
         if firstFailure == 0 { firstFailure = kernel.lastExitCode }
@@ -182,9 +187,10 @@ public final class ReplSession {
                 say(TerminalSafety.neutralize("error: \(error)"))
             }
         case "cells":
-            for (i, cell) in notebook.cells.enumerated() {
+            for (n, i) in codeCells.enumerated() {
+                let cell = notebook.cells[i]
                 let first = cell.source.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
-                say(TerminalSafety.neutralize("[\(i + 1)] \(first)\(cell.source.contains("\n") ? " …" : "")"))
+                say(TerminalSafety.neutralize("[\(n + 1)] \(first)\(cell.source.contains("\n") ? " …" : "")"))
             }
         case "show":
             if let index = cellIndex(command.argument) {
@@ -212,7 +218,7 @@ public final class ReplSession {
                 say("usage: :plan generate(prompt, shots, n: 200, ...): shows the plan without asking the teacher")
                 break
             }
-            _ = kernel.plan(command.argument, executionCount: notebook.cells.count + 1)
+            _ = kernel.plan(command.argument, executionCount: codeCells.count + 1)
         case "usage":
             say(UsageObject(kernel.state.meter).display ?? "")
         default:
@@ -247,7 +253,7 @@ public final class ReplSession {
         var cell = notebook.cells[index]
         cell.source = source
         let started = Date()
-        cell.outputs = kernel.run(source, executionCount: index + 1)
+        cell.outputs = kernel.run(source, executionCount: (codeCells.firstIndex(of: index) ?? index) + 1)
         cell.duration = (Date().timeIntervalSince(started) * 1e6).rounded() / 1e6
         notebook.cells[index] = cell
         autosave()
@@ -277,12 +283,14 @@ public final class ReplSession {
         }
     }
 
+    /// The position of code cell `argument` (numbered from 1, as `:cells` lists them).
     private func cellIndex(_ argument: String) -> Int? {
-        guard let n = Int(argument), n >= 1, n <= notebook.cells.count else {
-            say("no cell '\(argument)': cells are numbered 1 to \(notebook.cells.count)")
+        let cells = codeCells
+        guard let n = Int(argument), n >= 1, n <= cells.count else {
+            say("no cell '\(argument)': cells are numbered 1 to \(cells.count)")
             return nil
         }
-        return n - 1
+        return cells[n - 1]
     }
 
     /// A new kernel showing output as the current one does (for `:reset` and `:load`).
@@ -304,14 +312,17 @@ public final class ReplSession {
         notebook = loaded
         let typedCodePolicy = (files: kernel.session.fileAccess, teachers: kernel.state.teacherURLs)
         kernel.confine(Confinement(), folder: URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path)
-        var count = 0
-        for (i, cell) in notebook.cells.enumerated() where cell.kind == .code {
-            count += 1
-            notebook.cells[i].outputs = kernel.run(cell.source, executionCount: i + 1)
+        // The cells run as `fewshot run` runs them: numbered over the code cells, outputs,
+        // counts and durations refreshed.
+        do {
+            notebook = try kernel.session.onEvaluationThread { try NotebookRunner(executor: kernel).run(loaded) }
+        } catch let interrupted as NotebookRunner.Interrupted {
+            notebook = interrupted.partial
+            say("stopped at \(interrupted); the cells after it did not run")
         }
         kernel.session.fileAccess = typedCodePolicy.files
         kernel.state.teacherURLs = typedCodePolicy.teachers
-        say("loaded \(path): ran \(count) code cells")
+        say("loaded \(path): ran \(codeCells.count) code cells")
     }
 
     private func text(of output: CellOutput) -> String {

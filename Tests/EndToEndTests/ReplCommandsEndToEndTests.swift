@@ -50,6 +50,38 @@ import Testing
         #expect(copy.contains("| a * 10"), "after :save PATH, the session is saved there")
     }
 
+    /// Seen before: `:load` numbered cells over all cells, text cells included, while `run`
+    /// counts code cells only, so a cell typed after loading a notebook with text said
+    /// `cell-4` at the REPL and `cell-2` on replay, and the saved session did not check.
+    @Test func cellsAreNumberedOverCodeCellsAsRunNumbersThem() throws {
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+        fsnb 2.0
+        fewshot-version: 0.1.0
+
+        === text id=intro
+        | # Two text cells around one code cell
+
+        === code id=first count=1
+        | let a = 1
+
+        === text id=outro
+        | The end.
+
+        === end
+
+        """.write(to: folder.appendingPathComponent("base.fsnb"), atomically: true, encoding: .utf8)
+        let binary = try #require(FewshotProcess.binary())
+        let made = try FewshotProcess.run(
+            binary, ["new", "more.fsnb"], input: ":load base.fsnb\nprint(nope)\n:cells\n:save\n", directory: folder)
+        #expect(made.stderr.contains("cell-2:1:7: error: unknown name 'nope'"), "\(made.stderr)")
+        #expect(made.stdout.contains("[1] let a = 1\n[2] print(nope)\n"), "\(made.stdout)")
+        // `:load` made base.fsnb the session's notebook: `:save` wrote the new cell into it.
+        let checked = try FewshotProcess.run(binary, ["check", "base.fsnb"], directory: folder)
+        #expect(checked.stdout.contains("all 2 code cells match"), "\(checked.stdout)\(checked.stderr)")
+    }
+
     @Test func helpListsCommandsAndExplainsABuiltin() throws {
         let (result, folder) = try session([], input: ":help\n:help len\n:help nosuch\n:help reduce\n")
         defer { try? FileManager.default.removeItem(at: folder) }
