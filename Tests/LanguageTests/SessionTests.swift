@@ -85,6 +85,25 @@ final class FakeDataset: HostObject {
         }
     }
 
+    /// Seen before: an error a built-in threw that was not a `RuntimeError` (a dataset's, a
+    /// model's) was reported at 1:1 with no DSL call stack, so every built-in converted errors
+    /// itself. `callBuiltin` now locates any error at the call.
+    @Test func anyErrorABuiltinThrowsIsLocatedAtTheCallWithTheStack() throws {
+        struct DataProblem: Error, CustomStringConvertible { var description: String { "row 3 has no text" } }
+        let (s, _) = try session()
+        s.register(Builtin("load_rows", [], category: "test", doc: "Fails.") { _, _ in throw DataProblem() })
+        do {
+            try s.evaluate("fn outer() => load_rows()\nouter()", name: "c")
+            Issue.record("expected an error")
+        } catch let e as DiagnosticError {
+            let d = e.diagnostics[0]
+            #expect(d.message == "row 3 has no text")
+            #expect(d.range.location.line == 1 && d.range.location.column == 15, "\(d.range)")
+            #expect(d.callStack.map(\.function) == ["outer"])
+            #expect(e.exitCode == 70)
+        }
+    }
+
     @Test func registeringABuiltinTakesAFewLines() throws {
         let (s, sink) = try session()
         s.register(

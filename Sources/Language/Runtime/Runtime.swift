@@ -207,9 +207,10 @@ final class Runtime {
         do {
             return try b.body(
                 Arguments(values: final, builtin: b, ranges: boundRanges), CallContext(runtime: self, callRange: site))
-        } catch var e as RuntimeError {
-            if e.range == nil { e.range = site }
-            throw e
+        } catch let e as DiagnosticError {
+            throw e  // code the built-in evaluated, already located in its own source
+        } catch {
+            throw RuntimeError(locating: error, at: site)
         }
     }
 
@@ -240,9 +241,10 @@ final class Runtime {
         do {
             return try b.body(
                 Arguments(values: values, builtin: b, ranges: argRanges), CallContext(runtime: self, callRange: site))
-        } catch var e as RuntimeError {
-            if e.range == nil { e.range = site }
-            throw e
+        } catch let e as DiagnosticError {
+            throw e  // code the built-in evaluated, already located in its own source
+        } catch {
+            throw RuntimeError(locating: error, at: site)
         }
     }
 

@@ -27,6 +27,18 @@ public struct RuntimeError: Error, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// Any error a built-in threw, as a runtime error at the call `site` (where it has no place
+    /// of its own): a `DatasetError` or `LearnError` reads as its description, and the DSL
+    /// call stack is added on the way out like any other. Built-ins need not convert errors.
+    init(locating error: Error, at site: SourceRange) {
+        if var runtime = error as? RuntimeError {
+            if runtime.range == nil { runtime.range = site }
+            self = runtime
+        } else {
+            self.init(String(describing: error), at: site)
+        }
+    }
+
     /// The error as a diagnostic (it must have a range by the time it leaves the interpreter).
     func diagnostic(fallback: SourceRange) -> Diagnostic {
         Diagnostic(isInterruption ? .interrupted : .runtime, message, at: range ?? fallback, notes: notes, callStack: callStack)

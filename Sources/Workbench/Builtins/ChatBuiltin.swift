@@ -154,14 +154,10 @@ final class ChatPartner {
             let options = GenerationOptions(
                 maxTokens: settings.maxTokens, temperature: Float(settings.temperature),
                 seed: settings.turnSeed(turn), stop: ["\n"])
-            do {
-                reply = try gpt.generate(text: text.chatPrompt(history: history, next: line), options: options) {
-                    piece in
-                    ctx.write(piece)
-                    return !ctx.isCancellationRequested
-                }
-            } catch let error as LearnError {
-                throw RuntimeError("\(error)", at: ctx.callRange)
+            reply = try gpt.generate(text: text.chatPrompt(history: history, next: line), options: options) {
+                piece in
+                ctx.write(piece)
+                return !ctx.isCancellationRequested
             }
         case .llama(let llama):
             var turns = system.map { [ChatTurn(role: "system", content: $0)] } ?? []

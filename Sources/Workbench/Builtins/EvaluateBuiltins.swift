@@ -41,52 +41,44 @@ enum EvaluateBuiltins {
         ) { args, ctx in
             let data = try args.dataset("data")
             guard !data.isEmpty else { throw args.error("data", "cannot evaluate on an empty dataset") }
-            do {
-                switch args["subject"] {
-                case .host(let model as ModelObject):
-                    if args.optional("budget") != nil {
-                        throw args.error("budget", "budget: limits what a teacher is asked; a student model runs here, for free")
-                    }
-                    switch model.kind {
-                    case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.label, data, args))
-                    case .languageModel(let gpt):
-                        let options = GenerationOptions(
-                            maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")),
-                            stop: ["\n"])
-                        return .host(
-                            try scoreLanguageModel(
-                                model, perplexity: try gpt.perplexity(of: try model.text.sequences(data)), data, args, ctx
-                            ) { user in
-                                try gpt.generate(
-                                    text: model.text.chatPrompt(history: [], next: user), options: options)
-                            })
-                    case .llama(let student):
-                        let llama = try model.inferenceModel()!
-                        var options = GenerationOptions.llamaCppDefaults
-                        options.maxTokens = try args.int("max_tokens")
-                        options.temperature = Float(try args.double("temperature"))
-                        options.seed = 0
-                        return .host(
-                            try scoreLanguageModel(
-                                model, perplexity: try student.perplexity(of: try StudentText.sequences(data, for: student)),
-                                data, args, ctx
-                            ) { user in
-                                try llama.generate(messages: [ChatTurn(role: "user", content: user)], options: options).text
-                            })
-                    }
-                case .host(let teacher as TeacherObject):
-                    return .host(try scoreTeacher(teacher, data, args, ctx, state))
-                default:
-                    throw args.error(
-                        "subject",
-                        "evaluate needs a model (from finetune or load_model) or a teacher, got \(args["subject"].typeName)")
+            switch args["subject"] {
+            case .host(let model as ModelObject):
+                if args.optional("budget") != nil {
+                    throw args.error("budget", "budget: limits what a teacher is asked; a student model runs here, for free")
                 }
-            } catch let error as LearnError {
-                throw RuntimeError("\(error)", at: ctx.callRange)
-            } catch let error as DatasetError {
-                throw RuntimeError(error.description, at: ctx.callRange)
-            } catch let error as LlamaError {
-                throw RuntimeError(error.description, at: ctx.callRange)
+                switch model.kind {
+                case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.label, data, args))
+                case .languageModel(let gpt):
+                    let options = GenerationOptions(
+                        maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")),
+                        stop: ["\n"])
+                    return .host(
+                        try scoreLanguageModel(
+                            model, perplexity: try gpt.perplexity(of: try model.text.sequences(data)), data, args, ctx
+                        ) { user in
+                            try gpt.generate(
+                                text: model.text.chatPrompt(history: [], next: user), options: options)
+                        })
+                case .llama(let student):
+                    let llama = try model.inferenceModel()!
+                    var options = GenerationOptions.llamaCppDefaults
+                    options.maxTokens = try args.int("max_tokens")
+                    options.temperature = Float(try args.double("temperature"))
+                    options.seed = 0
+                    return .host(
+                        try scoreLanguageModel(
+                            model, perplexity: try student.perplexity(of: try StudentText.sequences(data, for: student)),
+                            data, args, ctx
+                        ) { user in
+                            try llama.generate(messages: [ChatTurn(role: "user", content: user)], options: options).text
+                        })
+                }
+            case .host(let teacher as TeacherObject):
+                return .host(try scoreTeacher(teacher, data, args, ctx, state))
+            default:
+                throw args.error(
+                    "subject",
+                    "evaluate needs a model (from finetune or load_model) or a teacher, got \(args["subject"].typeName)")
             }
         }
     }

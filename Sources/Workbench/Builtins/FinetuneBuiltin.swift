@@ -68,31 +68,23 @@ enum FinetuneBuiltin {
         let model: ModelObject
         let progress = TrainingBar(context: ctx, drawsCurve: try args.bool("curve"))
         let stop = { ctx.isCancellationRequested }
-        do {
-            if pretrained == nil, args.optional("lora") != nil {
-                throw args.error(
-                    "lora",
-                    start == nil
-                        ? "LoRA adapts a pretrained model: use it with model: \"smollm2-135m\" or a .gguf path"
-                        : "a model trained before keeps its setup: lora: applies when starting from a pretrained model")
+        if pretrained == nil, args.optional("lora") != nil {
+            throw args.error(
+                "lora",
+                start == nil
+                    ? "LoRA adapts a pretrained model: use it with model: \"smollm2-135m\" or a .gguf path"
+                    : "a model trained before keeps its setup: lora: applies when starting from a pretrained model")
+        }
+        if let start {
+            guard args.optional("context") == nil else {
+                throw args.error("context", "a model trained before keeps its context; leave context: out")
             }
-            if let start {
-                guard args.optional("context") == nil else {
-                    throw args.error("context", "a model trained before keeps its context; leave context: out")
-                }
-                model = try train(start, data, &options, args, progress: progress, isCancelled: stop)
-            } else {
-                let fresh =
-                    try pretrained.map { try pretrainedStudent($0, args, seed: seed) }
-                    ?? fromScratch(preset, data, args, seed: seed)
-                model = try train(fresh, data, &options, args, progress: progress, isCancelled: stop)
-            }
-        } catch let error as LearnError {
-            throw RuntimeError("\(error)", at: ctx.callRange)
-        } catch let error as DatasetError {
-            throw RuntimeError(error.description, at: ctx.callRange)
-        } catch let error as LlamaError {
-            throw RuntimeError(error.description, at: ctx.callRange)
+            model = try train(start, data, &options, args, progress: progress, isCancelled: stop)
+        } else {
+            let fresh =
+                try pretrained.map { try pretrainedStudent($0, args, seed: seed) }
+                ?? fromScratch(preset, data, args, seed: seed)
+            model = try train(fresh, data, &options, args, progress: progress, isCancelled: stop)
         }
         progress.finish(model)
         try ctx.checkCancellation()
