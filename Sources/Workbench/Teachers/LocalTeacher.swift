@@ -6,10 +6,14 @@ import Teacher
 public enum LocalTeacherError: Error, CustomStringConvertible, Equatable {
     /// `isCancelled` turned true before or during the request.
     case cancelled
+    /// The request asks for what the in-process model does not do (several samples in one
+    /// request, a response format); it is refused rather than quietly answered otherwise.
+    case unsupported(String)
 
     public var description: String {
         switch self {
         case .cancelled: "the request was cancelled"
+        case .unsupported(let what): what
         }
     }
 }
@@ -62,6 +66,20 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
         return model
     }
 
+    /// Refuses what the in-process model would otherwise ignore: `n` above 1 (it writes one
+    /// answer a request) and `responseFormat` (it cannot hold a reply to a JSON schema).
+    static func checkSupported(_ request: ChatRequest) throws {
+        if let n = request.n, n > 1 {
+            throw LocalTeacherError.unsupported(
+                "the local teacher writes one answer a request, but n: \(n) was asked; send \(n) requests instead")
+        }
+        if let format = request.responseFormat, format != .text {
+            throw LocalTeacherError.unsupported(
+                "the local teacher cannot hold its reply to a response format (JSON mode or a schema); "
+                    + "ask for plain text and parse it, or use a server that supports response_format")
+        }
+    }
+
     /// The generation options a request asks for.
     public static func options(for request: ChatRequest) -> GenerationOptions {
         var options = GenerationOptions.llamaCppDefaults
@@ -108,6 +126,7 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
     public func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws
         -> ChatResponse
     {
+        try Self.checkSupported(request)
         let model = try model()
         let started = DispatchTime.now().uptimeNanoseconds
         let turns = request.messages.map { ChatTurn(role: $0.role, content: $0.content) }
