@@ -106,7 +106,7 @@ extension LlamaModel {
 
         // Generation.
         let generationStart = clock.now
-        var sampler = LlamaSampler(options: options)
+        var sampler = TokenSampler(options: options)
         let stops = options.stop.filter { !$0.isEmpty }
         let endTokens = Set(
             [options.stopAtEndOfText ? tokenizer.eosToken : nil].compactMap { $0 }

@@ -25,7 +25,7 @@ extension GPT {
             throw LearnError.invalidInput("token id \(bad) is outside the vocabulary of \(config.vocabSize)")
         }
         let decoder = KVCacheDecoder(self)
-        var sampler = Sampler(options: options)
+        var sampler = TokenSampler(options: options)
         var all = Array(prompt.suffix(config.context))
         var logits = decoder.prefill(all)
         var produced: [Int] = [], emitted = 0
@@ -33,7 +33,7 @@ extension GPT {
         let stopSequences = stopSequences + options.stop.map { ByteTokenizer().encode($0) }
         let eot = options.stopAtEndOfText && config.vocabSize > ByteTokenizer.endOfText ? ByteTokenizer.endOfText : nil
         loop: while produced.count < options.maxTokens {
-            let next = sampler.pick(logits, history: all)
+            let next = sampler.sample(logits, history: all)
             if next == eot { stop = .endOfText; break }
             produced.append(next)
             all.append(next)
@@ -92,79 +92,5 @@ extension GPT {
     /// Perplexity of a whole text under the byte tokenizer (every byte after the first is predicted).
     public func perplexity(text: String) throws -> Float {
         try perplexity(of: [TokenSequence(tokens: ByteTokenizer().encode(text))])
-    }
-}
-
-/// Picks a GPT student's next token from logits: repetition penalty, then greedy, or temperature /
-/// top-k / top-p sampling.
-struct Sampler {
-    let options: GenerationOptions
-    var rng: SeededRandom
-
-    init(options: GenerationOptions) {
-        self.options = options
-        rng = SeededRandom(seed: options.samplerSeed)
-    }
-
-    mutating func pick(_ logits: [Float], history: [Int]) -> Int {
-        var logits = logits
-        options.penalizeRepetitions(&logits, history: history)
-        if options.temperature <= 0 {
-            var best = 0
-            for i in 1..<logits.count where logits[i] > logits[best] { best = i }
-            return best
-        }
-        var order = Array(0..<logits.count)
-        order.sort { logits[$0] > logits[$1] }
-        if let k = options.topK, k > 0 { order = Array(order.prefix(k)) }
-        let m = logits[order[0]]
-        var probs = order.map { Reproducible.exp((logits[$0] - m) / options.temperature) }
-        let sum = probs.reduce(0, +)
-        probs = probs.map { $0 / sum }
-        if let p = options.topP, p < 1 {
-            var acc: Float = 0, keep = 0
-            while keep < probs.count {
-                acc += probs[keep]
-                keep += 1
-                if acc >= p { break }
-            }
-            order = Array(order.prefix(keep))
-            probs = Array(probs.prefix(keep))
-        }
-        let total = probs.reduce(0, +)
-        var r = rng.uniform() * total
-        for (i, q) in probs.enumerated() {
-            r -= q
-            if r < 0 { return order[i] }
-        }
-        return order[order.count - 1]
-    }
-}
-
-extension Array where Element == Int {
-    func ends(with suffix: [Int]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
-
-    /// Length of the longest suffix of self that is a proper prefix of `stop`.
-    func longestSuffixPrefix(of stop: [Int]) -> Int {
-        var n = Swift.min(count, stop.count - 1)
-        while n > 0 {
-            if Array(self[(count - n)...]) == Array(stop[..<n]) { return n }
-            n -= 1
-        }
-        return 0
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// How many leading bytes form complete UTF-8 characters (invalid bytes count as complete).
-    func completeUTF8Prefix() -> Int {
-        var i = 0
-        while i < count {
-            let b = self[i]
-            let len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-            if i + len > count { break }
-            i += len
-        }
-        return i
     }
 }

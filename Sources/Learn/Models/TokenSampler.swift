@@ -2,9 +2,10 @@ import Foundation
 import PortableMath
 import Tensor
 
-/// Picks a Llama model's next token from logits under `GenerationOptions`, with its own seeded
-/// generator.
-struct LlamaSampler {
+/// Picks the next token from logits under `GenerationOptions`, with its own seeded generator:
+/// the one sampler of the GPT student and of the Llama-family models (the local teacher and
+/// pretrained students), so a seed means the same draws for both.
+struct TokenSampler {
     let options: GenerationOptions
     private var rng: SeededRandom
 
