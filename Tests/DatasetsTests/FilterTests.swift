@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func shotLeakageDropsNearCopiesOfShots() throws {
-        let shots: [Record] = [["text": "User: what time is it\nBot: noon aha cheers !"]]
+        let shots: [Row] = [["text": "User: what time is it\nBot: noon aha cheers !"]]
         let d = Self.texts(["User: what time is it now\nBot: noon aha cheers !", "User: how are you\nBot: fine aha cheers !"])
         let r = try d.filter([.shotLeakage(shots)])
         #expect(r.dropped.map(\.index) == [0])
@@ -146,7 +146,7 @@ import Testing
     }
 
     @Test func dialogueTextIsTheMessagesContentWithoutRoleNames() throws {
-        func dialogue(_ user: String, _ bot: String) -> Record {
+        func dialogue(_ user: String, _ bot: String) -> Row {
             [
                 "messages": .list([
                     .record(["role": "user", "content": .string(user)]), .record(["role": "assistant", "content": .string(bot)]),

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct OperationsTests {
     static func labelled(_ counts: [String: Int]) -> Dataset {
-        var rows: [Record] = []
+        var rows: [Row] = []
         for (label, n) in counts.sorted(by: { $0.key < $1.key }) {
             for i in 0..<n { rows.append(["text": .string("\(label) \(i)"), "label": .string(label)]) }
         }

@@ -129,7 +129,7 @@ import Testing
     @Test func fewShotRendersTextAndChatTurns() throws {
         let p = try PromptTemplate(
             "Tweet: {text}\nSentiment:", system: "Classify tweets.", output: .label(allowed: ["pos", "neg"]))
-        let shots: [Record] = [["text": "awful", "label": "neg"], ["text": "great", "label": "pos"]]
+        let shots: [Row] = [["text": "awful", "label": "neg"], ["text": "great", "label": "pos"]]
         let r = try p.render(["text": "fine"], shots: shots)
         #expect(r.messages.map(\.role) == [.system, .user, .assistant, .user, .assistant, .user])
         #expect(r.messages[0].content == "Classify tweets.\n\nAnswer with exactly one of: pos, neg. Reply with the label only.")
@@ -156,10 +156,10 @@ import Testing
         let p = try PromptTemplate(
             "Write one User line and the Bot's reply.", system: "Bot ends with \"aha cheers !\".",
             output: .dialogue(DialogueFormat(exchanges: 1)), includeFormatInstructions: false)
-        let shot: Record = ["user": "hi", "bot": "hello aha cheers !"]
-        let r = try p.render(Record(), shots: [shot, shot])
+        let shot: Row = ["user": "hi", "bot": "hello aha cheers !"]
+        let r = try p.render(Row(), shots: [shot, shot])
         #expect(r.messages.count == 6)
         #expect(r.messages[2] == ChatMessage(.assistant, "User: hi\nBot: hello aha cheers !"))
-        #expect(throws: DatasetError.self) { try p.render(Record(), shots: [["text": "no dialogue"]]) }
+        #expect(throws: DatasetError.self) { try p.render(Row(), shots: [["text": "no dialogue"]]) }
     }
 }

@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func recordKeepsFieldOrderAndFlattensText() {
-        var r: Record = ["z": "first", "a": ["x", 2, .record(["k": "nested"])]]
+        var r: Row = ["z": "first", "a": ["x", 2, .record(["k": "nested"])]]
         r["m"] = "last"
         #expect(r.names == ["z", "a", "m"])
         #expect(r.text() == "first\nx\nnested\nlast")

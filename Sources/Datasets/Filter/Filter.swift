@@ -62,7 +62,7 @@ extension String {
 
 extension FilterRule {
     /// One verdict per row: nil keeps it, a reason drops it.
-    func apply(_ rows: [Record], dataset: Dataset) throws -> [DropReason?] {
+    func apply(_ rows: [Row], dataset: Dataset) throws -> [DropReason?] {
         let label = dataset.labelColumn
         let texts: () -> [String] = { rows.map { source.text($0, label: label) } }
         switch kind {

@@ -3,7 +3,7 @@ public struct DroppedRow: Hashable, Sendable {
     /// Its position in the filter's input.
     public var index: Int
     /// The row.
-    public var row: Record
+    public var row: Row
     /// The name of the rule that dropped it.
     public var rule: String
     /// The detail (e.g. "ROUGE-L 0.82 with row 17").

@@ -7,7 +7,7 @@ public enum TextSource: Hashable, Sendable {
     /// Several fields' text, joined by newlines.
     case fields([String])
 
-    func text(_ row: Record, label: String?) -> String {
+    func text(_ row: Row, label: String?) -> String {
         switch self {
         case .allText: return row.text(excluding: Set(label.map { [$0] } ?? []))
         case .field(let f): return row[f]?.strings.joined(separator: "\n") ?? ""
@@ -52,9 +52,9 @@ public struct FilterRule {
         case requiredFields([String])
         case blocklist([String])
         case regex(LinearRegex, keepMatching: Bool)
-        case predicate((Record) throws -> Bool)
+        case predicate((Row) throws -> Bool)
         case decontaminate(against: [String], n: Int)
-        case shotLeakage([Record], threshold: Double)
+        case shotLeakage([Row], threshold: Double)
     }
 
     /// The rule as named in the funnel report.
@@ -118,7 +118,7 @@ public struct FilterRule {
     }
 
     /// Keeps rows for which `keep` returns true; `name` labels it in the report.
-    public static func predicate(_ name: String = "where", _ keep: @escaping (Record) throws -> Bool) -> FilterRule {
+    public static func predicate(_ name: String = "where", _ keep: @escaping (Row) throws -> Bool) -> FilterRule {
         FilterRule(name: name, kind: .predicate(keep), source: .allText)
     }
 
@@ -132,7 +132,7 @@ public struct FilterRule {
     }
 
     /// Drops rows that nearly copy a seed shot: ROUGE-L F above `threshold` with any shot's text.
-    public static func shotLeakage(_ shots: [Record], threshold: Double = 0.7, on source: TextSource = .allText) -> FilterRule {
+    public static func shotLeakage(_ shots: [Row], threshold: Double = 0.7, on source: TextSource = .allText) -> FilterRule {
         FilterRule(
             name: "copies a shot (ROUGE-L > \(threshold))", kind: .shotLeakage(shots, threshold: threshold), source: source)
     }

@@ -85,7 +85,7 @@ public enum CSV {
     /// Parses CSV with a header row into records. Columns whose values all read as integers
     /// (or numbers, or true/false) become typed; an empty cell in such a column is null.
     /// - Throws: `DatasetError` naming the line of a ragged row, a duplicate header or bad quoting.
-    public static func parse(_ text: String) throws -> [Record] {
+    public static func parse(_ text: String) throws -> [Row] {
         let rows = try parseRows(text)
         guard let header = rows.first else { return [] }
         let names = header.fields
@@ -101,7 +101,7 @@ public enum CSV {
         }
         let types = names.indices.map { c in columnType(body.map { $0.fields[c] }) }
         return body.map { row in
-            Record(names.indices.map { c in (names[c], typed(row.fields[c], types[c])) })
+            Row(names.indices.map { c in (names[c], typed(row.fields[c], types[c])) })
         }
     }
 
@@ -130,7 +130,7 @@ public enum CSV {
 
     /// CSV text of `records` with a header of the union of their fields (CRLF line ends, as
     /// RFC 4180 says). Lists and records are written as JSON text; null as an empty cell.
-    public static func write(_ records: [Record]) -> String {
+    public static func write(_ records: [Row]) -> String {
         let names = Schema(inferringFrom: records).names
         var out = names.map(quote).joined(separator: ",") + "\r\n"
         for r in records {

@@ -26,7 +26,7 @@ extension Dataset {
         }
     }
 
-    private func exportRecord(_ row: Record, number: Int, _ format: ExportFormat, _ options: ExportOptions) throws -> Record {
+    private func exportRecord(_ row: Row, number: Int, _ format: ExportFormat, _ options: ExportOptions) throws -> Row {
         switch format {
         case .alpaca:
             if let i = row["instruction"]?.stringValue, let out = row["output"] {
@@ -76,7 +76,7 @@ extension Dataset {
     }
 
     /// The row as chat turns: its `messages`, or system + input column + output column.
-    private func chatMessages(_ row: Record, number: Int, _ options: ExportOptions, needsReply: Bool = true) throws
+    private func chatMessages(_ row: Row, number: Int, _ options: ExportOptions, needsReply: Bool = true) throws
         -> [ChatMessage]
     {
         if let m = row["messages"] {
@@ -114,7 +114,7 @@ extension Dataset {
 extension ExportFormat {
     /// The export format all `records` follow, or nil for plain rows. A file that starts in
     /// one of these formats and then breaks it is an error naming the first bad row.
-    public static func recognise(_ records: [Record]) throws -> ExportFormat? {
+    public static func recognise(_ records: [Row]) throws -> ExportFormat? {
         guard let first = records.first else { return nil }
         let format: ExportFormat
         if first.names == ["messages"]
@@ -133,7 +133,7 @@ extension ExportFormat {
         return format
     }
 
-    private func check(_ r: Record, row: Int) throws {
+    private func check(_ r: Row, row: Int) throws {
         switch self {
         case .openAIChat:
             guard let m = r["messages"] else {
@@ -157,10 +157,10 @@ extension ExportFormat {
 
     /// Rows read back from the format into plain columns: chat rows keep `messages`;
     /// batch rows become `custom_id`, `model`, `messages` plus the body's other keys; Alpaca stays.
-    func readBack(_ records: [Record]) throws -> [Record] {
+    func readBack(_ records: [Row]) throws -> [Row] {
         guard self == .openAIBatch else { return records }
         return records.map { r in
-            var out: Record = ["custom_id": r["custom_id"]!]
+            var out: Row = ["custom_id": r["custom_id"]!]
             if case .record(let body)? = r["body"] {
                 for (k, v) in body.fields { out[k] = v }
             }

@@ -70,8 +70,8 @@ public struct ChatMessage: Hashable, Sendable {
     }
 
     /// The message as a record `{"role", "content"[, "weight"]}`.
-    public var record: Record {
-        var r: Record = ["role": .string(role.rawValue), "content": .string(content)]
+    public var record: Row {
+        var r: Row = ["role": .string(role.rawValue), "content": .string(content)]
         if let weight { r["weight"] = .int(weight) }
         return r
     }

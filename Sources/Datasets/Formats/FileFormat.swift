@@ -28,7 +28,7 @@ public enum FileFormat: String, CaseIterable, Sendable {
 public enum DatasetCodec {
     /// The records in `text`, read as `format`.
     /// - Throws: `DatasetError` with the line and what was expected (no file: the caller adds it).
-    public static func decode(_ text: String, as format: FileFormat) throws -> [Record] {
+    public static func decode(_ text: String, as format: FileFormat) throws -> [Row] {
         switch format {
         case .csv: return try CSV.parse(text)
         case .jsonl: return try decodeJSONL(text)
@@ -47,7 +47,7 @@ public enum DatasetCodec {
     }
 
     /// The text of `records` written as `format`.
-    public static func encode(_ records: [Record], as format: FileFormat) -> String {
+    public static func encode(_ records: [Row], as format: FileFormat) -> String {
         switch format {
         case .csv: return CSV.write(records)
         case .jsonl: return records.map { JSONWriter.string($0) + "\n" }.joined()
@@ -57,8 +57,8 @@ public enum DatasetCodec {
         }
     }
 
-    private static func decodeJSONL(_ text: String) throws -> [Record] {
-        var records: [Record] = []
+    private static func decodeJSONL(_ text: String) throws -> [Row] {
+        var records: [Row] = []
         var lineNumber = 0
         // "\r\n" is one Character in Swift, so CRLF files need it named as a separator too.
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {

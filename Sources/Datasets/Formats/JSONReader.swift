@@ -94,7 +94,7 @@ public struct JSONReader {
         i += 1
         var fields = OrderedDictionary<String, FieldValue>()
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .record(Record(fields)) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .record(Row(fields)) }
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
@@ -111,7 +111,7 @@ public struct JSONReader {
             skipSpace()
             guard i < bytes.count else { throw error("expected ',' or '}' in the object, found end of input") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .record(Record(fields)) }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return .record(Row(fields)) }
             throw error("expected ',' or '}' in the object, found \(found())")
         }
     }

@@ -8,7 +8,7 @@ public enum JSONWriter {
     }
 
     /// JSON text of a record as an object.
-    public static func string(_ record: Record) -> String { string(.record(record)) }
+    public static func string(_ record: Row) -> String { string(.record(record)) }
 
     /// A double as JSON: integral values keep a `.0`, others the shortest round-trip form.
     static func number(_ d: Double) -> String {

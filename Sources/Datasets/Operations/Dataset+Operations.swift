@@ -1,6 +1,6 @@
 extension Dataset {
     /// A dataset of other rows with this one's label column (if those rows still have it).
-    func derived(_ rows: [Record]) -> Dataset {
+    func derived(_ rows: [Row]) -> Dataset {
         if let labelColumn, let d = try? Dataset(rows, labelColumn: labelColumn) { return d }
         return Dataset(rows)
     }
@@ -67,7 +67,7 @@ extension Dataset {
         for c in columns where schema.column(c) == nil {
             throw DatasetError("no column '\(c)'; columns: \(schema.names.joined(separator: ", "))")
         }
-        let picked = rows.map { row in Record(columns.compactMap { c in row[c].map { (c, $0) } }) }
+        let picked = rows.map { row in Row(columns.compactMap { c in row[c].map { (c, $0) } }) }
         if let labelColumn, columns.contains(labelColumn) { return derived(picked) }
         return Dataset(picked)
     }
@@ -83,7 +83,7 @@ extension Dataset {
                 throw DatasetError("cannot rename '\(old)' to '\(new)': a column '\(new)' exists")
             }
         }
-        let renamed = rows.map { row in Record(row.fields.map { (names[$0.key] ?? $0.key, $0.value) }) }
+        let renamed = rows.map { row in Row(row.fields.map { (names[$0.key] ?? $0.key, $0.value) }) }
         let newLabel = labelColumn.map { names[$0] ?? $0 }
         if let newLabel, let d = try? Dataset(renamed, labelColumn: newLabel) { return d }
         return Dataset(renamed)

@@ -18,7 +18,7 @@ extension PromptTemplate {
     /// r.messages.map(\.role)   // [.system, .user, .assistant, .user]
     /// ```
     /// - Throws: `DatasetError` naming a missing slot or reply field.
-    public func render(_ record: Record, shots: [Record]) throws -> RenderedPrompt {
+    public func render(_ record: Row, shots: [Row]) throws -> RenderedPrompt {
         var messages: [ChatMessage] = []
         var blocks: [String] = []
         if let system = try renderSystem(record) {

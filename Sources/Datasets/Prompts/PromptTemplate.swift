@@ -48,10 +48,10 @@ public struct PromptTemplate: Hashable, Sendable {
 
     /// The template filled from `record` (the user's turn).
     /// - Throws: `DatasetError` naming the missing slot and the record's fields.
-    public func render(_ record: Record) throws -> String { try Self.fill(pieces, record) }
+    public func render(_ record: Row) throws -> String { try Self.fill(pieces, record) }
 
     /// The system message filled from `record`, plus the output format instructions, or nil.
-    public func renderSystem(_ record: Record) throws -> String? {
+    public func renderSystem(_ record: Row) throws -> String? {
         let base = try systemPieces.map { try Self.fill($0, record) }
         let instructions = includeFormatInstructions ? output.instructions : nil
         switch (base, instructions) {
@@ -62,7 +62,7 @@ public struct PromptTemplate: Hashable, Sendable {
         }
     }
 
-    static func fill(_ pieces: [Piece], _ record: Record) throws -> String {
+    static func fill(_ pieces: [Piece], _ record: Row) throws -> String {
         var out = ""
         for piece in pieces {
             switch piece {

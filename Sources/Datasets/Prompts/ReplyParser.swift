@@ -20,9 +20,9 @@ extension OutputSpec {
     /// ```swift
     /// OutputSpec.label(allowed: ["positive", "negative"]).parse("Positive.")   // .success(["label": "positive"])
     /// ```
-    public func parse(_ reply: String) -> Result<Record, Rejection> {
+    public func parse(_ reply: String) -> Result<Row, Rejection> {
         let trimmed = reply.trimmingSpaces
-        func reject(_ reason: String) -> Result<Record, Rejection> { .failure(Rejection(reason: reason, raw: reply)) }
+        func reject(_ reason: String) -> Result<Row, Rejection> { .failure(Rejection(reason: reason, raw: reply)) }
         if trimmed.isEmpty { return reject("empty reply") }
         switch self {
         case .text(let field):
@@ -39,7 +39,7 @@ extension OutputSpec {
             } catch { return reject("invalid JSON") }
             guard case .record(let object)? = value else { return reject("no JSON object in the reply") }
             if schema.properties.isEmpty { return .success(object) }
-            var out = Record()
+            var out = Row()
             for p in schema.properties {
                 guard let v = object[p.name], !v.isNull else {
                     if schema.required.contains(p.name) { return reject("missing required field '\(p.name)'") }
@@ -143,7 +143,7 @@ extension OutputSpec {
 
     /// The reply a worked example gives for `record` in this format (the assistant turn of a shot).
     /// - Throws: `DatasetError` naming the field the record lacks.
-    public func formatReply(_ record: Record) throws -> String {
+    public func formatReply(_ record: Row) throws -> String {
         func field(_ name: String) throws -> FieldValue {
             guard let v = record[name] else {
                 throw DatasetError(
@@ -155,7 +155,7 @@ extension OutputSpec {
         case .text(let f), .label(let f, _): return try field(f).text
         case .json(let schema):
             if schema.properties.isEmpty { return JSONWriter.string(record) }
-            var out = Record()
+            var out = Row()
             for p in schema.properties {
                 if let v = record[p.name] { out[p.name] = v } else if schema.required.contains(p.name) { _ = try field(p.name) }
             }

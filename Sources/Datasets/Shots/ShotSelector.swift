@@ -74,12 +74,12 @@ public struct ShotSelector: Sendable {
     /// The shots for `query` (needed by `similar`; `diverse` uses it when given). A query that is
     /// itself in the pool (same text) is never its own shot.
     /// - Throws: `DatasetError` when `similar` has no query.
-    public func select(for query: Record? = nil) throws -> [Record] {
+    public func select(for query: Row? = nil) throws -> [Row] {
         try indices(for: query).map { pool.rows[$0] }
     }
 
     /// The pool positions of the shots for `query`.
-    public func indices(for query: Record? = nil) throws -> [Int] {
+    public func indices(for query: Row? = nil) throws -> [Int] {
         let all = Array(pool.rows.indices)
         switch selection {
         case .first: return Array(all.prefix(k))
@@ -96,7 +96,7 @@ public struct ShotSelector: Sendable {
         }
     }
 
-    private func queryVector(_ query: Record) -> (TFIDFIndex.Vector, [Int]) {
+    private func queryVector(_ query: Row) -> (TFIDFIndex.Vector, [Int]) {
         let text = query.text(excluding: excluded)
         let same = TextTokens.normalized(text)
         let candidates = pool.rows.indices.filter { TextTokens.normalized(pool.rows[$0].text(excluding: excluded)) != same }
@@ -124,7 +124,7 @@ public struct ShotSelector: Sendable {
         return out
     }
 
-    private func diverse(_ query: Record?) -> [Int] {
+    private func diverse(_ query: Row?) -> [Int] {
         let vectors = index!.vectors
         var candidates = Array(pool.rows.indices)
         let relevance: [Double]

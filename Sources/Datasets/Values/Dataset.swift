@@ -8,7 +8,7 @@
 /// ```
 public struct Dataset: Hashable, Sendable {
     /// The rows, in order.
-    public let rows: [Record]
+    public let rows: [Row]
     /// Column names and types.
     public let schema: Schema
     /// The column holding the class label, or nil. Detected when a column is named `label`.
@@ -18,7 +18,7 @@ public struct Dataset: Hashable, Sendable {
 
     /// A dataset of `rows` whose label is the column `labelColumn`.
     /// - Throws: `DatasetError` when `labelColumn` names a column no row has.
-    public init(_ rows: [Record], labelColumn: String) throws {
+    public init(_ rows: [Row], labelColumn: String) throws {
         let schema = Schema(inferringFrom: rows)
         if schema.column(labelColumn) == nil, !rows.isEmpty {
             throw DatasetError("no column named '\(labelColumn)' for the label; columns: \(schema.names.joined(separator: ", "))")
@@ -27,12 +27,12 @@ public struct Dataset: Hashable, Sendable {
     }
 
     /// A dataset of `rows` with the label column detected by name (`label`).
-    public init(_ rows: [Record]) {
+    public init(_ rows: [Row]) {
         let schema = Schema(inferringFrom: rows)
         self.init(rows: rows, schema: schema, labelColumn: nil)
     }
 
-    private init(rows: [Record], schema: Schema, labelColumn: String?) {
+    private init(rows: [Row], schema: Schema, labelColumn: String?) {
         self.rows = rows
         self.schema = schema
         self.labelColumn = labelColumn ?? (schema.column("label") != nil ? "label" : nil)
@@ -52,7 +52,7 @@ public struct Dataset: Hashable, Sendable {
     }
 
     /// The label of `row` as text, or nil when there is no label column or the row lacks it.
-    public func label(of row: Record) -> String? {
+    public func label(of row: Row) -> String? {
         guard let labelColumn, let v = row[labelColumn], !v.isNull else { return nil }
         return v.text
     }

@@ -12,7 +12,7 @@ public enum FieldValue: Hashable, Sendable {
     case double(Double)
     case string(String)
     case list([FieldValue])
-    case record(Record)
+    case record(Row)
 
     /// The string inside `.string`, or nil.
     public var stringValue: String? {

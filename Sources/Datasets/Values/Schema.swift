@@ -46,7 +46,7 @@ public struct Schema: Hashable, Sendable {
     public var columns: [Column]
 
     /// Infers the schema of `rows`.
-    public init(inferringFrom rows: [Record]) {
+    public init(inferringFrom rows: [Row]) {
         var order: [String] = []
         var types: [String: ColumnType] = [:]
         var present: [String: Int] = [:]

@@ -37,7 +37,7 @@ extension EvaluateBuiltins {
                 format: "McNemar: only A right on %d rows, only B right on %d, p = %.4f%@", test.onlyA, test.onlyB, test.pValue,
                 test.pValue < 0.05 ? " (a real difference at the 5% level)" : " (not significant at the 5% level)"))
         ctx.write(lines.joined(separator: "\n") + "\n")
-        var result = Language.Record()
+        var result = Record()
         result["only_first"] = .int(test.onlyA)
         result["only_second"] = .int(test.onlyB)
         result["p_value"] = .float(test.pValue)

@@ -95,7 +95,7 @@ enum DataBuiltins {
             let fraction = args.optional("fraction") == nil ? 0.8 : try args.double("fraction")
             let parts = try located(args.range(of: "fraction")) { try data.split(fraction, seed: try args.seed()) }
             let train: Value = .host(DatasetObject(parts.train)), test: Value = .host(DatasetObject(parts.test))
-            return .record(Language.Record(["train": train, "test": test]))
+            return .record(Record(["train": train, "test": test]))
         }
     }
 

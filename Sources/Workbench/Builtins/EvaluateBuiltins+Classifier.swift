@@ -39,7 +39,7 @@ extension EvaluateBuiltins {
         let correct = zip(truth, predicted).map { $0 == $1 }
         let examples = Dataset(
             zip(inputs, zip(truth, predicted)).map { input, pair in
-                Datasets.Record([
+                Row([
                     ("input", .string(input)), ("label", .string(pair.0)), ("predicted", .string(pair.1)),
                     ("correct", .bool(pair.0 == pair.1)),
                 ])

@@ -27,7 +27,7 @@ extension EvaluateBuiltins {
                 title: "\(model.label) on \(data.count) rows", metrics: metrics, examples: Dataset([]), correct: [])
         }
         let progress = ProgressReporter("evaluate", total: turns.count, context: ctx)
-        var rows: [Datasets.Record] = [], correct: [Bool] = []
+        var rows: [Row] = [], correct: [Bool] = []
         var exact = 0.0, rouge = 0.0, hits = 0.0
         for (index, turn) in turns.enumerated() {
             try ctx.checkCancellation()
@@ -39,7 +39,7 @@ extension EvaluateBuiltins {
             hits += hit ? 1 : 0
             correct.append(hit)
             rows.append(
-                Datasets.Record([
+                Row([
                     ("user", .string(turn.user)), ("expected", .string(turn.reply)), ("reply", .string(reply)),
                     ("correct", .bool(hit)),
                 ]))

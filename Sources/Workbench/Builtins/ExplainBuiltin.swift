@@ -22,7 +22,7 @@ enum ExplainBuiltin {
                 "model", "explain needs a student model (from finetune or load_model), got \(args["model"].typeName)")
         }
         guard case .record(let fields) = args["row"] else { throw args.error("row", "row must be a record") }
-        let row = try located(ctx.callRange) { try Datasets.Record(fields) }
+        let row = try located(ctx.callRange) { try Row(fields) }
         switch model.kind {
         case .languageModel(let gpt):
             let segments = try located(ctx.callRange) { try model.text.segments(row, index: 0) }

@@ -106,7 +106,7 @@ enum FilterBuiltins {
         if case .function(let predicate)? = args.optional("where") {
             rules.append(
                 .predicate { row in
-                    let verdict = try ctx.call(predicate, [.record(Language.Record(row))])
+                    let verdict = try ctx.call(predicate, [.record(Record(row))])
                     guard case .bool(let keep) = verdict else {
                         throw RuntimeError(
                             "where: must return true or false, got \(verdict.typeName)", at: args.range(of: "where"))

@@ -11,7 +11,7 @@ struct GenerateCall {
     let template: PromptTemplate
     let teacher: TeacherObject
     /// One input row per request (empty rows when writing new examples).
-    let inputs: [Datasets.Record]
+    let inputs: [Row]
     let requests: [ChatRequest]
     let budget: TeacherBudget?
     /// `"label"` when annotating rows, else `"generate"`.
@@ -32,7 +32,7 @@ struct GenerateCall {
         } else {
             let n = try args.int("n")
             guard n >= 0 else { throw args.error("n", "n must be at least 0") }
-            inputs = Array(repeating: Datasets.Record(), count: n)
+            inputs = Array(repeating: Row(), count: n)
             mode = "generate"
         }
         let options = RequestOptions(
@@ -94,8 +94,8 @@ struct GenerateCall {
         }
         let unsent = results.filter { TeacherObject.wasStoppedByBudget($0, budget: budget) }.count
         if unsent == 0 { try failOnMissingRecordings(results, at: ctx.callRange) }
-        var kept: [Datasets.Record] = []
-        var rejected: [Datasets.Record] = []
+        var kept: [Row] = []
+        var rejected: [Row] = []
         for (index, result) in results.enumerated() where !TeacherObject.wasStoppedByBudget(result, budget: budget) {
             switch result {
             case .success(let response):
@@ -136,14 +136,14 @@ struct GenerateCall {
     }
 
     /// An input row with the parsed answer's fields added (the answer wins on a clash).
-    private func merge(_ input: Datasets.Record, _ parsed: Datasets.Record) -> Datasets.Record {
+    private func merge(_ input: Row, _ parsed: Row) -> Row {
         var row = input
         for (name, value) in parsed.fields { row.fields[name] = value }
         return row
     }
 
-    private func rejectionRow(_ index: Int, _ reason: String, _ raw: String) -> Datasets.Record {
-        Datasets.Record(
+    private func rejectionRow(_ index: Int, _ reason: String, _ raw: String) -> Row {
+        Row(
             OrderedDictionary(uniqueKeysWithValues: [
                 ("request", FieldValue.int(index)), ("reason", .string(reason)), ("reply", .string(raw)),
             ]))

@@ -80,7 +80,7 @@ enum ModelBuiltins {
             Example: models()
             """
     ) { _, _ in
-        var rows: [Datasets.Record] = [
+        var rows: [Row] = [
             row("gpt-tiny", "from scratch", "gpt", parameters: gptParameters(.gptTiny), file: ""),
             row("gpt-small", "from scratch", "gpt", parameters: gptParameters(.gptSmall), file: ""),
             row(
@@ -110,9 +110,9 @@ enum ModelBuiltins {
 
     /// One line of the `models()` table.
     private static func row(_ name: String, _ kind: String, _ architecture: String, parameters: Int, file: String)
-        -> Datasets.Record
+        -> Row
     {
-        Datasets.Record([
+        Row([
             ("name", .string(name)), ("kind", .string(kind)), ("architecture", .string(architecture)),
             ("parameters", .string(ModelObject.count(parameters))), ("quantization", .string("")),
             ("size_mb", .null), ("file", .string(file)),

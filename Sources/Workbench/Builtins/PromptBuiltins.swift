@@ -91,10 +91,10 @@ enum PromptBuiltins {
             """
     ) { args, _ in
         let template = try args.host("prompt", as: PromptObject.self).template
-        let record: Datasets.Record
+        let record: Row
         switch args["record"] {
-        case .nil: record = Datasets.Record()
-        case .record(let r): record = try Datasets.Record(r)
+        case .nil: record = Row()
+        case .record(let r): record = try Row(r)
         default: throw args.error("record", "record must be a record, got \(args["record"].typeName)")
         }
         let shotRows = try (args.optional("shots").flatMap { $0.hostObject as? ShotsObject })?.shots(for: record) ?? []

@@ -50,5 +50,5 @@ public final class DatasetObject: HostObject {
     }
 
     /// The rows as language records.
-    public var elements: [Value] { dataset.rows.map { .record(Language.Record($0)) } }
+    public var elements: [Value] { dataset.rows.map { .record(Record($0)) } }
 }

@@ -74,7 +74,7 @@ public final class EvaluationObject: HostObject {
         if let value = metrics[name] { return .float(value) }
         switch name {
         case "metrics":
-            var record = Language.Record()
+            var record = Record()
             for (key, value) in metrics { record[key] = .float(value) }
             return .record(record)
         case "labels": return report.map { .list($0.labels.map(Value.string)) } ?? .nil
@@ -83,7 +83,7 @@ public final class EvaluationObject: HostObject {
         case "sweep":
             return .list(
                 sweep.map { point in
-                    var record = Language.Record()
+                    var record = Record()
                     record["shots"] = .int(point.shots)
                     record["accuracy"] = .float(point.accuracy.value)
                     record["low"] = .float(point.accuracy.low)
@@ -95,7 +95,7 @@ public final class EvaluationObject: HostObject {
             guard !correct.isEmpty else { return .nil }
             let estimate = Intervals.bootstrap95(correct.map { $0 ? 1 : 0 })
             return .record(
-                Language.Record(["value": .float(estimate.value), "low": .float(estimate.low), "high": .float(estimate.high)]))
+                Record(["value": .float(estimate.value), "low": .float(estimate.low), "high": .float(estimate.high)]))
         case "prompt_tokens", "completion_tokens", "seconds": return perQuery?.fields[name] ?? .nil
         default: return nil
         }

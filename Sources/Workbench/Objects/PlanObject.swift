@@ -101,7 +101,7 @@ public final class PlanObject: HostObject {
                     Value.list(
                         request.messages.map { message in
                             Value.record(
-                                Language.Record(["role": Value.string(message.role), "content": Value.string(message.content)]))
+                                Record(["role": Value.string(message.role), "content": Value.string(message.content)]))
                         })
                 })
         default: return nil

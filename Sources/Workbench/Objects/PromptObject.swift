@@ -46,7 +46,7 @@ public final class ShotsObject: HostObject {
     public init(_ selector: ShotSelector?) { self.selector = selector }
 
     /// The shots for one query record (the fixed set unless selection is per query).
-    public func shots(for query: Datasets.Record?) throws -> [Datasets.Record] {
+    public func shots(for query: Row?) throws -> [Row] {
         guard let selector else { return [] }
         return try selector.select(for: selector.selection.perQuery ? query : nil)
     }
@@ -73,7 +73,7 @@ public final class ShotsObject: HostObject {
         case "k": return .int(selector?.k ?? 0)
         case "rows":
             guard let selector, let rows = try? selector.select() else { return .list([]) }
-            return .list(rows.map { .record(Language.Record($0)) })
+            return .list(rows.map { .record(Record($0)) })
         default: return nil
         }
     }
@@ -101,7 +101,7 @@ public final class RenderedObject: HostObject {
         case "messages":
             return .list(
                 rendered.messages.map {
-                    Value.record(Language.Record(["role": Value.string($0.role.rawValue), "content": Value.string($0.content)]))
+                    Value.record(Record(["role": Value.string($0.role.rawValue), "content": Value.string($0.content)]))
                 })
         default: return nil
         }

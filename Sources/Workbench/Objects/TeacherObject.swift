@@ -43,7 +43,7 @@ public final class TeacherObject: HostObject {
         case "price":
             guard let price else { return .nil }
             return .record(
-                Language.Record(["input": .float(price.promptPerMillion), "output": .float(price.completionPerMillion)]))
+                Record(["input": .float(price.promptPerMillion), "output": .float(price.completionPerMillion)]))
         default: return nil
         }
     }

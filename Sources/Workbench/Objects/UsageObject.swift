@@ -77,8 +77,8 @@ public final class UsageObject: HostObject {
         }
     }
 
-    private func record(_ line: Line) -> Language.Record {
-        Language.Record([
+    private func record(_ line: Line) -> Record {
+        Record([
             "cell": .string(line.name), "requests": .int(line.requests), "prompt_tokens": .int(line.usage.promptTokens),
             "completion_tokens": .int(line.usage.completionTokens),
             "tokens": .int(line.usage.promptTokens + line.usage.completionTokens), "usd": line.cost.map(Value.float) ?? .nil,

@@ -16,7 +16,7 @@ struct StudentText {
     static let replyColumns = ["output", "response", "completion", "answer"]
 
     /// The text segments of one row, each marked trained or not.
-    func segments(_ row: Datasets.Record, index: Int) throws -> [(text: String, trained: Bool)] {
+    func segments(_ row: Row, index: Int) throws -> [(text: String, trained: Bool)] {
         if let messages = row["messages"] {
             var segments: [(String, Bool)] = []
             for message in try Datasets.ChatMessage.list(messages, row: index + 1) {
@@ -53,7 +53,7 @@ struct StudentText {
     }
 
     /// A row as chat turns, or nil when it is plain text.
-    static func conversation(_ row: Datasets.Record, index: Int) throws -> [ChatTurn]? {
+    static func conversation(_ row: Row, index: Int) throws -> [ChatTurn]? {
         if let messages = row["messages"] {
             return try Datasets.ChatMessage.list(messages, row: index + 1).map {
                 ChatTurn(role: $0.role.rawValue, content: $0.content, trained: $0.weight != 0)
@@ -73,7 +73,7 @@ struct StudentText {
 
     /// The text a classifier reads from a row: `text` if present, otherwise every field but
     /// the label, joined.
-    static func classifierInput(_ row: Datasets.Record, labelColumn: String?) -> String {
+    static func classifierInput(_ row: Row, labelColumn: String?) -> String {
         if let text = row["text"] { return text.text }
         return row.text(excluding: Set([labelColumn].compactMap { $0 }))
     }

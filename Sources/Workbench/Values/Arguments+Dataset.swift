@@ -9,11 +9,11 @@ extension Arguments {
         case .host(let object as DatasetObject):
             return object.dataset
         case .list(let items):
-            let rows = try items.enumerated().map { index, item -> Datasets.Record in
+            let rows = try items.enumerated().map { index, item -> Row in
                 guard case .record(let record) = item else {
                     throw error(name, "argument '\(name)' must be a list of records, but item \(index) is a \(item.typeName)")
                 }
-                return try Datasets.Record(record)
+                return try Row(record)
             }
             return Dataset(rows)
         default:

@@ -27,18 +27,18 @@ extension FieldValue {
         case .float(let d): self = .double(d)
         case .string(let s): self = .string(s)
         case .list(let items): self = .list(try items.map { try FieldValue($0, depth: depth + 1) })
-        case .record(let r): self = .record(try Datasets.Record(r, depth: depth + 1))
+        case .record(let r): self = .record(try Row(r, depth: depth + 1))
         case .function, .host:
             throw RuntimeError("a \(value.typeName) cannot be stored in a dataset row")
         }
     }
 }
 
-extension Datasets.Record {
+extension Row {
     /// The dataset row for a language record.
-    init(_ record: Language.Record) throws { try self.init(record, depth: 0) }
+    init(_ record: Record) throws { try self.init(record, depth: 0) }
 
-    fileprivate init(_ record: Language.Record, depth: Int) throws {
+    fileprivate init(_ record: Record, depth: Int) throws {
         var fields = OrderedDictionary<String, FieldValue>()
         for (name, value) in record.fields { fields[name] = try FieldValue(value, depth: depth) }
         self.init(fields)
@@ -55,14 +55,14 @@ extension Value {
         case .double(let d): self = .float(d)
         case .string(let s): self = .string(s)
         case .list(let items): self = .list(items.map(Value.init))
-        case .record(let r): self = .record(Language.Record(r))
+        case .record(let r): self = .record(Record(r))
         }
     }
 }
 
-extension Language.Record {
+extension Record {
     /// The language record for a dataset row.
-    init(_ row: Datasets.Record) {
+    init(_ row: Row) {
         var fields = OrderedDictionary<String, Value>()
         for (name, value) in row.fields { fields[name] = Value(value) }
         self.init(fields)

@@ -3,11 +3,11 @@ import OrderedCollections
 /// A row: named fields in the order they were written.
 ///
 /// ```swift
-/// var r: Record = ["text": "great phone", "label": "positive"]
+/// var r: Row = ["text": "great phone", "label": "positive"]
 /// r["source"] = "review"
 /// r.names   // ["text", "label", "source"]
 /// ```
-public struct Record: Hashable, Sendable {
+public struct Row: Hashable, Sendable {
     /// The fields, in order.
     public var fields: OrderedDictionary<String, FieldValue>
 
@@ -38,7 +38,7 @@ public struct Record: Hashable, Sendable {
 
     /// This record with `other`'s fields added; a field in both takes `other`'s value in place.
     /// (An input row plus the fields a teacher's reply was parsed into.)
-    public func merging(_ other: Record) -> Record {
+    public func merging(_ other: Row) -> Row {
         var r = self
         for (k, v) in other.fields { r.fields[k] = v }
         return r
@@ -53,11 +53,11 @@ public struct Record: Hashable, Sendable {
     }
 }
 
-extension Record: ExpressibleByDictionaryLiteral {
+extension Row: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, FieldValue)...) { self.init(elements) }
 }
 
-extension Record: CustomStringConvertible {
+extension Row: CustomStringConvertible {
     /// JSON text of the record.
     public var description: String { JSONWriter.string(.record(self)) }
 }
