@@ -142,7 +142,7 @@ import Testing
         #expect(report.contains(#"e.g. "I'm" (1 word)"#), "\(report)")
         let short = try d.filter([try .length(max: 2, unit: .words)]).report()
         #expect(short.contains(#"(6 words)"#), "\(short)")
-        #expect("a \"b\"\\\t\u{7}".reportQuoted == #""a \"b\"\\\t\u{7}""#)
+        #expect("a \"b\"\\\t\u{7}".reportQuoted == #""a \"b\"\\\t\u0007""#)
     }
 
     @Test func dialogueTextIsTheMessagesContentWithoutRoleNames() throws {

@@ -66,23 +66,12 @@ public struct FilterResult: Sendable {
 extension String {
     func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
 
-    /// The text in double quotes as a report shows it: only `"`, `\` and control characters
-    /// are escaped (Swift's `debugDescription` also turns `I'm` into `I\'m`).
+    /// The text in double quotes as a report shows it: JSON's quoting, which escapes only `"`,
+    /// `\\` and control characters (Swift's `debugDescription` also turns `I'm` into `I\\'m`).
     var reportQuoted: String {
-        var out = "\""
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where scalar.properties.generalCategory == .control:
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONWriter.quote(self, into: &out)
+        return out
     }
 
     /// A number with one decimal.

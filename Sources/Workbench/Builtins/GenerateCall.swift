@@ -82,14 +82,15 @@ struct GenerateCall {
         let progress = ProgressReporter(mode, total: requests.count, context: ctx)
         var done = 0
         var answered = 0
-        let mark = teacher.metered.meter.count
+        var charged = ChargeTally(since: teacher.metered.meter.count)
         let results = teacher.withBudget(teacher.callBudget(budget, requests)) {
             teacher.teacher.complete(
                 requests, progress: nil, isCancelled: { ctx.isCancellationRequested },
                 onResult: { _, result in
                     done += 1
                     if case .success = result { answered += 1 }
-                    progress.update(done: done, fields: usageFields(since: mark, answered: answered))
+                    charged.catchUp(with: teacher.metered.meter)
+                    progress.update(done: done, fields: usageFields(charged, answered: answered))
                 })
         }
         let unsent = results.filter { TeacherObject.wasStoppedByBudget($0, budget: budget) }.count
@@ -109,7 +110,7 @@ struct GenerateCall {
         }
         progress.finish(
             done: results.count - unsent,
-            fields: ["kept \(kept.count)", "rejected \(rejected.count)"] + usageFields(since: mark, answered: answered))
+            fields: ["kept \(kept.count)", "rejected \(rejected.count)"] + usageFields(charged, answered: answered))
         reportFailedRequests(
             results, consequence: "their rows are in rejected(...)", state: state, ctx: ctx,
             excluding: { TeacherObject.wasStoppedByBudget($0, budget: budget) })
@@ -124,11 +125,10 @@ struct GenerateCall {
         return .host(DatasetObject(Dataset(kept), rejected: Dataset(rejected)))
     }
 
-    /// What the call has charged since `mark`, as `usage()` counts it: `tokens 9812 in + 1204
-    /// out`, `cost $0.0022` when the teacher has a price, and `replayed 12` for the answers
-    /// out of `answered` that came from the recording free.
-    private func usageFields(since mark: Int, answered: Int) -> [String] {
-        let charged = teacher.metered.meter.charged(since: mark)
+    /// What the call has charged, as `usage()` counts it: `tokens 9812 in + 1204 out`,
+    /// `cost $0.0022` when the teacher has a price, and `replayed 12` for the answers out of
+    /// `answered` that came from the recording free.
+    private func usageFields(_ charged: ChargeTally, answered: Int) -> [String] {
         var fields = ["tokens \(charged.usage.promptTokens) in + \(charged.usage.completionTokens) out"]
         if teacher.chargedPrice != nil { fields.append("cost \(CostFormat.usd(charged.cost ?? 0))") }
         if answered > charged.answers { fields.append("replayed \(answered - charged.answers)") }
@@ -167,5 +167,26 @@ struct RequestOptions {
             model: model,
             messages: rendered.messages.map { Teacher.ChatMessage(role: $0.role.rawValue, content: $0.content) },
             temperature: temperature, maxTokens: maxTokens, seed: StreamSeed.requestSeed(seed, index), stop: stop)
+    }
+}
+
+/// What one call has charged to the meter so far, caught up answer by answer (each update
+/// reads only the entries added since the last, not the whole call again).
+struct ChargeTally {
+    private var mark: Int
+    private(set) var answers = 0
+    private(set) var usage = TokenUsage()
+    private(set) var cost: Double?
+
+    /// A tally of what is charged after the meter's `count` was `mark`.
+    init(since mark: Int) { self.mark = mark }
+
+    /// Adds what `meter` charged since the last catch-up.
+    mutating func catchUp(with meter: UsageMeter) {
+        let recent = meter.charged(since: mark)
+        mark += recent.answers
+        answers += recent.answers
+        usage = usage + recent.usage
+        if let more = recent.cost { cost = (cost ?? 0) + more }
     }
 }
