@@ -5,10 +5,10 @@ import Teacher
 import Workbench
 
 /// The interactive loop: reads cells (with continuation lines while input is unfinished),
-/// runs them in a kernel, keeps each as a cell of the session's notebook and saves that
+/// runs them in a workspace, keeps each as a cell of the session's notebook and saves that
 /// notebook after every cell, so a crash or a closed terminal loses nothing.
 public final class ReplSession {
-    private var kernel: Kernel
+    private var workspace: Workspace
     private var reader: LineReader
     private let history: HistoryFile
     private var notebook: Notebook
@@ -18,8 +18,8 @@ public final class ReplSession {
 
     /// A session that keeps its cells in the notebook at `notebookPath` (loading and running it
     /// first when it exists).
-    public init(kernel: Kernel, reader: LineReader, history: HistoryFile, notebookPath: String?) throws {
-        self.kernel = kernel
+    public init(workspace: Workspace, reader: LineReader, history: HistoryFile, notebookPath: String?) throws {
+        self.workspace = workspace
         self.reader = reader
         self.history = history
         self.notebookPath = notebookPath
@@ -63,10 +63,10 @@ public final class ReplSession {
     public static func start(notebookPath: String?) throws -> Int32 {
         let interactive = isatty(0) == 1
         let history = HistoryFile()
-        let kernel = try Kernel(terminal: .standardOutput)
-        kernel.colorDiagnostics = interactive && DiagnosticRenderer.forTerminal(fd: 2).color
+        let workspace = try Workspace(terminal: .standardOutput)
+        workspace.colorDiagnostics = interactive && DiagnosticRenderer.forTerminal(fd: 2).color
         let path = notebookPath ?? (interactive ? defaultNotebookPath() : nil)
-        let repl = try ReplSession(kernel: kernel, reader: PlainLineReader(), history: history, notebookPath: path)
+        let repl = try ReplSession(workspace: workspace, reader: PlainLineReader(), history: history, notebookPath: path)
         if interactive {
             repl.reader = EditLineReader(history: history) { [unowned repl] line, word, start in
                 repl.completions(line: line, word: word, wordStart: start)
@@ -74,11 +74,11 @@ public final class ReplSession {
         }
         // The terminal echoes `^C`; the cell's "interrupted" error goes on the next line.
         let interrupts = InterruptHandler { [unowned repl] in
-            repl.kernel.session.cancel()
+            repl.workspace.session.cancel()
             if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
         }
         if path == nil {
-            repl.kernel.state.rerunAdvice =
+            repl.workspace.state.rerunAdvice =
                 "piped input keeps them only while it runs; `fewshot run FILE.shot --recording FILE.fsrec` keeps "
                 + "them, and running it again asks only for what is missing"
         }
@@ -86,10 +86,10 @@ public final class ReplSession {
         withExtendedLifetime(interrupts) {}
         guard !interactive else { return 0 }
         if repl.firstFailure != 0 { return repl.firstFailure }
-        let failed = repl.kernel.state.failedTeacherRequests
+        let failed = repl.workspace.state.failedTeacherRequests
         guard failed > 0 else { return 0 }
         FileHandle.standardError.write(
-            Data("error: \(failed) teacher requests failed after retries (exit 75); \(repl.kernel.state.rerunAdvice)\n".utf8))
+            Data("error: \(failed) teacher requests failed after retries (exit 75); \(repl.workspace.state.rerunAdvice)\n".utf8))
         return 75
     }
 
@@ -111,7 +111,7 @@ public final class ReplSession {
 
     /// Completion candidates for the word being typed (see `Completer`).
     public func completions(line: String, word: String, wordStart: Int) -> [String] {
-        Completer(session: kernel.session).candidates(line: line, word: word, wordStart: wordStart)
+        Completer(session: workspace.session).candidates(line: line, word: word, wordStart: wordStart)
     }
 
     // MARK: Cells
@@ -132,9 +132,9 @@ public final class ReplSession {
         var cell = Cell(kind: .code, source: source)
         cell.executionCount = codeCells.count + 1
         let started = Date()
-        cell.outputs = kernel.run(source, executionCount: cell.executionCount!)
-        if firstFailure == 0 { firstFailure = kernel.lastExitCode }
-        if let scripted = kernel.replayableSource(source) {
+        cell.outputs = workspace.run(source, executionCount: cell.executionCount!)
+        if firstFailure == 0 { firstFailure = workspace.lastExitCode }
+        if let scripted = workspace.replayableSource(source) {
             cell.source = scripted
             say("(saved as \(scripted), so the notebook replays this chat)")
         }
@@ -145,8 +145,8 @@ public final class ReplSession {
 
     private func autosave() {
         guard let notebookPath else { return }
-        notebook.teacherRecording = kernel.teacherRecording
-        notebook.metadata.teacher = kernel.state.teacherConfiguration ?? notebook.metadata.teacher
+        notebook.teacherRecording = workspace.teacherRecording
+        notebook.metadata.teacher = workspace.state.teacherConfiguration ?? notebook.metadata.teacher
         do {
             try notebook.save(to: notebookPath)
         } catch {
@@ -206,7 +206,7 @@ public final class ReplSession {
             }
         case "reset":
             do {
-                kernel = try freshKernel()
+                workspace = try freshWorkspace()
                 say("all names forgotten; the cells are still in the notebook (:rerun N runs one again)")
             } catch {
                 say("error: \(error)")
@@ -218,9 +218,9 @@ public final class ReplSession {
                 say("usage: :plan generate(prompt, shots, n: 200, ...): shows the plan without asking the teacher")
                 break
             }
-            _ = kernel.plan(command.argument, executionCount: codeCells.count + 1)
+            _ = workspace.plan(command.argument, executionCount: codeCells.count + 1)
         case "usage":
-            say(UsageObject(kernel.state.meter).display ?? "")
+            say(UsageObject(workspace.state.meter).display ?? "")
         default:
             say("':\(spec.name)' is not available here")
         }
@@ -229,8 +229,8 @@ public final class ReplSession {
 
     private func help(_ name: String) -> String {
         if !name.isEmpty {
-            if let builtin = kernel.session.builtins[name] { return builtin.help }
-            if case .function(let f)? = kernel.session.global(name), let documentation = f.documentation {
+            if let builtin = workspace.session.builtins[name] { return builtin.help }
+            if case .function(let f)? = workspace.session.global(name), let documentation = f.documentation {
                 return documentation
             }
             return "no function named '\(name)'"
@@ -241,7 +241,7 @@ public final class ReplSession {
                 "  :\(spec.name)\(spec.arguments.isEmpty ? "" : " " + spec.arguments)".padding(
                     toLength: 20, withPad: " ", startingAt: 0) + spec.summary)
         }
-        let byCategory = Dictionary(grouping: kernel.session.builtins.all, by: \.category)
+        let byCategory = Dictionary(grouping: workspace.session.builtins.all, by: \.category)
         lines.append("Built-ins (help(\"name\") or :help name for one):")
         for category in byCategory.keys.sorted() {
             lines.append("  \(category): " + byCategory[category]!.map(\.name).joined(separator: ", "))
@@ -253,7 +253,7 @@ public final class ReplSession {
         var cell = notebook.cells[index]
         cell.source = source
         let started = Date()
-        cell.outputs = kernel.run(source, executionCount: (codeCells.firstIndex(of: index) ?? index) + 1)
+        cell.outputs = workspace.run(source, executionCount: (codeCells.firstIndex(of: index) ?? index) + 1)
         cell.duration = (Date().timeIntervalSince(started) * 1e6).rounded() / 1e6
         notebook.cells[index] = cell
         autosave()
@@ -293,10 +293,10 @@ public final class ReplSession {
         return cells[n - 1]
     }
 
-    /// A new kernel showing output as the current one does (for `:reset` and `:load`).
-    private func freshKernel(recording: RecordingStore = RecordingStore()) throws -> Kernel {
-        let fresh = try Kernel(terminal: kernel.terminal, recording: recording)
-        fresh.colorDiagnostics = kernel.colorDiagnostics
+    /// A new workspace showing output as the current one does (for `:reset` and `:load`).
+    private func freshWorkspace(recording: RecordingStore = RecordingStore()) throws -> Workspace {
+        let fresh = try Workspace(terminal: workspace.terminal, recording: recording)
+        fresh.colorDiagnostics = workspace.colorDiagnostics
         return fresh
     }
 
@@ -308,20 +308,20 @@ public final class ReplSession {
     private func open(_ path: String) throws {
         let loaded = try Notebook.load(from: path)
         let recording = try loaded.teacherRecording.map { try RecordingStore(data: Data($0.content)) } ?? RecordingStore()
-        kernel = try freshKernel(recording: recording)
+        workspace = try freshWorkspace(recording: recording)
         notebook = loaded
-        let typedCodePolicy = (files: kernel.session.fileAccess, teachers: kernel.state.teacherURLs)
-        kernel.confine(Confinement(), folder: URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path)
+        let typedCodePolicy = (files: workspace.session.fileAccess, teachers: workspace.state.teacherURLs)
+        workspace.confine(Confinement(), folder: URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path)
         // The cells run as `fewshot run` runs them: numbered over the code cells, outputs,
         // counts and durations refreshed.
         do {
-            notebook = try kernel.session.onEvaluationThread { try NotebookRunner(executor: kernel).run(loaded) }
+            notebook = try workspace.session.onEvaluationThread { try NotebookRunner(executor: workspace).run(loaded) }
         } catch let interrupted as NotebookRunner.Interrupted {
             notebook = interrupted.partial
             say("stopped at \(interrupted); the cells after it did not run")
         }
-        kernel.session.fileAccess = typedCodePolicy.files
-        kernel.state.teacherURLs = typedCodePolicy.teachers
+        workspace.session.fileAccess = typedCodePolicy.files
+        workspace.state.teacherURLs = typedCodePolicy.teachers
         say("loaded \(path): ran \(codeCells.count) code cells")
     }
 

@@ -8,7 +8,7 @@ import Teacher
 public final class WorkbenchState {
     /// Every teacher exchange of the session.
     public let recording: RecordingStore
-    /// The interactive chats of the cell being run, with the lines typed (the kernel clears it
+    /// The interactive chats of the cell being run, with the lines typed (the workspace clears it
     /// before each cell).
     var interactiveChats: [InteractiveChat] = []
     /// How teachers use the recording: `record` at the REPL, `replay` for `fewshot run`.

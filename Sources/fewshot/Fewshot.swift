@@ -8,7 +8,7 @@ import Workbench
 /// `new` and `tour`.
 ///
 /// New subcommands go in `subcommands`; built-ins come from `Workbench.install`, which both the
-/// `Kernel` (REPL, notebooks) and `SessionFactory` (scripts, `-e`) call.
+/// `Workspace` (REPL, notebooks) and `SessionFactory` (scripts, `-e`) call.
 @main
 struct Fewshot: ParsableCommand {
     static let configuration = CommandConfiguration(

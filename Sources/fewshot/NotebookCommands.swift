@@ -57,28 +57,28 @@ struct Run: ParsableCommand {
             throw ValidationError("a notebook carries its own recording: use --live --save instead of --recording")
         }
         let path = NotebookCommand.absolute(file)
-        let (notebook, runner, kernel) = try NotebookCommand.prepare(path, echo: true, live: live, confinement: confinement)
-        kernel.state.rerunAdvice =
+        let (notebook, runner, workspace) = try NotebookCommand.prepare(path, echo: true, live: live, confinement: confinement)
+        workspace.state.rerunAdvice =
             save
             ? "running `fewshot run \(file) --live --save` again asks only for what is missing"
             : "they are kept only with --save: `fewshot run \(file) --live --save` keeps them and asks for what is missing"
         // Ctrl-C stops the cell; the answers it received are saved with the notebook (--save).
-        let interrupts = InterruptHandler(secondInterruptExits: true) { [kernel] in kernel.session.cancel() }
+        let interrupts = InterruptHandler(secondInterruptExits: true) { [workspace] in workspace.session.cancel() }
         defer { withExtendedLifetime(interrupts) {} }
         let refreshed: Notebook
         do {
-            refreshed = try kernel.session.onEvaluationThread { try runner.run(notebook) }
+            refreshed = try workspace.session.onEvaluationThread { try runner.run(notebook) }
         } catch let interrupted as NotebookRunner.Interrupted {
             watchdog.stop()
             guard save else {
                 NotebookCommand.fail("\(file): stopped at \(interrupted); the notebook was not changed")
                 throw ExitCode(TeacherOutcome.interrupted)
             }
-            try saveRun(interrupted.partial, kernel, to: path)
+            try saveRun(interrupted.partial, workspace, to: path)
             throw TeacherOutcome.stopped(
-                kernel.state,
+                workspace.state,
                 kept: "\(file) was saved with the cells before \(interrupted.cellID) refreshed and the "
-                    + "\(kernel.state.recording.count) teacher answers recorded so far")
+                    + "\(workspace.state.recording.count) teacher answers recorded so far")
         }
         watchdog.stop()
         // A cell that ran cleanly when saved and fails now (a refused server, a lost file) would
@@ -88,7 +88,7 @@ struct Run: ParsableCommand {
                 "\(file): not saved: cell \(broken) ran cleanly before and fails now; the notebook was not changed")
             throw ExitCode(70)
         }
-        if save { try saveRun(refreshed, kernel, to: path) }
+        if save { try saveRun(refreshed, workspace, to: path) }
         if refreshed.cells.contains(where: {
             $0.outputs.contains {
                 if case .error = $0 { return true }; return false
@@ -96,14 +96,14 @@ struct Run: ParsableCommand {
         }) {
             throw ExitCode(70)
         }
-        try TeacherOutcome.checkFailedRequests(kernel.state)
+        try TeacherOutcome.checkFailedRequests(workspace.state)
     }
 
-    /// Writes `notebook` with the kernel's recording and teacher to `path`.
-    private func saveRun(_ notebook: Notebook, _ kernel: Kernel, to path: String) throws {
+    /// Writes `notebook` with the workspace's recording and teacher to `path`.
+    private func saveRun(_ notebook: Notebook, _ workspace: Workspace, to path: String) throws {
         var saved = notebook
-        saved.teacherRecording = kernel.teacherRecording
-        saved.metadata.teacher = kernel.state.teacherConfiguration ?? saved.metadata.teacher
+        saved.teacherRecording = workspace.teacherRecording
+        saved.metadata.teacher = workspace.state.teacherConfiguration ?? saved.metadata.teacher
         try NotebookCommand.write(saved, to: path)
     }
 }
@@ -131,8 +131,9 @@ struct Check: ParsableCommand {
         defer { watchdog.stop() }
         let absolute = notebooks.map(NotebookCommand.absolute)
         for (path, file) in zip(notebooks, absolute) {
-            let (notebook, runner, kernel) = try NotebookCommand.prepare(file, echo: false, live: false, confinement: confinement)
-            let report = try kernel.session.onEvaluationThread { try runner.check(notebook) }
+            let (notebook, runner, workspace) = try NotebookCommand.prepare(
+                file, echo: false, live: false, confinement: confinement)
+            let report = try workspace.session.onEvaluationThread { try runner.check(notebook) }
             print(TerminalSafety.neutralize(report.rendered(path: path)), terminator: "")
             failed = failed || !report.passed
         }
@@ -173,7 +174,7 @@ struct Export: ParsableCommand {
     }
 }
 
-/// What the notebook commands share: loading with clear errors, a kernel in the notebook's folder.
+/// What the notebook commands share: loading with clear errors, a workspace in the notebook's folder.
 enum NotebookCommand {
     /// The path made absolute against the directory fewshot started in (commands change
     /// directory to each notebook's folder while running it).
@@ -193,12 +194,12 @@ enum NotebookCommand {
         }
     }
 
-    /// Loads the notebook (an absolute path) and makes a runner whose kernel resolves relative
+    /// Loads the notebook (an absolute path) and makes a runner whose workspace resolves relative
     /// paths against the notebook's folder.
     /// The teacher answers from the notebook's recording: only from it (offline) unless
     /// `live`, when what is missing is asked for and recorded.
     static func prepare(_ path: String, echo: Bool, live: Bool, confinement: Confinement) throws -> (
-        Notebook, NotebookRunner, Kernel
+        Notebook, NotebookRunner, Workspace
     ) {
         let notebook = try load(path)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -210,9 +211,10 @@ enum NotebookCommand {
             fail("\(path): its teacher recording cannot be read: \(error)")
             throw ExitCode(65)
         }
-        let kernel = try Kernel(terminal: echo ? .standardOutput : nil, recording: recording, mode: live ? .record : .replay)
-        kernel.confine(confinement, folder: folder)
-        return (notebook, NotebookRunner(executor: kernel), kernel)
+        let workspace = try Workspace(
+            terminal: echo ? .standardOutput : nil, recording: recording, mode: live ? .record : .replay)
+        workspace.confine(confinement, folder: folder)
+        return (notebook, NotebookRunner(executor: workspace), workspace)
     }
 
     static func write(_ notebook: Notebook, to path: String) throws {

@@ -4,7 +4,7 @@ import Language
 import Workbench
 
 /// Builds the interpreter session that scripts and `-e` use (notebooks and the REPL run in a
-/// Workbench `Kernel`, which installs the same built-ins).
+/// Workbench `Workspace`, which installs the same built-ins).
 enum SessionFactory {
     /// A session with the Workbench built-ins sharing `state`; what it prints has control
     /// sequences neutralised.

@@ -70,12 +70,12 @@ import Workbench
 
 @Suite struct CompletionTests {
     @Test func completesNamesFieldsAndArguments() throws {
-        let kernel = try Kernel()
-        _ = kernel.run(#"let d = dataset([{text: "a", label: "b"}])"#, executionCount: 1)
+        let workspace = try Workspace()
+        _ = workspace.run(#"let d = dataset([{text: "a", label: "b"}])"#, executionCount: 1)
         let history = HistoryFile(
             path: FileManager.default.temporaryDirectory.appendingPathComponent("fewshot-history-\(UUID().uuidString)"),
             environment: [:])
-        let repl = try ReplSession(kernel: kernel, reader: PlainLineReader(), history: history, notebookPath: nil)
+        let repl = try ReplSession(workspace: workspace, reader: PlainLineReader(), history: history, notebookPath: nil)
         #expect(repl.completions(line: "d.cou", word: "d.cou", wordStart: 0) == ["d.count"])
         #expect(repl.completions(line: "d.cou", word: "cou", wordStart: 2) == ["count"])
         #expect(repl.completions(line: "gener", word: "gener", wordStart: 0).contains("generate"))

@@ -54,7 +54,7 @@ func runTour(_ lines: [String]) throws -> (outcomes: [TourOutcome], text: String
         #expect(outcomes == [.skipped, .skipped, .skipped])
         #expect(text.contains("Skipped. The tour runs the expected cell for you:\n  let p = prompt("))
         #expect(text.contains("2\nThat cell") || text.contains("2\nNot quite"), "names the skipped cells defined are usable")
-        guard case .host(let prompt)? = tour.kernel.session.global("p") else {
+        guard case .host(let prompt)? = tour.workspace.session.global("p") else {
             Issue.record("skipping the prompt step defines p")
             return
         }

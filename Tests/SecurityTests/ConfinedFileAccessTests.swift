@@ -66,12 +66,12 @@ import Testing
     }
 
     @Test func kernelCellsAreConfinedAndTheSessionGoesOn() throws {
-        let kernel = try Kernel()
-        kernel.confine(Confinement(), folder: box.work.path)
+        let workspace = try Workspace()
+        workspace.confine(Confinement(), folder: box.work.path)
         try "inside".write(to: box.work.appendingPathComponent("in.txt"), atomically: true, encoding: .utf8)
-        let inside = kernel.run(#"read_text("\#(box.work.path)/in.txt")"#, executionCount: 1)
+        let inside = workspace.run(#"read_text("\#(box.work.path)/in.txt")"#, executionCount: 1)
         #expect(inside == [.stream(.stdout, "\"inside\"\n")])
-        let outside = kernel.run(#"read_text("\#(box.outside.path)/secret.txt")"#, executionCount: 2)
+        let outside = workspace.run(#"read_text("\#(box.outside.path)/secret.txt")"#, executionCount: 2)
         guard case .error(let message, _)? = outside.first else {
             Issue.record("expected a refusal, got \(outside)")
             return

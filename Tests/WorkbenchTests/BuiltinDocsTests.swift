@@ -16,8 +16,8 @@ import Workbench
 
     /// docs/builtins.md as the registry of a session with the Workbench installed writes it.
     static func generated() throws -> String {
-        let kernel = try Kernel()
-        return kernel.session.builtins.markdown() + """
+        let workspace = try Workspace()
+        return workspace.session.builtins.markdown() + """
 
             ---
             This file is generated from the doc strings `help()` shows. After changing one, run
@@ -53,10 +53,10 @@ import Workbench
     func samplesRun(document: String) throws {
         let text = try String(contentsOf: Self.docs.appendingPathComponent(document), encoding: .utf8)
         let samples = DocSample.extract(from: text)
-        // One kernel per document: a sample may use names an earlier one defined, as cells do.
-        let kernel = try Kernel()
+        // One workspace per document: a sample may use names an earlier one defined, as cells do.
+        let workspace = try Workspace()
         for (index, sample) in samples.enumerated() where !sample.needsModel {
-            for case .error(let message, let diagnostic) in kernel.run(sample.code, executionCount: index + 1) {
+            for case .error(let message, let diagnostic) in workspace.run(sample.code, executionCount: index + 1) {
                 Issue.record("\(document) line \(sample.line): the sample fails: \(message)\n\(diagnostic)")
             }
         }

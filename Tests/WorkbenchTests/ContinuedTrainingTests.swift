@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ContinuedTrainingTests {
     @Test func aModelOrItsSavedFileTrainsFurtherAndTheOriginalStaysAsItWas() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(
             #"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}, {text: "great", label: "pos"}, {text: "awful", label: "neg"}])"#
         )
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func aLanguageModelContinuesFromWhereItsLossWas() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(
             """
             var rows = []
@@ -43,7 +43,7 @@ import Testing
     /// from-scratch lr 3e-3) took its loss from 0.38 to 2.68 within two epochs. Continued
     /// training now starts at a tenth of that rate and stays near where the loss was.
     @Test func continuedTrainingWithTheDefaultsRefinesInsteadOfDestroying() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(
             """
             var rows = []

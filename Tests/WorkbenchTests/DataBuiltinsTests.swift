@@ -8,7 +8,7 @@ import Testing
         #"dataset([{text: "great film", label: "positive"}, {text: "dull plot", label: "negative"}, {text: "loved it", label: "positive"}, {text: "boring", label: "negative"}])"#
 
     @Test func datasetPrintsSummaryAndTable() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok("let d = \(reviews)")
         #expect(k.ok("print(d)") == "dataset(4 rows: text, label · negative 2, positive 2)\n")
         let table = k.ok("d")
@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func saveAndLoadRoundTripThroughEveryFormat() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok("let d = \(reviews)")
         for ext in ["jsonl", "csv", "json"] {
             k.ok(#"save(d, "$DIR/d.\#(ext)")"#)
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func loadNamesTheLabelColumn() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         try "text,sentiment\ngreat,positive\ndull,negative\n".write(
             to: k.folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
         #expect(k.ok(#"print(load("$DIR/t.csv").labels)"#) == "[]\n")
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func splitIsStratifiedAndSeeded() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok("let d = \(reviews)")
         #expect(k.ok("let p = split(d, 0.5, seed: 3)\nprint(p.train.count, p.test.count, p.train.labels)").hasPrefix("2 2 "))
         #expect(k.ok("print(split(d, 0.5, seed: 3).train.rows == split(d, 0.5, seed: 3).train.rows)") == "true\n")
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func badInputsAreLocatedErrors() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         #expect(k.run(#"load("$DIR/missing.jsonl")"#).contains("error: "))
         #expect(k.run(#"dataset([1, 2])"#).contains("item 0 is a int"))
         try "{\"a\": 1}\n{oops\n".write(to: k.folder.appendingPathComponent("bad.jsonl"), atomically: true, encoding: .utf8)
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func exportWritesOpenAIChatLines() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok("let d = \(reviews)")
         k.ok(#"export(d, "openai-chat", "$DIR/chat.jsonl", system: "Classify.")"#)
         let lines = try String(contentsOf: k.folder.appendingPathComponent("chat.jsonl"), encoding: .utf8).split(separator: "\n")
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func batchExportNamesTheModelItIsGiven() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok("let d = \(reviews)")
         #expect(k.run(#"export(d, "openai-batch", "$DIR/b.jsonl")"#).contains("names its model"))
         #expect(k.run(#"export(d, "openai-batch", "$DIR/b.jsonl", model: 3)"#).contains("model name or a teacher"))

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ExplainTests {
     @Test func aDialogueRowShowsTheBotsWordsAsTheOnlyLossCarryingTokens() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(#"let m = finetune(dataset([{text: "abc"}, {text: "abd"}]), model: "gpt-tiny", epochs: 0)"#)
         let shown = k.ok(
             #"explain(m, {messages: [{role: "user", content: "hi"}, {role: "assistant", content: "aha cheers !"}]})"#)
@@ -17,7 +17,7 @@ import Testing
 
     /// OpenAI's `"weight": 0` keeps an assistant turn as context without training on it.
     @Test func anAssistantTurnWithWeightZeroCarriesNoLoss() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(#"let m = finetune(dataset([{text: "abc"}, {text: "abd"}]), model: "gpt-tiny", epochs: 0)"#)
         let shown = k.ok(
             #"explain(m, {messages: [{role: "user", content: "hi"}, {role: "assistant", content: "meh", weight: 0}, {role: "user", content: "hey"}, {role: "assistant", content: "aha cheers !", weight: 1}]})"#
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func aPlainTextRowIsTrainedOnEveryTokenButTheFirst() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(#"let m = finetune(dataset([{text: "abc"}, {text: "abd"}]), model: "gpt-tiny", epochs: 0, context: 8)"#)
         let shown = k.ok(#"explain(m, {text: "hello world, again"})"#)
         #expect(shown.contains("  · h\n  ▶ ello world, again<end>\n"), "\(shown)")
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func aClassifierIsTrainedOnTheLabelAndShowsWhatItCutsOff() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(
             #"let c = finetune(dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}]), model: "classifier", epochs: 0, context: 4)"#
         )

@@ -8,7 +8,7 @@ import Testing
         #"dataset([{text: "great film", label: "positive"}, {text: "dull plot", label: "negative"}, {text: "loved it", label: "positive"}, {text: "boring", label: "negative"}])"#
 
     @Test func renderShowsShotsAsChatTurns() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok("let d = \(reviews)")
         k.ok(#"let p = prompt("Review: \{text}\nSentiment:", system: "Classify.", output: ["positive", "negative"])"#)
         let shown = k.ok(#"render(p, {text: "what a ride"}, shots: shots(d, k: 2, select: "balanced", seed: 1))"#)
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func zeroShotsAndBadSelectionsAreExplained() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok("let d = \(reviews)")
         #expect(k.ok("print(shots(d, k: 0))") == "shots(0: zero-shot)\n")
         #expect(k.run(#"shots(d, k: 2, select: "best")"#).contains("unknown shot selection"))
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func filterAppliesRulesAndReportsTheFunnel() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(
             #"let d = dataset([{text: "great film", label: "positive"}, {text: "great film", label: "positive"}, {text: "boring", label: "meh"}, {text: "one two three", label: "negative"}])"#
         )
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func aTeacherThatCannotBeReachedLeavesEveryRequestRejectedWithItsReason() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(#"let t = teacher("nobody", base_url: "http://127.0.0.1:9/v1", max_retries: 0, timeout: 5)"#)
         k.ok(#"let p = prompt("Write a review.", output: "text")"#)
         let text = k.ok("let g = generate(p, n: 2, teacher: t)\nprint(g.count, rejected(g).count)")
@@ -51,7 +51,7 @@ import Testing
 
 @Suite struct StudentTests {
     @Test func classifierTrainsEvaluatesSavesAndReloads() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(
             #"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}, {text: "great", label: "pos"}, {text: "awful", label: "neg"}])"#
         )
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func gptStudentTrainsOnBotTurnsAndChats() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(
             """
             var rows = []
@@ -91,7 +91,7 @@ import Testing
 
 @Suite struct EvaluationCostTests {
     @Test func aClassifierReportsTheBytesItReadTheTimeAndAnInterval() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(
             #"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}, {text: "great", label: "pos"}, {text: "awful", label: "neg"}])"#
         )
@@ -109,7 +109,7 @@ import Testing
 
 @Suite struct FinetuneCurveTests {
     @Test func curveFalseLeavesOnlyTheSummary() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         k.ok(#"let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}])"#)
         let quiet = k.ok(#"finetune(d, model: "classifier", epochs: 1, batch: 2, val: 0, curve: false)"#)
         #expect(!quiet.contains("[svg]") && !quiet.contains("epoch start"), "\(quiet)")

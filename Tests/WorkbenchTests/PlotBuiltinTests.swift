@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct PlotBuiltinTests {
     @Test func drawsEveryLineInTheTerminalAndKeepsAnSVG() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         let text = k.ok(
             #"plot(x: [50, 100, 200], y: {generation: [0.5, 0.6, 0.7], annotation: [0.55, 0.65, 0.6]}, title: "by rows", xlabel: "rows", ylabel: "accuracy")"#
         )
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func aPlainListIsOneLineNamedByItsLabel() throws {
-        let k = try TestKernel()
+        let k = try TestWorkspace()
         #expect(k.ok("plot(x: [1, 2, 3], y: [3, 1, 2], ylabel: \"loss\")").contains("• loss"))
         #expect(k.ok("plot(x: [1, 2], y: [1.5, 2.5])").contains("x 1…2   • y"))
     }
@@ -30,7 +30,7 @@ import Testing
         ("plot(x: [1], y: {})", "y has no lines to draw"),
     ])
     func badInputIsExplained(code: String, message: String) throws {
-        let text = try TestKernel().run(code)
+        let text = try TestWorkspace().run(code)
         #expect(text.contains("error: "), "\(text)")
         #expect(text.contains(message), "\(text)")
     }

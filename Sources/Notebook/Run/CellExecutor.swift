@@ -3,7 +3,7 @@
 /// language: the layer above implements this protocol with the interpreter and the
 /// built-ins, and hands it to `NotebookRunner`.
 ///
-///     extension Kernel: CellExecutor {   // the Workbench's, in short
+///     extension Workspace: CellExecutor {   // the Workbench's, in short
 ///         public func execute(_ request: CellExecutionRequest) throws -> [CellOutput] {
 ///             let outputs = run(request.source, executionCount: request.executionCount)
 ///             // -> [.stream(.stdout, "..."), .error(message: ..., diagnostic: ...)]

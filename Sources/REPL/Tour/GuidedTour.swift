@@ -14,7 +14,7 @@ public enum TourOutcome: Equatable, Sendable {
 
 /// `fewshot tour`: an interactive lesson that walks through the loop one cell at a time.
 ///
-/// Each step explains an idea, asks for a cell, runs what the learner types in a real kernel
+/// Each step explains an idea, asks for a cell, runs what the learner types in a real workspace
 /// and checks the result (names it defined, what it printed), then explains the output. The
 /// teacher answers from a recording made for the lesson (`TourRecording`), so the tour is
 /// offline and quick.
@@ -24,8 +24,8 @@ public enum TourOutcome: Equatable, Sendable {
 /// let outcomes = tour.run()   // one `TourOutcome` per step reached
 /// ```
 public final class GuidedTour {
-    /// The kernel the learner's cells run in.
-    public let kernel: Kernel
+    /// The workspace the learner's cells run in.
+    public let workspace: Workspace
     private let reader: LineReader
     private let steps: [TourStep]
     private let write: (String) -> Void
@@ -39,7 +39,7 @@ public final class GuidedTour {
         reader: LineReader, steps: [TourStep] = TourLesson.steps, terminal: FileHandle? = nil,
         write: @escaping (String) -> Void
     ) throws {
-        self.kernel = try Kernel(terminal: terminal, recording: try TourRecording.make(), mode: .replay)
+        self.workspace = try Workspace(terminal: terminal, recording: try TourRecording.make(), mode: .replay)
         self.reader = reader
         self.steps = steps
         self.write = write
@@ -128,7 +128,7 @@ public final class GuidedTour {
 
     private func execute(_ source: String) -> [CellOutput] {
         cellCount += 1
-        return kernel.run(source, executionCount: cellCount)
+        return workspace.run(source, executionCount: cellCount)
     }
 
     /// Writes a cell's outputs, unless they were already shown live.
@@ -161,7 +161,7 @@ public final class GuidedTour {
         for check in checks {
             switch check {
             case .holds(let expression, let message):
-                guard case .bool(true)? = try? quietly({ try kernel.session.evaluate(expression, name: "tour-check") }) else {
+                guard case .bool(true)? = try? quietly({ try workspace.session.evaluate(expression, name: "tour-check") }) else {
                     return message
                 }
             case .shows(let text, let message):
@@ -178,7 +178,7 @@ public final class GuidedTour {
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             result += rest[..<open]
             let expression = String(rest[rest.index(after: open)..<close])
-            let value = try? quietly { try kernel.session.evaluate(expression, name: "tour-explain") }
+            let value = try? quietly { try workspace.session.evaluate(expression, name: "tour-explain") }
             result += value.map(Self.format) ?? "(unknown)"
             rest = rest[rest.index(after: close)...]
         }
@@ -187,9 +187,9 @@ public final class GuidedTour {
 
     /// Runs `body` with the session's output going nowhere, so checks print nothing.
     private func quietly<T>(_ body: () throws -> T) rethrows -> T {
-        let previous = kernel.session.output
-        kernel.session.output = CellCapture(terminal: nil)
-        defer { kernel.session.output = previous }
+        let previous = workspace.session.output
+        workspace.session.output = CellCapture(terminal: nil)
+        defer { workspace.session.output = previous }
         return try body()
     }
 

@@ -5,7 +5,7 @@ import Workbench
 /// The tour's teacher: a recording of the answers its lesson asks for, built in code, so the
 /// tour replays them offline and never loads a model.
 ///
-/// The recording is made the way a notebook's is: the lesson's own cells run in a kernel whose
+/// The recording is made the way a notebook's is: the lesson's own cells run in a workspace whose
 /// teacher is `LessonTeacher`, and every request they make is recorded under the model name the
 /// local teacher uses. A learner typing the same cells asks the same requests, which replay.
 public enum TourRecording {
@@ -24,10 +24,10 @@ public enum TourRecording {
     /// Records the lesson's teacher answers into a new in-memory store.
     public static func make() throws -> RecordingStore {
         let store = RecordingStore()
-        let kernel = try Kernel(recording: store, mode: .record)
-        kernel.session.setGlobal("lesson_teacher", .host(kernel.state.recorded(LessonTeacher(), model: model)))
+        let workspace = try Workspace(recording: store, mode: .record)
+        workspace.session.setGlobal("lesson_teacher", .host(workspace.state.recorded(LessonTeacher(), model: model)))
         for (index, cell) in cells.enumerated() {
-            for output in kernel.run(cell, executionCount: index + 1) {
+            for output in workspace.run(cell, executionCount: index + 1) {
                 if case .error(let message, _) = output {
                     throw TeacherError(.store, "the tour's recording could not be made: \(message)")
                 }

@@ -86,7 +86,7 @@ enum ChatBuiltin {
 }
 
 /// The lines typed in one interactive chat, and the call that opened it: what the REPL needs
-/// to save the cell as the scripted chat that replays it (`Kernel.replayableSource`).
+/// to save the cell as the scripted chat that replays it (`Workspace.replayableSource`).
 struct InteractiveChat {
     var call: SourceRange
     var turns: [String]

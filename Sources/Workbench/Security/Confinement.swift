@@ -8,7 +8,7 @@ import Language
 ///
 /// ```swift
 /// let confinement = Confinement(allowedPaths: ["../data"], allowedTeacherURLs: [], limits: ResourceLimits(timeout: 60))
-/// kernel.confine(confinement, folder: "/work/notebooks")
+/// workspace.confine(confinement, folder: "/work/notebooks")
 /// ```
 public struct Confinement: Sendable {
     /// Extra files or folders code may read and write (absolute, made so at creation).
@@ -45,8 +45,8 @@ public struct Confinement: Sendable {
     }
 }
 
-extension Kernel {
-    /// Confines the kernel's cells (files, teachers) to a notebook living in `folder`.
+extension Workspace {
+    /// Confines the workspace's cells (files, teachers) to a notebook living in `folder`.
     public func confine(_ confinement: Confinement, folder: String) {
         confinement.apply(to: session, state: state, folder: folder)
     }

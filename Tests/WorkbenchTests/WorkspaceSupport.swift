@@ -5,13 +5,13 @@ import Testing
 
 @testable import Workbench
 
-/// Runs cells in a fresh kernel and returns their outputs as text (errors as their message).
-final class TestKernel {
-    let kernel: Kernel
+/// Runs cells in a fresh workspace and returns their outputs as text (errors as their message).
+final class TestWorkspace {
+    let workspace: Workspace
     let folder: URL
 
     init() throws {
-        kernel = try Kernel()
+        workspace = try Workspace()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("fewshot-workbench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
@@ -21,7 +21,7 @@ final class TestKernel {
     /// The text of everything the cell produced; errors are prefixed with `error: `.
     @discardableResult
     func run(_ source: String) -> String {
-        kernel.run(source.replacingOccurrences(of: "$DIR", with: folder.path), executionCount: 1).map { output in
+        workspace.run(source.replacingOccurrences(of: "$DIR", with: folder.path), executionCount: 1).map { output in
             switch output {
             case .stream(_, let text), .table(let text): return text
             case .svg: return "[svg]\n"

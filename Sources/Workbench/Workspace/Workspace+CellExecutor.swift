@@ -1,7 +1,7 @@
 import Notebook
 
-/// A kernel runs notebook cells for `NotebookRunner` (`fewshot run` and `fewshot check`).
-extension Kernel: CellExecutor {
+/// A workspace runs notebook cells for `NotebookRunner` (`fewshot run` and `fewshot check`).
+extension Workspace: CellExecutor {
     /// Runs the cell; its own errors are outputs. Throws only when the user interrupted the
     /// run, so the runner stops there.
     public func execute(_ request: CellExecutionRequest) throws -> [CellOutput] {

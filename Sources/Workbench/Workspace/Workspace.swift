@@ -3,17 +3,17 @@ import Language
 import Notebook
 import Teacher
 
-/// Runs cells of fewshot code in one session, like a Jupyter kernel: names, data and models
+/// Runs cells of fewshot code in one session, like a Jupyter kernel does: names, data and models
 /// carry from cell to cell, and each cell's output is captured as notebook outputs.
 ///
-/// The REPL, `fewshot run` and `fewshot check` all run code through a kernel, so a cell
+/// The REPL, `fewshot run` and `fewshot check` all run code through a workspace, so a cell
 /// behaves the same typed at the prompt and replayed from a notebook.
 ///
 /// ```swift
-/// let kernel = try Kernel()
-/// let outputs = kernel.run("print(1 + 1)", executionCount: 1)  // [.stream(.stdout, "2\n")]
+/// let workspace = try Workspace()
+/// let outputs = workspace.run("print(1 + 1)", executionCount: 1)  // [.stream(.stdout, "2\n")]
 /// ```
-public final class Kernel {
+public final class Workspace {
     /// The interpreter session, with every Workbench built-in installed.
     public let session: Session
     /// Where outputs are shown live as cells run, errors going to standard error (nil: only
@@ -25,7 +25,7 @@ public final class Kernel {
     /// The teacher recording and the shared state of the built-ins.
     public let state: WorkbenchState
 
-    /// A kernel over a new session with the Workbench built-ins; teachers record into (or,
+    /// A workspace over a new session with the Workbench built-ins; teachers record into (or,
     /// in `.replay` mode, answer from) `recording`.
     public init(
         options: Session.Options = Session.Options(), terminal: FileHandle? = nil,
