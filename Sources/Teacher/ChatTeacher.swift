@@ -38,6 +38,9 @@ public struct ChatRequest: Codable, Hashable, Sendable {
     public var n: Int? = nil
     /// The answer's required shape (JSON mode or a JSON schema); nil means free text.
     public var responseFormat: ResponseFormat? = nil
+    /// Candidate replies to score instead of writing one: the teacher answers with each one's
+    /// log-probability as the reply to `messages` (`ChatResponse.candidateScores`), and no text.
+    public var candidates: [String]? = nil
 
     /// Creates a request; only `model` and `messages` are required.
     public init(
@@ -89,6 +92,8 @@ public struct ChatResponse: Codable, Hashable, Sendable {
     /// How long the teacher took to answer, in seconds, measured when it was asked (a
     /// replayed answer keeps the time it was recorded with); nil when nobody measured it.
     public var seconds: Double? = nil
+    /// For a request with `candidates`: one score per candidate, in the request's order.
+    public var candidateScores: [CandidateScore]? = nil
 
     /// The text of every completion: `choices`' texts, or just `text` when there is one.
     public var texts: [String] { choices.isEmpty ? [text] : choices.map(\.text) }

@@ -16,6 +16,8 @@ enum GenerateBuiltin {
         P("temperature", .number, default: 0.8, bounds: Limits.temperature),
         P("max_tokens", .int, default: 96, bounds: Limits.maxTokens), P("seed", .int, default: 0),
         P("stop", .optional(.list), default: .nil), P("budget", .optional(.record), default: .nil),
+        P("scoring", .string, default: "generate"), P("normalize", .string, default: "sum"),
+        P("calibrate", .any, default: false),
     ]
 
     static func make(_ state: WorkbenchState) -> Builtin {
@@ -36,6 +38,14 @@ enum GenerateBuiltin {
                 is sent, each request's worst case (prompt + max_tokens) is reserved before it goes
                 out, and a call that reaches its budget stops sending and keeps what came.
                 plan(...) shows the estimate.
+                scoring: "likelihood" (with label:) does not sample a reply: the teacher scores each
+                label of the prompt's output: list by its log-probability as the reply, and each row
+                gets the likeliest label, probs (label -> probability) and confidence. normalize:
+                "sum" (default), "mean" (per token) or "mutual_info" (minus the label's score after
+                an empty input). calibrate: true (or a list of content-free inputs; true means
+                ["N/A", "", "[MASK]"]) divides out the bias the teacher shows on content-free inputs
+                (Zhao et al. 2021); the estimate is printed. The local teacher scores every label
+                exactly; a server can only reveal each label's first token (top_logprobs).
                 Example: let data = generate(p, s, n: 50, temperature: 0.8, seed: 1, budget: {tokens: 50000})
                 """
         ) { args, ctx in

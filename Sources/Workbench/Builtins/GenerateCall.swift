@@ -12,10 +12,13 @@ struct GenerateCall {
     let teacher: TeacherObject
     /// One input row per request (empty rows when writing new examples).
     let inputs: [Row]
+    /// One request per input row, then (when scoring) one per content-free reference input.
     let requests: [ChatRequest]
     let budget: TeacherBudget?
-    /// `"label"` when annotating rows, else `"generate"`.
+    /// `"label"` when annotating rows, `"score"` when scoring their labels, else `"generate"`.
     let mode: String
+    /// How labels are scored (`scoring: "likelihood"`), or nil to sample replies and parse them.
+    let scoring: LabelScoring?
     private let args: Arguments
     private let state: WorkbenchState
 
@@ -26,14 +29,13 @@ struct GenerateCall {
         template = try args.host("prompt", as: PromptObject.self).template
         let shots = args.optional("shots").flatMap { $0.hostObject as? ShotsObject } ?? ShotsObject(nil)
         teacher = args.optional("teacher").flatMap { $0.hostObject as? TeacherObject } ?? state.defaultTeacher()
-        if args.optional("label") != nil {
+        let labelling = args.optional("label") != nil
+        if labelling {
             inputs = try args.dataset("label").rows
-            mode = "label"
         } else {
             let n = try args.int("n")
             guard n >= 0 else { throw args.error("n", "n must be at least 0") }
             inputs = Array(repeating: Row(), count: n)
-            mode = "generate"
         }
         let options = RequestOptions(
             model: teacher.model, temperature: try args.double("temperature"), maxTokens: try args.int("max_tokens"),
@@ -43,11 +45,16 @@ struct GenerateCall {
                 return s
             })
         let template = template
-        requests = try inputs.enumerated().map { index, input in
+        let scoring = try LabelScoring(args, template: template, labelling: labelling)
+        self.scoring = scoring
+        let references = (scoring?.referenceInputs ?? []).map { LabelScoring.contentFreeRow($0, template: template) }
+        requests = try (inputs + references).enumerated().map { index, input in
             let shotRows = try located(args.range(of: "shots")) { try shots.shots(for: input) }
             let rendered = try located(args.range(of: "prompt")) { try template.render(input, shots: shotRows) }
-            return options.request(for: rendered, index: index)
+            let request = options.request(for: rendered, index: index)
+            return scoring?.scoringRequest(request) ?? request
         }
+        mode = scoring != nil ? "score" : labelling ? "label" : "generate"
         budget = try args.budget()
     }
 
@@ -97,7 +104,12 @@ struct GenerateCall {
         if unsent == 0 { try failOnMissingRecordings(results, at: ctx.callRange) }
         var kept: [Row] = []
         var rejected: [Row] = []
-        for (index, result) in results.enumerated() where !TeacherObject.wasStoppedByBudget(result, budget: budget) {
+        var notes: [String] = []
+        if let scoring {
+            (kept, rejected, notes) = try scoredRows(results, scoring, ctx)
+        }
+        for (index, result) in results.enumerated()
+        where scoring == nil && !TeacherObject.wasStoppedByBudget(result, budget: budget) {
             switch result {
             case .success(let response):
                 switch template.output.parse(response.text) {
@@ -111,6 +123,7 @@ struct GenerateCall {
         progress.finish(
             done: results.count - unsent,
             fields: ["kept \(kept.count)", "rejected \(rejected.count)"] + usageFields(charged, answered: answered))
+        for note in notes { ctx.write(note) }
         reportFailedRequests(
             results, consequence: "their rows are in rejected(...)", state: state, ctx: ctx,
             excluding: { TeacherObject.wasStoppedByBudget($0, budget: budget) })
@@ -142,7 +155,7 @@ struct GenerateCall {
         return row
     }
 
-    private func rejectionRow(_ index: Int, _ reason: String, _ raw: String) -> Row {
+    func rejectionRow(_ index: Int, _ reason: String, _ raw: String) -> Row {
         Row(
             OrderedDictionary(uniqueKeysWithValues: [
                 ("request", FieldValue.int(index)), ("reason", .string(reason)), ("reply", .string(raw)),

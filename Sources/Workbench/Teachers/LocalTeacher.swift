@@ -130,12 +130,34 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
         let model = try model()
         let started = DispatchTime.now().uptimeNanoseconds
         let turns = request.messages.map { ChatTurn(role: $0.role, content: $0.content) }
+        if let candidates = request.candidates {
+            return try score(candidates, after: turns, model: model, started: started, isCancelled: isCancelled)
+        }
         let result = try model.generate(
             messages: turns, options: Self.options(for: request), isCancelled: isCancelled, onToken: onToken)
         if result.finishReason == .cancelled { throw LocalTeacherError.cancelled }
         var response = ChatResponse(
             text: result.text, finishReason: result.finishReason.rawValue,
             usage: TokenUsage(promptTokens: result.promptTokens, completionTokens: result.tokens.count))
+        response.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return response
+    }
+
+    /// Scores candidate replies: the prompt runs once, each candidate from its cache.
+    private func score(
+        _ candidates: [String], after turns: [ChatTurn], model: LlamaModel, started: UInt64, isCancelled: () -> Bool
+    ) throws -> ChatResponse {
+        let scores: (promptTokens: Int, replies: [ContinuationScore])
+        do {
+            scores = try model.scoreReplies(messages: turns, replies: candidates, isCancelled: isCancelled)
+        } catch is CancellationError {
+            throw LocalTeacherError.cancelled
+        }
+        var response = ChatResponse(
+            text: "", finishReason: "scored",
+            usage: TokenUsage(
+                promptTokens: scores.promptTokens + scores.replies.reduce(0) { $0 + $1.tokens }, completionTokens: 0))
+        response.candidateScores = scores.replies.map { CandidateScore(logprob: $0.logprob, tokens: $0.tokens) }
         response.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return response
     }

@@ -1,0 +1,168 @@
+import Datasets
+import Foundation
+import Language
+import OrderedCollections
+import Teacher
+
+/// `generate(p, s, label: rows, scoring: "likelihood")`: instead of sampling a reply and parsing
+/// it, the teacher scores every allowed label of the prompt's `output:` list, and each row keeps
+/// the label, the distribution (`probs`) and the top probability (`confidence`).
+///
+/// As lm-evaluation-harness scores answer options: `normalize: "sum"` (the label's whole
+/// log-probability), `"mean"` (per token) or `"mutual_info"` (minus its log-probability after a
+/// content-free input, `acc_mutual_info`). `calibrate:` applies contextual calibration (Zhao et
+/// al. 2021): the distribution the teacher gives content-free inputs ("N/A", "", "[MASK]") is
+/// its bias, and each label's probability is divided by it and renormalised.
+struct LabelScoring {
+    enum Normalization: String, CaseIterable {
+        case sum, mean
+        case mutualInformation = "mutual_info"
+    }
+
+    /// The content-free inputs `calibrate: true` uses, as Zhao et al. (2021) do.
+    static let defaultContentFree = ["N/A", "", "[MASK]"]
+
+    let labels: [String]
+    /// The row field the chosen label goes into.
+    let field: String
+    let normalization: Normalization
+    /// The content-free inputs of calibration; nil: no calibration.
+    let contentFree: [String]?
+
+    /// The scoring the arguments ask for, or nil for `scoring: "generate"` (sample and parse).
+    init?(_ args: Arguments, template: PromptTemplate, labelling: Bool) throws {
+        let scoring = try args.string("scoring")
+        guard scoring != "generate" else {
+            for name in ["normalize", "calibrate"] where args.range(of: name) != nil {
+                throw args.error(name, "\(name): applies to scoring: \"likelihood\" only")
+            }
+            return nil
+        }
+        guard scoring == "likelihood" else {
+            throw args.error("scoring", "scoring must be \"generate\" or \"likelihood\", got \"\(scoring)\"")
+        }
+        guard labelling else {
+            throw args.error("scoring", "scoring: \"likelihood\" labels rows: give them with label: data")
+        }
+        guard case .label(let field, let allowed?) = template.output, allowed.count >= 2 else {
+            throw args.error(
+                "scoring",
+                "scoring: \"likelihood\" scores the prompt's labels, but this prompt has none: "
+                    + "give it output: [\"negative\", \"positive\"] (two labels or more)")
+        }
+        labels = allowed
+        self.field = field
+        let normalize = try args.string("normalize")
+        guard let normalization = Normalization(rawValue: normalize) else {
+            throw args.error(
+                "normalize",
+                "normalize must be one of \(Normalization.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), "
+                    + "got \"\(normalize)\"")
+        }
+        self.normalization = normalization
+        switch args.optional("calibrate") {
+        case nil, .bool(false)?: contentFree = nil
+        case .bool(true)?: contentFree = Self.defaultContentFree
+        case .list(let items)? where !items.isEmpty:
+            contentFree = try items.map { item in
+                guard case .string(let text) = item else {
+                    throw args.error("calibrate", "calibrate: takes true or a list of content-free inputs (strings)")
+                }
+                return text
+            }
+        default:
+            throw args.error("calibrate", "calibrate: takes true or a list of content-free inputs, e.g. [\"N/A\", \"\"]")
+        }
+    }
+
+    /// The content-free inputs the call needs beyond the rows: calibration's, and the empty
+    /// input of mutual information.
+    var referenceInputs: [String] {
+        var inputs = contentFree ?? []
+        if normalization == .mutualInformation, !inputs.contains("") { inputs.append("") }
+        return inputs
+    }
+
+    /// A row whose every slot of `template` holds `text`.
+    static func contentFreeRow(_ text: String, template: PromptTemplate) -> Row {
+        Row(OrderedDictionary(uniqueKeysWithValues: template.slots.map { ($0, FieldValue.string(text)) }))
+    }
+
+    /// `request` turned into a scoring request: the labels as candidates, sampling fields unset
+    /// (they do not change a score, so they do not split the recording either).
+    func scoringRequest(_ request: ChatRequest) -> ChatRequest {
+        var scored = ChatRequest(model: request.model, messages: request.messages, maxTokens: 1)
+        scored.candidates = labels
+        return scored
+    }
+
+    /// The teacher's bias: per content-free input, its label distribution (normalised as the
+    /// rows are, before calibration), and their mean.
+    struct Bias {
+        var perInput: [(input: String, probs: [Double])]
+        var mean: [Double]
+    }
+
+    /// Turns the scores of the reference inputs into what the rows need: the log-probabilities
+    /// mutual information subtracts, and the calibration bias.
+    func references(_ scores: [String: [CandidateScore]]) -> (empty: [Double]?, bias: Bias?) {
+        let empty = normalization == .mutualInformation ? scores[""]?.map(\.logprob) : nil
+        guard let contentFree else { return (empty, nil) }
+        let perInput = contentFree.compactMap { input in
+            scores[input].map { (input: input, probs: distribution($0, empty: empty)) }
+        }
+        var mean = [Double](repeating: 0, count: labels.count)
+        for (_, probs) in perInput { for i in mean.indices { mean[i] += probs[i] / Double(perInput.count) } }
+        return (empty, Bias(perInput: perInput, mean: mean))
+    }
+
+    /// The label distribution of one row's scores: normalised, softmaxed, and divided by the
+    /// bias when calibrating.
+    func distribution(_ scores: [CandidateScore], empty: [Double]?, bias: Bias? = nil) -> [Double] {
+        let logits = scores.enumerated().map { i, score -> Double in
+            switch normalization {
+            case .sum: return score.logprob
+            case .mean: return score.logprob / Double(max(1, score.tokens))
+            case .mutualInformation: return score.logprob - (empty?[i] ?? 0)
+            }
+        }
+        var probs = Self.softmax(logits)
+        if let bias {
+            probs = zip(probs, bias.mean).map { p, b in b > 0 ? p / b : p }
+            let total = probs.reduce(0, +)
+            if total > 0 { probs = probs.map { $0 / total } }
+        }
+        return probs
+    }
+
+    /// The row `input` labelled from `probs`: the likeliest label (the first on a tie), `probs`
+    /// as a record and `confidence`.
+    func labelledRow(_ input: Row, probs: [Double]) -> Row {
+        var row = input
+        let best = probs.indices.max { probs[$0] < probs[$1] || (probs[$0] == probs[$1] && $0 > $1) } ?? 0
+        row.fields[field] = .string(labels[best])
+        row.fields["probs"] = .record(
+            Row(OrderedDictionary(uniqueKeysWithValues: zip(labels, probs.map { FieldValue.double($0) }))))
+        row.fields["confidence"] = .double(probs[best])
+        return row
+    }
+
+    /// A line showing the calibration estimate, e.g.
+    /// `calibration: content-free "N/A", "", "[MASK]" give negative 0.21 · neutral 0.05 · positive 0.74`.
+    func describe(_ bias: Bias) -> String {
+        let inputs = bias.perInput.map { JSONWriter.string(.string($0.input)) }.joined(separator: ", ")
+        let shares = zip(labels, bias.mean).map { "\($0) \(String(format: "%.3f", $1))" }.joined(separator: " · ")
+        return "calibration: the teacher gives the content-free inputs \(inputs) \(shares) on average; "
+            + "each row's probabilities are divided by these and renormalised\n"
+    }
+
+    /// softmax in Double, stable for any scale.
+    static func softmax(_ logits: [Double]) -> [Double] {
+        guard let top = logits.max(), top.isFinite else {
+            return logits.map { _ in 1 / Double(max(1, logits.count)) }
+        }
+        let exps = logits.map { Foundation.exp($0 - top) }
+        let total = exps.reduce(0, +)
+        return exps.map { $0 / total }
+    }
+}
