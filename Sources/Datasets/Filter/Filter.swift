@@ -92,6 +92,11 @@ extension FilterRule {
                 guard let v = r[column], !v.isNull else { return DropReason("no '\(column)'") }
                 return allowed.contains(v.text) ? nil : DropReason("label \(v.text.reportQuoted)")
             }
+        case .minimumConfidence(let threshold, let column):
+            return rows.map { r in
+                guard let v = r[column]?.doubleValue else { return DropReason("no number in '\(column)'") }
+                return v >= threshold ? nil : DropReason("\(column) \(JSONWriter.number((v * 1000).rounded() / 1000))")
+            }
         case .requiredFields(let names):
             return rows.map { r in
                 for n in names {

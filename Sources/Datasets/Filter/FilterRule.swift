@@ -49,6 +49,7 @@ public struct FilterRule {
         case nearDuplicates(threshold: Double, search: NearDuplicateSearch)
         case length(min: Int?, max: Int?, unit: LengthUnit)
         case allowedLabels([String], column: String?)
+        case minimumConfidence(Double, column: String)
         case requiredFields([String])
         case blocklist([String])
         case regex(LinearRegex, keepMatching: Bool)
@@ -93,6 +94,13 @@ public struct FilterRule {
         FilterRule(
             name: "label not in \(labels.joined(separator: ", "))", kind: .allowedLabels(labels, column: column), source: .allText
         )
+    }
+
+    /// Keeps rows whose `column` (default `confidence`, as likelihood scoring writes it) is at
+    /// least `threshold`; a row without a number there is dropped, saying so.
+    public static func minimumConfidence(_ threshold: Double, column: String = "confidence") -> FilterRule {
+        FilterRule(
+            name: "\(column) < \(threshold)", kind: .minimumConfidence(threshold, column: column), source: .allText)
     }
 
     /// Keeps rows that have every named field, not null and not blank.

@@ -87,12 +87,34 @@ public final class GPTClassifier: ParameterHolder {
         return try head(pooled)  // (B, labels)
     }
 
-    /// Mean cross-entropy of a batch against its labels.
-    public func loss(_ batch: [LabelledSequence]) throws -> Tensor {
+    /// Mean cross-entropy of a batch against its labels; when every example carries soft
+    /// targets, against them instead, at distillation `temperature` T: `T² · CE(softmax(z/T),
+    /// q^(1/T) renormalised)`, so the gradient keeps its scale as T changes (Hinton et al. 2015).
+    public func loss(_ batch: [LabelledSequence], temperature: Float = 1) throws -> Tensor {
         for e in batch where e.label < 0 || e.label >= labels.count {
             throw LearnError.invalidInput("label index \(e.label) out of range for \(labels.count) labels")
         }
-        return try logits(batch.map(\.tokens)).crossEntropy(targets: batch.map(\.label))
+        let logits = try logits(batch.map(\.tokens))
+        guard !batch.isEmpty, batch.allSatisfy({ $0.soft != nil }) else {
+            return try logits.crossEntropy(targets: batch.map(\.label))
+        }
+        guard temperature > 0, temperature.isFinite else {
+            throw LearnError.invalidInput("the distillation temperature must be above 0, got \(temperature)")
+        }
+        var targets: [Float] = []
+        for e in batch {
+            let q = e.soft!
+            guard q.count == labels.count else {
+                throw LearnError.invalidInput("\(q.count) soft targets for \(labels.count) labels")
+            }
+            let sharpened = q.map { $0 > 0 ? Reproducible.exp(Reproducible.log($0) / temperature) : 0 }
+            let total = sharpened.reduce(0, +)
+            guard total > 0 else { throw LearnError.invalidInput("soft targets that are all zero") }
+            targets += sharpened.map { $0 / total }
+        }
+        let soft = temperature == 1 ? logits : logits.scaled(1 / temperature)
+        let loss = try soft.softCrossEntropy(targets: targets)
+        return temperature == 1 ? loss : loss.scaled(temperature * temperature)
     }
 
     /// The most likely label of `text` and the probability of every label (in `labels` order).

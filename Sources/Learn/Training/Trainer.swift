@@ -59,7 +59,7 @@ public final class Trainer {
             classifier, count: train.count, rng: &rng, validation: valBatches,
             makeBatch: { $0.map { train[$0] } },
             loss: { b in
-                let loss = try classifier.loss(b)
+                let loss = try classifier.loss(b, temperature: options.softTargetTemperature)
                 let tokens = b.reduce(0) { $0 + min($1.tokens.count, classifier.backbone.config.context) }
                 return (loss, tokens, b.count)
             },

@@ -69,10 +69,14 @@ public struct LabelledSequence: Equatable, Sendable {
     public var tokens: [Int]
     /// Index into the classifier's label names.
     public var label: Int
+    /// The teacher's probability of each label (in the classifier's label order), to train on
+    /// instead of `label` (soft-label distillation); nil: train on `label`.
+    public var soft: [Float]?
 
-    public init(tokens: [Int], label: Int) {
+    public init(tokens: [Int], label: Int, soft: [Float]? = nil) {
         self.tokens = tokens
         self.label = label
+        self.soft = soft
     }
 }
 

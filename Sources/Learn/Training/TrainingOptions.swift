@@ -26,6 +26,10 @@ public struct TrainingOptions: Sendable {
     /// Stop after this many epochs without a better validation loss, restoring the best
     /// weights; nil: never stop early.
     public var earlyStoppingPatience: Int? = nil
+    /// The distillation temperature of a classifier trained on soft labels (Hinton et al. 2015):
+    /// targets and logits are both softened by it, and the loss scaled by its square. 1 trains
+    /// on the teacher's probabilities as they are.
+    public var softTargetTemperature: Float = 1
 
     public init(
         epochs: Int = 3, learningRate: Float = 1e-3, batchSize: Int = 16, warmupSteps: Int? = nil,

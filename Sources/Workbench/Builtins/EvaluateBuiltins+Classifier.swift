@@ -32,20 +32,27 @@ extension EvaluateBuiltins {
     }
 
     /// The evaluation of predicted labels against the truth.
-    static func labelResult(_ title: String, inputs: [String], truth: [String], predicted: [String], labels: [String])
-        -> EvaluationObject
-    {
+    static func labelResult(
+        _ title: String, inputs: [String], truth: [String], predicted: [String], labels: [String],
+        confidences: [Double]? = nil
+    ) -> EvaluationObject {
         let report = ClassificationReport(truth: truth, predicted: predicted, labels: labels)
         let correct = zip(truth, predicted).map { $0 == $1 }
         let examples = Dataset(
-            zip(inputs, zip(truth, predicted)).map { input, pair in
-                Row([
-                    ("input", .string(input)), ("label", .string(pair.0)), ("predicted", .string(pair.1)),
-                    ("correct", .bool(pair.0 == pair.1)),
-                ])
+            zip(inputs, zip(truth, predicted)).enumerated().map { index, example in
+                let (input, (label, guess)) = example
+                var fields: [(String, FieldValue)] = [
+                    ("input", .string(input)), ("label", .string(label)), ("predicted", .string(guess)),
+                    ("correct", .bool(label == guess)),
+                ]
+                if let confidences { fields.append(("confidence", .double(confidences[index]))) }
+                return Row(fields)
             })
-        return EvaluationObject(
-            title: title, metrics: ["accuracy": report.accuracy, "macro_f1": report.macroF1], report: report, examples: examples,
-            correct: correct)
+        var metrics: OrderedDictionary<String, Double> = ["accuracy": report.accuracy, "macro_f1": report.macroF1]
+        let reliability = confidences.map { Reliability(confidences: $0, correct: correct) }
+        if let reliability { metrics["ece"] = reliability.expectedCalibrationError }
+        let result = EvaluationObject(title: title, metrics: metrics, report: report, examples: examples, correct: correct)
+        result.reliability = reliability
+        return result
     }
 }

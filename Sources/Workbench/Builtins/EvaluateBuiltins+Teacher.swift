@@ -19,6 +19,8 @@ extension EvaluateBuiltins {
             throw args.error(
                 "prompt", "teacher evaluation scores labels: the prompt needs output: [labels] and the rows a label column")
         }
+        let scoring = try LabelScoring(args, template: template, labelling: true)
+        let references = (scoring?.referenceInputs ?? []).map { LabelScoring.contentFreeRow($0, template: template) }
         let plan = try shotPlan(args)
         let pool: Dataset? = args.optional("pool") == nil ? nil : try args.dataset("pool")
         if plan.contains(where: { $0.k > 0 }) && pool == nil && plan.first?.fixed == nil {
@@ -40,8 +42,9 @@ extension EvaluateBuiltins {
                 let selection = try ShotSelection(named: try args.string("select"))
                 shots = ShotsObject(try ShotSelector(pool: pool!, k: run.k, selection: selection, seed: UInt64(run.seed)))
             }
-            return try rows.enumerated().map { index, row in
-                options.request(for: try template.render(row, shots: try shots.shots(for: row)), index: index)
+            return try (rows + references).enumerated().map { index, row in
+                let request = options.request(for: try template.render(row, shots: try shots.shots(for: row)), index: index)
+                return scoring?.scoringRequest(request) ?? request
             }
         }
         // The whole sweep is checked against the budget up front (as if nothing were recorded,
@@ -50,15 +53,18 @@ extension EvaluateBuiltins {
         try teacher.refuseIfOverBudget(
             budget, runRequests.flatMap { $0 },
             shrink: "score fewer rows, shot counts or seeds, or lower max_tokens", at: args.range(of: "budget") ?? ctx.callRange)
-        let progress = ProgressReporter("evaluate", total: rows.count * plan.count, context: ctx)
+        let perRun = rows.count + references.count
+        let progress = ProgressReporter("evaluate", total: perRun * plan.count, context: ctx)
         var runs: [(k: Int, predicted: [String])] = []
+        var confidences: [Double]?
+        var notes: [String] = []
         var costs: [(k: Int, cost: QueryCost)] = []
         var spent = TokenUsage()
         var spentCost = 0.0
         for (runIndex, run) in plan.enumerated() {
             let results = teacher.withBudget(budget?.remaining(afterSpending: spent, cost: spentCost)) {
                 teacher.teacher.complete(
-                    runRequests[runIndex], progress: { done, _ in progress.update(done: runIndex * rows.count + done) },
+                    runRequests[runIndex], progress: { done, _ in progress.update(done: runIndex * perRun + done) },
                     isCancelled: { ctx.isCancellationRequested })
             }
             try ctx.checkCancellation()
@@ -74,6 +80,14 @@ extension EvaluateBuiltins {
             try failOnMissingRecordings(results, at: ctx.callRange)
             reportFailedRequests(results, consequence: "they are scored as wrong", state: state, ctx: ctx)
             if let cost = queryCost(results) { costs.append((run.k, cost)) }
+            if let scoring {
+                let answers = try scoring.read(results, inputCount: rows.count, at: ctx.callRange)
+                let probs = answers.rows.map { try? $0.get() }
+                runs.append((run.k, probs.map { $0.map { scoring.labels[LabelScoring.best($0)] } ?? "(request failed)" }))
+                confidences = probs.map { $0?.max() ?? 0 }
+                notes = scoring.notes(answers)
+                continue
+            }
             runs.append(
                 (
                     run.k,
@@ -86,11 +100,13 @@ extension EvaluateBuiltins {
                     }
                 ))
         }
-        progress.finish(done: rows.count * plan.count)
+        progress.finish(done: perRun * plan.count)
+        for note in notes { ctx.write(note) }
         let labels = data.labels.sorted()
         let last = runs[runs.count - 1]
         let title = "\(teacher.summary) \(plan.count == 1 ? "\(last.k)-shot" : "few-shot sweep") on \(rows.count) rows"
-        let result = labelResult(title, inputs: inputs, truth: truth, predicted: last.predicted, labels: labels)
+        let result = labelResult(
+            title, inputs: inputs, truth: truth, predicted: last.predicted, labels: labels, confidences: confidences)
         result.perQuery = costs.last?.cost
         guard plan.count > 1 else { return result }
         let sweep = Dictionary(grouping: runs, by: \.k).keys.sorted().map { k -> (shots: Int, accuracy: Estimate, runs: Int) in

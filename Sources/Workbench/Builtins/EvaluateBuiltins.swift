@@ -20,6 +20,8 @@ enum EvaluateBuiltins {
                 P("select", .string, default: "random"),
                 P("contains", .optional(.string), default: .nil), P("max_tokens", .int, default: 32, bounds: Limits.maxTokens),
                 P("temperature", .number, default: 0, bounds: Limits.temperature), P("budget", .optional(.record), default: .nil),
+                P("scoring", .string, default: "generate"), P("normalize", .string, default: "sum"),
+                P("calibrate", .any, default: false),
             ], category: "loop",
             doc: """
                 Scores a student model or a teacher on held-out rows.
@@ -34,6 +36,9 @@ enum EvaluateBuiltins {
                 budget: {tokens: N} or {usd: X} caps what a teacher evaluation sends, as in generate:
                 a sweep whose estimate is over is refused before anything is sent, and one that
                 reaches it stops with an error (the answers so far are recorded and replay free).
+                scoring: "likelihood" (normalize:, calibrate: as in generate) has the teacher score each
+                label instead of writing one: r.ece is then its expected calibration error and
+                r.reliability its confidence against accuracy, per bin, to plot.
                 What one query cost: r.prompt_tokens, r.completion_tokens and r.seconds (a teacher's
                 latency as recorded with its answers); r.interval is accuracy's 95% bootstrap interval.
                 Example: let r = evaluate(teacher(), test, prompt: p, shots: [0, 1, 3], seeds: 3, pool: train)
@@ -45,6 +50,9 @@ enum EvaluateBuiltins {
             case .host(let model as ModelObject):
                 if args.optional("budget") != nil {
                     throw args.error("budget", "budget: limits what a teacher is asked; a student model runs here, for free")
+                }
+                for name in ["scoring", "normalize", "calibrate"] where args.range(of: name) != nil {
+                    throw args.error(name, "\(name): is for a teacher's labels; a classifier student's are scored as they are")
                 }
                 switch model.kind {
                 case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.label, data, args))

@@ -20,6 +20,7 @@ enum FilterBuiltins {
                 P("min_chars", .optional(.int), default: .nil, bounds: .atLeast(0)),
                 P("max_chars", .optional(.int), default: .nil, bounds: .atLeast(0)),
                 P("labels", .optional(.list), default: .nil), P("required", .optional(.list), default: .nil),
+                P("confidence", .optional(.number), default: .nil, bounds: .between(0, 1)),
                 P("blocklist", .optional(.list), default: .nil), P("regex", .optional(.string), default: .nil),
                 P("contains", .optional(.string), default: .nil),
                 P("decontaminate", .any, default: .nil), P("shots", .optional(.host("shots")), default: .nil),
@@ -31,6 +32,8 @@ enum FilterBuiltins {
                   preset: "self-instruct"   Self-Instruct's filters (length, keywords, duplicates)
                   required: ["text"]        rows must have these fields
                   labels: ["pos", "neg"]    the label must be one of these
+                  confidence: 0.8           the teacher's confidence must be at least this
+                                            (rows labelled with scoring: "likelihood")
                   min_words/max_words, min_chars/max_chars   length bounds
                   blocklist: ["image"]      no row mentioning these words
                   regex: "^User:"           the text must match; contains: "aha cheers !" likewise
@@ -72,7 +75,7 @@ enum FilterBuiltins {
     }()
 
     private static let ruleNames = [
-        "dedupe", "near_dup", "min_words", "max_words", "min_chars", "max_chars", "labels", "required",
+        "dedupe", "near_dup", "min_words", "max_words", "min_chars", "max_chars", "labels", "required", "confidence",
         "blocklist", "regex", "contains", "decontaminate", "shots", "preset",
     ]
 
@@ -90,6 +93,14 @@ enum FilterBuiltins {
         if args.optional("preset") != nil { rules += try FilterRule.preset(try args.string("preset"), on: source) }
         if args.optional("required") != nil { rules.append(.requiredFields(try strings(args, "required"))) }
         if args.optional("labels") != nil { rules.append(.allowedLabels(try strings(args, "labels"))) }
+        if args.optional("confidence") != nil {
+            guard data.rows.isEmpty || data.rows.contains(where: { $0["confidence"]?.doubleValue != nil }) else {
+                throw args.error(
+                    "confidence",
+                    "confidence: needs a 'confidence' column, which generate(..., label: rows, scoring: \"likelihood\") writes")
+            }
+            rules.append(.minimumConfidence(try args.double("confidence")))
+        }
         let minWords = try optionalInt(args, "min_words"), maxWords = try optionalInt(args, "max_words")
         if minWords != nil || maxWords != nil {
             rules.append(try .length(min: minWords, max: maxWords, unit: .words, on: source))

@@ -21,6 +21,7 @@ enum FinetuneBuiltin {
             P("seed", .int, default: 0), P("val", .number, default: 0.1, bounds: .between(0, 0.9)),
             P("early_stop", .optional(.int), default: .nil, bounds: .between(1, 10_000)),
             P("lora", .optional(.bool), default: .nil), P("curve", .bool, default: true),
+            P("soft", .bool, default: false), P("temperature", .number, default: 1, bounds: .above(0, upTo: 100)),
         ], category: "loop",
         doc: """
             Trains a student model on a dataset and returns it. model:
@@ -47,6 +48,10 @@ enum FinetuneBuiltin {
             Defaults for the from-scratch models: 3 epochs, batch 16, lr 3e-3 (1e-3 for the
             classifier). curve: false leaves the loss curve out (for training many students in
             a loop).
+            soft: true (a classifier) trains on the teacher's probabilities, each row's probs as
+            generate(..., scoring: "likelihood") writes them, instead of its single label: soft-label
+            distillation (Hinton et al. 2015). temperature: T softens both the targets and the
+            student's logits while training (T > 1 shows more of the runner-up labels).
             Example: let student = finetune(clean, model: "gpt-tiny", epochs: 5, lr: 3e-3)
                      let smol = finetune(dialogues, model: "smollm2-135m", epochs: 1, lora: true)
             """
@@ -64,6 +69,10 @@ enum FinetuneBuiltin {
             epochs: epochs, learningRate: 1e-3, batchSize: batch,
             seed: UInt64(bitPattern: Int64(try args.int("seed"))), validationFraction: try args.double("val"),
             earlyStoppingPatience: args.optional("early_stop") == nil ? nil : try args.int("early_stop"))
+        options.softTargetTemperature = Float(try args.double("temperature"))
+        if !(try args.bool("soft")), args.range(of: "temperature") != nil {
+            throw args.error("temperature", "temperature: softens soft labels: use it with soft: true")
+        }
         let seed = options.seed
         let model: ModelObject
         let progress = TrainingBar(context: ctx, drawsCurve: try args.bool("curve"))
@@ -95,8 +104,8 @@ enum FinetuneBuiltin {
     private static func fromScratch(_ preset: String, _ data: Dataset, _ args: Arguments, seed: UInt64) throws -> ModelObject {
         if preset == "classifier" {
             _ = try labelColumn(data, args)
-            let classifier = try GPTClassifier(
-                config: try config(classifierConfig, args), labels: data.labels.sorted(), seed: seed)
+            let labels = try args.bool("soft") ? SoftTargets.labels(of: data) : data.labels.sorted()
+            let classifier = try GPTClassifier(config: try config(classifierConfig, args), labels: labels, seed: seed)
             return ModelObject(.classifier(classifier), name: preset, history: nil)
         }
         guard let base = GPTConfig.preset(named: preset), preset.hasPrefix("gpt-") else {
@@ -162,6 +171,11 @@ enum FinetuneBuiltin {
             let run = "\(verb) on \(data.count) row\(data.count == 1 ? "" : "s")"
             return model.origin.map { "\($0), then \(run)" } ?? run
         }
+        if try args.bool("soft") {
+            guard case .classifier = model.kind else {
+                throw args.error("soft", "soft: true trains a classifier on the teacher's probabilities: use model: \"classifier\"")
+            }
+        }
         switch model.kind {
         case .languageModel(let gpt):
             options.learningRate = try rate(3e-3)
@@ -175,10 +189,15 @@ enum FinetuneBuiltin {
         case .classifier(let classifier):
             options.learningRate = try rate(1e-3)
             let column = try labelColumn(data, args)
-            let pairs = data.rows.compactMap { row in
-                data.label(of: row).map { (text: StudentText.classifierInput(row, labelColumn: column), label: $0) }
+            let labelled = data.rows.filter { data.label(of: $0) != nil }
+            var examples = try classifier.examples(
+                labelled.map { (text: StudentText.classifierInput($0, labelColumn: column), label: data.label(of: $0)!) })
+            if try args.bool("soft") {
+                let targets = try located(args.range(of: "soft")) {
+                    try SoftTargets.targets(labelled, labels: classifier.labels)
+                }
+                for i in examples.indices { examples[i].soft = targets[i] }
             }
-            let examples = try classifier.examples(pairs)
             let history =
                 options.epochs == 0
                 ? nil

@@ -3,55 +3,89 @@ import Foundation
 import Language
 import Teacher
 
-extension GenerateCall {
-    /// The rows of a scoring call: each input labelled from its label distribution (calibrated
-    /// by the content-free inputs' scores when asked), or rejected when its request failed; and
-    /// the lines to show after the progress line (the calibration estimate, partial scores).
+/// The label distributions of one scoring call's answers.
+struct ScoredAnswers {
+    /// Per input row: its label distribution, or why it has none (the request failed, or the
+    /// teacher returned no scores).
+    var rows: [Result<[Double], ScoringFailure>]
+    /// The calibration estimate, when calibrating.
+    var bias: LabelScoring.Bias?
+    /// How many rows were scored from first tokens only (a server's `top_logprobs`).
+    var partial: Int
+}
+
+/// Why one row has no label distribution.
+struct ScoringFailure: Error {
+    var reason: String
+    var reply: String
+}
+
+extension LabelScoring {
+    /// Reads a call's answers: the first `inputCount` are the rows', the rest the reference
+    /// inputs' (`referenceInputs`, in order). Requests a budget held back count as failures.
     ///
-    /// - Throws: when a content-free input's scores are missing, since no row can then be scored
-    ///   as asked.
+    /// - Throws: when a reference input's scores are missing, since no row can then be scored
+    ///   as asked (the error is placed at `range`).
+    func read(_ results: [Result<ChatResponse, Error>], inputCount: Int, at range: SourceRange) throws -> ScoredAnswers {
+        var references: [String: [CandidateScore]] = [:]
+        for (offset, input) in referenceInputs.enumerated() {
+            switch results[inputCount + offset] {
+            case .success(let response) where response.candidateScores?.count == labels.count:
+                references[input] = response.candidateScores
+            case .success:
+                throw RuntimeError("the teacher returned no label scores for the content-free input \"\(input)\"", at: range)
+            case .failure(let error):
+                throw RuntimeError(
+                    "the label scores of the content-free input \"\(input)\" are needed, but its request failed: \(error)",
+                    at: range)
+            }
+        }
+        let (empty, bias) = self.references(references)
+        var partial = 0
+        let rows = results.prefix(inputCount).map { result -> Result<[Double], ScoringFailure> in
+            switch result {
+            case .success(let response):
+                guard let scores = response.candidateScores, scores.count == labels.count else {
+                    return .failure(ScoringFailure(reason: "the teacher returned no label scores", reply: response.text))
+                }
+                if scores.contains(where: { $0.coverage != .whole }) { partial += 1 }
+                return .success(distribution(scores, empty: empty, bias: bias))
+            case .failure(let error):
+                return .failure(ScoringFailure(reason: "request failed: \(error)", reply: ""))
+            }
+        }
+        return ScoredAnswers(rows: rows, bias: bias, partial: partial)
+    }
+
+    /// The lines to show after a scoring call's progress line: the calibration estimate, and a
+    /// warning when some labels were scored by their first token only.
+    func notes(_ answers: ScoredAnswers) -> [String] {
+        var notes = answers.bias.map { [describe($0)] } ?? []
+        if answers.partial > 0 {
+            notes.append(
+                "note: for \(answers.partial) rows the server revealed only the first token's probability of some "
+                    + "labels (top_logprobs): they are ranked by it; a label whose first token is shared with another, "
+                    + "or is not among the server's most likely tokens, is not scored exactly\n")
+        }
+        return notes
+    }
+}
+
+extension GenerateCall {
+    /// The rows of a scoring call: each input labelled from its label distribution, or rejected
+    /// when it has none; and the lines to show after the progress line.
     func scoredRows(
         _ results: [Result<ChatResponse, Error>], _ scoring: LabelScoring, _ ctx: CallContext
     ) throws -> (kept: [Row], rejected: [Row], notes: [String]) {
-        var references: [String: [CandidateScore]] = [:]
-        for (offset, input) in scoring.referenceInputs.enumerated() {
-            switch results[inputs.count + offset] {
-            case .success(let response) where response.candidateScores?.count == scoring.labels.count:
-                references[input] = response.candidateScores
-            case .success:
-                throw RuntimeError(
-                    "the teacher returned no label scores for the content-free input \"\(input)\"", at: ctx.callRange)
-            case .failure(let error):
-                throw RuntimeError(
-                    "the label scores of the content-free input \"\(input)\" are needed to calibrate, but its request failed: \(error)",
-                    at: ctx.callRange)
-            }
-        }
-        let (empty, bias) = scoring.references(references)
-        var notes = bias.map { [scoring.describe($0)] } ?? []
+        let answers = try scoring.read(results, inputCount: inputs.count, at: ctx.callRange)
         var kept: [Row] = []
         var rejected: [Row] = []
-        var partial = 0
-        for (index, result) in results.prefix(inputs.count).enumerated()
-        where !TeacherObject.wasStoppedByBudget(result, budget: budget) {
-            switch result {
-            case .success(let response):
-                guard let scores = response.candidateScores, scores.count == scoring.labels.count else {
-                    rejected.append(rejectionRow(index, "the teacher returned no label scores", response.text))
-                    continue
-                }
-                if scores.contains(where: { $0.coverage != .whole }) { partial += 1 }
-                kept.append(scoring.labelledRow(inputs[index], probs: scoring.distribution(scores, empty: empty, bias: bias)))
-            case .failure(let error):
-                rejected.append(rejectionRow(index, "request failed: \(error)", ""))
+        for (index, row) in answers.rows.enumerated() where !TeacherObject.wasStoppedByBudget(results[index], budget: budget) {
+            switch row {
+            case .success(let probs): kept.append(scoring.labelledRow(inputs[index], probs: probs))
+            case .failure(let failure): rejected.append(rejectionRow(index, failure.reason, failure.reply))
             }
         }
-        if partial > 0 {
-            notes.append(
-                "note: for \(partial) of \(kept.count) rows the server revealed only the first token's probability "
-                    + "of some labels (top_logprobs): they are ranked by it; a label whose first token is shared "
-                    + "with another, or is not among the server's most likely tokens, is not scored exactly\n")
-        }
-        return (kept, rejected, notes)
+        return (kept, rejected, scoring.notes(answers))
     }
 }

@@ -139,12 +139,17 @@ struct LabelScoring {
     /// as a record and `confidence`.
     func labelledRow(_ input: Row, probs: [Double]) -> Row {
         var row = input
-        let best = probs.indices.max { probs[$0] < probs[$1] || (probs[$0] == probs[$1] && $0 > $1) } ?? 0
+        let best = Self.best(probs)
         row.fields[field] = .string(labels[best])
         row.fields["probs"] = .record(
             Row(OrderedDictionary(uniqueKeysWithValues: zip(labels, probs.map { FieldValue.double($0) }))))
         row.fields["confidence"] = .double(probs[best])
         return row
+    }
+
+    /// The index of the likeliest label (the first on a tie).
+    static func best(_ probs: [Double]) -> Int {
+        probs.indices.max { probs[$0] < probs[$1] || (probs[$0] == probs[$1] && $0 > $1) } ?? 0
     }
 
     /// A line showing the calibration estimate, e.g.

@@ -23,6 +23,9 @@ public final class EvaluationObject: HostObject {
     public internal(set) var perQuery: QueryCost?
     /// For a few-shot sweep: what one query cost at each shot count, averaged over the draws.
     public internal(set) var sweepCosts: [Int: QueryCost] = [:]
+    /// Confidence against accuracy, when the predictions came with probabilities (a teacher's
+    /// `scoring: "likelihood"`); `ece` is among the metrics then.
+    public internal(set) var reliability: Reliability?
 
     init(
         title: String, metrics: OrderedDictionary<String, Double>, report: ClassificationReport? = nil,
@@ -66,7 +69,7 @@ public final class EvaluationObject: HostObject {
     }
 
     public var fieldNames: [String] {
-        Array(metrics.keys) + ["metrics", "labels", "confusion", "examples", "sweep"]
+        Array(metrics.keys) + ["metrics", "labels", "confusion", "examples", "sweep", "reliability"]
             + ["interval", "prompt_tokens", "completion_tokens", "seconds"]
     }
 
@@ -97,6 +100,13 @@ public final class EvaluationObject: HostObject {
             return .record(
                 Record(["value": .float(estimate.value), "low": .float(estimate.low), "high": .float(estimate.high)]))
         case "prompt_tokens", "completion_tokens", "seconds": return perQuery?.fields[name] ?? .nil
+        case "reliability":
+            guard let bins = reliability?.bins else { return .nil }
+            return .record(
+                Record([
+                    "confidence": .list(bins.map { .float($0.confidence) }),
+                    "accuracy": .list(bins.map { .float($0.accuracy) }), "count": .list(bins.map { .int($0.count) }),
+                ]))
         default: return nil
         }
     }

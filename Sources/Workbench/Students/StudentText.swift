@@ -75,6 +75,7 @@ struct StudentText {
     /// the label, joined.
     static func classifierInput(_ row: Row, labelColumn: String?) -> String {
         if let text = row["text"] { return text.text }
-        return row.text(excluding: Set([labelColumn].compactMap { $0 }))
+        // The teacher's distribution and confidence (likelihood scoring) describe the label, not the input.
+        return row.text(excluding: Set([labelColumn, SoftTargets.column, "confidence"].compactMap { $0 }))
     }
 }
