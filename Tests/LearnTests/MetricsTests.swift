@@ -53,4 +53,17 @@ import Testing
             correctB: [Bool](repeating: false, count: 10) + [Bool](repeating: true, count: 30))
         #expect(abs(big.pValue - 0.00266) < 1e-4)
     }
+
+    /// ECE by hand: bins [0.5, 0.6) with 2 predictions (conf 0.55, 1 right) and [0.9, 1] with
+    /// 2 (conf 0.95, both right): 2/4 * |0.5 - 0.55| + 2/4 * |1 - 0.95| = 0.05.
+    @Test func reliabilityBinsAndCalibrationError() {
+        let r = Reliability(confidences: [0.55, 0.55, 0.95, 1.0 - 0.05], correct: [true, false, true, true])
+        #expect(r.bins.count == 2)
+        #expect(r.bins.map(\.count) == [2, 2])
+        #expect(abs(r.bins[0].accuracy - 0.5) < 1e-12 && abs(r.bins[1].confidence - 0.95) < 1e-12)
+        #expect(abs(r.expectedCalibrationError - 0.05) < 1e-12)
+        // Confidence 1 falls in the last bin; an empty input has no bins and no error.
+        #expect(Reliability(confidences: [1], correct: [true]).bins.first?.lower == 0.9)
+        #expect(Reliability(confidences: [], correct: []).expectedCalibrationError == 0)
+    }
 }

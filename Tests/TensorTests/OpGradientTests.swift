@@ -68,6 +68,15 @@ import Testing
         try gradCheck([x]) { try $0[0].logSoftmax() }
         try gradCheck([x]) { try $0[0].crossEntropy(targets: [1, 5, 0]) }
         try gradCheck([x]) { try $0[0].crossEntropy(targets: [1, -100, 0], weights: [0.5, 1, 2]) }
+        let soft: [Float] = [0.5, 0.5, 0, 0, 0, 0, 0.1, 0.2, 0.3, 0.4, 0, 0, 0, 0, 0, 0, 0, 1]
+        try gradCheck([x]) { try $0[0].softCrossEntropy(targets: soft) }
+        // One-hot soft targets are the hard cross-entropy.
+        var oneHot = [Float](repeating: 0, count: 18)
+        for (row, target) in [1, 5, 0].enumerated() { oneHot[row * 6 + target] = 1 }
+        let hard = try x.crossEntropy(targets: [1, 5, 0]).data[0], viaSoft = try x.softCrossEntropy(targets: oneHot).data[0]
+        #expect(abs(hard - viaSoft) < 1e-5)
+        #expect(throws: TensorError.self) { try x.softCrossEntropy(targets: [0.5]) }
+        #expect(throws: TensorError.self) { try x.softCrossEntropy(targets: [Float](repeating: -1, count: 18)) }
     }
 
     @Test func norms() throws {

@@ -173,7 +173,8 @@ enum FinetuneBuiltin {
         }
         if try args.bool("soft") {
             guard case .classifier = model.kind else {
-                throw args.error("soft", "soft: true trains a classifier on the teacher's probabilities: use model: \"classifier\"")
+                throw args.error(
+                    "soft", "soft: true trains a classifier on the teacher's probabilities: use model: \"classifier\"")
             }
         }
         switch model.kind {

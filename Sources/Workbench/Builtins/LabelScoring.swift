@@ -29,52 +29,6 @@ struct LabelScoring {
     /// The content-free inputs of calibration; nil: no calibration.
     let contentFree: [String]?
 
-    /// The scoring the arguments ask for, or nil for `scoring: "generate"` (sample and parse).
-    init?(_ args: Arguments, template: PromptTemplate, labelling: Bool) throws {
-        let scoring = try args.string("scoring")
-        guard scoring != "generate" else {
-            for name in ["normalize", "calibrate"] where args.range(of: name) != nil {
-                throw args.error(name, "\(name): applies to scoring: \"likelihood\" only")
-            }
-            return nil
-        }
-        guard scoring == "likelihood" else {
-            throw args.error("scoring", "scoring must be \"generate\" or \"likelihood\", got \"\(scoring)\"")
-        }
-        guard labelling else {
-            throw args.error("scoring", "scoring: \"likelihood\" labels rows: give them with label: data")
-        }
-        guard case .label(let field, let allowed?) = template.output, allowed.count >= 2 else {
-            throw args.error(
-                "scoring",
-                "scoring: \"likelihood\" scores the prompt's labels, but this prompt has none: "
-                    + "give it output: [\"negative\", \"positive\"] (two labels or more)")
-        }
-        labels = allowed
-        self.field = field
-        let normalize = try args.string("normalize")
-        guard let normalization = Normalization(rawValue: normalize) else {
-            throw args.error(
-                "normalize",
-                "normalize must be one of \(Normalization.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), "
-                    + "got \"\(normalize)\"")
-        }
-        self.normalization = normalization
-        switch args.optional("calibrate") {
-        case nil, .bool(false)?: contentFree = nil
-        case .bool(true)?: contentFree = Self.defaultContentFree
-        case .list(let items)? where !items.isEmpty:
-            contentFree = try items.map { item in
-                guard case .string(let text) = item else {
-                    throw args.error("calibrate", "calibrate: takes true or a list of content-free inputs (strings)")
-                }
-                return text
-            }
-        default:
-            throw args.error("calibrate", "calibrate: takes true or a list of content-free inputs, e.g. [\"N/A\", \"\"]")
-        }
-    }
-
     /// The content-free inputs the call needs beyond the rows: calibration's, and the empty
     /// input of mutual information.
     var referenceInputs: [String] {
@@ -169,5 +123,53 @@ struct LabelScoring {
         let exps = logits.map { Foundation.exp($0 - top) }
         let total = exps.reduce(0, +)
         return exps.map { $0 / total }
+    }
+}
+
+extension LabelScoring {
+    /// The scoring the arguments ask for, or nil for `scoring: "generate"` (sample and parse).
+    init?(_ args: Arguments, template: PromptTemplate, labelling: Bool) throws {
+        let scoring = try args.string("scoring")
+        guard scoring != "generate" else {
+            for name in ["normalize", "calibrate"] where args.range(of: name) != nil {
+                throw args.error(name, "\(name): applies to scoring: \"likelihood\" only")
+            }
+            return nil
+        }
+        guard scoring == "likelihood" else {
+            throw args.error("scoring", "scoring must be \"generate\" or \"likelihood\", got \"\(scoring)\"")
+        }
+        guard labelling else {
+            throw args.error("scoring", "scoring: \"likelihood\" labels rows: give them with label: data")
+        }
+        guard case .label(let field, let allowed?) = template.output, allowed.count >= 2 else {
+            throw args.error(
+                "scoring",
+                "scoring: \"likelihood\" scores the prompt's labels, but this prompt has none: "
+                    + "give it output: [\"negative\", \"positive\"] (two labels or more)")
+        }
+        labels = allowed
+        self.field = field
+        let normalize = try args.string("normalize")
+        guard let normalization = Normalization(rawValue: normalize) else {
+            throw args.error(
+                "normalize",
+                "normalize must be one of \(Normalization.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), "
+                    + "got \"\(normalize)\"")
+        }
+        self.normalization = normalization
+        switch args.optional("calibrate") {
+        case nil, .bool(false)?: contentFree = nil
+        case .bool(true)?: contentFree = Self.defaultContentFree
+        case .list(let items)? where !items.isEmpty:
+            contentFree = try items.map { item in
+                guard case .string(let text) = item else {
+                    throw args.error("calibrate", "calibrate: takes true or a list of content-free inputs (strings)")
+                }
+                return text
+            }
+        default:
+            throw args.error("calibrate", "calibrate: takes true or a list of content-free inputs, e.g. [\"N/A\", \"\"]")
+        }
     }
 }
