@@ -83,9 +83,14 @@ struct Run: ParsableCommand {
         watchdog.stop()
         // A cell that ran cleanly when saved and fails now (a refused server, a lost file) would
         // overwrite good outputs with an error: keep the notebook as it was and say why.
+        // The run is kept beside it, so the teacher answers it paid for are not lost.
         if save, let broken = NotebookCommand.newlyFailing(notebook, refreshed) {
+            let aside = NotebookCommand.asidePath(path)
+            try saveRun(refreshed, workspace, to: aside)
             NotebookCommand.fail(
-                "\(file): not saved: cell \(broken) ran cleanly before and fails now; the notebook was not changed")
+                "\(file): not saved: cell \(broken) ran cleanly before and fails now; the notebook was not changed. "
+                    + "This run, with its \(workspace.state.recording.count) teacher answers, is in \(aside): "
+                    + "move it over \(file) to keep it")
             throw ExitCode(70)
         }
         if save { try saveRun(refreshed, workspace, to: path) }
@@ -226,13 +231,22 @@ enum NotebookCommand {
         }
     }
 
-    /// The number (from 1) of the first cell with no error in `saved` and an error in `run`.
+    /// The number (from 1, code cells counted, as `cell-N` in messages) of the first code cell that ran
+    /// with no error in `saved` and has an error in `run`.
     static func newlyFailing(_ saved: Notebook, _ run: Notebook) -> Int? {
         func failed(_ cell: Cell) -> Bool { cell.outputs.contains { if case .error = $0 { return true } else { return false } } }
-        for (index, (before, after)) in zip(saved.cells, run.cells).enumerated() where !failed(before) && failed(after) {
-            return index + 1
+        var number = 0
+        for (before, after) in zip(saved.cells, run.cells) where before.kind == .code {
+            number += 1
+            // A cell never run before (no execution count) has no clean outputs to protect.
+            if before.executionCount != nil, !failed(before), failed(after) { return number }
         }
         return nil
+    }
+
+    /// Where a run that may not overwrite `path` is saved instead: `NB.new-run.fsnb`.
+    static func asidePath(_ path: String) -> String {
+        (path.hasSuffix(".fsnb") ? String(path.dropLast(5)) : path) + ".new-run.fsnb"
     }
 
     /// Exits 65 with the error when a file is past its `InputLimits` size.

@@ -34,6 +34,48 @@ import Testing
         #expect(live.stderr.contains("not saved: cell 1 ran cleanly before and fails now"), "\(live.stderr)")
         let after = try String(contentsOf: folder.appendingPathComponent("url.fsnb"), encoding: .utf8)
         #expect(after == before, "a refused live run must not save its errors over the recorded outputs")
+        // The run itself is kept beside the notebook, so answers a long run paid for are not lost.
+        #expect(live.stderr.contains("This run, with its"), "\(live.stderr)")
+        let aside = try String(contentsOf: folder.appendingPathComponent("url.new-run.fsnb"), encoding: .utf8)
+        #expect(aside.contains("--allow-teacher-url"), "the aside run holds the new outputs")
+    }
+
+    /// Seen before: a notebook whose new cells had never run (written by hand, no outputs) was
+    /// refused by `run --live --save` when one of them failed, "cell 19" counting text cells too,
+    /// and the nine minutes of teacher answers before it were lost. Never-run cells have no clean
+    /// outputs to protect: the run is saved, with the error, and the answers.
+    @Test func aNewCellThatFailsDoesNotLoseTheRun() throws {
+        let binary = try #require(FewshotProcess.binary())
+        let server = try TeacherLoopTests.FixtureServer()
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let notebook = """
+            fsnb 2.0
+            fewshot-version: 0.1.0
+
+            === text id=intro
+            | A hand-written notebook.
+
+            === code id=ask
+            | let t = teacher("fake-model", base_url: "http://127.0.0.1:\(server.port)/v1")
+            | let p = prompt('Review: {text}', output: ["good", "bad"])
+            | print(evaluate(t, dataset([{text: "good", label: "good"}]), prompt: p).accuracy >= 0)
+
+            === code id=broken
+            | error("not yet written")
+
+            === end
+
+            """
+        try notebook.write(to: folder.appendingPathComponent("hand.fsnb"), atomically: true, encoding: .utf8)
+        let live = try FewshotProcess.run(
+            binary, ["run", "hand.fsnb", "--live", "--save", "--allow-teacher-url", "http://127.0.0.1:\(server.port)/v1"],
+            directory: folder)
+        #expect(live.status == 70, "\(live.stdout)\(live.stderr)")
+        #expect(!live.stderr.contains("not saved"), "\(live.stderr)")
+        let saved = try String(contentsOf: folder.appendingPathComponent("hand.fsnb"), encoding: .utf8)
+        #expect(saved.contains("cell-2:1:1: error: not yet written") || saved.contains("not yet written"), "\(saved)")
+        #expect(saved.contains("teacher-recording:"), "the teacher's answer is recorded with the notebook")
     }
 
     /// Seen before: a plan cell never checked clean, because it counted the answers that later
