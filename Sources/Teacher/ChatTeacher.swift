@@ -162,11 +162,11 @@ extension ChatTeacher {
 
 extension ChatResponse {
     private enum CodingKeys: String, CodingKey {
-        case text, finishReason, usage, choices, seconds
+        case text, finishReason, usage, choices, seconds, candidateScores
     }
 
-    /// Decodes a response; `choices` and `seconds` may be absent (responses written before
-    /// they existed).
+    /// Decodes a response; `choices`, `seconds` and `candidateScores` may be absent (responses
+    /// written before they existed, or not scoring).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -175,5 +175,6 @@ extension ChatResponse {
             usage: try container.decodeIfPresent(TokenUsage.self, forKey: .usage) ?? TokenUsage())
         choices = try container.decodeIfPresent([ChatChoice].self, forKey: .choices) ?? []
         seconds = try container.decodeIfPresent(Double.self, forKey: .seconds)
+        candidateScores = try container.decodeIfPresent([CandidateScore].self, forKey: .candidateScores)
     }
 }

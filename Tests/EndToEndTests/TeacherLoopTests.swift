@@ -44,6 +44,28 @@ import Testing
         #expect(checked.stdout.contains("match"))
     }
 
+    /// `scoring: "likelihood"` against a server: labels ranked from the first token's
+    /// top_logprobs, the partial coverage said, and the scores recorded so the notebook replays.
+    @Test func labelScoresFromAServerAreRecordedAndReplay() throws {
+        let binary = try #require(FewshotProcess.binary())
+        let server = try FixtureServer()
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let session = """
+            let t = teacher("fixture-model", base_url: "http://127.0.0.1:\(server.port)/v1")
+            let p = prompt("Review: \\{text}", output: ["good", "bad"])
+            let d = generate(p, label: dataset([{text: "good movie"}, {text: "bad movie, not good"}]), teacher: t, scoring: "likelihood")
+            print(map(d.rows, fn(r) => r.label))
+            """
+        let made = try FewshotProcess.run(binary, ["new", "scores.fsnb"], input: session, directory: folder)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains(#"["good", "bad"]"#), "\(made.stdout)")
+        #expect(made.stdout.contains("revealed only the first token's probability"), "\(made.stdout)")
+        withExtendedLifetime(server) {}
+        let checked = try FewshotProcess.run(binary, ["check", "scores.fsnb"], directory: folder)
+        #expect(checked.status == 0 && checked.stdout.contains("all 4 code cells match"), "\(checked.stdout)\(checked.stderr)")
+    }
+
     @Test func aMissingRecordingIsAClearErrorOnReplay() throws {
         let binary = try #require(FewshotProcess.binary())
         let folder = try FewshotProcess.temporaryFolder()

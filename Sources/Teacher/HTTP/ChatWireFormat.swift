@@ -18,13 +18,16 @@ struct WireChatRequest: Encodable {
     var responseFormat: ResponseFormat?
     var stream: Bool?
     var streamOptions: StreamOptions?
+    var logprobs: Bool?
+    var topLogprobs: Int?
 
     enum CodingKeys: String, CodingKey {
-        case model, messages, temperature, seed, stop, n, stream
+        case model, messages, temperature, seed, stop, n, stream, logprobs
         case topP = "top_p"
         case maxTokens = "max_tokens"
         case responseFormat = "response_format"
         case streamOptions = "stream_options"
+        case topLogprobs = "top_logprobs"
     }
 
     init(_ request: ChatRequest, stream: Bool) {
@@ -39,6 +42,13 @@ struct WireChatRequest: Encodable {
         responseFormat = request.responseFormat
         self.stream = stream ? true : nil
         streamOptions = stream ? StreamOptions() : nil
+        if request.candidates != nil {
+            // Scoring: one token, and the most likely first tokens with their log-probabilities
+            // (20 is the most OpenAI returns).
+            logprobs = true
+            topLogprobs = 20
+            maxTokens = 1
+        }
     }
 }
 
@@ -65,15 +75,38 @@ struct WireChatResponse: Decodable {
         var index: Int?
         var message: Message?
         var finishReason: String?
+        var logprobs: WireLogprobs?
 
         enum CodingKeys: String, CodingKey {
-            case index, message
+            case index, message, logprobs
             case finishReason = "finish_reason"
         }
     }
 
     var choices: [Choice]
     var usage: WireUsage?
+}
+
+/// A choice's `logprobs`: per generated token, its log-probability and the most likely
+/// alternatives (`top_logprobs`).
+struct WireLogprobs: Decodable {
+    struct Alternative: Decodable {
+        var token: String
+        var logprob: Double
+    }
+
+    struct Token: Decodable {
+        var token: String
+        var logprob: Double
+        var topLogprobs: [Alternative]?
+
+        enum CodingKeys: String, CodingKey {
+            case token, logprob
+            case topLogprobs = "top_logprobs"
+        }
+    }
+
+    var content: [Token]?
 }
 
 /// One chunk of a streamed chat completion (or an error payload inside the stream).

@@ -119,7 +119,7 @@ public final class HTTPTeacher: ChatTeacher {
                 let index = sendOrder[slot]
                 attempts[index] += 1
                 count(\.attempts, 1)
-                let outcome = interpret(attempt, key: key)
+                let outcome = interpret(attempt, key: key, candidates: requests[index].candidates)
                 if case .failure(let error) = outcome, let delay = retryDelay(error, attempt, attempts[index]) {
                     count(\.retries, 1)
                     return .retry(after: delay)
@@ -238,7 +238,9 @@ public final class HTTPTeacher: ChatTeacher {
     }
 
     /// Turns one finished attempt into an answer or a typed error (key scrubbed from all text).
-    private func interpret(_ attempt: HTTPAttempt, key: String?) -> Result<ChatResponse, TeacherError> {
+    private func interpret(_ attempt: HTTPAttempt, key: String?, candidates: [String]? = nil) -> Result<
+        ChatResponse, TeacherError
+    > {
         let server = configuration.baseURL
         if attempt.overflowed {
             return .failure(
@@ -276,7 +278,9 @@ public final class HTTPTeacher: ChatTeacher {
         }
         do {
             let wire = try JSONDecoder().decode(WireChatResponse.self, from: Data(text.utf8))
-            return .success(try ChatResponse(wire: wire))
+            var response = try ChatResponse(wire: wire)
+            if let candidates { response.candidateScores = try wire.candidateScores(candidates) }
+            return .success(response)
         } catch let error as TeacherError {
             return .failure(TeacherError(.decoding, "malformed response from \(server): \(error.message)"))
         } catch {

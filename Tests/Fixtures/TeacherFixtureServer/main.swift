@@ -20,6 +20,9 @@
 // so a run is repeatable);
 // delay-ms: wait before answering (any request); tag: the counter attempts are counted under
 // (default: the whole message); echo-auth=1: a status fault's message repeats the Authorization.
+// With "logprobs": true, the first choice carries the first token's top_logprobs: the distinct
+// lower-case words of the last message, the i-th (from 0) at log-probability -0.5 (i + 1), at
+// most top_logprobs of them (so a label named earlier in the message scores higher).
 import Foundation
 
 #if canImport(Glibc)
@@ -198,6 +201,20 @@ func directives(_ content: String) -> (values: [String: String], plain: String) 
     return (values, words.joined(separator: " "))
 }
 
+/// The `logprobs` block of a choice: one generated token, the message's first word, and its
+/// alternatives (see the header comment).
+func firstTokenLogprobs(_ text: String, top: Int) -> [String: Any] {
+    var words: [String] = []
+    for word in text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init) where !words.contains(word) {
+        words.append(word)
+    }
+    let alternatives = words.prefix(max(1, top)).enumerated().map { i, word -> [String: Any] in
+        ["token": word, "logprob": -0.5 * Double(i + 1), "bytes": Array(word.utf8).map(Int.init)]
+    }
+    let first = alternatives.first ?? ["token": "", "logprob": 0.0]
+    return ["content": [["token": first["token"]!, "logprob": first["logprob"]!, "top_logprobs": alternatives]]]
+}
+
 func wordCount(_ text: String) -> Int { text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count }
 
 /// Answers one chat-completions request; returns false when the connection must end.
@@ -262,12 +279,14 @@ func handleChat(_ request: Request, on connection: Connection) -> Bool {
         break
     }
     if let delay = Int(values["slow-ms"] ?? ""), fault == "slow" { usleep(useconds_t(delay * 1000)) }
+    let logprobs =
+        (object["logprobs"] as? Bool ?? false) ? firstTokenLogprobs(plain, top: object["top_logprobs"] as? Int ?? 0) : nil
     let body = jsonBytes([
         "id": "chatcmpl-fixture", "object": "chat.completion", "created": 1_700_000_000, "model": model,
         "choices": texts.enumerated().map { index, text in
             [
                 "index": index, "message": ["role": "assistant", "content": text], "finish_reason": "stop",
-                "logprobs": NSNull(),
+                "logprobs": index == 0 ? (logprobs ?? NSNull()) : NSNull(),
             ] as [String: Any]
         },
         "usage": usage,
