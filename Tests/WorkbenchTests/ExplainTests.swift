@@ -44,5 +44,11 @@ import Testing
         #expect(shown.contains("  read   grea\n"), "\(shown)")
         #expect(shown.contains("  cut    t\\u{1b}[2Jfilm\n"), "escape sequences in row text are neutralised: \(shown)")
         #expect(k.run(#"explain(1, {text: "x"})"#).contains("explain needs a student model"))
+        #expect(shown.contains("the loss is on the label alone"), "\(shown)")
+        // A row labelled by likelihood scoring shows the distribution a soft-label student learns.
+        let soft = k.ok(#"explain(c, {text: "meh", label: "pos", probs: {pos: 0.6, neg: 0.4}, confidence: 0.6})"#)
+        #expect(soft.contains("  target neg 0.40 · pos 0.60\n"), "\(soft)")
+        #expect(soft.contains("cross-entropy against these probabilities"), "\(soft)")
+        #expect(soft.contains("  read   meh\n"), "the probabilities are not read as text: \(soft)")
     }
 }

@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Language
 import Learn
 
@@ -13,7 +14,8 @@ enum ExplainBuiltin {
             Shows how a student sees one training row: the tokens it reads and which of them
             carry loss (the words fine-tuning teaches it to write). For a dialogue only the bot's
             turns carry loss, so the student learns to answer, not to imitate the user. For a
-            classifier the loss is on the label alone.
+            classifier the loss is on the label alone, or, for a row with probs (likelihood
+            scoring) and soft: true, on the teacher's probabilities, shown as the target.
             Example: explain(student, {messages: [{role: "user", content: "hi"}, {role: "assistant", content: "aha cheers !"}]})
             """
     ) { args, ctx in
@@ -47,13 +49,15 @@ enum ExplainBuiltin {
             ctx.write(view.render(name: model.name))
         case .classifier(let classifier):
             let text = StudentText.classifierInput(row, labelColumn: row["label"] == nil ? nil : "label")
-            ctx.write(classifierView(text, classifier, name: model.name))
+            let soft = row[SoftTargets.column] == nil ? nil : try? SoftTargets.targets([row], labels: classifier.labels).first
+            ctx.write(classifierView(text, classifier, name: model.name, soft: soft))
         }
         return .nil
     }
 
     /// What a classifier reads (truncated to its context) and what it is trained to predict.
-    private static func classifierView(_ text: String, _ classifier: GPTClassifier, name: String) -> String {
+    /// With `soft` (the row's `probs`), the target distribution a `soft: true` student learns.
+    private static func classifierView(_ text: String, _ classifier: GPTClassifier, name: String, soft: [Float]?) -> String {
         let tokens = ByteTokenizer().encode(text)
         let context = classifier.backbone.config.context
         let read = ByteTokenizer().decode(Array(tokens.prefix(context)))
@@ -64,7 +68,15 @@ enum ExplainBuiltin {
             out += "  cut    " + TokenLossView.visible(ByteTokenizer().decode(Array(tokens.dropFirst(context)))) + "\n"
             out += "  (the last \(tokens.count - context) tokens are beyond its context of \(context) and are never read)\n"
         }
-        out += "the loss is on the label alone: the classifier learns which label fits the text\n"
+        guard let soft else {
+            out += "the loss is on the label alone: the classifier learns which label fits the text\n"
+            return out
+        }
+        let shares = zip(classifier.labels, soft).map { "\($0) \(String(format: "%.2f", $1))" }.joined(separator: " · ")
+        out += "  target \(shares)\n"
+        out +=
+            "trained with soft: true, the loss is the cross-entropy against these probabilities (the teacher's), "
+            + "so the classifier also learns how sure the teacher was; otherwise it is on the label alone\n"
         return out
     }
 }
