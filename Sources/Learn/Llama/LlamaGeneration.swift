@@ -79,28 +79,9 @@ extension LlamaModel {
         // Prompt: keep the shared prefix in the cache (at least one token must run to get logits).
         let clock = ContinuousClock()
         let promptStart = clock.now
-        var shared = zip(cachedTokens, prompt).prefix { $0 == $1 }.count
-        shared = min(shared, prompt.count - 1)
-        cache.truncate(to: shared)
-        cachedTokens = Array(prompt[..<shared])
-        var logits: [Float] = []
-        let chunk = 256
-        var position = shared
-        do {
-            while position < prompt.count {
-                let end = min(prompt.count, position + chunk)
-                logits = try forward(Array(prompt[position..<end]), cache: cache)
-                cachedTokens += prompt[position..<end]
-                position = end
-                if isCancelled() && position < prompt.count {
-                    result.finishReason = .cancelled
-                    return result
-                }
-            }
-        } catch {
-            cache.truncate(to: 0)
-            cachedTokens = []
-            throw error
+        guard var logits = try prefill(prompt, minimumSuffix: 1, isCancelled: isCancelled) else {
+            result.finishReason = .cancelled
+            return result
         }
         result.promptSeconds = (clock.now - promptStart).seconds
 
@@ -150,6 +131,33 @@ extension LlamaModel {
         if text.count > emitted { onToken(String(text.dropFirst(emitted))) }
         result.text = text
         return result
+    }
+
+    /// Runs `prompt` into the model's cache, reusing the prefix it shares with the tokens already
+    /// there, and returns the last position's logits; nil when `isCancelled` turned true
+    /// between chunks. At least `minimumSuffix` tokens are run (at least one: their logits are
+    /// needed). The caller holds `lock`; on an error the cache is emptied.
+    func prefill(_ prompt: [Int], minimumSuffix: Int, isCancelled: () -> Bool) throws -> [Float]? {
+        var shared = zip(cachedTokens, prompt).prefix { $0 == $1 }.count
+        shared = max(0, min(shared, prompt.count - max(1, minimumSuffix)))
+        cache.truncate(to: shared)
+        cachedTokens = Array(prompt[..<shared])
+        var logits: [Float] = []
+        var position = shared
+        do {
+            while position < prompt.count {
+                let end = min(prompt.count, position + 256)
+                logits = try forward(Array(prompt[position..<end]), cache: cache)
+                cachedTokens += prompt[position..<end]
+                position = end
+                if isCancelled() && position < prompt.count { return nil }
+            }
+        } catch {
+            cache.truncate(to: 0)
+            cachedTokens = []
+            throw error
+        }
+        return logits
     }
 
     /// Where the earliest stop string begins in `text`, if any does.

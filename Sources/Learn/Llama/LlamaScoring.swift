@@ -77,24 +77,8 @@ extension LlamaModel {
         // Batch invariance: the uncached suffix is never shorter than the GEMM threshold, so every
         // prompt position goes through the same products (GEMM rows do not depend on the batch)
         // whether its prefix came from the cache or not, and a score is the same either way.
-        var shared = zip(cachedTokens, prompt).prefix { $0 == $1 }.count
-        shared = max(0, min(shared, prompt.count - Self.gemmThreshold))
-        cache.truncate(to: shared)
-        cachedTokens = Array(prompt[..<shared])
-        var last: [Float] = []
-        do {
-            var position = shared
-            while position < prompt.count {
-                if isCancelled() { throw CancellationError() }
-                let end = min(prompt.count, position + 256)
-                last = try forward(Array(prompt[position..<end]), cache: cache)
-                cachedTokens += prompt[position..<end]
-                position = end
-            }
-        } catch {
-            cache.truncate(to: 0)
-            cachedTokens = []
-            throw error
+        guard let last = try prefill(prompt, minimumSuffix: Self.gemmThreshold, isCancelled: isCancelled) else {
+            throw CancellationError()
         }
         let V = config.vocabularySize
         var scores: [ContinuationScore] = []
