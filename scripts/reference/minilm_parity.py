@@ -60,6 +60,8 @@ HOSTILE = [
     "x" * 10_000,
     " ".join(["self-driving cars, \u00e9l\u00e8ve \U0001F697 \u81ea\u52a8"] * 300)[:10_000],
     "".join(chr(c) for c in range(0x20, 0x250)) * 6,
+    "unassigned \u0378\u0381 kept, noncharacters a\ufffeb \U0001fffe, c\u2065d \U000e0001e \u0600f \U00030000g",
+    "CJK edges \U0002b738\U0002b739\U0002b820\U0002b91f\U0002ceaf\U0002ceb0 \u9fff\ua000 \u33ff\u3400",
 ]
 
 EMBED = [
