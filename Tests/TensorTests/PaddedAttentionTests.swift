@@ -49,6 +49,9 @@ import Testing
         let y = try batch.selfAttention(heads: 4, lengths: lengths)
         let probe = randomTensor([3, t, c], seed: 14)
         try (y * probe).sum().backward()
+        // A batch of empty sequences is all padding.
+        let empty = try batch.selfAttention(heads: 4, lengths: [0, 0, 0])
+        #expect(empty.shape == [3, t, c] && empty.data.allSatisfy { $0 == 0 })
         for (bi, l) in lengths.enumerated() {
             let alone = try Tensor(
                 Array(batch.data[(bi * t * 3 * c)..<((bi * t + l) * 3 * c)]), shape: [1, l, 3 * c], requiresGrad: true)

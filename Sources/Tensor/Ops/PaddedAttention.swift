@@ -31,8 +31,17 @@ extension Tensor {
         let qkv = data
         let pairs = b * nh
         let path = KernelPath.best
-        // (B, nh, L, L) attention weights per pair at `pair * T * T`, kept for backward.
-        var att = [Float](repeating: 0, count: pairs * t * t)
+        // Each pair's (L, L) attention weights, packed one after another (a sequence's heads
+        // together), kept for backward: short sequences in a long batch cost only their own L^2.
+        var offsets = [Int](repeating: 0, count: b + 1)
+        for (i, l) in lengths.enumerated() { offsets[i + 1] = offsets[i] + nh * l * l }
+        guard offsets[b] > 0 else {
+            // No sequence has a token: every output is padding, and no gradient flows back.
+            return Tensor.record([Float](repeating: 0, count: b * t * c), [b, t, c], [self]) { _ in
+                self.withGrad { _ in }
+            }
+        }
+        var att = [Float](unsafeUninitializedCapacity: offsets[b]) { _, len in len = offsets[b] }
         var y = [Float](repeating: 0, count: b * t * c)  // (B, T, C), padding rows stay zero
         qkv.withUnsafeBufferPointer { pq in
             att.withUnsafeMutableBufferPointer { pa in
@@ -42,7 +51,7 @@ extension Tensor {
                         let bi = pair / nh, h = pair % nh, l = lengths[bi]
                         guard l > 0 else { return }
                         let q = q0 + bi * t * 3 * c + h * hs, k = q + c, v = q + 2 * c
-                        let p = a0 + pair * t * t
+                        let p = a0 + offsets[bi] + h * l * l
                         // S = scale Q K^T  (L, L)
                         BLAS.Product(
                             transposeA: false, transposeB: true, m: l, n: l, k: hs, alpha: scale, a: q, lda: 3 * c,
@@ -71,7 +80,7 @@ extension Tensor {
                                 guard l > 0 else { return }
                                 let off = bi * t * 3 * c + h * hs
                                 Tensor.paddedAttentionBackward(
-                                    q: q0 + off, dq: gq + off, ld: 3 * c, c: c, p: a0 + pair * t * t,
+                                    q: q0 + off, dq: gq + off, ld: 3 * c, c: c, p: a0 + offsets[bi] + h * l * l,
                                     dy: g0 + bi * t * c + h * hs, l: l, hs: hs, scale: scale, path: path)
                             }
                         }
