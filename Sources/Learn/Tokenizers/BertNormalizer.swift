@@ -26,33 +26,19 @@ public struct BertNormalizer: Sendable {
 
     /// `text` normalised (steps 1 to 4 above).
     public func normalize(_ text: String) -> String {
-        var cleaned = String.UnicodeScalarView()
-        for s in text.unicodeScalars {
-            if s.value == 0 || s.value == 0xFFFD || Self.isControl(s) { continue }
-            if Self.isWhitespace(s) {
-                cleaned.append(" ")
-            } else if Self.isCJK(s) {
-                cleaned.append(" ")
-                cleaned.append(s)
-                cleaned.append(" ")
-            } else {
-                cleaned.append(s)
-            }
-        }
-        guard lowercase else { return String(cleaned) }
         var out = String.UnicodeScalarView()
-        for s in String(cleaned).decomposedStringWithCanonicalMapping.unicodeScalars
-        where s.properties.generalCategory != .nonspacingMark {
-            out.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars)
-        }
+        for s in normalized(Array(text.unicodeScalars)) { out.append(s) }
         return String(out)
     }
 
     /// The words of normalised `text`: whitespace-separated runs with punctuation split off.
-    public func words(_ text: String) -> [[Unicode.Scalar]] {
+    public func words(_ text: String) -> [[Unicode.Scalar]] { words(scalars: Array(text.unicodeScalars)) }
+
+    /// The words of normalised `scalars` (see `words(_:)`).
+    public func words(scalars: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
         var words: [[Unicode.Scalar]] = []
         var current: [Unicode.Scalar] = []
-        for s in normalize(text).unicodeScalars {
+        for s in normalized(scalars) {
             if s.properties.isWhitespace {
                 if !current.isEmpty { words.append(current) }
                 current = []
@@ -66,6 +52,46 @@ public struct BertNormalizer: Sendable {
         }
         if !current.isEmpty { words.append(current) }
         return words
+    }
+
+    /// Steps 1 to 4 on scalars. Every step appends one scalar at a time to an array, so a
+    /// text of any length is normalised in time proportional to its length.
+    func normalized(_ input: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var cleaned: [Unicode.Scalar] = []
+        cleaned.reserveCapacity(input.count)
+        var ascii = true
+        for s in input {
+            if s.value == 0 || s.value == 0xFFFD || Self.isControl(s) { continue }
+            if Self.isWhitespace(s) {
+                cleaned.append(" ")
+            } else if Self.isCJK(s) {
+                cleaned.append(" ")
+                cleaned.append(s)
+                cleaned.append(" ")
+                ascii = false
+            } else {
+                cleaned.append(s)
+                if !s.isASCII { ascii = false }
+            }
+        }
+        guard lowercase else { return cleaned }
+        if ascii {
+            // NFD leaves ASCII as it is, and ASCII has no marks: only the case changes.
+            return cleaned.map { $0.value >= 65 && $0.value <= 90 ? Unicode.Scalar($0.value + 32)! : $0 }
+        }
+        var text = String.UnicodeScalarView()
+        for s in cleaned { text.append(s) }
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(cleaned.count)
+        for s in String(text).decomposedStringWithCanonicalMapping.unicodeScalars
+        where s.properties.generalCategory != .nonspacingMark {
+            if s.isASCII {
+                out.append(s.value >= 65 && s.value <= 90 ? Unicode.Scalar(s.value + 32)! : s)
+            } else {
+                for m in s.properties.lowercaseMapping.unicodeScalars { out.append(m) }
+            }
+        }
+        return out
     }
 
     /// Tab, newline, carriage return, or a scalar with Unicode's White_Space property.

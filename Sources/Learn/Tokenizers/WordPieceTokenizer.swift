@@ -95,7 +95,7 @@ public struct WordPieceTokenizer: Sendable {
             switch segment {
             case .special(let id): ids.append(id)
             case .text(let scalars):
-                for word in normalizer.words(String(String.UnicodeScalarView(scalars))) {
+                for word in normalizer.words(scalars: scalars) {
                     ids += wordPieces(of: word)
                     if ids.count > room { break }
                 }
@@ -145,7 +145,12 @@ public struct WordPieceTokenizer: Sendable {
         let scalars = Array(text.unicodeScalars)
         var out: [Segment] = []
         var runStart = 0, i = 0
+        let firsts = Set(addedTokens.compactMap(\.text.first))
         scan: while i < scalars.count {
+            guard firsts.contains(scalars[i]) else {
+                i += 1
+                continue
+            }
             for token in addedTokens where scalars.count - i >= token.text.count {
                 if scalars[i..<(i + token.text.count)].elementsEqual(token.text) {
                     if runStart < i { out.append(.text(Array(scalars[runStart..<i]))) }

@@ -110,9 +110,10 @@ enum EmbeddingBuiltins {
         case .host(let e as EmbeddingsObject): return e.texts
         case .host(let d as DatasetObject):
             guard d.dataset.isEmpty || d.dataset.schema.column(column) != nil else {
+                let shown = column.count > 40 ? String(column.prefix(40)) + "…" : column
                 throw args.error(
                     name,
-                    "the dataset has no column '\(column)' (columns: \(d.dataset.schema.names.joined(separator: ", "))); name one with on:"
+                    "the dataset has no column '\(shown)' (columns: \(d.dataset.schema.names.joined(separator: ", "))); name one with on:"
                 )
             }
             return d.dataset.rows.map { $0[column]?.text ?? "" }
