@@ -111,6 +111,10 @@ public struct WordPieceTokenizer: Sendable {
     }
 
     /// One word's pieces: greedy longest-match-first, or `[UNK]` for the whole word.
+    ///
+    /// Swift compares strings by canonical equivalence, `tokenizers` byte by byte; they agree
+    /// here because an uncased vocabulary's pieces and the normalised words are both NFD
+    /// (all-MiniLM-L6-v2's 30,522 pieces are, and a piece of an NFD text is NFD).
     func wordPieces(of word: [Unicode.Scalar]) -> [Int] {
         if word.count > maxInputCharsPerWord { return [unk] }
         var ids: [Int] = []
