@@ -37,5 +37,6 @@ public enum Workbench {
         session.register(ChatBuiltin.builtin(state))
         session.register(PlotBuiltin.builtin)
         for builtin in ModelBuiltins.all { session.register(builtin) }
+        for builtin in EmbeddingBuiltins.all { session.register(builtin) }
     }
 }

@@ -13,6 +13,12 @@ public final class Linear: ParameterHolder {
         self.bias = bias ? Tensor.zeros([outFeatures], requiresGrad: true) : nil
     }
 
+    /// A layer around given tensors (loaded weights): weight `[in, out]`, bias `[out]` or nil.
+    public init(weight: Tensor, bias: Tensor?) {
+        self.weight = weight
+        self.bias = bias
+    }
+
     /// `[..., in] -> [..., out]`
     public func callAsFunction(_ x: Tensor) throws -> Tensor { try x.linear(weight: weight, bias: bias) }
 
@@ -31,6 +37,9 @@ public final class Embedding: ParameterHolder {
     public init(_ count: Int, _ dim: Int, std: Float = 0.02, rng: inout SeededRandom) {
         weight = Tensor.randn([count, dim], std: std, rng: &rng, requiresGrad: true)
     }
+
+    /// A table around a given tensor `[count, dim]` (loaded weights).
+    public init(weight: Tensor) { self.weight = weight }
 
     /// Rows for `indices`, shaped `shape + [dim]`.
     public func callAsFunction(_ indices: [Int], shape: [Int]) throws -> Tensor {
@@ -54,6 +63,13 @@ public final class LayerNorm: ParameterHolder {
     public init(_ dim: Int, eps: Float = 1e-5) {
         weight = Tensor.full([dim], 1, requiresGrad: true)
         bias = Tensor.zeros([dim], requiresGrad: true)
+        self.eps = eps
+    }
+
+    /// A LayerNorm around given tensors (loaded weights), both `[dim]`.
+    public init(weight: Tensor, bias: Tensor, eps: Float) {
+        self.weight = weight
+        self.bias = bias
         self.eps = eps
     }
 

@@ -76,7 +76,8 @@ enum ModelBuiltins {
         doc: """
             Lists the models finetune and load_model can start from: the from-scratch presets and
             the models installed in fewshot's model directory ($FEWSHOT_HOME/models, filled by
-            scripts/setup), with their architecture, size and file.
+            scripts/setup), with their architecture, size and file; and the sentence encoder
+            that embed, similarity and nearest use (minilm, all-MiniLM-L6-v2).
             Example: models()
             """
     ) { _, _ in
@@ -99,7 +100,31 @@ enum ModelBuiltins {
             r["size_mb"] = .double((Double(summary.fileBytes) / 1e5).rounded() / 10)
             rows.append(r)
         }
+        if let minilm = sentenceEncoderRow(directory) { rows.append(minilm) }
         return .host(DatasetObject(Dataset(rows)))
+    }
+
+    /// The row of the installed sentence encoder (all-MiniLM-L6-v2, used by `embed`), if its
+    /// files are all there.
+    private static func sentenceEncoderRow(_ directory: String) -> Row? {
+        let folder = directory + "/" + SentenceEncoder.modelName
+        guard SentenceEncoder.isInstalled(at: folder), let config = try? BertConfig(path: folder + "/config.json") else {
+            return nil
+        }
+        let c = config.width
+        // Embeddings and their LayerNorm, then per block Q/K/V/O (4C^2 + 4C), two LayerNorms
+        // (4C) and the feed-forward (2CI + I + C).
+        let count =
+            (config.vocabSize + config.maxPositions + config.typeVocabSize + 2) * c
+            + config.layers * (4 * c * c + 9 * c + 2 * c * config.intermediate + config.intermediate)
+        let weights = URL(fileURLWithPath: folder + "/model.safetensors")
+        let bytes = (try? weights.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+        var r = row(
+            "minilm", "pretrained", "bert encoder (sentence embeddings)", parameters: count,
+            file: SentenceEncoder.modelName + "/model.safetensors")
+        r["quantization"] = .string("f32")
+        r["size_mb"] = .double((Double(bytes) / 1e5).rounded() / 10)
+        return r
     }
 
     /// Weights of a GPT of this shape: token and position tables, per block two LayerNorms

@@ -28,6 +28,12 @@ final class ProgressReporter {
         FileHandle.standardError.write(Data(("\r\u{1b}[2K" + bar.line(done: done, fields: fields, now: now)).utf8))
     }
 
+    /// Clears the live bar and writes nothing (work whose output must not depend on what was
+    /// cached before, such as `embed`).
+    func clear() {
+        if live { FileHandle.standardError.write(Data("\r\u{1b}[2K".utf8)) }
+    }
+
     /// Clears the live bar and writes the final line to the cell's output.
     func finish(done: Int, fields: [String] = []) {
         if live { FileHandle.standardError.write(Data("\r\u{1b}[2K".utf8)) }

