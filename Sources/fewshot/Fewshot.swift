@@ -36,7 +36,7 @@ struct Fewshot: ParsableCommand {
             still run), else 75 when teacher requests failed.
             """,
         version: Workbench.versionDescription,
-        subcommands: [Run.self, Check.self, Export.self, New.self, Tour.self])
+        subcommands: [Run.self, Check.self, Export.self, Import.self, New.self, Tour.self, Kernel.self])
 
     @Option(
         name: .customShort("e"), help: ArgumentHelp("Evaluate CODE, print its value (unless nil) and exit.", valueName: "code"))

@@ -1,0 +1,82 @@
+import Foundation
+import Language
+import Notebook
+import Teacher
+import Workbench
+
+/// The kernel's side of the notebook: the workspace cells run in, the execution count, the
+/// history, and the teacher recording kept next to the notebook so it replays offline.
+///
+/// The recording is `NOTEBOOK.teacher` beside the notebook Jupyter names in
+/// `JPY_SESSION_NAME` (or `:notebook PATH` names), appended to as the teacher answers:
+/// `fewshot import NOTEBOOK.ipynb` and a headless run (nbclient) read the same file.
+public final class KernelCells {
+    /// The workspace the cells run in.
+    public private(set) var workspace: Workspace
+    /// The notebook whose recording the teacher uses (nil: none named; answers kept in memory).
+    public private(set) var notebookPath: String?
+    /// The `In [N]` of the last cell that counted.
+    public internal(set) var executionCount = 0
+    /// Every cell run with history kept, in order.
+    public internal(set) var history = HistoryLog()
+    private let confinement: Confinement?
+    private let folder: String
+    private var ranCode = false
+
+    /// Cells confined as `fewshot run` confines a notebook's (nil: not confined), in `folder`
+    /// (relative paths resolve there); the teacher recording beside `notebookPath`.
+    public init(notebookPath: String?, folder: String, confinement: Confinement?) throws {
+        self.confinement = confinement
+        self.folder = folder
+        self.notebookPath = notebookPath
+        self.workspace = try KernelCells.workspace(notebookPath: notebookPath, folder: folder, confinement: confinement)
+    }
+
+    /// The notebook Jupyter runs the kernel for, from `JPY_SESSION_NAME` (JupyterLab, VS Code;
+    /// set it by hand for nbclient): an absolute path as it is, otherwise its file name in
+    /// `folder` (Jupyter starts the kernel in the notebook's folder).
+    public static func notebookPath(environment: [String: String], folder: String) -> String? {
+        guard let name = environment["JPY_SESSION_NAME"], !name.isEmpty else { return nil }
+        if name.hasPrefix("/") { return name }
+        return URL(fileURLWithPath: folder).appendingPathComponent((name as NSString).lastPathComponent).path
+    }
+
+    /// Stops the running cell as Ctrl-C does at the REPL: it ends with an "interrupted" error
+    /// and every name defined so far is kept. Safe from any thread.
+    public func interrupt() { workspace.session.cancel() }
+
+    /// Runs a cell; outputs go to `onOutput` as they come.
+    func run(_ source: String, count: Int, onOutput: @escaping (LiveOutput) -> Void) -> (outputs: [CellOutput], failed: Bool) {
+        ranCode = true
+        workspace.onOutput = onOutput
+        defer { workspace.onOutput = nil }
+        let outputs = workspace.run(source, executionCount: count)
+        try? workspace.state.recording.sync()
+        return (outputs, workspace.lastExitCode != 0)
+    }
+
+    /// `:notebook PATH`: keep the teacher's answers beside PATH from now on (and answer from
+    /// what is recorded there). Only before the first cell that runs code, since it starts a
+    /// new workspace.
+    func attach(notebook path: String) throws -> String {
+        guard !ranCode else {
+            throw KernelError(
+                ":notebook must come before the first cell that runs code (it starts a new session): restart the kernel and run it first")
+        }
+        let absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: folder + "/")).standardizedFileURL.path
+        workspace = try KernelCells.workspace(notebookPath: absolute, folder: folder, confinement: confinement)
+        notebookPath = absolute
+        return "teacher answers are recorded in \(TeacherRecording.sidecarPath(forNotebookAt: absolute)) "
+            + "(\(workspace.state.recording.count) there now)"
+    }
+
+    private static func workspace(notebookPath: String?, folder: String, confinement: Confinement?) throws -> Workspace {
+        let recording = try notebookPath.map { try RecordingStore(path: TeacherRecording.sidecarPath(forNotebookAt: $0)) } ?? RecordingStore()
+        let workspace = try Workspace(terminal: nil, recording: recording, mode: .record)
+        if let confinement { workspace.confine(confinement, folder: folder) }
+        workspace.state.rerunAdvice = notebookPath == nil
+            ? "they are kept only while the kernel runs: name the notebook with `:notebook PATH` in the first cell to keep them"
+            : "running the cell again asks only for what is missing"
+        return workspace
+    }
+}
