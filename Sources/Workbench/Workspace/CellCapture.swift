@@ -35,6 +35,16 @@ public final class CellCapture: OutputSink, @unchecked Sendable {
             outputs.append(.svg(svg))
             show("[plot: \(alt)]\n")
             observer?(LiveOutput(output: .svg(svg), isResult: showingResult))
+        case .warning(let text):
+            flushText()
+            // Consecutive warnings are one stderr stream, as consecutive prints are one stdout.
+            if case .stream(.stderr, let before)? = outputs.last {
+                outputs[outputs.count - 1] = .stream(.stderr, before + text)
+            } else {
+                outputs.append(.stream(.stderr, text))
+            }
+            if terminal != nil { FileHandle.standardError.write(Data(TerminalSafety.neutralize(text).utf8)) }
+            observer?(LiveOutput(output: .stream(.stderr, text), isResult: false))
         case .note(let text):
             show(text)
         case .typed(let text):
@@ -47,7 +57,8 @@ public final class CellCapture: OutputSink, @unchecked Sendable {
         appendTable(text, table: nil)
     }
 
-    private func appendTable(_ text: String, table: TableOutput?) {
+    /// Records a table drawn as text, with its cells when it has them (for `LiveOutput`).
+    func appendTable(_ text: String, table: TableOutput?) {
         flushText()
         outputs.append(.table(text))
         show(text)

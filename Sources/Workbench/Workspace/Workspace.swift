@@ -120,7 +120,7 @@ public final class Workspace {
             return
         case .host(let object):
             if let display = object.display {
-                capture.appendTable(display + "\n")
+                capture.appendTable(display + "\n", table: (object as? DatasetObject)?.displayTable)
             } else {
                 capture.emit(.text(object.summary + "\n"))
             }

@@ -1,0 +1,154 @@
+"""The fewshot kernel under Jupyter's own conformance suite (jupyter_kernel_test) and the
+behaviour the suite does not cover: interrupt (message and signal), a message with a bad
+signature, the heartbeat, shutdown while a cell runs.
+
+Run by scripts/jupyter-conformance, with the kernelspec installed in the venv's prefix.
+"""
+import os
+import signal
+import time
+import unittest
+
+import jupyter_kernel_test
+import zmq
+from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
+
+# A cell that runs until it is stopped.
+FOREVER = "var n = 0\nwhile true { n += 1 }"
+
+
+class FewshotKernelTests(jupyter_kernel_test.KernelTests):
+    kernel_name = "fewshot"
+    language_name = "fewshot"
+    file_extension = ".shot"
+
+    code_hello_world = 'print("hello, world")'
+    code_stderr = 'warn("careful")'
+    completion_samples = [
+        {"text": "pri", "matches": {"print"}},
+        {"text": "let zebra_count = 1\nzebra_c", "matches": set()},  # not defined: the cell did not run
+        {"text": "spli", "matches": {"split"}},
+    ]
+    complete_code_samples = ["1 + 1", 'print("done")', "let xs = [1, 2, 3]", "fn add(a, b) { a + b }"]
+    incomplete_code_samples = ["print(1,", "let xs = [1, 2", 'let s = "open', "fn f(x) {"]
+    invalid_code_samples = ["let = 1", "1 +* 2", ")", "let x = 1 2"]
+    code_page_something = ":help print"
+    code_generate_error = 'error("boom")'
+    code_execute_result = [
+        {"code": "1 + 2", "result": "3"},
+        {"code": '"few" + "shot"', "result": '"fewshot"'},
+        {"code": "[1, 2, 3]", "result": "[1, 2, 3]"},
+        {"code": 'dataset([{text: "a", label: "x"}])', "mime": "text/html"},
+    ]
+    code_display_data = [
+        {"code": 'plot(x: [1, 2, 3], y: [1, 4, 9], title: "squares")', "mime": "image/svg+xml"},
+    ]
+    code_history_pattern = "1 + 2*"
+    supported_history_operations = ("tail", "range", "search")
+    code_inspect_sample = "print"
+
+
+class KernelBehaviourTests(unittest.TestCase):
+    """What the suite leaves out."""
+
+    def setUp(self):
+        self.km, self.kc = start_new_kernel(kernel_name="fewshot")
+
+    def tearDown(self):
+        self.kc.stop_channels()
+        if self.km.is_alive():
+            self.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=20):
+        msg_id = self.kc.execute(code)
+        reply = self.kc.get_shell_msg(timeout=timeout)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        return reply["content"]
+
+    def start_forever(self):
+        """Starts the endless cell and waits until it is running."""
+        self.kc.execute("var kept = 41\n" + FOREVER)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            msg = self.kc.get_iopub_msg(timeout=10)
+            if msg["msg_type"] == "execute_input":
+                time.sleep(0.3)
+                return
+        self.fail("the cell never started")
+
+    def assert_interrupted_and_session_kept(self):
+        reply = self.kc.get_shell_msg(timeout=10)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("interrupted", reply["content"]["evalue"])
+        self.assertEqual(self.run_cell("print(kept + 1)")["status"], "ok")
+
+    def test_interrupt_message_stops_the_cell_and_keeps_the_names(self):
+        self.start_forever()
+        self.km.interrupt_kernel()  # interrupt_mode "message": an interrupt_request on control
+        self.assert_interrupted_and_session_kept()
+
+    def test_interrupt_signal_stops_the_cell_too(self):
+        self.start_forever()
+        self.km.signal_kernel(signal.SIGINT)
+        self.assert_interrupted_and_session_kept()
+
+    def test_a_message_with_a_bad_signature_is_dropped(self):
+        forger = Session(key=b"not-the-key", username="mallory")
+        socket = self.kc.shell_channel.socket
+        forger.send(socket, "execute_request", {"code": 'print("forged")', "silent": False})
+        with self.assertRaises(Exception):  # no reply ever comes
+            self.kc.get_shell_msg(timeout=1.5)
+        # The kernel goes on: a signed request is answered.
+        self.assertEqual(self.run_cell("1 + 1")["status"], "ok")
+        history = self.kc.history(hist_access_type="tail", n=10, reply=True)["content"]["history"]
+        self.assertNotIn('print("forged")', [entry[2] for entry in history])
+
+    def test_the_heartbeat_echoes(self):
+        context = zmq.Context.instance()
+        ping = context.socket(zmq.REQ)
+        ping.linger = 0
+        info = self.km.get_connection_info()
+        ping.connect(f"tcp://{info['ip']}:{info['hb_port']}")
+        for payload in [b"ping", b"\x00\x01binary", b"x" * 4096]:
+            ping.send(payload)
+            self.assertTrue(ping.poll(5000), "no heartbeat echo")
+            self.assertEqual(ping.recv(), payload)
+        ping.close()
+
+    def test_shutdown_while_a_cell_runs_ends_the_kernel(self):
+        self.start_forever()
+        self.kc.shutdown()
+        reply = self.kc.get_control_msg(timeout=5)
+        self.assertEqual(reply["msg_type"], "shutdown_reply")
+        deadline = time.time() + 5
+        while self.km.is_alive() and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertFalse(self.km.is_alive(), "the kernel did not exit after shutdown_request")
+
+    def test_progress_bars_update_one_display(self):
+        # A replayed teacher call shows a bar: here a finetune, whose bar the kernel draws as
+        # one display updated in place.
+        code = (
+            'let d = dataset([{text: "good", label: "pos"}, {text: "bad", label: "neg"}])\n'
+            'let m = finetune(d, model: "classifier", epochs: 30, context: 8, val: 0)'
+        )
+        msg_id = self.kc.execute(code)
+        reply = self.kc.get_shell_msg(timeout=60)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        kinds = []
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=5)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+            kinds.append(msg["msg_type"])
+            if msg["msg_type"] in ("display_data", "update_display_data") and msg["content"]["metadata"].get("fewshot", {}).get("output") == "progress":
+                self.assertIn("display_id", msg["content"]["transient"])
+        self.assertNotIn("\r", "".join(str(k) for k in kinds))
+        self.assertIn("update_display_data", kinds)
+
+
+if __name__ == "__main__":
+    unittest.main()
