@@ -47,6 +47,7 @@ class FewshotKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "1 + 2*"
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "print"
+    code_clear_output = 'print("old")\nclear_output()\nprint("new")'
 
 
 class KernelBehaviourTests(unittest.TestCase):

@@ -13,6 +13,7 @@ import Workbench
 ///   has rows and columns; plots: image/svg+xml;
 /// - an error: `error`, the traceback being the fewshot diagnostic (`cell-3:1:5: error: ...`,
 ///   the source line, the caret, the DSL call stack);
+/// - `clear_output()`: `clear_output`;
 /// - progress bars: a `display_data` redrawn with `update_display_data`, emptied at the end
 ///   (the bar's final line is printed as at the REPL).
 ///
@@ -74,6 +75,7 @@ struct CellExecution {
 
     /// Publishes one output.
     private func output(_ live: LiveOutput) {
+        if live.clears { return publisher.publish("clear_output", ["wait": false], parent: request) }
         let kind = live.isResult ? "execute_result" : "display_data"
         switch live.output {
         case .stream(let stream, let text):

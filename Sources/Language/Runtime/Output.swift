@@ -21,6 +21,10 @@ public enum OutputItem: Sendable, Equatable {
     /// What the user typed at the terminal, as the cell's output shows it (`User: hi`): kept
     /// with a notebook cell, not shown again on the terminal, where the typed line already is.
     case typed(String)
+    /// Forget what the cell showed so far (`clear_output()`): a notebook cell drops its outputs
+    /// up to here, Jupyter clears them from the page; a terminal cannot take back what it
+    /// printed and shows nothing.
+    case clear
 
     /// How the item reads in a plain terminal.
     public var plainText: String {
@@ -31,6 +35,7 @@ public enum OutputItem: Sendable, Equatable {
         case .svg(_, let alt): return "[plot: \(alt)]\n"
         case .note(let s): return s
         case .typed(let s): return s
+        case .clear: return ""
         }
     }
 }

@@ -45,6 +45,10 @@ public final class CellCapture: OutputSink, @unchecked Sendable {
             }
             if terminal != nil { FileHandle.standardError.write(Data(TerminalSafety.neutralize(text).utf8)) }
             observer?(LiveOutput(output: .stream(.stderr, text), isResult: false))
+        case .clear:
+            outputs.removeAll()
+            pendingText = ""
+            observer?(LiveOutput(output: .stream(.stdout, ""), isResult: false, clears: true))
         case .note(let text):
             show(text)
         case .typed(let text):

@@ -14,11 +14,14 @@ public struct LiveOutput {
     /// The table's rows and columns, when the output is a table drawn from them (a front
     /// end may draw it as HTML).
     public var table: TableOutput?
+    /// True for `clear_output()`: forget what the cell showed so far (`output` is empty).
+    public var clears: Bool
 
     /// A piece of output.
-    public init(output: CellOutput, isResult: Bool, table: TableOutput? = nil) {
+    public init(output: CellOutput, isResult: Bool, table: TableOutput? = nil, clears: Bool = false) {
         self.output = output
         self.isResult = isResult
         self.table = table
+        self.clears = clears
     }
 }
