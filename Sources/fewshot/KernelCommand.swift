@@ -39,7 +39,9 @@ struct Kernel: ParsableCommand {
         let connection = try ConnectionInfo(file: connectionFile)
         let folder = FileManager.default.currentDirectoryPath
         let notebook = KernelCells.notebookPath(environment: ProcessInfo.processInfo.environment, folder: folder)
-        let cells = try KernelCells(notebookPath: notebook, folder: folder, confinement: Confinement(allowedPaths: allowFS.map(NotebookCommand.absolute), allowedTeacherURLs: allowTeacherURL))
+        let cells = try KernelCells(
+            notebookPath: notebook, folder: folder,
+            confinement: Confinement(allowedPaths: allowFS.map(NotebookCommand.absolute), allowedTeacherURLs: allowTeacherURL))
         let server = try KernelServer(connection: connection, cells: cells) { line in
             FileHandle.standardError.write(Data("fewshot kernel: \(line)\n".utf8))
         }

@@ -286,6 +286,8 @@ struct Import: ParsableCommand {
         }
         imported.teacherRecording?.placement = .sidecar
         try NotebookCommand.write(imported, to: path)
-        print("wrote \(path) (\(imported.cells.count) cells\(imported.teacherRecording == nil ? "" : ", with the teacher recording"))")
+        print(
+            "wrote \(path) (\(imported.cells.count) cells\(imported.teacherRecording == nil ? "" : ", with the teacher recording"))"
+        )
     }
 }

@@ -68,7 +68,9 @@ struct KernelPiecesTests {
         let spec = KernelSpec(executable: "/opt/fewshot/bin/fewshot")
         let folder = try spec.install(.prefix(prefix))
         #expect(folder.path == prefix + "/share/jupyter/kernels/fewshot")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("kernel.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("kernel.json")))
+            as? [String: Any]
         #expect(json?["argv"] as? [String] == ["/opt/fewshot/bin/fewshot", "kernel", "-f", "{connection_file}"])
         #expect(json?["language"] as? String == "fewshot")
         #expect(json?["interrupt_mode"] as? String == "message")

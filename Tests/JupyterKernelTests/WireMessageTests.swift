@@ -10,7 +10,9 @@ struct WireMessageTests {
 
     @Test func signatureIsHMACSHA256OverTheFourFrames() {
         let frames = [#"{"msg_type":"kernel_info_request"}"#, "{}", "{}", "{}"].map { Array($0.utf8) }
-        #expect(signer.signature(frames) == "c5c08fa2cb81d5eb4a5b0d8c3c76c1c5d1e57f0f1d57c32c7b3ec3d4f4b3a36d" || signer.signature(frames).count == 64)
+        #expect(
+            signer.signature(frames) == "c5c08fa2cb81d5eb4a5b0d8c3c76c1c5d1e57f0f1d57c32c7b3ec3d4f4b3a36d"
+                || signer.signature(frames).count == 64)
         #expect(signer.isValid(Array(signer.signature(frames).utf8), for: frames))
     }
 
@@ -64,7 +66,8 @@ struct WireMessageTests {
     }
 
     @Test func theConnectionFileIsReadAndChecked() throws {
-        let json = #"{"transport":"tcp","ip":"127.0.0.1","shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4,"hb_port":5,"key":"k","signature_scheme":"hmac-sha256"}"#
+        let json =
+            #"{"transport":"tcp","ip":"127.0.0.1","shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4,"hb_port":5,"key":"k","signature_scheme":"hmac-sha256"}"#
         let info = try ConnectionInfo(json: Array(json.utf8))
         #expect(info.endpoint(info.heartbeatPort) == "tcp://127.0.0.1:5")
         let md5 = json.replacingOccurrences(of: "hmac-sha256", with: "hmac-md5")

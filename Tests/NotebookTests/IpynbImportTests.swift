@@ -18,7 +18,8 @@ struct IpynbImportTests {
         code.duration = 0.25
         let text = Cell(id: "t1", kind: .text, source: "# Title\nsome *text*")
         return Notebook(
-            metadata: NotebookMetadata(fewshotVersion: "0.9.0", teacher: TeacherConfiguration(model: "m", baseURL: "http://x/v1")),
+            metadata: NotebookMetadata(
+                fewshotVersion: "0.9.0", teacher: TeacherConfiguration(model: "m", baseURL: "http://x/v1")),
             cells: [text, code], teacherRecording: TeacherRecording(content: Array("{\"fewshot-recordings\":1}\n".utf8)))
     }
 

@@ -17,7 +17,9 @@ enum KernelLogo {
         let outside = (dx * dx + dy * dy).squareRoot() - corner
         let tile = min(1, max(0, -outside * s + 0.5))
         var color = (r: 0.11, g: 0.15, b: 0.22)
-        let dots: [(x: Double, y: Double, r: Double)] = [(0.24, 0.30, 0.07), (0.24, 0.50, 0.07), (0.24, 0.70, 0.07), (0.66, 0.50, 0.17)]
+        let dots: [(x: Double, y: Double, r: Double)] = [
+            (0.24, 0.30, 0.07), (0.24, 0.50, 0.07), (0.24, 0.70, 0.07), (0.66, 0.50, 0.17),
+        ]
         for (k, dot) in dots.enumerated() {
             let d = ((px - dot.x) * (px - dot.x) + (py - dot.y) * (py - dot.y)).squareRoot()
             let cover = min(1, max(0, (dot.r - d) * s + 0.5))

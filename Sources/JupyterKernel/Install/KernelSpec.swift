@@ -41,7 +41,8 @@ public struct KernelSpec {
             if let data = environment["JUPYTER_DATA_DIR"], !data.isEmpty {
                 base = URL(fileURLWithPath: data)
             } else {
-                base = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".local/share/jupyter")
+                base = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(
+                    ".local/share/jupyter")
             }
         case .prefix(let prefix):
             base = URL(fileURLWithPath: prefix).standardizedFileURL.appendingPathComponent("share/jupyter")
@@ -60,7 +61,9 @@ public struct KernelSpec {
             "interrupt_mode": interruptMode,
             "metadata": ["debugger": false],
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -83,7 +86,9 @@ public struct KernelSpec {
 
     /// Removes the spec from `location`; returns the folder, or nil when none was there.
     @discardableResult
-    public static func uninstall(_ location: Location, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL? {
+    public static func uninstall(_ location: Location, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> URL?
+    {
         let folder = KernelSpec.folder(location, environment: environment)
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("kernel.json").path) else { return nil }
         do {

@@ -61,7 +61,8 @@ public final class KernelCells {
     func attach(notebook path: String) throws -> String {
         guard !ranCode else {
             throw KernelError(
-                ":notebook must come before the first cell that runs code (it starts a new session): restart the kernel and run it first")
+                ":notebook must come before the first cell that runs code (it starts a new session): restart the kernel and run it first"
+            )
         }
         let absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: folder + "/")).standardizedFileURL.path
         workspace = try KernelCells.workspace(notebookPath: absolute, folder: folder, confinement: confinement)
@@ -71,10 +72,12 @@ public final class KernelCells {
     }
 
     private static func workspace(notebookPath: String?, folder: String, confinement: Confinement?) throws -> Workspace {
-        let recording = try notebookPath.map { try RecordingStore(path: TeacherRecording.sidecarPath(forNotebookAt: $0)) } ?? RecordingStore()
+        let recording =
+            try notebookPath.map { try RecordingStore(path: TeacherRecording.sidecarPath(forNotebookAt: $0)) } ?? RecordingStore()
         let workspace = try Workspace(terminal: nil, recording: recording, mode: .record)
         if let confinement { workspace.confine(confinement, folder: folder) }
-        workspace.state.rerunAdvice = notebookPath == nil
+        workspace.state.rerunAdvice =
+            notebookPath == nil
             ? "they are kept only while the kernel runs: name the notebook with `:notebook PATH` in the first cell to keep them"
             : "running the cell again asks only for what is missing"
         return workspace

@@ -122,7 +122,10 @@ public final class KernelServer {
             return true
         default:
             log("unsupported control request \(message.type)")
-            send(reply(message, message.type.replacingOccurrences(of: "_request", with: "_reply"), ShellHandler.unsupported(message.type)), on: control)
+            send(
+                reply(
+                    message, message.type.replacingOccurrences(of: "_request", with: "_reply"),
+                    ShellHandler.unsupported(message.type)), on: control)
         }
         return false
     }

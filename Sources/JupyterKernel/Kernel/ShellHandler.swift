@@ -36,7 +36,10 @@ final class ShellHandler: @unchecked Sendable {
     }
 
     static func unsupported(_ type: String) -> [String: Any] {
-        ["status": "error", "ename": "unsupported", "evalue": "the fewshot kernel does not support \(type)", "traceback": [String]()]
+        [
+            "status": "error", "ename": "unsupported", "evalue": "the fewshot kernel does not support \(type)",
+            "traceback": [String](),
+        ]
     }
 
     // MARK: Completion and inspection

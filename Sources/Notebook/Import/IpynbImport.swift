@@ -35,7 +35,8 @@ extension Notebook {
             throw NotebookError.malformed(path: source, line: 1, message: "not a JSON notebook")
         }
         guard let format = document["nbformat"] as? Int, format == 4 else {
-            throw NotebookError.malformed(path: source, line: 1, message: "not nbformat 4 (only Jupyter's current format is read)")
+            throw NotebookError.malformed(
+                path: source, line: 1, message: "not nbformat 4 (only Jupyter's current format is read)")
         }
         var notebook = Notebook()
         let metadata = document["metadata"] as? [String: Any] ?? [:]
