@@ -11,11 +11,12 @@ public struct Completer {
     /// The session whose names, values and built-ins are offered.
     let session: Session
     /// The folder relative paths are completed against.
-    var directory = FileManager.default.currentDirectoryPath
+    var directory: String
 
-    /// A completer over `session`'s names (paths relative to the current directory).
-    public init(session: Session) {
+    /// A completer over `session`'s names, completing relative paths against `directory`.
+    public init(session: Session, directory: String = FileManager.default.currentDirectoryPath) {
         self.session = session
+        self.directory = directory
     }
 
     /// Replacements for `word`, which starts `wordStart` UTF-8 bytes into `line` and ends at

@@ -10,7 +10,7 @@ struct KernelPiecesTests {
     @Test(arguments: [
         ("pri", 3, "pri", 0, "pri"),
         ("let x = 1\nhead(d, n", 19, "n", 18, "n"),
-        ("load(\"data/tw", 13, "data/tw", 6, "data"),
+        ("load(\"data/tw", 13, "data/tw", 6, "tw"),
         ("é + pri", 7, "pri", 4, "pri"),
         ("d.co", 4, "d.co", 0, "co"),
         ("head(", 5, "", 5, "head"),
@@ -75,7 +75,7 @@ struct KernelPiecesTests {
         #expect(json?["language"] as? String == "fewshot")
         #expect(json?["interrupt_mode"] as? String == "message")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("logo-64x64.png").path))
-        #expect(try KernelSpec.uninstall(.prefix(prefix)) == folder)
+        #expect(try KernelSpec.uninstall(.prefix(prefix))?.path == folder.path)
         #expect(!FileManager.default.fileExists(atPath: folder.path))
         #expect(try KernelSpec.uninstall(.prefix(prefix)) == nil)
         #expect(KernelSpec.folder(.user, environment: ["JUPYTER_DATA_DIR": "/d"]).path == "/d/kernels/fewshot")

@@ -50,8 +50,9 @@ public final class KernelCells {
         ranCode = true
         workspace.onOutput = onOutput
         defer { workspace.onOutput = nil }
+        let before = workspace.state.recording.count
         let outputs = workspace.run(source, executionCount: count)
-        try? workspace.state.recording.sync()
+        if workspace.state.recording.count != before { keepRecording() }
         return (outputs, workspace.lastExitCode != 0)
     }
 
@@ -71,9 +72,27 @@ public final class KernelCells {
             + "(\(workspace.state.recording.count) there now)"
     }
 
+    /// Saves the answers recorded so far beside the notebook. A recording file that was there
+    /// when the kernel started is appended to as answers come; a new one is written after
+    /// each cell that added answers (so opening a notebook never leaves an empty file).
+    private func keepRecording() {
+        let recording = workspace.state.recording
+        if recording.path != nil {
+            try? recording.sync()
+        } else if let notebookPath {
+            do {
+                try recording.write(to: TeacherRecording.sidecarPath(forNotebookAt: notebookPath))
+            } catch {
+                FileHandle.standardError.write(Data("fewshot kernel: the teacher's answers were not saved: \(error)\n".utf8))
+            }
+        }
+    }
+
     private static func workspace(notebookPath: String?, folder: String, confinement: Confinement?) throws -> Workspace {
-        let recording =
-            try notebookPath.map { try RecordingStore(path: TeacherRecording.sidecarPath(forNotebookAt: $0)) } ?? RecordingStore()
+        var recording = RecordingStore()
+        if let notebookPath, FileManager.default.fileExists(atPath: TeacherRecording.sidecarPath(forNotebookAt: notebookPath)) {
+            recording = try RecordingStore(path: TeacherRecording.sidecarPath(forNotebookAt: notebookPath))
+        }
         let workspace = try Workspace(terminal: nil, recording: recording, mode: .record)
         if let confinement { workspace.confine(confinement, folder: folder) }
         workspace.state.rerunAdvice =
