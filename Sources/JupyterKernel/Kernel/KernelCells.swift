@@ -66,6 +66,9 @@ public final class KernelCells {
             )
         }
         let absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: folder + "/")).standardizedFileURL.path
+        // The recording is written as the cells' own files are: only where they may write.
+        _ = try workspace.session.fileAccess.resolve(
+            TeacherRecording.sidecarPath(forNotebookAt: absolute), mode: .write, relativeTo: folder)
         workspace = try KernelCells.workspace(notebookPath: absolute, folder: folder, confinement: confinement)
         notebookPath = absolute
         return "teacher answers are recorded in \(TeacherRecording.sidecarPath(forNotebookAt: absolute)) "
