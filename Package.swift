@@ -2,8 +2,8 @@
 // fewshot: a notebook-style REPL for few-shot learning and knowledge distillation.
 //
 // The layers, bottom to top (each a target; tests mirror them under Tests/):
-//   CEdit, CBLAS, CCurl,  thin C shims; nothing else touches C directly (CBLAS: tests and benchmarks only)
-//   CZMQ
+//   CEdit, CBLAS, CCurl   thin C shims; nothing else touches C directly (CBLAS: tests and benchmarks only)
+//   CZMQ                  the shim over ZeroMQ (libzmq3-dev), for the Jupyter kernel only
 //   SafeFiles             reading regular files, atomic saves, plain-worded file errors, secret redaction
 //   PortableMath          exp, log, tanh, sin, cos, pow and seed streams, the same bits on every machine
 //   CKernels              the few SIMD inner loops Swift cannot compile for AVX2 (run-time checked)
@@ -12,7 +12,7 @@
 //   Teacher               OpenAI-compatible chat client over libcurl, recording and replay
 //   Language              lexer, parser, diagnostics, interpreter of the fewshot DSL
 //   Datasets              records, file formats, splitting, shot selection, filtering rules
-//   Notebook              the .fsnb format: cells, outputs, atomic save/load, export
+//   Notebook              the .fsnb format: cells, outputs, atomic save/load, export, ipynb import
 //   Workbench             the ML built-ins, binding Language to Learn, Teacher and Datasets
 //   REPL                  the libedit line editor, completion, history, :commands
 //   JupyterKernel         the Jupyter messaging protocol over ZeroMQ, kernelspecs
