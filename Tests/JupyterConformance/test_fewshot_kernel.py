@@ -4,8 +4,11 @@ signature, the heartbeat, shutdown while a cell runs.
 
 Run by scripts/jupyter-conformance, with the kernelspec installed in the venv's prefix.
 """
+import json
 import os
 import signal
+import subprocess
+import tempfile
 import time
 import unittest
 
@@ -149,6 +152,72 @@ class KernelBehaviourTests(unittest.TestCase):
                 self.assertIn("display_id", msg["content"]["transient"])
         self.assertNotIn("\r", "".join(str(k) for k in kinds))
         self.assertIn("update_display_data", kinds)
+
+
+class RecordingTests(unittest.TestCase):
+    """Teacher answers are recorded beside the notebook Jupyter names, and replay offline."""
+
+    SENTINEL = "sk-jupyter-sentinel-key-0000000000"
+
+    def start_server(self):
+        server = subprocess.Popen(
+            [os.environ["FEWSHOT_FIXTURE_SERVER"], "--exit-with-parent"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        line = server.stdout.readline().decode()
+        self.assertTrue(line.startswith("PORT "), line)
+        return server, f"http://127.0.0.1:{int(line[5:])}/v1"
+
+    def run_cells(self, folder, base_url, cells):
+        env = dict(os.environ, JPY_SESSION_NAME=os.path.join(folder, "nb.ipynb"), OPENAI_BASE_URL=base_url)
+        env["OPENAI_API_KEY"] = self.SENTINEL
+        km, kc = start_new_kernel(kernel_name="fewshot", cwd=folder, env=env)
+        try:
+            texts = []
+            for code in cells:
+                msg_id = kc.execute(code)
+                reply = kc.get_shell_msg(timeout=30)
+                self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+                text = ""
+                while True:
+                    msg = kc.get_iopub_msg(timeout=10)
+                    if msg["parent_header"].get("msg_id") != msg_id:
+                        continue
+                    if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                        break
+                    if msg["msg_type"] == "stream":
+                        text += msg["content"]["text"]
+                    if msg["msg_type"] == "execute_result":
+                        text += msg["content"]["data"]["text/plain"]
+                texts.append(text)
+            return texts
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel()
+
+    def test_answers_are_recorded_beside_the_notebook_and_replay_offline(self):
+        server, url = self.start_server()
+        cells = [
+            f'let t = teacher("fixture-model", base_url: "{url}")',
+            'let p = prompt("Write a review of \\{item}.", output: "text")',
+            'generate(p, label: dataset([{item: "a phone"}, {item: "a film"}]), teacher: t, temperature: 0).rows',
+        ]
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                live = self.run_cells(folder, url, cells)
+            finally:
+                server.kill()
+                server.wait()
+            self.assertIn("echo: Write a review of a phone.", live[2])
+            recording = os.path.join(folder, "nb.ipynb.teacher")
+            with open(recording, encoding="utf-8") as f:
+                text = f.read()
+            self.assertEqual(json.loads(text.splitlines()[0]), {"fewshot-recordings": 1})
+            self.assertNotIn(self.SENTINEL, text)
+            # The server is gone: a new kernel answers from the recording alone.
+            # (The progress line differs: a replayed answer costs no tokens and comes at once.)
+            replayed = self.run_cells(folder, url, cells)
+            self.assertEqual(replayed[2].splitlines()[-1], live[2].splitlines()[-1])
+            self.assertIn("tokens 0 in", replayed[2])
 
 
 if __name__ == "__main__":
