@@ -97,6 +97,20 @@ class KernelBehaviourTests(unittest.TestCase):
         self.km.signal_kernel(signal.SIGINT)
         self.assert_interrupted_and_session_kept()
 
+    def test_interrupting_run_all_aborts_the_queued_cells(self):
+        self.start_forever()
+        queued = [self.kc.execute('print("never")'), self.kc.execute('print("never either")')]
+        time.sleep(0.3)
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=10)
+        self.assertIn("interrupted", reply["content"]["evalue"])
+        for msg_id in queued:
+            reply = self.kc.get_shell_msg(timeout=10)
+            self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+            self.assertEqual(reply["content"]["status"], "aborted")
+        # A cell sent afterwards runs, with the names kept.
+        self.assertEqual(self.run_cell("print(kept + 1)")["status"], "ok")
+
     def test_a_message_with_a_bad_signature_is_dropped(self):
         forger = Session(key=b"not-the-key", username="mallory")
         socket = self.kc.shell_channel.socket

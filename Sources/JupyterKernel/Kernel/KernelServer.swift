@@ -8,7 +8,8 @@ import Language
 ///   shutdown, kernel_info) are answered at once, even while a cell runs; shell requests go
 ///   in order to the cell thread.
 /// - The cell thread runs one shell request at a time (`ShellHandler`): cells, completion,
-///   inspection, history. Its replies go back through the main thread, which owns the socket.
+///   inspection, history. When a cell fails with `stop_on_error`, the cells queued behind it
+///   are aborted. Its replies go back through the main thread, which owns the socket.
 /// - The heartbeat thread echoes every ping on its REP socket.
 ///
 /// Every message received is checked against the connection key first; one with a bad
@@ -96,7 +97,16 @@ public final class KernelServer {
         let thread = Thread {
             while true {
                 let request = requests.take()
-                if let reply = handler.handle(request) { replies.put(reply) }
+                guard let reply = handler.handle(request) else { continue }
+                replies.put(reply)
+                // A cell that failed (or was interrupted) with stop_on_error stops the cells
+                // queued behind it, as "Run All" expects: they are answered "aborted", unrun.
+                guard ShellHandler.stopsQueue(request, reply) else { continue }
+                for queued in requests.drain() {
+                    if let answer = queued.type == "execute_request" ? handler.abort(queued) : handler.handle(queued) {
+                        replies.put(answer)
+                    }
+                }
             }
         }
         thread.stackSize = 8 << 20

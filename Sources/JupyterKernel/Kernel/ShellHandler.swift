@@ -35,6 +35,21 @@ final class ShellHandler: @unchecked Sendable {
             session: "", identities: request.identities)
     }
 
+    /// The reply to an execute request that is not run, because a cell before it failed.
+    func abort(_ request: WireMessage) -> WireMessage {
+        publisher.status("busy", parent: request)
+        defer { publisher.status("idle", parent: request) }
+        return WireMessage(
+            type: "execute_reply", content: ["status": "aborted", "execution_count": cells.executionCount], parent: request,
+            session: "", identities: request.identities)
+    }
+
+    /// Whether `reply` ends a failed cell whose request asked to stop on errors (the default).
+    static func stopsQueue(_ request: WireMessage, _ reply: WireMessage) -> Bool {
+        request.type == "execute_request" && reply.content["status"] as? String == "error"
+            && request.content["stop_on_error"] as? Bool ?? true
+    }
+
     static func unsupported(_ type: String) -> [String: Any] {
         [
             "status": "error", "ename": "unsupported", "evalue": "the fewshot kernel does not support \(type)",
