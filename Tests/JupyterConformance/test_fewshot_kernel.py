@@ -122,6 +122,13 @@ class KernelBehaviourTests(unittest.TestCase):
         history = self.kc.history(hist_access_type="tail", n=10, reply=True)["content"]["history"]
         self.assertNotIn('print("forged")', [entry[2] for entry in history])
 
+    def test_a_message_that_is_no_request_gets_no_reply(self):
+        # A widget's comm_open: the kernel has no comms, and answers nothing.
+        self.kc.session.send(self.kc.shell_channel.socket, "comm_open", {"comm_id": "c1", "target_name": "w", "data": {}})
+        with self.assertRaises(Exception):
+            self.kc.get_shell_msg(timeout=1)
+        self.assertEqual(self.run_cell("1 + 1")["status"], "ok")
+
     def test_the_heartbeat_echoes(self):
         context = zmq.Context.instance()
         ping = context.socket(zmq.REQ)

@@ -131,7 +131,8 @@ public final class KernelServer {
             send(reply(message, "shutdown_reply", ["status": "ok", "restart": restart]), on: control)
             return true
         default:
-            log("unsupported control request \(message.type)")
+            log("unsupported control message \(message.type)")
+            guard message.type.hasSuffix("_request") else { break }
             send(
                 reply(
                     message, message.type.replacingOccurrences(of: "_request", with: "_reply"),

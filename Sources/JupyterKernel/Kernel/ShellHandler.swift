@@ -28,7 +28,10 @@ final class ShellHandler: @unchecked Sendable {
         case "is_complete_request": content = isComplete(request.content["code"] as? String ?? "")
         case "history_request": content = ["status": "ok", "history": cells.history.answer(request.content)]
         case "comm_info_request": content = ["status": "ok", "comms": [String: Any]()]
-        default: content = ShellHandler.unsupported(request.type)
+        default:
+            // A message that is no request (comm_open, comm_msg from widgets) gets no reply.
+            guard request.type.hasSuffix("_request") else { return nil }
+            content = ShellHandler.unsupported(request.type)
         }
         return WireMessage(
             type: request.type.replacingOccurrences(of: "_request", with: "_reply"), content: content, parent: request,
