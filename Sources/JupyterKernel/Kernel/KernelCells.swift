@@ -22,6 +22,10 @@ public final class KernelCells {
     private let confinement: Confinement?
     private let folder: String
     private var ranCode = false
+    /// The cell running now (its number among the cells run), for `interrupt()`.
+    private var running: Int?
+    private var started = 0
+    private let lock = NSLock()
 
     /// Cells confined as `fewshot run` confines a notebook's (nil: not confined), in `folder`
     /// (relative paths resolve there); the teacher recording beside `notebookPath`.
@@ -43,11 +47,41 @@ public final class KernelCells {
 
     /// Stops the running cell as Ctrl-C does at the REPL: it ends with an "interrupted" error
     /// and every name defined so far is kept. Safe from any thread.
-    public func interrupt() { workspace.session.cancel() }
+    ///
+    /// A session forgets a stop asked for before its evaluation began (so a Ctrl-C between
+    /// cells cannot stop the next one); an interrupt that lands while the cell is still being
+    /// compiled is asked again every 50 ms, for up to two seconds, while that same cell runs.
+    public func interrupt() {
+        let session = workspace.session
+        session.cancel()
+        guard let cell = current() else { return }
+        Thread.detachNewThread { [weak self] in
+            for _ in 0..<40 {
+                usleep(50_000)
+                guard let self, self.current() == cell else { return }
+                session.cancel()
+            }
+        }
+    }
+
+    private func current() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        return running
+    }
+
+    private func setRunning(_ cell: Int?) {
+        lock.lock()
+        running = cell
+        lock.unlock()
+    }
 
     /// Runs a cell; outputs go to `onOutput` as they come.
     func run(_ source: String, count: Int, onOutput: @escaping (LiveOutput) -> Void) -> (outputs: [CellOutput], failed: Bool) {
         ranCode = true
+        started += 1
+        setRunning(started)
+        defer { setRunning(nil) }
         workspace.onOutput = onOutput
         defer { workspace.onOutput = nil }
         let before = workspace.state.recording.count
