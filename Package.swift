@@ -3,6 +3,7 @@
 //
 // The layers, bottom to top (each a target; tests mirror them under Tests/):
 //   CEdit, CBLAS, CCurl   thin C shims; nothing else touches C directly (CBLAS: tests and benchmarks only)
+//   CZMQ                  the shim over ZeroMQ (libzmq3-dev), for the Jupyter kernel only
 //   SafeFiles             reading regular files, atomic saves, plain-worded file errors, secret redaction
 //   PortableMath          exp, log, tanh, sin, cos, pow and seed streams, the same bits on every machine
 //   CKernels              the few SIMD inner loops Swift cannot compile for AVX2 (run-time checked)
@@ -11,9 +12,10 @@
 //   Teacher               OpenAI-compatible chat client over libcurl, recording and replay
 //   Language              lexer, parser, diagnostics, interpreter of the fewshot DSL
 //   Datasets              records, file formats, splitting, shot selection, filtering rules
-//   Notebook              the .fsnb format: cells, outputs, atomic save/load, export
+//   Notebook              the .fsnb format: cells, outputs, atomic save/load, export, ipynb import
 //   Workbench             the ML built-ins, binding Language to Learn, Teacher and Datasets
 //   REPL                  the libedit line editor, completion, history, :commands
+//   JupyterKernel         the Jupyter messaging protocol over ZeroMQ, kernelspecs
 //   fewshot               the executable
 import PackageDescription
 
@@ -36,6 +38,9 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZMQ", pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]),
         .target(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]),
@@ -80,10 +85,16 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"]),
+        .target(
+            name: "JupyterKernel",
+            dependencies: [
+                "CZMQ", "Language", "Notebook", "REPL", "SafeFiles", "Teacher", "Workbench",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "fewshot",
             dependencies: [
-                "Language", "Workbench", "Notebook", "REPL", "Teacher",
+                "Language", "Workbench", "Notebook", "REPL", "Teacher", "JupyterKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -112,6 +123,7 @@ let package = Package(
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Language", "Datasets", "Notebook"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Workbench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot"]),
+        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "Notebook"]),
         .testTarget(
             name: "SecurityTests", dependencies: ["Workbench", "Language", "Notebook", "PortableMath", "Teacher", "fewshot"],
             resources: [.copy("Hostile")]),

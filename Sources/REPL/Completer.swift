@@ -7,15 +7,21 @@ import Language
 ///
 /// Example: with `let d = dataset(...)` run, `d.co` completes to `d.count`, `head(d, ` offers
 /// `n: `, and `load("data/tw` offers `data/tweets.csv"`.
-struct Completer {
+public struct Completer {
     /// The session whose names, values and built-ins are offered.
     let session: Session
     /// The folder relative paths are completed against.
-    var directory = FileManager.default.currentDirectoryPath
+    var directory: String
+
+    /// A completer over `session`'s names, completing relative paths against `directory`.
+    public init(session: Session, directory: String = FileManager.default.currentDirectoryPath) {
+        self.session = session
+        self.directory = directory
+    }
 
     /// Replacements for `word`, which starts `wordStart` UTF-8 bytes into `line` and ends at
     /// the cursor.
-    func candidates(line: String, word: String, wordStart: Int) -> [String] {
+    public func candidates(line: String, word: String, wordStart: Int) -> [String] {
         let before = String(decoding: line.utf8.prefix(wordStart), as: UTF8.self)
         let typed = before + word
         if typed.hasPrefix(":") {

@@ -228,25 +228,7 @@ public final class ReplSession {
     }
 
     private func help(_ name: String) -> String {
-        if !name.isEmpty {
-            if let builtin = workspace.session.builtins[name] { return builtin.help }
-            if case .function(let f)? = workspace.session.global(name), let documentation = f.documentation {
-                return documentation
-            }
-            return "no function named '\(name)'"
-        }
-        var lines = ["Commands:"]
-        for spec in ReplCommand.all {
-            lines.append(
-                "  :\(spec.name)\(spec.arguments.isEmpty ? "" : " " + spec.arguments)".padding(
-                    toLength: 20, withPad: " ", startingAt: 0) + spec.summary)
-        }
-        let byCategory = Dictionary(grouping: workspace.session.builtins.all, by: \.category)
-        lines.append("Built-ins (help(\"name\") or :help name for one):")
-        for category in byCategory.keys.sorted() {
-            lines.append("  \(category): " + byCategory[category]!.map(\.name).joined(separator: ", "))
-        }
-        return lines.joined(separator: "\n")
+        HelpText.text(for: name, in: workspace.session)
     }
 
     private func rerun(_ index: Int, source: String) {

@@ -36,6 +36,7 @@ public enum Workbench {
         for builtin in EvaluateBuiltins.all(state) { session.register(builtin) }
         session.register(ChatBuiltin.builtin(state))
         session.register(PlotBuiltin.builtin)
+        session.register(PlotBuiltin.clearOutput)
         for builtin in ModelBuiltins.all { session.register(builtin) }
         for builtin in EmbeddingBuiltins.all { session.register(builtin) }
     }

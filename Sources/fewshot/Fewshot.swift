@@ -5,7 +5,7 @@ import REPL
 import Workbench
 
 /// The `fewshot` command: the REPL, `-e CODE`, and the subcommands `run`, `check`, `export`,
-/// `new` and `tour`.
+/// `import`, `new`, `tour` and `kernel`.
 ///
 /// New subcommands go in `subcommands`; built-ins come from `Workbench.install`, which both the
 /// `Workspace` (REPL, notebooks) and `SessionFactory` (scripts, `-e`) call.
@@ -24,6 +24,8 @@ struct Fewshot: ParsableCommand {
                                                replay a notebook offline
               fewshot check NB.fsnb            replay and compare with the saved outputs
               fewshot export NB.fsnb --to md   export a notebook (ipynb or md)
+              fewshot import NB.ipynb          a Jupyter notebook back to .fsnb
+              fewshot kernel install --user    use fewshot from JupyterLab or VS Code
               fewshot new work.fsnb            start the REPL on a new notebook
               fewshot tour                     a guided lesson through the whole loop
               fewshot -e 'print(1 + 2)'        evaluate code and print the result
@@ -36,7 +38,7 @@ struct Fewshot: ParsableCommand {
             still run), else 75 when teacher requests failed.
             """,
         version: Workbench.versionDescription,
-        subcommands: [Run.self, Check.self, Export.self, New.self, Tour.self])
+        subcommands: [Run.self, Check.self, Export.self, Import.self, New.self, Tour.self, Kernel.self])
 
     @Option(
         name: .customShort("e"), help: ArgumentHelp("Evaluate CODE, print its value (unless nil) and exit.", valueName: "code"))

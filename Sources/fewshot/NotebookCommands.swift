@@ -264,3 +264,44 @@ enum NotebookCommand {
         FileHandle.standardError.write(Data("error: \(TerminalSafety.neutralize(message))\n".utf8))
     }
 }
+
+/// `fewshot import NB.ipynb`: a Jupyter notebook back to `.fsnb`.
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a Jupyter notebook (.ipynb) to a fewshot notebook (.fsnb).",
+        discussion: """
+            Keeps the cells, their outputs and the teacher recording beside the notebook
+            (NB.ipynb.teacher, as `fewshot export` and the Jupyter kernel write it), so the
+            result replays offline with `fewshot run` and `fewshot check`.
+            Example: fewshot import sentiment.ipynb -o sentiment.fsnb
+            """)
+
+    @Argument(help: "The notebook to import (.ipynb).")
+    var notebook: String
+
+    @Option(name: .shortAndLong, help: "Where to write (default: the notebook's name with .fsnb).")
+    var output: String?
+
+    @Flag(help: "Replace the output file when it exists.")
+    var force = false
+
+    mutating func run() throws {
+        let path = output ?? (notebook.hasSuffix(".ipynb") ? String(notebook.dropLast(6)) : notebook) + ".fsnb"
+        if !force && FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(path) already exists: choose another with -o, or replace it with --force")
+        }
+        try NotebookCommand.checkLimits { try InputLimits.checkNotebook(at: notebook) }
+        var imported: Notebook
+        do {
+            imported = try Notebook.importIpynb(from: notebook)
+        } catch {
+            NotebookCommand.fail("\(error)")
+            throw ExitCode(65)
+        }
+        imported.teacherRecording?.placement = .sidecar
+        try NotebookCommand.write(imported, to: path)
+        print(
+            "wrote \(path) (\(imported.cells.count) cells\(imported.teacherRecording == nil ? "" : ", with the teacher recording"))"
+        )
+    }
+}

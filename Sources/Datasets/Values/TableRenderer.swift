@@ -57,6 +57,15 @@ public struct TableRenderer: Sendable {
         return out.joined(separator: "\n")
     }
 
+    /// The first `maxRows` rows as cells of text (`#` first), uncut, for a front end that draws
+    /// the table itself (HTML in Jupyter); the footer line as the caption.
+    public func cells(_ data: Dataset) -> (columns: [String], rows: [[String]], caption: String) {
+        let names = data.schema.names
+        let shown = Array(data.rows.prefix(maxRows))
+        let rows = shown.enumerated().map { n, row in [String(n)] + names.map { Self.cellText(row[$0]) } }
+        return (["#"] + names, rows, footer(data, shown: shown.count))
+    }
+
     private func footer(_ data: Dataset, shown: Int) -> String {
         var parts = ["\(data.count) row\(data.count == 1 ? "" : "s")"]
         if shown < data.count { parts[0] += " (showing the first \(shown))" }

@@ -25,6 +25,18 @@ enum CoreBuiltins {
             return .nil
         },
         Builtin(
+            "warn", [p("values", variadic: true), p("sep", .string, default: " ")],
+            doc: """
+                Writes values to standard error, like `print` (a newline added): a warning or a note
+                kept apart from the results (a notebook keeps it as the cell's stderr output).
+                Example: warn("only", 12, "rows left")  # only 12 rows left
+                """
+        ) { args, ctx in
+            let parts = try args.list("values").map(\.description)
+            ctx.emit(.warning(parts.joined(separator: try args.string("sep")) + "\n"))
+            return .nil
+        },
+        Builtin(
             "type", [p("value")],
             doc: """
                 The type name of a value: nil, bool, int, float, string, list, record, function, or a host type.

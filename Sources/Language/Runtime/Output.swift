@@ -8,6 +8,9 @@
 public enum OutputItem: Sendable, Equatable {
     /// Text, including its trailing newline when `print` wrote one.
     case text(String)
+    /// Text for standard error (`warn`): a warning or a note to the reader, kept apart from
+    /// the results (a notebook cell keeps it as its stderr stream).
+    case warning(String)
     /// A table (e.g. the first rows of a dataset).
     case table(TableOutput)
     /// An image as SVG source (e.g. a loss curve), with a one-line text alternative.
@@ -18,15 +21,21 @@ public enum OutputItem: Sendable, Equatable {
     /// What the user typed at the terminal, as the cell's output shows it (`User: hi`): kept
     /// with a notebook cell, not shown again on the terminal, where the typed line already is.
     case typed(String)
+    /// Forget what the cell showed so far (`clear_output()`): a notebook cell drops its outputs
+    /// up to here, Jupyter clears them from the page; a terminal cannot take back what it
+    /// printed and shows nothing.
+    case clear
 
     /// How the item reads in a plain terminal.
     public var plainText: String {
         switch self {
         case .text(let s): return s
+        case .warning(let s): return s
         case .table(let t): return t.plainText
         case .svg(_, let alt): return "[plot: \(alt)]\n"
         case .note(let s): return s
         case .typed(let s): return s
+        case .clear: return ""
         }
     }
 }
@@ -68,13 +77,21 @@ public protocol OutputSink: AnyObject {
     func emit(_ item: OutputItem)
 }
 
-/// Writes every item's plain text to standard output.
+/// Writes every item's plain text to standard output (warnings to standard error).
 public final class StandardOutputSink: OutputSink {
     public init() {}
     public func emit(_ item: OutputItem) {
-        let text = item.plainText
-        fputs(text, stdout)
-        fflush(stdout)
+        let stream = item.isWarning ? stderr : stdout
+        fputs(item.plainText, stream)
+        fflush(stream)
+    }
+}
+
+extension OutputItem {
+    /// Whether the item goes to standard error (`warn`).
+    public var isWarning: Bool {
+        if case .warning = self { return true }
+        return false
     }
 }
 

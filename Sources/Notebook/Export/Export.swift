@@ -40,10 +40,15 @@ extension Notebook {
         }
     }
 
-    /// Writes the export to `path`, atomically like `save(to:)`.
+    /// Writes the export to `path`, atomically like `save(to:)`. An ipynb export takes the
+    /// teacher recording along beside it (`PATH.teacher`), where the Jupyter kernel and
+    /// `importIpynb(from:)` find it, so the notebook still replays offline.
     ///
     ///     try notebook.export(to: .markdown, path: "docs/sentiment.md")
     public func export(to format: ExportFormat, path: String) throws(NotebookError) {
         try FileIO.writeAtomically(Array(export(to: format).utf8), to: path)
+        if format == .ipynb, let recording = redactingSecrets().teacherRecording {
+            try FileIO.writeAtomically(recording.content, to: TeacherRecording.sidecarPath(forNotebookAt: path))
+        }
     }
 }

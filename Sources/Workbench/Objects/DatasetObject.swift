@@ -37,6 +37,12 @@ public final class DatasetObject: HostObject {
 
     public var display: String? { dataset.table() }
 
+    /// The rows `display` draws, as cells (the Jupyter kernel draws them as HTML).
+    public var displayTable: TableOutput? {
+        let cells = TableRenderer().cells(dataset)
+        return TableOutput(title: cells.caption, columns: cells.columns, rows: cells.rows)
+    }
+
     public var fieldNames: [String] { ["rows", "count", "columns", "labels"] }
 
     public func field(_ name: String) -> Value? {

@@ -14,8 +14,9 @@ public final class SafeStandardOutputSink: OutputSink {
     public init() {}
 
     public func emit(_ item: OutputItem) {
-        fputs(TerminalSafety.neutralize(item.plainText), stdout)
-        fflush(stdout)
+        let stream = item.isWarning ? stderr : stdout
+        fputs(TerminalSafety.neutralize(item.plainText), stream)
+        fflush(stream)
     }
 }
 

@@ -22,6 +22,10 @@ public final class Workspace {
     /// Whether diagnostics shown on the terminal are coloured.
     public var colorDiagnostics = false
 
+    /// Called with each output as the cell produces it, for a front end that shows outputs as
+    /// they come and tells the cell's result apart (the Jupyter kernel); nil: none.
+    public var onOutput: ((LiveOutput) -> Void)?
+
     /// The teacher recording and the shared state of the built-ins.
     public let state: WorkbenchState
 
@@ -50,6 +54,7 @@ public final class Workspace {
     /// the session goes on.
     public func run(_ source: String, executionCount: Int) -> [CellOutput] {
         let capture = CellCapture(terminal: terminal)
+        capture.observer = onOutput
         session.output = capture
         state.meter.scope = "cell-\(executionCount)"
         state.interactiveChats = []
@@ -108,12 +113,14 @@ public final class Workspace {
     /// A cell's final value is shown like Jupyter shows it: a host object with a multi-line
     /// view (a dataset's table) as that view, anything else as its `repr`; nil shows nothing.
     private func show(_ value: Value, in capture: CellCapture) {
+        capture.showingResult = true
+        defer { capture.showingResult = false }
         switch value {
         case .nil:
             return
         case .host(let object):
             if let display = object.display {
-                capture.appendTable(display + "\n")
+                capture.appendTable(display + "\n", table: (object as? DatasetObject)?.displayTable)
             } else {
                 capture.emit(.text(object.summary + "\n"))
             }
