@@ -5,6 +5,7 @@
 //   CEdit, CBLAS, CCurl   thin C shims; nothing else touches C directly (CBLAS: tests and benchmarks only)
 //   SafeFiles             reading regular files, atomic saves, plain-worded file errors, secret redaction
 //   PortableMath          exp, log, tanh, sin, cos, pow and seed streams, the same bits on every machine
+//   JSONText              the one JSON reader and writer (RFC 8259, ordered objects, line:col errors)
 //   CKernels              the few SIMD inner loops Swift cannot compile for AVX2 (run-time checked)
 //   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
 //   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
@@ -55,6 +56,10 @@ let package = Package(
         // for bit (explicit `_mm256_fmadd_ps` intrinsics are unaffected).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
 
+        // The one JSON reader and writer (RFC 8259, ordered objects, line:col errors), for the
+        // language's json/parse_json, dataset files and the Jupyter export.
+        .target(name: "JSONText", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+
         // The runtime and the models.
         .target(name: "Tensor", dependencies: ["CKernels", "PortableMath"]),
         .target(
@@ -67,11 +72,17 @@ let package = Package(
         // The language and the product built on it.
         .target(
             name: "Language",
-            dependencies: ["PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections")]),
+            dependencies: [
+                "JSONText", "PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         .target(
             name: "Datasets",
-            dependencies: ["PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections")]),
-        .target(name: "Notebook", dependencies: ["SafeFiles"]),
+            dependencies: [
+                "JSONText", "PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
+        .target(
+            name: "Notebook",
+            dependencies: ["JSONText", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections")]),
         .executableTarget(name: "NotebookHarness", dependencies: ["Notebook"]),
         .target(
             name: "Workbench",
@@ -100,6 +111,7 @@ let package = Package(
         // Tests, one target per layer, plus end-to-end tests of the real binary.
         .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CCurl", "CEdit"]),
         .testTarget(name: "PortableMathTests", dependencies: ["PortableMath"]),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "CKernels", "PortableMath"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TeacherTests", dependencies: ["Teacher", "teacher-fixture-server"]),
