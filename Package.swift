@@ -7,6 +7,7 @@
 //   PortableMath          exp, log, tanh, sin, cos, pow and seed streams, the same bits on every machine
 //   JSONText              the one JSON reader and writer (RFC 8259, ordered objects, line:col errors)
 //   CKernels              the few SIMD inner loops Swift cannot compile for AVX2 (run-time checked)
+//   Chat                  the one chat message type (role, content, training weight)
 //   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
 //   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
 //   Teacher               OpenAI-compatible chat client over libcurl, recording and replay
@@ -62,12 +63,18 @@ let package = Package(
 
         // The runtime and the models.
         .target(name: "Tensor", dependencies: ["CKernels", "PortableMath"]),
+
+        // The one chat message type: a teacher's request, a dataset's messages and a chat
+        // template's turns (below Learn, Teacher and Datasets, which all need it).
+        .target(name: "Chat"),
         .target(
             name: "Learn",
-            dependencies: ["Tensor", "PortableMath", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "Chat", "Tensor", "PortableMath", "SafeFiles", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "Teacher",
-            dependencies: ["CCurl", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Chat", "CCurl", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The language and the product built on it.
         .target(
@@ -78,7 +85,8 @@ let package = Package(
         .target(
             name: "Datasets",
             dependencies: [
-                "JSONText", "PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections"),
+                "Chat", "JSONText", "PortableMath", "SafeFiles",
+                .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         .target(
             name: "Notebook",
@@ -87,7 +95,7 @@ let package = Package(
         .target(
             name: "Workbench",
             dependencies: [
-                "Language", "Learn", "Teacher", "Datasets", "Notebook", "PortableMath", "Tensor", "SafeFiles",
+                "Chat", "Language", "Learn", "Teacher", "Datasets", "Notebook", "PortableMath", "Tensor", "SafeFiles",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"]),
@@ -105,7 +113,7 @@ let package = Package(
             exclude: ["run.sh", "summarize.py", "results"]),
         .executableTarget(name: "matmul-bench", dependencies: ["Tensor", "CBLAS"], path: "bench/tensor"),
         .executableTarget(
-            name: "fewshot-llama-bench", dependencies: ["Learn", "Teacher", "Tensor", "Workbench"],
+            name: "fewshot-llama-bench", dependencies: ["Chat", "Learn", "Teacher", "Tensor", "Workbench"],
             path: "bench/llama/Sources/fewshot-llama-bench"),
 
         // Tests, one target per layer, plus end-to-end tests of the real binary.
@@ -113,19 +121,21 @@ let package = Package(
         .testTarget(name: "PortableMathTests", dependencies: ["PortableMath"]),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "CKernels", "PortableMath"]),
-        .testTarget(name: "LearnTests", dependencies: ["Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TeacherTests", dependencies: ["Teacher", "teacher-fixture-server"]),
+        .testTarget(
+            name: "LearnTests", dependencies: ["Chat", "Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TeacherTests", dependencies: ["Chat", "Teacher", "teacher-fixture-server"]),
         .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),
-        .executableTarget(name: "teacher-bench", dependencies: ["Teacher"], path: "bench/teacher/TeacherBench"),
-        .executableTarget(name: "teacher-smoke", dependencies: ["Teacher"], path: "bench/teacher/TeacherSmoke"),
+        .executableTarget(name: "teacher-bench", dependencies: ["Chat", "Teacher"], path: "bench/teacher/TeacherBench"),
+        .executableTarget(name: "teacher-smoke", dependencies: ["Chat", "Teacher"], path: "bench/teacher/TeacherSmoke"),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Chat", "Datasets"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness", "SafeFiles"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Language", "Datasets", "Notebook"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Chat", "Workbench", "Language", "Datasets", "Notebook"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Workbench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot"]),
         .testTarget(
-            name: "SecurityTests", dependencies: ["Workbench", "Language", "Notebook", "PortableMath", "Teacher", "fewshot"],
+            name: "SecurityTests",
+            dependencies: ["Chat", "Workbench", "Language", "Notebook", "PortableMath", "Teacher", "fewshot"],
             resources: [.copy("Hostile")]),
     ],
     swiftLanguageModes: [.v5]

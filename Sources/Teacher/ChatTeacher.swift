@@ -2,19 +2,7 @@
 /// and the local in-process model. `generate`, `evaluate` and `chat` see only this protocol,
 /// so they cannot tell a remote teacher from a local one.
 
-/// One message of a chat conversation, as OpenAI's chat-completions API spells it.
-public struct ChatMessage: Codable, Hashable, Sendable {
-    /// `"system"`, `"user"` or `"assistant"`.
-    public var role: String
-    /// The message text.
-    public var content: String
-
-    /// Creates a message, e.g. `ChatMessage(role: "user", content: "Hi!")`.
-    public init(role: String, content: String) {
-        self.role = role
-        self.content = content
-    }
-}
+import Chat
 
 /// A chat-completion request: the conversation so far plus sampling settings.
 ///

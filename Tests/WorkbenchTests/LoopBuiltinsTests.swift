@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
     let reviews =
         #"dataset([{text: "great film", label: "positive"}, {text: "dull plot", label: "negative"}, {text: "loved it", label: "positive"}, {text: "boring", label: "negative"}])"#
 
-    @Test func renderShowsShotsAsChatTurns() throws {
+    @Test func renderShowsShotsAsChatMessages() throws {
         let k = try TestWorkspace()
         k.ok("let d = \(reviews)")
         k.ok(#"let p = prompt("Review: \{text}\nSentiment:", system: "Classify.", output: ["positive", "negative"])"#)

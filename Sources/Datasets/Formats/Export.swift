@@ -1,3 +1,5 @@
+import Chat
+
 extension Dataset {
     /// The rows written as lines of a public format (one JSON object each, no newline).
     ///

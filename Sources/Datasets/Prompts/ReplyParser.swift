@@ -1,3 +1,5 @@
+import Chat
+
 /// A teacher reply that could not be read by the output spec: why, and the raw text.
 public struct Rejection: Error, Hashable, Sendable, CustomStringConvertible {
     /// What was wrong, e.g. "names none of the labels positive, negative".

@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 
 /// The body of `POST /chat/completions`, in the API's snake_case spelling.

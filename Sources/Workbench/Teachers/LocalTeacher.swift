@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import Learn
 import Teacher
@@ -119,7 +120,7 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
     /// chat template, tokenised by its BPE tokenizer (loads the model on first use).
     public func promptTokens(of request: ChatRequest) throws -> Int {
         let model = try model()
-        let turns = request.messages.map { ChatTurn(role: $0.role, content: $0.content) }
+        let turns = request.messages
         return model.promptTokens(try model.chatTemplate.get().render(turns)).count
     }
 
@@ -129,7 +130,7 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
         try Self.checkSupported(request)
         let model = try model()
         let started = DispatchTime.now().uptimeNanoseconds
-        let turns = request.messages.map { ChatTurn(role: $0.role, content: $0.content) }
+        let turns = request.messages
         let result = try model.generate(
             messages: turns, options: Self.options(for: request), isCancelled: isCancelled, onToken: onToken)
         if result.finishReason == .cancelled { throw LocalTeacherError.cancelled }
