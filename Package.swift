@@ -10,7 +10,8 @@
 //   Chat                  the one chat message type (role, content, training weight)
 //   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
 //   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
-//   Teacher               OpenAI-compatible chat client over libcurl, recording and replay
+//   Teacher               the ChatTeacher protocol, requests and responses, recording and replay, usage and budgets (no curl)
+//   TeacherHTTP           the OpenAI-compatible chat client over libcurl
 //   Language              lexer, parser, diagnostics, interpreter of the fewshot DSL
 //   Datasets              records, file formats, splitting, shot selection, filtering rules
 //   Notebook              the .fsnb format: cells, outputs, atomic save/load, export
@@ -74,7 +75,9 @@ let package = Package(
             ]),
         .target(
             name: "Teacher",
-            dependencies: ["Chat", "CCurl", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Chat", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
+        // The HTTP client of OpenAI-compatible servers: the one part of the teachers that links libcurl.
+        .target(name: "TeacherHTTP", dependencies: ["Chat", "CCurl", "Teacher", "SafeFiles"]),
 
         // The language and the product built on it.
         .target(
@@ -95,7 +98,7 @@ let package = Package(
         .target(
             name: "Workbench",
             dependencies: [
-                "Chat", "Language", "Learn", "Teacher", "Datasets", "Notebook", "PortableMath", "Tensor", "SafeFiles",
+                "Chat", "Language", "Learn", "Teacher", "TeacherHTTP", "Datasets", "Notebook", "PortableMath", "Tensor", "SafeFiles",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"]),
@@ -123,10 +126,10 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "CKernels", "PortableMath"]),
         .testTarget(
             name: "LearnTests", dependencies: ["Chat", "Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TeacherTests", dependencies: ["Chat", "Teacher", "teacher-fixture-server"]),
+        .testTarget(name: "TeacherTests", dependencies: ["Chat", "Teacher", "TeacherHTTP", "teacher-fixture-server"]),
         .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),
-        .executableTarget(name: "teacher-bench", dependencies: ["Chat", "Teacher"], path: "bench/teacher/TeacherBench"),
-        .executableTarget(name: "teacher-smoke", dependencies: ["Chat", "Teacher"], path: "bench/teacher/TeacherSmoke"),
+        .executableTarget(name: "teacher-bench", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherBench"),
+        .executableTarget(name: "teacher-smoke", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherSmoke"),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Chat", "Datasets"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness", "SafeFiles"]),

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Teacher
+@testable import TeacherHTTP
 
 @Suite struct ConfigurationTests {
     @Test func baseURLComesFromTheEnvironmentByDefault() throws {

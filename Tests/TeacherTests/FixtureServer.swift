@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Teacher
+@testable import TeacherHTTP
 
 /// The teacher-fixture-server executable, started on a free port on 127.0.0.1 for one test and
 /// stopped when released (it also exits by itself when this process ends).

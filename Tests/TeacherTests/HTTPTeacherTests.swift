@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Teacher
+@testable import TeacherHTTP
 
 /// The HTTP client against the real fixture server on 127.0.0.1.
 @Suite struct HTTPTeacherTests {

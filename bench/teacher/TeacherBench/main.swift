@@ -5,6 +5,7 @@
 import Chat
 import Foundation
 import Teacher
+import TeacherHTTP
 
 var baseURL = ""
 var count = 1000

@@ -6,6 +6,7 @@
 import Chat
 import Foundation
 import Teacher
+import TeacherHTTP
 
 var baseURL = ""
 var model = "smollm2"
