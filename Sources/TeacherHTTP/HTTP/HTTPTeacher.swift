@@ -66,13 +66,6 @@ public final class HTTPTeacher: ChatTeacher {
     /// `"http <model> at <base URL>"`.
     public var summary: String { "http \(configuration.model) at \(configuration.baseURL)" }
 
-    /// Sends every request, `maxConcurrency` at a time, retrying transient failures.
-    public func complete(
-        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
-    ) -> [Result<ChatResponse, Error>] {
-        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
-    }
-
     /// Sends every request and hands each final result to `onResult` as soon as it is known.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,

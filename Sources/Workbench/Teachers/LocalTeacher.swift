@@ -92,12 +92,6 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
         return options
     }
 
-    public func complete(
-        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
-    ) -> [Result<ChatResponse, Error>] {
-        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
-    }
-
     /// Answers the requests one after another, handing each result to `onResult` as it is done.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
