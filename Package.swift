@@ -119,14 +119,16 @@ let package = Package(
             name: "fewshot-llama-bench", dependencies: ["Chat", "Learn", "Teacher", "Tensor", "Workbench"],
             path: "bench/llama/Sources/fewshot-llama-bench"),
 
-        // Tests, one target per layer, plus end-to-end tests of the real binary.
+        // Tests, one target per layer, plus end-to-end tests of the real binary. TestSupport: the
+        // helpers several test targets share (running the binary, the teacher fixture server).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CCurl", "CEdit"]),
         .testTarget(name: "PortableMathTests", dependencies: ["PortableMath"]),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "CKernels", "PortableMath"]),
         .testTarget(
             name: "LearnTests", dependencies: ["Chat", "Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TeacherTests", dependencies: ["Chat", "Teacher", "TeacherHTTP", "teacher-fixture-server"]),
+        .testTarget(name: "TeacherTests", dependencies: ["Chat", "Teacher", "TeacherHTTP", "TestSupport", "teacher-fixture-server"]),
         .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),
         .executableTarget(name: "teacher-bench", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherBench"),
         .executableTarget(name: "teacher-smoke", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherSmoke"),
@@ -135,7 +137,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness", "SafeFiles"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Chat", "Workbench", "Language", "Datasets", "Notebook"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Workbench"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["fewshot"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["fewshot", "TestSupport"]),
         .testTarget(
             name: "SecurityTests",
             dependencies: ["Chat", "Workbench", "Language", "Notebook", "PortableMath", "Teacher", "fewshot"],

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `generate` through the real binary against a teacher server that fails in every way the
