@@ -98,7 +98,8 @@ let package = Package(
         .target(
             name: "Workbench",
             dependencies: [
-                "Chat", "Language", "Learn", "Teacher", "TeacherHTTP", "Datasets", "Notebook", "PortableMath", "Tensor", "SafeFiles",
+                "Chat", "Language", "Learn", "Teacher", "TeacherHTTP", "Datasets", "Notebook", "PortableMath", "Tensor",
+                "SafeFiles",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"]),
@@ -128,14 +129,18 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "CKernels", "PortableMath"]),
         .testTarget(
             name: "LearnTests", dependencies: ["Chat", "Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TeacherTests", dependencies: ["Chat", "Teacher", "TeacherHTTP", "TestSupport", "teacher-fixture-server"]),
+        .testTarget(
+            name: "TeacherTests", dependencies: ["Chat", "Teacher", "TeacherHTTP", "TestSupport", "teacher-fixture-server"]),
         .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),
-        .executableTarget(name: "teacher-bench", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherBench"),
-        .executableTarget(name: "teacher-smoke", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherSmoke"),
+        .executableTarget(
+            name: "teacher-bench", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherBench"),
+        .executableTarget(
+            name: "teacher-smoke", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherSmoke"),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Chat", "Datasets"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness", "SafeFiles"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Chat", "Workbench", "Language", "Datasets", "Notebook"]),
+        .testTarget(
+            name: "WorkbenchTests", dependencies: ["Chat", "TestSupport", "Workbench", "Language", "Datasets", "Notebook"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Workbench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot", "TestSupport"]),
         .testTarget(

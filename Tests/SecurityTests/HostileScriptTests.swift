@@ -76,8 +76,7 @@ import Testing
         let port = String(listener.port)
         try runHostile(
             "key-exfiltration.shot", environment: ["OPENAI_API_KEY": sentinel], replacing: ["PORT": port])
-        usleep(200_000)
-        #expect(listener.connections == 0)
+        #expect(try listener.connectionsBefore() == 0)
         #expect(!String(decoding: listener.received, as: UTF8.self).contains(sentinel))
 
         let box = try Sandbox()
