@@ -102,7 +102,9 @@ let package = Package(
                 "SafeFiles",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
-        .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"]),
+        .target(
+            name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"],
+            resources: [.copy("Tour/tour.fsnb")]),
         .executableTarget(
             name: "fewshot",
             dependencies: [
@@ -141,7 +143,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness", "SafeFiles"]),
         .testTarget(
             name: "WorkbenchTests", dependencies: ["Chat", "TestSupport", "Workbench", "Language", "Datasets", "Notebook"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Workbench"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Notebook", "Workbench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot", "TestSupport"]),
         .testTarget(
             name: "SecurityTests",
