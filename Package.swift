@@ -6,10 +6,13 @@
 //   CZMQ                  the shim over ZeroMQ (libzmq3-dev), for the Jupyter kernel only
 //   SafeFiles             reading regular files, atomic saves, plain-worded file errors, secret redaction
 //   PortableMath          exp, log, tanh, sin, cos, pow and seed streams, the same bits on every machine
+//   JSONText              the one JSON reader and writer (RFC 8259, ordered objects, line:col errors)
 //   CKernels              the few SIMD inner loops Swift cannot compile for AVX2 (run-time checked)
+//   Chat                  the one chat message type (role, content, training weight)
 //   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
 //   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
-//   Teacher               OpenAI-compatible chat client over libcurl, recording and replay
+//   Teacher               the ChatTeacher protocol, requests and responses, recording and replay, usage and budgets (no curl)
+//   TeacherHTTP           the OpenAI-compatible chat client over libcurl
 //   Language              lexer, parser, diagnostics, interpreter of the fewshot DSL
 //   Datasets              records, file formats, splitting, shot selection, filtering rules
 //   Notebook              the .fsnb format: cells, outputs, atomic save/load, export, ipynb import
@@ -60,31 +63,53 @@ let package = Package(
         // for bit (explicit `_mm256_fmadd_ps` intrinsics are unaffected).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
 
+        // The one JSON reader and writer (RFC 8259, ordered objects, line:col errors), for the
+        // language's json/parse_json, dataset files and the Jupyter export.
+        .target(name: "JSONText", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+
         // The runtime and the models.
         .target(name: "Tensor", dependencies: ["CKernels", "PortableMath"]),
+
+        // The one chat message type: a teacher's request, a dataset's messages and a chat
+        // template's turns (below Learn, Teacher and Datasets, which all need it).
+        .target(name: "Chat"),
         .target(
             name: "Learn",
-            dependencies: ["Tensor", "PortableMath", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "Chat", "Tensor", "PortableMath", "SafeFiles", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "Teacher",
-            dependencies: ["CCurl", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Chat", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
+        // The HTTP client of OpenAI-compatible servers: the one part of the teachers that links libcurl.
+        .target(name: "TeacherHTTP", dependencies: ["Chat", "CCurl", "Teacher", "SafeFiles"]),
 
         // The language and the product built on it.
         .target(
             name: "Language",
-            dependencies: ["PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections")]),
+            dependencies: [
+                "JSONText", "PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         .target(
             name: "Datasets",
-            dependencies: ["PortableMath", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections")]),
-        .target(name: "Notebook", dependencies: ["SafeFiles"]),
+            dependencies: [
+                "Chat", "JSONText", "PortableMath", "SafeFiles",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
+        .target(
+            name: "Notebook",
+            dependencies: ["JSONText", "SafeFiles", .product(name: "OrderedCollections", package: "swift-collections")]),
         .executableTarget(name: "NotebookHarness", dependencies: ["Notebook"]),
         .target(
             name: "Workbench",
             dependencies: [
-                "Language", "Learn", "Teacher", "Datasets", "Notebook", "PortableMath", "Tensor", "SafeFiles",
+                "Chat", "Language", "Learn", "Teacher", "TeacherHTTP", "Datasets", "Notebook", "PortableMath", "Tensor",
+                "SafeFiles",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
-        .target(name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"]),
+        .target(
+            name: "REPL", dependencies: ["CEdit", "Language", "Notebook", "Teacher", "Workbench", "SafeFiles"],
+            resources: [.copy("Tour/tour.fsnb")]),
         .target(
             name: "JupyterKernel",
             dependencies: [
@@ -105,27 +130,36 @@ let package = Package(
             exclude: ["run.sh", "summarize.py", "results"]),
         .executableTarget(name: "matmul-bench", dependencies: ["Tensor", "CBLAS"], path: "bench/tensor"),
         .executableTarget(
-            name: "fewshot-llama-bench", dependencies: ["Learn", "Teacher", "Tensor", "Workbench"],
+            name: "fewshot-llama-bench", dependencies: ["Chat", "Learn", "Teacher", "Tensor", "Workbench"],
             path: "bench/llama/Sources/fewshot-llama-bench"),
 
-        // Tests, one target per layer, plus end-to-end tests of the real binary.
+        // Tests, one target per layer, plus end-to-end tests of the real binary. TestSupport: the
+        // helpers several test targets share (running the binary, the teacher fixture server).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CCurl", "CEdit"]),
         .testTarget(name: "PortableMathTests", dependencies: ["PortableMath"]),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "CKernels", "PortableMath"]),
-        .testTarget(name: "LearnTests", dependencies: ["Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TeacherTests", dependencies: ["Teacher", "teacher-fixture-server"]),
+        .testTarget(
+            name: "LearnTests", dependencies: ["Chat", "Learn", "Tensor", "PortableMath"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TeacherTests", dependencies: ["Chat", "Teacher", "TeacherHTTP", "TestSupport", "teacher-fixture-server"]),
         .executableTarget(name: "teacher-fixture-server", path: "Tests/Fixtures/TeacherFixtureServer"),
-        .executableTarget(name: "teacher-bench", dependencies: ["Teacher"], path: "bench/teacher/TeacherBench"),
-        .executableTarget(name: "teacher-smoke", dependencies: ["Teacher"], path: "bench/teacher/TeacherSmoke"),
+        .executableTarget(
+            name: "teacher-bench", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherBench"),
+        .executableTarget(
+            name: "teacher-smoke", dependencies: ["Chat", "Teacher", "TeacherHTTP"], path: "bench/teacher/TeacherSmoke"),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Chat", "Datasets"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness", "SafeFiles"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Language", "Datasets", "Notebook"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Workbench"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["fewshot"]),
+        .testTarget(
+            name: "WorkbenchTests", dependencies: ["Chat", "TestSupport", "Workbench", "Language", "Datasets", "Notebook"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Notebook", "Workbench"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["fewshot", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "Notebook"]),
         .testTarget(
-            name: "SecurityTests", dependencies: ["Workbench", "Language", "Notebook", "PortableMath", "Teacher", "fewshot"],
+            name: "SecurityTests",
+            dependencies: ["Chat", "Workbench", "Language", "Notebook", "PortableMath", "Teacher", "fewshot"],
             resources: [.copy("Hostile")]),
     ],
     swiftLanguageModes: [.v5]

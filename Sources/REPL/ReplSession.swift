@@ -129,18 +129,27 @@ public final class ReplSession {
     }
 
     private func runCell(_ source: String) {
-        var cell = Cell(kind: .code, source: source)
-        cell.executionCount = codeCells.count + 1
-        let started = Date()
-        cell.outputs = workspace.run(source, executionCount: cell.executionCount!)
+        notebook.cells.append(Cell(kind: .code, source: source))
+        let index = notebook.cells.count - 1
+        run(cellAt: index)
         if firstFailure == 0 { firstFailure = workspace.lastExitCode }
         if let scripted = workspace.replayableSource(source) {
-            cell.source = scripted
+            notebook.cells[index].source = scripted
             say("(saved as \(scripted), so the notebook replays this chat)")
         }
-        cell.duration = (Date().timeIntervalSince(started) * 1e6).rounded() / 1e6
-        notebook.cells.append(cell)
         autosave()
+    }
+
+    /// Runs code cell `index` of the session's notebook through `NotebookRunner`, as `fewshot run`
+    /// runs a notebook's cells: numbered over the code cells, timed, outputs kept with progress
+    /// bars at their final state.
+    private func run(cellAt index: Int) {
+        let runner = NotebookRunner(executor: TypedCells(workspace: workspace))
+        do {
+            try runner.run(cellAt: index, in: &notebook, executionCount: (codeCells.firstIndex(of: index) ?? index) + 1)
+        } catch {
+            say("error: \(error)")
+        }
     }
 
     private func autosave() {
@@ -232,12 +241,8 @@ public final class ReplSession {
     }
 
     private func rerun(_ index: Int, source: String) {
-        var cell = notebook.cells[index]
-        cell.source = source
-        let started = Date()
-        cell.outputs = workspace.run(source, executionCount: (codeCells.firstIndex(of: index) ?? index) + 1)
-        cell.duration = (Date().timeIntervalSince(started) * 1e6).rounded() / 1e6
-        notebook.cells[index] = cell
+        notebook.cells[index].source = source
+        run(cellAt: index)
         autosave()
     }
 
@@ -289,8 +294,7 @@ public final class ReplSession {
     /// what the user types afterwards is not.
     private func open(_ path: String) throws {
         let loaded = try Notebook.load(from: path)
-        let recording = try loaded.teacherRecording.map { try RecordingStore(data: Data($0.content)) } ?? RecordingStore()
-        workspace = try freshWorkspace(recording: recording)
+        workspace = try freshWorkspace(recording: try RecordingStore(of: loaded))
         notebook = loaded
         let typedCodePolicy = (files: workspace.session.fileAccess, teachers: workspace.state.teacherURLs)
         workspace.confine(Confinement(), folder: URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path)

@@ -2,19 +2,7 @@
 /// and the local in-process model. `generate`, `evaluate` and `chat` see only this protocol,
 /// so they cannot tell a remote teacher from a local one.
 
-/// One message of a chat conversation, as OpenAI's chat-completions API spells it.
-public struct ChatMessage: Codable, Hashable, Sendable {
-    /// `"system"`, `"user"` or `"assistant"`.
-    public var role: String
-    /// The message text.
-    public var content: String
-
-    /// Creates a message, e.g. `ChatMessage(role: "user", content: "Hi!")`.
-    public init(role: String, content: String) {
-        self.role = role
-        self.content = content
-    }
-}
+import Chat
 
 /// A chat-completion request: the conversation so far plus sampling settings.
 ///
@@ -125,19 +113,14 @@ public protocol ChatTeacher: AnyObject {
     /// A short human-readable description, e.g. `"local smollm2-135m"` or `"http gpt-4o-mini"`.
     var summary: String { get }
 
-    /// Answers every request, returning results in request order whatever order they finish in.
+    /// Answers every request, returning results in request order whatever order they finish in,
+    /// and hands each result to `onResult` with its index as soon as it is final, so a caller can
+    /// keep answers before the whole call ends (a recording then survives a crash mid-call).
     ///
     /// A failed request is a `.failure` in its slot; the others carry on. `progress` is called
     /// with (finished, total) as requests complete. When `isCancelled` turns true, requests
-    /// not yet started end as failures and what finished is kept.
-    func complete(
-        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
-    ) -> [Result<ChatResponse, Error>]
-
-    /// Like `complete(_:progress:isCancelled:)`, and also hands each result to `onResult` with its
-    /// index as soon as it is final, so a caller can keep answers before the whole call ends
-    /// (a recording then survives a crash mid-call). The default implementation reports every
-    /// result when the call ends.
+    /// not yet started end as failures and what finished is kept. A teacher that answers a whole
+    /// call at once reports every result when it ends.
     func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
         onResult: (Int, Result<ChatResponse, Error>) -> Void
@@ -149,14 +132,12 @@ public protocol ChatTeacher: AnyObject {
 }
 
 extension ChatTeacher {
-    /// Answers every request, then reports each result to `onResult` in order.
+    /// Answers every request (see `complete(_:progress:isCancelled:onResult:)`), for a caller that
+    /// needs the results only when the whole call ends.
     public func complete(
-        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
-        onResult: (Int, Result<ChatResponse, Error>) -> Void
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
     ) -> [Result<ChatResponse, Error>] {
-        let results = complete(requests, progress: progress, isCancelled: isCancelled)
-        for (index, result) in results.enumerated() { onResult(index, result) }
-        return results
+        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
     }
 }
 

@@ -74,13 +74,18 @@ public struct TeacherError: Error, CustomStringConvertible, Hashable, Sendable {
     public var isTransient: Bool {
         switch kind {
         case .transport, .timeout: return true
-        case .httpStatus(let status): return RetryPolicy.isRetryable(status: status)
+        case .httpStatus(let status): return Self.isRetryable(status: status)
         default: return false
         }
     }
 
+    /// Whether a response with this HTTP status is worth sending again (408, 409, 429, 5xx).
+    public static func isRetryable(status: Int) -> Bool {
+        status == 408 || status == 409 || status == 429 || status >= 500
+    }
+
     /// The same error placed at a request of a bulk call.
-    func at(_ index: Int, of count: Int, attempts: Int? = nil) -> TeacherError {
+    package func at(_ index: Int, of count: Int, attempts: Int? = nil) -> TeacherError {
         var copy = self
         copy.requestIndex = index
         copy.requestCount = count
@@ -90,7 +95,7 @@ public struct TeacherError: Error, CustomStringConvertible, Hashable, Sendable {
 }
 
 /// Removes every occurrence of `secret` from `text` (a server may echo the key it was sent).
-func redacting(_ secret: String?, in text: String) -> String {
+package func redacting(_ secret: String?, in text: String) -> String {
     guard let secret, secret.count >= 4 else { return text }
     return text.replacingOccurrences(of: secret, with: "[redacted]")
 }

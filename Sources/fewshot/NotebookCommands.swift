@@ -211,7 +211,7 @@ enum NotebookCommand {
         FileManager.default.changeCurrentDirectoryPath(folder)
         let recording: RecordingStore
         do {
-            recording = try notebook.teacherRecording.map { try RecordingStore(data: Data($0.content)) } ?? RecordingStore()
+            recording = try RecordingStore(of: notebook)
         } catch {
             fail("\(path): its teacher recording cannot be read: \(error)")
             throw ExitCode(65)

@@ -1,3 +1,4 @@
+import Chat
 import Testing
 
 @testable import Datasets
@@ -126,7 +127,7 @@ import Testing
         #expect(r.reason.hasPrefix(reason), "\(r.reason)")
     }
 
-    @Test func fewShotRendersTextAndChatTurns() throws {
+    @Test func fewShotRendersTextAndChatMessages() throws {
         let p = try PromptTemplate(
             "Tweet: {text}\nSentiment:", system: "Classify tweets.", output: .label(allowed: ["pos", "neg"]))
         let shots: [Row] = [["text": "awful", "label": "neg"], ["text": "great", "label": "pos"]]

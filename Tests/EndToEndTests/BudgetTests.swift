@@ -1,5 +1,6 @@
 import Foundation
 import FoundationNetworking
+import TestSupport
 import Testing
 
 /// Plans, budgets and usage through the real binary, against the teacher-fixture-server on

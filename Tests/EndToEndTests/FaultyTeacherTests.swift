@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `generate` through the real binary against a teacher server that fails in every way the
@@ -105,6 +106,8 @@ import Testing
 
         // Without the server, the recorded answers replay; the rest fail (connection refused), exit 75.
         server.stop()
+        let refusing = try RefusingPort(port: server.port)  // no other test's server may take it now
+        defer { withExtendedLifetime(refusing) {} }  // held until the test ends
         let replay = try FewshotProcess.run(
             binary, ["run", "slow.shot", "--recording", "r.fsrec", "--allow-teacher-url", server.baseURL], directory: folder)
         #expect(replay.status == 75, "\(replay.stderr)")
@@ -149,7 +152,9 @@ import Testing
 
     @Test func everyRequestRefusedExits75WithE() throws {
         let binary = try #require(FewshotProcess.binary())
-        let port = try Server().port  // stopped again at once: nobody listens there
+        let refusing = try RefusingPort()  // bound, never listening: every connection is refused
+        defer { withExtendedLifetime(refusing) {} }  // held until the test ends
+        let port = refusing.port
         let code = Self.script(port: port, items: ["a", "b"], settings: "max_retries: 1")
         let run = try FewshotProcess.run(binary, ["-e", code])
         #expect(run.status == 75, "\(run.stdout)\(run.stderr)")

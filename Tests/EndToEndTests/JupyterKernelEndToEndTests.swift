@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The Jupyter kernel (`fewshot kernel`) driven by Jupyter's own tools, through

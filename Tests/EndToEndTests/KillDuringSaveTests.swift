@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// SIGKILL the real binary while it saves each kind of file (model, dataset, `write_text`,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The example notebooks replay offline, from their recorded teacher answers, and print what

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A saved notebook names the teacher its cells set up (model and server), never a secret that

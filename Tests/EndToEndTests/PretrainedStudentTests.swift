@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// SmolLM2-135M fine-tuned with LoRA through the real binary: finetune, save, load_model, chat

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The README's walkthrough really runs. Its ```fewshot samples are typed, in order, into a

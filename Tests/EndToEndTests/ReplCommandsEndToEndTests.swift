@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The REPL's `:commands` through the real binary, typed on piped standard input (the

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Ctrl-C at the REPL works in every session, from the first cell, on a busy machine: the

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A notebook opened at the REPL (`:load`) may come from elsewhere: its cells run confined to

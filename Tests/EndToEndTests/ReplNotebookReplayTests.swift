@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A notebook made at the REPL replays: `fewshot check` gives every output it was saved with,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The REPL as a person uses it: the real binary on a pseudo-terminal, so libedit, the

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The data half of the loop through the real binary, against a real HTTP server on
 /// 127.0.0.1 (the teacher-fixture-server, which answers "echo: <last message>").
 @Suite struct TeacherLoopTests {
     /// The teacher-fixture-server (the type moved to FixtureServer.swift; tests name it here too).
-    typealias FixtureServer = EndToEndTests.FixtureServer
+    typealias FixtureServer = TestSupport.FixtureServer
 
     @Test func generateFilterAndReplayAgainstALocalServer() throws {
         let binary = try #require(FewshotProcess.binary(), "swift test builds .build/debug/fewshot")

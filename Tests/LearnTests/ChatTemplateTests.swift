@@ -1,3 +1,4 @@
+import Chat
 import Testing
 
 @testable import Learn
@@ -17,11 +18,11 @@ import Testing
         let system = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
         #expect(template == .chatML(defaultSystem: system))
         #expect(
-            template.render([ChatTurn(role: "user", content: "Hi")])
+            template.render([ChatMessage(role: "user", content: "Hi")])
                 == "<|im_start|>system\n\(system)<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
         #expect(
             template.render(
-                [ChatTurn(role: "system", content: "Be brief."), ChatTurn(role: "user", content: "Hi")],
+                [ChatMessage(role: "system", content: "Be brief."), ChatMessage(role: "user", content: "Hi")],
                 addGenerationPrompt: false)
                 == "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n")
         #expect(template.endOfTurn == ["<|im_end|>"])
@@ -29,8 +30,8 @@ import Testing
 
     @Test func recognisesTheCommonFormats() throws {
         let turns = [
-            ChatTurn(role: "system", content: "S"), ChatTurn(role: "user", content: "U"),
-            ChatTurn(role: "assistant", content: "A"), ChatTurn(role: "user", content: "V"),
+            ChatMessage(role: "system", content: "S"), ChatMessage(role: "user", content: "U"),
+            ChatMessage(role: "assistant", content: "A"), ChatMessage(role: "user", content: "V"),
         ]
         let llama3 = try ChatTemplate(jinja: "{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>' }}")
         #expect(llama3 == .llama3)

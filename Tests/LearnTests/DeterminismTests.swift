@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import Tensor
 import Testing
@@ -79,7 +80,7 @@ import Testing
     /// A LoRA step on the tiny Llama (Q4_1, Q8_0, Q4_0 and F32 weights), then the merged
     /// model's greedy generation through the quantised inference kernels.
     @Test func llamaLoRAStepAndGeneration() throws {
-        let conversation = [ChatTurn(role: "user", content: "hi"), ChatTurn(role: "assistant", content: "hello there!")]
+        let conversation = [ChatMessage(role: "user", content: "hi"), ChatMessage(role: "assistant", content: "hello there!")]
         let results = try underEverySetting { () -> Outcome in
             let student = try LlamaStudent(
                 base: try TinyLlama.model(), baseName: "tiny.gguf", lora: LoRAOptions(rank: 4, alpha: 8), seed: 3)

@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import Testing
 
@@ -22,22 +23,24 @@ struct LabelScoresFixture: Decodable {
     }
 
     /// The README's prompt as chat turns, as the reference script builds it.
-    static func turns(for text: String, labels: [String]) -> [ChatTurn] {
+    static func turns(for text: String, labels: [String]) -> [ChatMessage] {
         let shots = [
             ("my car parked itself and I loved it", "positive"),
             ("I will never trust a car without a driver", "negative"),
             ("self-driving trucks were in the news today", "neutral"),
         ]
         var turns = [
-            ChatTurn(
+            ChatMessage(
                 role: "system",
                 content: "Classify the sentiment of tweets.\n\nAnswer with exactly one of: "
                     + labels.joined(separator: ", ") + ". Reply with the label only.")
         ]
         for (shot, label) in shots where labels.contains(label) {
-            turns += [ChatTurn(role: "user", content: "Tweet: \(shot)\nSentiment:"), ChatTurn(role: "assistant", content: label)]
+            turns += [
+                ChatMessage(role: "user", content: "Tweet: \(shot)\nSentiment:"), ChatMessage(role: "assistant", content: label),
+            ]
         }
-        return turns + [ChatTurn(role: "user", content: "Tweet: \(text)\nSentiment:")]
+        return turns + [ChatMessage(role: "user", content: "Tweet: \(text)\nSentiment:")]
     }
 }
 

@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import Tensor
 import Testing
@@ -10,7 +11,7 @@ import Testing
     static let tokens = [72, 101, 108, 108, 111, 32, 119, 111, 114, 108, 100, 33]
 
     /// A conversation whose assistant turn is the only trained text.
-    static let conversation = [ChatTurn(role: "user", content: "hi"), ChatTurn(role: "assistant", content: "hello!")]
+    static let conversation = [ChatMessage(role: "user", content: "hi"), ChatMessage(role: "assistant", content: "hello!")]
 
     /// The largest absolute difference between two arrays.
     static func maxDifference(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs($0 - $1) }.max() ?? .infinity }
@@ -42,7 +43,7 @@ import Testing
     /// but carries no loss; the trained turn after it does.
     @Test func untrainedAssistantTurnsCarryNoLoss() throws {
         let student = try LlamaStudent(base: try TinyLlama.model(), baseName: "tiny.gguf")
-        let quiet = Self.conversation.map { ChatTurn(role: $0.role, content: $0.content, trained: false) }
+        let quiet = Self.conversation.map { ChatMessage(role: $0.role, content: $0.content, weight: 0) }
         let untrained = try student.sequence(conversation: quiet)
         let trained = try student.sequence(conversation: Self.conversation)
         #expect(untrained.tokens == trained.tokens)
@@ -131,7 +132,7 @@ import Testing
     /// Only the assistant's words and its end-of-turn marker carry loss.
     @Test func conversationsTrainOnAssistantTurnsOnly() throws {
         let student = try LlamaStudent(base: try TinyLlama.model(), baseName: "tiny.gguf", lora: LoRAOptions())
-        let sequence = try student.sequence(conversation: Self.conversation + [ChatTurn(role: "user", content: "bye")])
+        let sequence = try student.sequence(conversation: Self.conversation + [ChatMessage(role: "user", content: "bye")])
         let tokenizer = student.base.tokenizer
         let trained = tokenizer.decode(zip(sequence.tokens, sequence.lossMask).filter(\.1).map(\.0))
         #expect(trained == "hello!<|im_end|>")

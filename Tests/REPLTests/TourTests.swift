@@ -1,4 +1,5 @@
 import Foundation
+import Notebook
 import Testing
 import Workbench
 
@@ -76,5 +77,30 @@ func runTour(_ lines: [String]) throws -> (outcomes: [TourOutcome], text: String
         #expect(outcomes.isEmpty)
         #expect(text.contains("Step 1 of \(TourLesson.steps.count)"))
         #expect(text.contains("Tour stopped."))
+    }
+}
+
+@Suite struct TourFileTests {
+    /// tour.fsnb is the lesson: every step has its parts, and the cells the recording runs are there.
+    @Test func theLessonFileHasEveryPartOfEveryStep() throws {
+        let file = try TourFile.bundled()
+        #expect(file.steps.count >= 10 && !file.welcome.isEmpty && !file.farewell.isEmpty)
+        for step in file.steps {
+            #expect(
+                !step.title.isEmpty && !step.lesson.isEmpty && !step.expected.isEmpty && !step.checks.isEmpty, "\(step.title)")
+        }
+        for id in ["reviews", "unlabelled", "test", "a-prompt-answer", "shots-answer"] { #expect(file.code[id] != nil, "\(id)") }
+        #expect(file.steps[0].setup == [TourLesson.reviewsCell, TourLesson.unlabelledCell, TourLesson.testCell])
+    }
+
+    @Test func aDamagedLessonSaysWhatIsWrong() throws {
+        #expect(throws: TourFile.Problem.self) { try TourFile.checks("holds: x > 1\nno indent", step: "s") }
+        #expect(throws: TourFile.Problem.self) { try TourFile.checks("maybe: x\n  m", step: "s") }
+        let checks = try TourFile.checks("holds: x > 1\n  x is small\nshows: Bot:\n  chat", step: "s")
+        #expect("\(checks)" == "\([TourCheck.holds("x > 1", message: "x is small"), .shows("Bot:", message: "chat")])")
+        let noAnswer = Notebook(cells: [
+            Cell(id: "welcome", kind: .text, source: "hi"), Cell(id: "s", kind: .text, source: "# S\n\nlesson"),
+        ])
+        #expect(throws: TourFile.Problem.self) { try TourFile(noAnswer) }
     }
 }

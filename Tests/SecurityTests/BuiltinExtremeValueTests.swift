@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import TestSupport
 import Testing
 import Workbench
 
@@ -90,7 +91,9 @@ import Workbench
         script.append("print(\"@end\")")
         let input = script.joined(separator: "\n") + "\n"
         try input.write(to: folder.appendingPathComponent("input.shot"), atomically: true, encoding: .utf8)
-        let r = try FewshotProcess.run([], in: folder, stdinFile: folder.appendingPathComponent("input.shot"), timeLimit: 150)
+        let r = try FewshotProcess.run(
+            try FewshotProcess.builtBinary(), [], directory: folder, stdinFile: folder.appendingPathComponent("input.shot"),
+            timeLimit: 150)
         let last = r.stdout.split(separator: "\n").last { $0.hasPrefix("@case ") }
         let lastCase = last.flatMap { Int($0.dropFirst("@case ".count)) } ?? -1
         let culprit = lastCase >= 0 && lastCase < calls.count ? calls[lastCase] : "(setup)"

@@ -1,7 +1,9 @@
+import Chat
 import Foundation
 import Notebook
 import PortableMath
 import Teacher
+import TestSupport
 import Testing
 
 /// Hostile notebooks, built here with the Notebook API (their hostile parts are bytes that
@@ -22,7 +24,7 @@ import Testing
     @Test func cellsAreConfinedToTheNotebookFolder() throws {
         let box = try Sandbox()
         try write(Notebook(cells: [code(#"print(read_text("../outside/secret.txt"))"#)]), named: "nb.fsnb", in: box)
-        let result = try FewshotProcess.run(["run", "nb.fsnb"], in: box.work)
+        let result = try FewshotProcess.run(try FewshotProcess.builtBinary(), ["run", "nb.fsnb"], directory: box.work)
         #expect(result.status == 70)
         #expect(result.stderr.contains("outside the folders this notebook or script may use"), "\(result.stderr)")
         #expect(!(result.stdout + result.stderr).contains(Sandbox.secret))
@@ -32,7 +34,7 @@ import Testing
         let box = try Sandbox()
         let notebook = Notebook(cells: [code(#"print("hi")"#, outputs: [.stream(.stdout, Self.injection)])])
         try write(notebook, named: "nb.fsnb", in: box)
-        let result = try FewshotProcess.run(["check", "nb.fsnb"], in: box.work)
+        let result = try FewshotProcess.run(try FewshotProcess.builtBinary(), ["check", "nb.fsnb"], directory: box.work)
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("-hi"), "\(result.stdout)")  // the saved text is shown, made visible
         #expect(result.stdout.contains("[2J"), "\(result.stdout)")
@@ -54,7 +56,7 @@ import Testing
             cells: [code(#"chat(teacher(), ["hello"])"#)],
             teacherRecording: TeacherRecording(content: [UInt8](store.serialized()), placement: .sidecar))
         try write(notebook, named: "nb.fsnb", in: box)
-        let result = try FewshotProcess.run(["run", "nb.fsnb"], in: box.work)
+        let result = try FewshotProcess.run(try FewshotProcess.builtBinary(), ["run", "nb.fsnb"], directory: box.work)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains(#"hi\u{1b}[2J\u{1b}]0;pwned\u{7}"#), "\(result.stdout)")
         #expect(!result.stdoutBytes.contains(escapeByte))
@@ -68,7 +70,7 @@ import Testing
         try handle.truncate(atOffset: UInt64(65 << 20))  // sparse: costs no disk
         try handle.close()
         for command in ["run", "check"] {
-            let result = try FewshotProcess.run([command, "huge.fsnb"], in: box.work)
+            let result = try FewshotProcess.run(try FewshotProcess.builtBinary(), [command, "huge.fsnb"], directory: box.work)
             #expect(result.status == 65)
             #expect(result.stderr.contains("the notebook is 65.0 MiB, over fewshot's limit of 64 MiB"), "\(result.stderr)")
         }
@@ -82,7 +84,7 @@ import Testing
         let handle = try #require(FileHandle(forWritingAtPath: url.path + ".teacher"))
         try handle.truncate(atOffset: UInt64(257 << 20))
         try handle.close()
-        let result = try FewshotProcess.run(["run", "nb.fsnb"], in: box.work)
+        let result = try FewshotProcess.run(try FewshotProcess.builtBinary(), ["run", "nb.fsnb"], directory: box.work)
         #expect(result.status == 65)
         #expect(result.stderr.contains("over fewshot's limit of 256 MiB"), "\(result.stderr)")
     }
@@ -94,7 +96,7 @@ import Testing
         try write(
             Notebook(cells: [code("1")], teacherRecording: TeacherRecording(content: content, placement: .sidecar)),
             named: "nb.fsnb", in: box)
-        let result = try FewshotProcess.run(["run", "nb.fsnb"], in: box.work)
+        let result = try FewshotProcess.run(try FewshotProcess.builtBinary(), ["run", "nb.fsnb"], directory: box.work)
         #expect(result.status == 65, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("its teacher recording cannot be read"), "\(result.stderr)")
     }
@@ -103,7 +105,8 @@ import Testing
         let box = try Sandbox()
         let url = try write(Notebook(cells: [code("print(1)"), code("while true { }")]), named: "nb.fsnb", in: box)
         let before = try Data(contentsOf: url)
-        let result = try FewshotProcess.run(["run", "nb.fsnb", "--save", "--timeout", "1"], in: box.work)
+        let result = try FewshotProcess.run(
+            try FewshotProcess.builtBinary(), ["run", "nb.fsnb", "--save", "--timeout", "1"], directory: box.work)
         #expect(result.status == 124)
         #expect(
             result.stderr.contains("nb.fsnb: stopped, it ran longer than --timeout 1 s; nothing was saved"), "\(result.stderr)")

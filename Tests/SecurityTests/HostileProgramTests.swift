@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Hostile fewshot programs run through the real `fewshot run`: each must end with its normal
@@ -130,7 +131,8 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try c.code.write(to: folder.appendingPathComponent("case.shot"), atomically: true, encoding: .utf8)
-        let r = try FewshotProcess.run(["run", "case.shot", "--timeout", "60", "--max-memory", "4096"], in: folder)
+        let r = try FewshotProcess.run(
+            try FewshotProcess.builtBinary(), ["run", "case.shot", "--timeout", "60", "--max-memory", "4096"], directory: folder)
         let all = r.stdout + r.stderr
         #expect(r.status == c.exit, "\(c.name): exit \(r.status)\n\(all.prefix(2000))")
         #expect(all.contains(c.expect), "\(c.name): expected '\(c.expect)' in\n\(all.prefix(2000))")

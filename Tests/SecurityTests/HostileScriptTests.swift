@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Each hostile script in Hostile/ runs under the real `fewshot run` and must be refused the
@@ -15,7 +16,8 @@ import Testing
         var text = try String(contentsOf: file, encoding: .utf8)
         for (key, value) in replacing { text = text.replacingOccurrences(of: key, with: value) }
         try text.write(to: file, atomically: true, encoding: .utf8)
-        let result = try FewshotProcess.run(["run", name] + arguments, in: box.work, environment: environment)
+        let result = try FewshotProcess.run(
+            try FewshotProcess.builtBinary(), ["run", name] + arguments, directory: box.work, environment: environment)
         let all = result.stdout + result.stderr
         let exitLine = text.split(separator: "\n").first { $0.hasPrefix("# exit: ") }
         let expectedExit = Int32(exitLine?.dropFirst("# exit: ".count) ?? "0")
@@ -53,7 +55,8 @@ import Testing
     @Test func allowFSLetsTheUserOptIn() throws {
         let box = try Sandbox()
         try box.copyHostile("traversal.shot")
-        let result = try FewshotProcess.run(["run", "traversal.shot", "--allow-fs", "../outside"], in: box.work)
+        let result = try FewshotProcess.run(
+            try FewshotProcess.builtBinary(), ["run", "traversal.shot", "--allow-fs", "../outside"], directory: box.work)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(Sandbox.secret))
     }
@@ -73,8 +76,7 @@ import Testing
         let port = String(listener.port)
         try runHostile(
             "key-exfiltration.shot", environment: ["OPENAI_API_KEY": sentinel], replacing: ["PORT": port])
-        usleep(200_000)
-        #expect(listener.connections == 0)
+        #expect(try listener.connectionsBefore() == 0)
         #expect(!String(decoding: listener.received, as: UTF8.self).contains(sentinel))
 
         let box = try Sandbox()
@@ -82,7 +84,8 @@ import Testing
         let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "PORT", with: port)
         try text.write(to: file, atomically: true, encoding: .utf8)
         let allowed = try FewshotProcess.run(
-            ["run", "key-exfiltration.shot", "--allow-teacher-url", "http://127.0.0.1:\(port)/v1"], in: box.work,
+            try FewshotProcess.builtBinary(),
+            ["run", "key-exfiltration.shot", "--allow-teacher-url", "http://127.0.0.1:\(port)/v1"], directory: box.work,
             environment: ["OPENAI_API_KEY": sentinel])
         #expect(allowed.status == 70)  // the listener answers 500
         #expect(listener.connections >= 1)
@@ -100,7 +103,7 @@ import Testing
         let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "PORT", with: String(listener.port))
         try text.write(to: file, atomically: true, encoding: .utf8)
         _ = try FewshotProcess.run(
-            ["run", "key-exfiltration.shot"], in: box.work,
+            try FewshotProcess.builtBinary(), ["run", "key-exfiltration.shot"], directory: box.work,
             environment: ["OPENAI_API_KEY": sentinel, "OPENAI_BASE_URL": "http://127.0.0.1:\(listener.port)/v1/"])
         #expect(String(decoding: listener.received, as: UTF8.self).contains("Bearer \(sentinel)"))
     }
@@ -129,7 +132,7 @@ import Testing
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.truncate(atOffset: UInt64(17 << 20))  // sparse: costs no disk
         try handle.close()
-        let result = try FewshotProcess.run(["run", "huge.shot"], in: box.work)
+        let result = try FewshotProcess.run(try FewshotProcess.builtBinary(), ["run", "huge.shot"], directory: box.work)
         #expect(result.status == 65)
         #expect(result.stderr.contains("over fewshot's limit of 16 MiB"))
     }

@@ -52,6 +52,32 @@ final class TCPListener: @unchecked Sendable {
         return connectionCount
     }
 
+    /// The connections accepted before this call, once every one of them has been taken: it
+    /// connects once itself and waits (up to `limit` seconds) until the listener has read its
+    /// own connection, which comes after all those made before it (a listener accepts in order).
+    /// So "nobody connected" is checked without sleeping and hoping.
+    func connectionsBefore(limit: Double = 30) throws -> Int {
+        let marker = "PROBE-\(UUID().uuidString)"
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw ListenerError("connect to the listener") }
+        let request = Array("\(marker)\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(probe, $0.baseAddress, $0.count, 0) }
+        let deadline = Date().addingTimeInterval(limit)
+        while !String(decoding: received, as: UTF8.self).contains(marker) {
+            guard Date() < deadline else { throw ListenerError("the listener did not read its probe") }
+            usleep(1_000)
+        }
+        return connections - 1
+    }
+
     private func acceptLoop() {
         while true {
             let client = accept(socketFD, nil, nil)

@@ -1,7 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Teacher
+@testable import TeacherHTTP
 
 /// Scoring labels over HTTP: the request asks for one token and its top_logprobs, and the
 /// labels are scored from them, with their coverage said.

@@ -1,7 +1,9 @@
+import Chat
 import Foundation
 import Testing
 
 @testable import Teacher
+@testable import TeacherHTTP
 
 @Suite struct ConfigurationTests {
     @Test func baseURLComesFromTheEnvironmentByDefault() throws {

@@ -1,7 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Teacher
+@testable import TeacherHTTP
 
 /// The HTTP client against a server that misbehaves in every way the fixture knows: each case
 /// must end, promptly, in an answer or a reported error, never a crash, a hang or unbounded

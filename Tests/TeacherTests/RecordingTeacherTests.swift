@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Teacher
@@ -8,13 +9,16 @@ final class CountingTeacher: ChatTeacher {
     var calls = 0
     var summary: String { "counting" }
 
-    func complete(_ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool)
-        -> [Result<ChatResponse, Error>]
-    {
-        requests.map { request in
+    func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
+    ) -> [Result<ChatResponse, Error>] {
+        let results: [Result<ChatResponse, Error>] = requests.map { request in
             calls += 1
             return .success(ChatResponse(text: "answer \(calls) to \(request.messages.last!.content)"))
         }
+        for (index, result) in results.enumerated() { onResult(index, result) }
+        return results
     }
 
     func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws -> ChatResponse {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Teacher
+@testable import TeacherHTTP
 
 @Suite struct RetryPolicyTests {
     @Test(arguments: [

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Teacher
+@testable import TeacherHTTP
 
 @Suite struct ServerSentEventsTests {
     /// Feeds `text` one byte at a time, so every split point is exercised.

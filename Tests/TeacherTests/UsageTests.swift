@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Teacher
@@ -122,11 +123,16 @@ final class FixedUsageTeacher: ChatTeacher {
     var calls = 0
     var summary: String { "fixed" }
 
-    func complete(_ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool)
-        -> [Result<ChatResponse, Error>]
-    {
+    func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
+    ) -> [Result<ChatResponse, Error>] {
         calls += requests.count
-        return requests.map { _ in .success(ChatResponse(text: "ok", usage: TokenUsage(promptTokens: 10, completionTokens: 5))) }
+        let results: [Result<ChatResponse, Error>] = requests.map { _ in
+            .success(ChatResponse(text: "ok", usage: TokenUsage(promptTokens: 10, completionTokens: 5)))
+        }
+        for (index, result) in results.enumerated() { onResult(index, result) }
+        return results
     }
 
     func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws -> ChatResponse {

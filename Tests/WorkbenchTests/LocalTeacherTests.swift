@@ -1,3 +1,4 @@
+import Chat
 import Teacher
 import Testing
 

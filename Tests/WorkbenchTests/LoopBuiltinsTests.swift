@@ -1,4 +1,6 @@
+import Chat
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Workbench
@@ -7,7 +9,7 @@ import Testing
     let reviews =
         #"dataset([{text: "great film", label: "positive"}, {text: "dull plot", label: "negative"}, {text: "loved it", label: "positive"}, {text: "boring", label: "negative"}])"#
 
-    @Test func renderShowsShotsAsChatTurns() throws {
+    @Test func renderShowsShotsAsChatMessages() throws {
         let k = try TestWorkspace()
         k.ok("let d = \(reviews)")
         k.ok(#"let p = prompt("Review: \{text}\nSentiment:", system: "Classify.", output: ["positive", "negative"])"#)
@@ -41,7 +43,9 @@ import Testing
 
     @Test func aTeacherThatCannotBeReachedLeavesEveryRequestRejectedWithItsReason() throws {
         let k = try TestWorkspace()
-        k.ok(#"let t = teacher("nobody", base_url: "http://127.0.0.1:9/v1", max_retries: 0, timeout: 5)"#)
+        let nobody = try RefusingPort()  // not port 9: something may listen there
+        defer { withExtendedLifetime(nobody) {} }  // held until the test ends
+        k.ok(#"let t = teacher("nobody", base_url: "\#(nobody.baseURL)", max_retries: 0, timeout: 5)"#)
         k.ok(#"let p = prompt("Write a review.", output: "text")"#)
         let text = k.ok("let g = generate(p, n: 2, teacher: t)\nprint(g.count, rejected(g).count)")
         #expect(text.hasSuffix("0 2\n"))
@@ -59,10 +63,13 @@ import Testing
         #expect(trained.contains("[svg]"), "the loss curve is kept as a plot")
         #expect(trained.contains("model(classifier"))
         let report = k.ok("let e = evaluate(c, d)\nprint(e.accuracy)")
-        #expect(report == "1.0\n")
+        // Learnt, not exactly: at least 3 of the 4 rows (what training reaches is not this test's
+        // business; that a reloaded model scores the same is).
+        let accuracy = try #require(Double(report.trimmingCharacters(in: .whitespacesAndNewlines)), "\(report)")
+        #expect(accuracy >= 0.75, "\(report)")
         #expect(k.run("evaluate(c, d, budget: {tokens: 10})").contains("budget: limits what a teacher is asked"))
         k.ok(#"save(c, "$DIR/c.safetensors")"#)
-        #expect(k.ok(#"print(evaluate(load_model("$DIR/c.safetensors"), d).accuracy)"#) == "1.0\n")
+        #expect(k.ok(#"print(evaluate(load_model("$DIR/c.safetensors"), d).accuracy)"#) == report)
         #expect(k.ok("print(compare(e, e).p_value)").hasSuffix("1.0\n"))
     }
 

@@ -1,3 +1,5 @@
+import JSONText
+
 extension Dataset {
     /// The rows that pass `rules`, with every dropped row and the rule that dropped it.
     /// Rules run as stages in order, each on the survivors of the one before.

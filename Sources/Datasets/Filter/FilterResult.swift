@@ -1,3 +1,5 @@
+import JSONText
+
 /// A row a filter dropped, and why.
 public struct DroppedRow: Hashable, Sendable {
     /// Its position in the filter's input.

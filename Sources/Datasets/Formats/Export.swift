@@ -1,3 +1,5 @@
+import Chat
+
 extension Dataset {
     /// The rows written as lines of a public format (one JSON object each, no newline).
     ///
@@ -12,7 +14,7 @@ extension Dataset {
     /// - Throws: `DatasetError` naming the row (1-based) that lacks what the format needs.
     public func exportLines(_ format: ExportFormat, _ options: ExportOptions = ExportOptions()) throws -> [String] {
         try rows.enumerated().map { n, row in
-            JSONWriter.string(try exportRecord(row, number: n + 1, format, options))
+            try exportRecord(row, number: n + 1, format, options).jsonText
         }
     }
 

@@ -1,3 +1,5 @@
+import Chat
+
 /// Public training-data formats, written exactly as their owners document them.
 public enum ExportFormat: String, CaseIterable, Sendable {
     /// OpenAI chat fine-tuning JSONL: `{"messages": [{"role": ..., "content": ...}, ...]}`,
@@ -51,24 +53,7 @@ public struct ExportOptions: Sendable {
     }
 }
 
-/// One chat message: a role and its text, with an optional training weight (assistant turns).
-public struct ChatMessage: Hashable, Sendable {
-    /// The speaker.
-    public enum Role: String, Hashable, Sendable, CaseIterable { case system, user, assistant }
-    /// Who speaks.
-    public var role: Role
-    /// What they say.
-    public var content: String
-    /// 0 or 1 on assistant turns of chat fine-tuning data; nil leaves it out.
-    public var weight: Int?
-
-    /// A message.
-    public init(_ role: Role, _ content: String, weight: Int? = nil) {
-        self.role = role
-        self.content = content
-        self.weight = weight
-    }
-
+extension ChatMessage {
     /// The message as a record `{"role", "content"[, "weight"]}`.
     public var record: Row {
         var r: Row = ["role": .string(role.rawValue), "content": .string(content)]
@@ -84,7 +69,7 @@ public struct ChatMessage: Hashable, Sendable {
                 "\(position): expected an object with \"role\" and \"content\", found \(DatasetCodec.kind(record))")
         }
         guard let roleText = r["role"]?.stringValue else { throw DatasetError("\(position): expected a string \"role\"") }
-        guard let role = Role(rawValue: roleText) else {
+        guard let role = Role.known.first(where: { $0.rawValue == roleText }) else {
             throw DatasetError("\(position): unknown role '\(roleText)', expected system, user or assistant")
         }
         guard let content = r["content"]?.stringValue else { throw DatasetError("\(position): expected a string \"content\"") }

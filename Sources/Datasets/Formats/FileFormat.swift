@@ -33,7 +33,7 @@ public enum DatasetCodec {
         case .csv: return try CSV.parse(text)
         case .jsonl: return try decodeJSONL(text)
         case .json:
-            let value = try JSONReader.parse(text)
+            let value = try FieldValue.parseJSON(text)
             guard case .list(let items) = value else {
                 throw DatasetError("expected a JSON array of objects at the top level, found \(kind(value))", line: 1)
             }
@@ -50,10 +50,10 @@ public enum DatasetCodec {
     public static func encode(_ records: [Row], as format: FileFormat) -> String {
         switch format {
         case .csv: return CSV.write(records)
-        case .jsonl: return records.map { JSONWriter.string($0) + "\n" }.joined()
+        case .jsonl: return records.map { $0.jsonText + "\n" }.joined()
         case .json:
             if records.isEmpty { return "[]\n" }
-            return "[\n" + records.map { "  " + JSONWriter.string($0) }.joined(separator: ",\n") + "\n]\n"
+            return "[\n" + records.map { "  " + $0.jsonText }.joined(separator: ",\n") + "\n]\n"
         }
     }
 
@@ -64,7 +64,7 @@ public enum DatasetCodec {
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
-            let value = try JSONReader.parse(String(line), firstLine: lineNumber)
+            let value = try FieldValue.parseJSON(String(line), firstLine: lineNumber)
             guard case .record(let r) = value else {
                 throw DatasetError("expected a JSON object on each line, found \(kind(value))", line: lineNumber)
             }

@@ -1,3 +1,5 @@
+import Chat
+
 /// The exact prompt a teacher receives, in both forms: one text and chat messages.
 public struct RenderedPrompt: Hashable, Sendable {
     /// A single text prompt: the system message, the worked examples, then the query.

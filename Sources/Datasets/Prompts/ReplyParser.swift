@@ -1,3 +1,5 @@
+import Chat
+
 /// A teacher reply that could not be read by the output spec: why, and the raw text.
 public struct Rejection: Error, Hashable, Sendable, CustomStringConvertible {
     /// What was wrong, e.g. "names none of the labels positive, negative".
@@ -34,7 +36,7 @@ extension OutputSpec {
             }
         case .json(let schema):
             let value: FieldValue?
-            do { value = try JSONReader.parseEmbeddedObject(trimmed) } catch let e as DatasetError {
+            do { value = try FieldValue.parseEmbeddedJSONObject(trimmed) } catch let e as DatasetError {
                 return reject("invalid JSON: \(e.message)")
             } catch { return reject("invalid JSON") }
             guard case .record(let object)? = value else { return reject("no JSON object in the reply") }
@@ -154,12 +156,12 @@ extension OutputSpec {
         switch self {
         case .text(let f), .label(let f, _): return try field(f).text
         case .json(let schema):
-            if schema.properties.isEmpty { return JSONWriter.string(record) }
+            if schema.properties.isEmpty { return record.jsonText }
             var out = Row()
             for p in schema.properties {
                 if let v = record[p.name] { out[p.name] = v } else if schema.required.contains(p.name) { _ = try field(p.name) }
             }
-            return JSONWriter.string(out)
+            return out.jsonText
         case .dialogue(let f):
             let messages: [ChatMessage]
             if let m = record["messages"] {

@@ -1,3 +1,4 @@
+import JSONText
 import OrderedCollections
 
 /// One value in a record: the JSON data model with integers kept apart from doubles.
@@ -44,7 +45,7 @@ public enum FieldValue: Hashable, Sendable {
         case .int(let i): return String(i)
         case .double(let d): return JSONWriter.number(d)
         case .string(let s): return s
-        case .list, .record: return JSONWriter.string(self)
+        case .list, .record: return jsonText
         }
     }
 
@@ -76,5 +77,5 @@ extension FieldValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
 
 extension FieldValue: CustomStringConvertible {
     /// JSON text of the value.
-    public var description: String { JSONWriter.string(self) }
+    public var description: String { jsonText }
 }

@@ -59,5 +59,5 @@ extension Row: ExpressibleByDictionaryLiteral {
 
 extension Row: CustomStringConvertible {
     /// JSON text of the record.
-    public var description: String { JSONWriter.string(.record(self)) }
+    public var description: String { jsonText }
 }

@@ -1,3 +1,5 @@
+import Chat
+
 /// Draws a dataset as a text table for a terminal: the first rows, aligned with box-drawing
 /// characters, long cells cut with an ellipsis, a type line under the header, then the row
 /// count and the label distribution. Plain text: the caller adds colour if it wants.

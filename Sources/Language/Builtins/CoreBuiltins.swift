@@ -10,7 +10,7 @@ enum CoreBuiltins {
         BuiltinParameter(name, type, default: d, variadic: variadic, bounds: bounds)
     }
 
-    static var all: [Builtin] { general + CollectionBuiltins.all + StringBuiltins.all + IOBuiltins.all }
+    static var all: [Builtin] { general + CollectionBuiltins.all + StringBuiltins.all + IOBuiltins.all + JSONBuiltins.all }
 
     static let general: [Builtin] = [
         Builtin(

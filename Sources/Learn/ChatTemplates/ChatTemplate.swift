@@ -1,20 +1,4 @@
-/// One turn of a conversation, for rendering with a chat template.
-public struct ChatTurn: Hashable, Sendable {
-    /// `"system"`, `"user"` or `"assistant"`.
-    public var role: String
-    /// The text of the turn.
-    public var content: String
-    /// Whether fine-tuning learns this turn when it is the assistant's: false for OpenAI's
-    /// `"weight": 0`, which keeps a turn as context without training on it.
-    public var trained: Bool
-
-    /// Creates a turn, e.g. `ChatTurn(role: "user", content: "Hi")`.
-    public init(role: String, content: String, trained: Bool = true) {
-        self.role = role
-        self.content = content
-        self.trained = trained
-    }
-}
+import Chat
 
 /// Why a chat template cannot be used.
 public enum ChatTemplateError: Error, CustomStringConvertible, Equatable {
@@ -37,7 +21,7 @@ public enum ChatTemplateError: Error, CustomStringConvertible, Equatable {
 ///
 /// ```swift
 /// let template = try ChatTemplate(jinja: file.string("tokenizer.chat_template"))
-/// template.render([ChatTurn(role: "user", content: "Hi")])
+/// template.render([ChatMessage(role: "user", content: "Hi")])
 /// // "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, ...<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
 /// ```
 public enum ChatTemplate: Equatable, Sendable {
@@ -115,7 +99,7 @@ public enum ChatTemplate: Equatable, Sendable {
     }
 
     /// Renders the conversation; with `addGenerationPrompt` it ends by opening an assistant turn.
-    public func render(_ turns: [ChatTurn], addGenerationPrompt: Bool = true) -> String {
+    public func render(_ turns: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
         var out = ""
         switch self {
         case .chatML(let defaultSystem):

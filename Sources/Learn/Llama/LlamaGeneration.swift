@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 
 /// What a generation produced.
@@ -29,7 +30,7 @@ public struct GenerationResult: Sendable, Equatable {
 extension LlamaModel {
     /// Renders `messages` with the model's chat template and generates the assistant's reply.
     public func generate(
-        messages: [ChatTurn], options: GenerationOptions, isCancelled: () -> Bool = { false },
+        messages: [ChatMessage], options: GenerationOptions, isCancelled: () -> Bool = { false },
         onToken: (String) -> Void = { _ in }
     ) throws -> GenerationResult {
         let template = try chatTemplate.get()

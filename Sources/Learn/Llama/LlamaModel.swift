@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import PortableMath
 import Tensor
@@ -7,7 +8,7 @@ import Tensor
 /// ```swift
 /// let model = try LlamaModel(path: LlamaModel.defaultModelPath)
 /// let result = try model.generate(
-///     messages: [ChatTurn(role: "user", content: "Say hi")],
+///     messages: [ChatMessage(role: "user", content: "Say hi")],
 ///     options: GenerationOptions(maxTokens: 20)) { piece in print(piece, terminator: "") }
 /// print(result.tokens.count)
 /// ```

@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import Tensor
 
@@ -27,12 +28,12 @@ extension LlamaModel {
     ///
     /// ```swift
     /// let scores = try model.scoreReplies(
-    ///     messages: [ChatTurn(role: "user", content: "Is the sky blue? Answer yes or no.")],
+    ///     messages: [ChatMessage(role: "user", content: "Is the sky blue? Answer yes or no.")],
     ///     replies: ["yes", "no"])
     /// scores.replies[0].logprob   // log P("yes<|im_end|>" | prompt), e.g. -0.3
     /// ```
     public func scoreReplies(
-        messages: [ChatTurn], replies: [String], isCancelled: () -> Bool = { false }
+        messages: [ChatMessage], replies: [String], isCancelled: () -> Bool = { false }
     ) throws -> (promptTokens: Int, replies: [ContinuationScore]) {
         let template = try chatTemplate.get()
         let promptText = template.render(messages)

@@ -73,10 +73,13 @@ final class LessonTeacher: ChatTeacher {
 
     var summary: String { "tour recording" }
 
-    func complete(_ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool)
-        -> [Result<ChatResponse, Error>]
-    {
-        requests.map { request in Result { try answer(request) } }
+    func complete(
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
+    ) -> [Result<ChatResponse, Error>] {
+        let results = requests.map { request in Result { try answer(request) } }
+        for (index, result) in results.enumerated() { onResult(index, result) }
+        return results
     }
 
     func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws -> ChatResponse {

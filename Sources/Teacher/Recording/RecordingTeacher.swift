@@ -57,13 +57,6 @@ public final class RecordingTeacher: ChatTeacher {
     /// The wrapped teacher's summary and the mode, e.g. `"http gpt-4o-mini at ... (record)"`.
     public var summary: String { "\(inner.summary) (\(mode.rawValue))" }
 
-    /// Answers from the store where it can and asks the wrapped teacher for the rest.
-    public func complete(
-        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
-    ) -> [Result<ChatResponse, Error>] {
-        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
-    }
-
     /// Answers from the store where it can, asks the wrapped teacher for the rest, and records each
     /// new answer the moment it arrives (so a crash mid-call keeps every answer that came before).
     public func complete(

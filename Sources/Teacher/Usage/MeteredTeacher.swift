@@ -71,13 +71,6 @@ public final class MeteredTeacher: ChatTeacher {
         return budget.refusal(for: estimate(requests))
     }
 
-    /// Charges each answer; see `complete(_:progress:isCancelled:onResult:)` for the budget.
-    public func complete(
-        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
-    ) -> [Result<ChatResponse, Error>] {
-        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
-    }
-
     /// Refuses the whole call when its estimate passes the budget; otherwise sends it, charging
     /// each answer as it arrives, and never sends a request the budget might not cover.
     ///

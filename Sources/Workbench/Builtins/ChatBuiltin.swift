@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import Language
 import Learn
@@ -146,6 +147,17 @@ final class ChatPartner {
     func reset() { history.removeAll() }
 
     /// Generates the next reply, writing each piece to the output as it arrives.
+    /// The conversation so far and the next line, as a model or a teacher is asked it.
+    private func messages(next line: String) -> [ChatMessage] {
+        var messages = system.map { [ChatMessage(role: .system, content: $0)] } ?? []
+        for exchange in history {
+            messages.append(ChatMessage(role: .user, content: exchange.user))
+            messages.append(ChatMessage(role: .assistant, content: exchange.bot))
+        }
+        messages.append(ChatMessage(role: .user, content: line))
+        return messages
+    }
+
     func reply(to line: String, _ settings: ChatSettings, _ ctx: CallContext) throws -> String {
         let turn = history.count
         let reply: String
@@ -160,31 +172,22 @@ final class ChatPartner {
                 return !ctx.isCancellationRequested
             }
         case .llama(let llama):
-            var turns = system.map { [ChatTurn(role: "system", content: $0)] } ?? []
-            for exchange in history {
-                turns += [ChatTurn(role: "user", content: exchange.user), ChatTurn(role: "assistant", content: exchange.bot)]
-            }
-            turns.append(ChatTurn(role: "user", content: line))
             var options = GenerationOptions.llamaCppDefaults
             options.maxTokens = settings.maxTokens
             options.temperature = Float(settings.temperature)
             options.seed = settings.turnSeed(turn)
             do {
                 reply = try llama.generate(
-                    messages: turns, options: options, isCancelled: { ctx.isCancellationRequested }, onToken: { ctx.write($0) }
+                    messages: messages(next: line), options: options, isCancelled: { ctx.isCancellationRequested },
+                    onToken: { ctx.write($0) }
                 ).text
             } catch {
                 throw RuntimeError("\(name) failed to reply: \(error)", at: ctx.callRange)
             }
         case .teacher(let teacher):
-            var messages = system.map { [Teacher.ChatMessage(role: "system", content: $0)] } ?? []
-            for exchange in history {
-                messages.append(Teacher.ChatMessage(role: "user", content: exchange.user))
-                messages.append(Teacher.ChatMessage(role: "assistant", content: exchange.bot))
-            }
-            messages.append(Teacher.ChatMessage(role: "user", content: line))
             let request = ChatRequest(
-                model: teacher.model, messages: messages, temperature: settings.temperature, maxTokens: settings.maxTokens,
+                model: teacher.model, messages: messages(next: line), temperature: settings.temperature,
+                maxTokens: settings.maxTokens,
                 seed: StreamSeed.requestSeed(settings.seed, turn))
             do {
                 reply = try teacher.teacher.stream(

@@ -1,3 +1,4 @@
+import Chat
 import Datasets
 import Foundation
 import Language
@@ -17,7 +18,7 @@ extension EvaluateBuiltins {
         let probe = args.optional("contains") == nil ? nil : try args.string("contains")
         let turns = try data.rows.enumerated().compactMap { index, row -> (user: String, reply: String)? in
             guard let messages = row["messages"] else { return nil }
-            let list = try Datasets.ChatMessage.list(messages, row: index + 1)
+            let list = try ChatMessage.list(messages, row: index + 1)
             guard let user = list.first(where: { $0.role == .user }), let reply = list.first(where: { $0.role == .assistant })
             else { return nil }
             return (user.content, reply.content)

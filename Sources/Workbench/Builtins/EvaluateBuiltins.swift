@@ -1,3 +1,4 @@
+import Chat
 import Datasets
 import Foundation
 import Language
@@ -78,7 +79,7 @@ enum EvaluateBuiltins {
                             model, perplexity: try student.perplexity(of: try StudentText.sequences(data, for: student)),
                             data, args, ctx
                         ) { user in
-                            try llama.generate(messages: [ChatTurn(role: "user", content: user)], options: options).text
+                            try llama.generate(messages: [ChatMessage(role: "user", content: user)], options: options).text
                         })
                 }
             case .host(let teacher as TeacherObject):

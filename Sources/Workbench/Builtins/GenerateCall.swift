@@ -1,3 +1,4 @@
+import Chat
 import Datasets
 import Foundation
 import Language
@@ -178,7 +179,7 @@ struct RequestOptions {
     func request(for rendered: RenderedPrompt, index: Int) -> ChatRequest {
         ChatRequest(
             model: model,
-            messages: rendered.messages.map { Teacher.ChatMessage(role: $0.role.rawValue, content: $0.content) },
+            messages: rendered.messages.map { ChatMessage(role: $0.role, content: $0.content) },
             temperature: temperature, maxTokens: maxTokens, seed: StreamSeed.requestSeed(seed, index), stop: stop)
     }
 }

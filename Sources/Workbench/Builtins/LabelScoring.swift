@@ -109,7 +109,7 @@ struct LabelScoring {
     /// A line showing the calibration estimate, e.g.
     /// `calibration: content-free "N/A", "", "[MASK]" give negative 0.21 · neutral 0.05 · positive 0.74`.
     func describe(_ bias: Bias) -> String {
-        let inputs = bias.perInput.map { JSONWriter.string(.string($0.input)) }.joined(separator: ", ")
+        let inputs = bias.perInput.map { Value.string($0.input).repr }.joined(separator: ", ")
         let shares = zip(labels, bias.mean).map { "\($0) \(String(format: "%.3f", $1))" }.joined(separator: " · ")
         return "calibration: the teacher gives the content-free inputs \(inputs) \(shares) on average; "
             + "each row's probabilities are divided by these and renormalised\n"

@@ -2,6 +2,7 @@ import Foundation
 import Language
 import SafeFiles
 import Teacher
+import TeacherHTTP
 
 /// `teacher(...)`: the model that writes or labels the data.
 enum TeacherBuiltin {

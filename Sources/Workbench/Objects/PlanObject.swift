@@ -1,3 +1,4 @@
+import Chat
 import Language
 import Teacher
 
@@ -101,7 +102,7 @@ public final class PlanObject: HostObject {
                     Value.list(
                         request.messages.map { message in
                             Value.record(
-                                Record(["role": Value.string(message.role), "content": Value.string(message.content)]))
+                                Record(["role": Value.string(message.role.rawValue), "content": Value.string(message.content)]))
                         })
                 })
         default: return nil

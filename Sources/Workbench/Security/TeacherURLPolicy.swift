@@ -1,5 +1,6 @@
 import Foundation
 import Teacher
+import TeacherHTTP
 
 /// Which servers a teacher may talk to (and so receive the API key).
 ///

@@ -1,3 +1,4 @@
+import Chat
 import Datasets
 import Learn
 
@@ -19,13 +20,13 @@ struct StudentText {
     func segments(_ row: Row, index: Int) throws -> [(text: String, trained: Bool)] {
         if let messages = row["messages"] {
             var segments: [(String, Bool)] = []
-            for message in try Datasets.ChatMessage.list(messages, row: index + 1) {
+            for message in try ChatMessage.list(messages, row: index + 1) {
                 switch message.role {
-                case .system: continue
                 case .user: segments.append(("\(user): \(message.content)\n", false))
                 case .assistant:
                     segments.append(("\(bot): ", false))
-                    segments.append(("\(message.content)\n", message.weight != 0))
+                    segments.append(("\(message.content)\n", message.trained))
+                default: continue  // the system message (a dataset has no other role)
                 }
             }
             return segments
@@ -53,15 +54,13 @@ struct StudentText {
     }
 
     /// A row as chat turns, or nil when it is plain text.
-    static func conversation(_ row: Row, index: Int) throws -> [ChatTurn]? {
+    static func conversation(_ row: Row, index: Int) throws -> [ChatMessage]? {
         if let messages = row["messages"] {
-            return try Datasets.ChatMessage.list(messages, row: index + 1).map {
-                ChatTurn(role: $0.role.rawValue, content: $0.content, trained: $0.weight != 0)
-            }
+            return try ChatMessage.list(messages, row: index + 1)
         }
         if let replyColumn = replyColumns.first(where: { row[$0] != nil }) {
             let prompt = row.fields.filter { $0.key != replyColumn }.values.map(\.text).joined(separator: "\n")
-            return [ChatTurn(role: "user", content: prompt), ChatTurn(role: "assistant", content: row[replyColumn]!.text)]
+            return [ChatMessage(role: "user", content: prompt), ChatMessage(role: "assistant", content: row[replyColumn]!.text)]
         }
         return nil
     }

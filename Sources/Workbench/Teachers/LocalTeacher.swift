@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 import Learn
 import Teacher
@@ -91,12 +92,6 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
         return options
     }
 
-    public func complete(
-        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
-    ) -> [Result<ChatResponse, Error>] {
-        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
-    }
-
     /// Answers the requests one after another, handing each result to `onResult` as it is done.
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
@@ -119,7 +114,7 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
     /// chat template, tokenised by its BPE tokenizer (loads the model on first use).
     public func promptTokens(of request: ChatRequest) throws -> Int {
         let model = try model()
-        let turns = request.messages.map { ChatTurn(role: $0.role, content: $0.content) }
+        let turns = request.messages
         return model.promptTokens(try model.chatTemplate.get().render(turns)).count
     }
 
@@ -129,7 +124,7 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
         try Self.checkSupported(request)
         let model = try model()
         let started = DispatchTime.now().uptimeNanoseconds
-        let turns = request.messages.map { ChatTurn(role: $0.role, content: $0.content) }
+        let turns = request.messages
         if let candidates = request.candidates {
             return try score(candidates, after: turns, model: model, started: started, isCancelled: isCancelled)
         }
@@ -145,7 +140,7 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
 
     /// Scores candidate replies: the prompt runs once, each candidate from its cache.
     private func score(
-        _ candidates: [String], after turns: [ChatTurn], model: LlamaModel, started: UInt64, isCancelled: () -> Bool
+        _ candidates: [String], after turns: [ChatMessage], model: LlamaModel, started: UInt64, isCancelled: () -> Bool
     ) throws -> ChatResponse {
         let scores: (promptTokens: Int, replies: [ContinuationScore])
         do {

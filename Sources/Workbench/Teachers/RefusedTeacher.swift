@@ -13,9 +13,14 @@ final class RefusedTeacher: ChatTeacher {
     }
 
     func complete(
-        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
+        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
+        onResult: (Int, Result<ChatResponse, Error>) -> Void
     ) -> [Result<ChatResponse, Error>] {
-        requests.indices.map { .failure(TeacherError(.configuration, message, requestIndex: $0, requestCount: requests.count)) }
+        let results: [Result<ChatResponse, Error>] = requests.indices.map {
+            .failure(TeacherError(.configuration, message, requestIndex: $0, requestCount: requests.count))
+        }
+        for (index, result) in results.enumerated() { onResult(index, result) }
+        return results
     }
 
     func stream(_ request: ChatRequest, onToken: (String) -> Void, isCancelled: () -> Bool) throws -> ChatResponse {

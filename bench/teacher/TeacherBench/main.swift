@@ -2,8 +2,10 @@
 // line: wall time, requests per second and client CPU milliseconds per request.
 //
 // Usage: teacher-bench --base-url http://127.0.0.1:PORT/v1 [--requests 1000] [--concurrency 64]
+import Chat
 import Foundation
 import Teacher
+import TeacherHTTP
 
 var baseURL = ""
 var count = 1000

@@ -3,8 +3,10 @@
 // Prints what each step got and exits 1 when a step fails.
 //
 // Usage: teacher-smoke --base-url http://127.0.0.1:8080/v1 [--model NAME]
+import Chat
 import Foundation
 import Teacher
+import TeacherHTTP
 
 var baseURL = ""
 var model = "smollm2"

@@ -1,3 +1,4 @@
+import Chat
 import Foundation
 
 extension LlamaStudent {
@@ -5,7 +6,7 @@ extension LlamaStudent {
     /// model sees it when chatting. Only the assistant turns carry loss (their words and the
     /// end-of-turn marker that teaches the model to stop), as OpenAI's fine-tuning does, and
     /// not those marked untrained (`"weight": 0`).
-    public func sequence(conversation turns: [ChatTurn]) throws -> TokenSequence {
+    public func sequence(conversation turns: [ChatMessage]) throws -> TokenSequence {
         let template: ChatTemplate
         do { template = try base.chatTemplate.get() } catch {
             throw LearnError.invalidInput("\(baseName) cannot learn conversations: \(error)")

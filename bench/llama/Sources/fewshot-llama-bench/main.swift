@@ -15,6 +15,7 @@
 //       training the model as a LlamaStudent through the Trainer on random full-length
 //       sequences: training tokens/s, peak resident memory, and decode tokens/s of the
 //       trained weights (merged f32) through the inference path
+import Chat
 import Foundation
 import Learn
 import Teacher
@@ -209,24 +210,24 @@ func benchAgree(_ args: [String]) throws {
     }
     let text = try String(contentsOfFile: args[0], encoding: .isoLatin1)
     let lines = text.split(whereSeparator: \.isNewline).dropFirst().prefix(args.count > 1 ? Int(args[1])! : 100)
-    let shots: [ChatTurn] = [
-        ChatTurn(
+    let shots: [ChatMessage] = [
+        ChatMessage(
             role: "system",
             content:
                 "Classify the sentiment of tweets. Answer with exactly one of: negative, neutral, positive. Reply with the label only."
         ),
-        ChatTurn(role: "user", content: "Tweet: my car parked itself and I loved it\nSentiment:"),
-        ChatTurn(role: "assistant", content: "positive"),
-        ChatTurn(role: "user", content: "Tweet: I will never trust a car without a driver\nSentiment:"),
-        ChatTurn(role: "assistant", content: "negative"),
-        ChatTurn(role: "user", content: "Tweet: self-driving trucks were in the news today\nSentiment:"),
-        ChatTurn(role: "assistant", content: "neutral"),
+        ChatMessage(role: "user", content: "Tweet: my car parked itself and I loved it\nSentiment:"),
+        ChatMessage(role: "assistant", content: "positive"),
+        ChatMessage(role: "user", content: "Tweet: I will never trust a car without a driver\nSentiment:"),
+        ChatMessage(role: "assistant", content: "negative"),
+        ChatMessage(role: "user", content: "Tweet: self-driving trucks were in the news today\nSentiment:"),
+        ChatMessage(role: "assistant", content: "neutral"),
     ]
     var same = 0, n = 0
     var seconds: [String: Double] = [:]
     for line in lines {
         let tweet = String(line.split(separator: ",", maxSplits: 2).last ?? "")
-        let messages = shots + [ChatTurn(role: "user", content: "Tweet: \(tweet)\nSentiment:")]
+        let messages = shots + [ChatMessage(role: "user", content: "Tweet: \(tweet)\nSentiment:")]
         var answers: [String] = []
         for model in models {
             let a = model.activations

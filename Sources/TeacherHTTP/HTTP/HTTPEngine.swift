@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Teacher
 
 /// One HTTP POST for the engine to send.
 struct HTTPPost {

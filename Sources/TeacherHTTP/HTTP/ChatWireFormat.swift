@@ -1,4 +1,6 @@
+import Chat
 import Foundation
+import Teacher
 
 /// The body of `POST /chat/completions`, in the API's snake_case spelling.
 struct WireChatRequest: Encodable {

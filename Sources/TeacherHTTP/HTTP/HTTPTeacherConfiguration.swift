@@ -1,4 +1,5 @@
 import Foundation
+import Teacher
 
 /// Where and how an `HTTPTeacher` talks to an OpenAI-compatible server.
 ///

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Teacher
 
 /// Counts of what an `HTTPTeacher` has sent since it was made.
 public struct HTTPTeacherStatistics: Hashable, Sendable {
@@ -64,13 +65,6 @@ public final class HTTPTeacher: ChatTeacher {
 
     /// `"http <model> at <base URL>"`.
     public var summary: String { "http \(configuration.model) at \(configuration.baseURL)" }
-
-    /// Sends every request, `maxConcurrency` at a time, retrying transient failures.
-    public func complete(
-        _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool
-    ) -> [Result<ChatResponse, Error>] {
-        complete(requests, progress: progress, isCancelled: isCancelled, onResult: { _, _ in })
-    }
 
     /// Sends every request and hands each final result to `onResult` as soon as it is known.
     public func complete(
@@ -401,24 +395,6 @@ extension WireError {
     init(message: String) {
         self.message = message
         self.type = nil
-    }
-}
-
-/// A short readable account of a decoding failure.
-func describe(_ error: Error) -> String {
-    guard let error = error as? DecodingError else { return "\(error)" }
-    func path(_ context: DecodingError.Context) -> String {
-        let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-        return keys.isEmpty ? "" : " at " + keys.joined(separator: ".")
-    }
-    switch error {
-    case .keyNotFound(let key, let context): return "missing field \"\(key.stringValue)\"" + path(context)
-    case .typeMismatch(_, let context), .valueNotFound(_, let context):
-        return context.debugDescription + path(context)
-    case .dataCorrupted(let context):
-        let underlying = (context.underlyingError as NSError?).map { " (\($0.localizedDescription))" } ?? ""
-        return "not valid JSON\(path(context))\(underlying)"
-    @unknown default: return "\(error)"
     }
 }
 

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Teacher
 
 /// What libcurl hands back during one transfer: the status line's headers and the body bytes.
 ///

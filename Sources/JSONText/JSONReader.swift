@@ -1,22 +1,30 @@
 import OrderedCollections
 
-/// A JSON parser that keeps object keys in order, tells integers from doubles and reports
-/// the line and column of a syntax error.
+/// The one JSON parser of fewshot (RFC 8259): keeps object keys in order, tells integers from
+/// doubles, refuses nesting deeper than a limit, and reports the line and column of a syntax
+/// error with what was expected.
 ///
 /// ```swift
 /// let v = try JSONReader.parse(#"{"b": 1, "a": [true, null]}"#)   // keys stay b, a
 /// ```
 public struct JSONReader {
+    /// The nesting limit when the caller gives none: arrays and objects 512 deep.
+    public static let defaultMaxDepth = 512
+
     private let bytes: [UInt8]
+    private let maxDepth: Int
     private var i = 0
     private var line = 1
     private var lineStart = 0
     private var depth = 0
 
     /// Parses one JSON value filling the whole text (whitespace around it allowed).
-    /// - Throws: `DatasetError` with the line (counted from `firstLine`) and what was expected.
-    public static func parse(_ text: String, firstLine: Int = 1) throws -> FieldValue {
-        var r = JSONReader(bytes: Array(text.utf8))
+    /// - Parameters:
+    ///   - firstLine: the line number of the text's first line (a JSONL file's line).
+    ///   - maxDepth: how many arrays and objects may nest.
+    /// - Throws: `JSONSyntaxError` with the line, the column and what was expected.
+    public static func parse(_ text: String, firstLine: Int = 1, maxDepth: Int = defaultMaxDepth) throws -> JSON {
+        var r = JSONReader(bytes: Array(text.utf8), maxDepth: maxDepth)
         r.line = firstLine
         r.skipSpace()
         let v = try r.value()
@@ -27,10 +35,10 @@ public struct JSONReader {
 
     /// Parses the first JSON object in `text` that starts at a `{`, ignoring text around it
     /// (a teacher's prose or a code fence). Returns nil when there is no `{`.
-    public static func parseEmbeddedObject(_ text: String) throws -> FieldValue? {
+    public static func parseEmbeddedObject(_ text: String, maxDepth: Int = defaultMaxDepth) throws -> JSON? {
         let bytes = Array(text.utf8)
         guard let start = bytes.firstIndex(of: UInt8(ascii: "{")) else { return nil }
-        var r = JSONReader(bytes: bytes)
+        var r = JSONReader(bytes: bytes, maxDepth: maxDepth)
         for (k, b) in bytes[..<start].enumerated() where b == UInt8(ascii: "\n") {
             r.line += 1
             r.lineStart = k + 1
@@ -39,10 +47,13 @@ public struct JSONReader {
         return try r.value()
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
 
-    private func error(_ message: String) -> DatasetError {
-        DatasetError("\(message) (column \(i - lineStart + 1))", line: line)
+    private func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(message, line: line, column: i - lineStart + 1, offset: i, atEndOfInput: i >= bytes.count)
     }
 
     private func found() -> String {
@@ -61,7 +72,7 @@ public struct JSONReader {
         }
     }
 
-    private mutating func value() throws -> FieldValue {
+    private mutating func value() throws -> JSON {
         guard i < bytes.count else { throw error("expected a JSON value, found end of input") }
         switch bytes[i] {
         case UInt8(ascii: "{"): return try object()
@@ -85,16 +96,16 @@ public struct JSONReader {
 
     private mutating func nest() throws {
         depth += 1
-        if depth > 512 { throw error("JSON nested deeper than 512 levels") }
+        if depth > maxDepth { throw error("JSON nested deeper than \(maxDepth) levels") }
     }
 
-    private mutating func object() throws -> FieldValue {
+    private mutating func object() throws -> JSON {
         try nest()
         defer { depth -= 1 }
         i += 1
-        var fields = OrderedDictionary<String, FieldValue>()
+        var fields = OrderedDictionary<String, JSON>()
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .record(Row(fields)) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(fields) }
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
@@ -111,25 +122,25 @@ public struct JSONReader {
             skipSpace()
             guard i < bytes.count else { throw error("expected ',' or '}' in the object, found end of input") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .record(Row(fields)) }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(fields) }
             throw error("expected ',' or '}' in the object, found \(found())")
         }
     }
 
-    private mutating func array() throws -> FieldValue {
+    private mutating func array() throws -> JSON {
         try nest()
         defer { depth -= 1 }
         i += 1
-        var items: [FieldValue] = []
+        var items: [JSON] = []
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .list(items) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
         while true {
             skipSpace()
             items.append(try value())
             skipSpace()
             guard i < bytes.count else { throw error("expected ',' or ']' in the array, found end of input") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; return .list(items) }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
             throw error("expected ',' or ']' in the array, found \(found())")
         }
     }
@@ -156,6 +167,7 @@ public struct JSONReader {
                 case UInt8(ascii: "t"): out.append(9)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
+                    // A surrogate pair encodes one scalar above U+FFFF; a lone half becomes U+FFFD.
                     if (0xD800..<0xDC00).contains(scalar), i + 1 < bytes.count,
                         bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
                     {
@@ -182,14 +194,19 @@ public struct JSONReader {
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else {
+        let isHex: (UInt8) -> Bool = { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+        guard i + 4 <= bytes.count, bytes[i..<i + 4].allSatisfy(isHex),
+            let v = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16)
+        else {
             throw error("expected 4 hex digits after \\u, found \(found())")
         }
         i += 4
         return v
     }
 
-    private mutating func number() throws -> FieldValue {
+    /// RFC 8259's number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, nothing more
+    /// (no `+`, no leading zeros, no bare `.` or exponent).
+    private mutating func number() throws -> JSON {
         let start = i
         var isInteger = true
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
@@ -198,7 +215,13 @@ public struct JSONReader {
             while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i += 1 }
             return i - s
         }
-        guard digits() > 0 else { throw error("expected digits in a number, found \(found())") }
+        let intStart = i
+        let intDigits = digits()
+        guard intDigits > 0 else { throw error("expected digits in a number, found \(found())") }
+        if intDigits > 1, bytes[intStart] == UInt8(ascii: "0") {
+            i = intStart
+            throw error("a number cannot start with 0 followed by more digits, found \(found())")
+        }
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             i += 1
             isInteger = false
@@ -212,7 +235,7 @@ public struct JSONReader {
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if isInteger, let v = Int(text) { return .int(v) }
-        guard let d = Double(text) else { throw error("number out of range: \(text)") }
+        guard let d = Double(text), d.isFinite else { throw error("number out of range: \(text)") }
         return .double(d)
     }
 }

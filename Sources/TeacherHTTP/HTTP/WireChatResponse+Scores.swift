@@ -1,4 +1,5 @@
 import Foundation
+import Teacher
 
 extension WireChatResponse {
     /// Candidate scores from the first generated token's `top_logprobs`: all that the

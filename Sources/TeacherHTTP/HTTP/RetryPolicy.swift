@@ -1,4 +1,5 @@
 import Foundation
+import Teacher
 
 /// When and how long to wait before sending a failed request again.
 ///
@@ -34,9 +35,7 @@ public struct RetryPolicy: Hashable, Sendable {
     }
 
     /// Whether a response with this status is worth sending again.
-    public static func isRetryable(status: Int) -> Bool {
-        status == 408 || status == 409 || status == 429 || status >= 500
-    }
+    public static func isRetryable(status: Int) -> Bool { TeacherError.isRetryable(status: status) }
 
     /// Whether an unreadable answer with this status is worth sending again: a 2xx whose body
     /// was lost on the way (the 4xx/5xx rules are `isRetryable(status:)`'s).

@@ -1,4 +1,7 @@
 /// One dispatched server-sent event.
+
+import Teacher
+
 struct ServerSentEvent: Hashable {
     /// The `event:` field, `"message"` when absent.
     var type: String

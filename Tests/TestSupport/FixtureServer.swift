@@ -1,19 +1,19 @@
 import Foundation
-import Testing
-
-@testable import Teacher
 
 /// The teacher-fixture-server executable, started on a free port on 127.0.0.1 for one test and
-/// stopped when released (it also exits by itself when this process ends).
-final class FixtureServer {
-    let port: Int
+/// stopped when released (it also exits by itself when this process ends): the one launcher
+/// of the teacher, end-to-end and security tests.
+public final class FixtureServer {
+    /// The port it listens on.
+    public let port: Int
     private let process = Process()
     private let input = Pipe()
 
-    /// The API root to give a teacher.
-    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    /// The API root to give a teacher (and `--allow-teacher-url`).
+    public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
-    init() throws {
+    /// Starts the server and waits for the port it chose.
+    public init() throws {
         process.executableURL = try Self.executable()
         process.arguments = ["--exit-with-parent"]
         let output = Pipe()
@@ -34,14 +34,18 @@ final class FixtureServer {
         self.port = port
     }
 
-    deinit {
+    deinit { stop() }
+
+    /// Stops the server now (a test of a teacher that went away).
+    public func stop() {
+        guard process.isRunning else { return }
         // SIGKILL: a child spawned from a dispatch thread may inherit a mask blocking SIGTERM.
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
-    /// What the server has seen (`GET /stats`).
-    func stats() throws -> FixtureStats {
+    /// What the server has seen (`GET /v1/stats`).
+    public func stats() throws -> FixtureStats {
         let body = try get("/v1/stats")
         guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw FixtureError(message: "stats are not a JSON object")
@@ -52,6 +56,9 @@ final class FixtureServer {
             bodies: object["bodies"] as? [String: String] ?? [:],
             authorization: object["authorization"] as? String ?? "")
     }
+
+    /// Attempts per tag (see `FixtureStats.attempts`).
+    public func attempts() throws -> [String: Int] { try stats().attempts }
 
     /// A plain HTTP GET over a socket (the tests do not lean on the client under test).
     private func get(_ path: String) throws -> Data {
@@ -97,40 +104,26 @@ final class FixtureServer {
 }
 
 /// What the fixture server has seen.
-struct FixtureStats {
-    var requests: Int
-    var connections: Int
-    var maxInFlight: Int
+public struct FixtureStats: Sendable {
+    /// Requests answered.
+    public var requests: Int
+    /// Connections accepted.
+    public var connections: Int
+    /// The most requests in flight at once.
+    public var maxInFlight: Int
     /// Requests per tag (a tag is `#tag=...`, or the whole last message).
-    var attempts: [String: Int]
+    public var attempts: [String: Int]
     /// The last request body per tag.
-    var bodies: [String: String]
+    public var bodies: [String: String]
     /// The last Authorization header received.
-    var authorization: String
+    public var authorization: String
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-/// A one-message request for the fixture, e.g. `userRequest("#fault=status #status=429 hi")`.
-func userRequest(_ content: String, temperature: Double? = nil) -> ChatRequest {
-    ChatRequest(model: "fixture", messages: [ChatMessage(role: "user", content: content)], temperature: temperature)
-}
-
-/// A teacher on `server` with small delays, so fault tests stay fast.
-func fastTeacher(
-    _ server: FixtureServer, maxConcurrency: Int = 8, timeout: Double = 5, maxRetries: Int = 2, keyEnv: String? = nil
-) throws -> HTTPTeacher {
-    try HTTPTeacher(
-        HTTPTeacherConfiguration(
-            model: "fixture", baseURL: server.baseURL, keyEnv: keyEnv, maxConcurrency: maxConcurrency, timeout: timeout,
-            connectTimeout: 2, retry: RetryPolicy(maxRetries: maxRetries, initialDelay: 0.02, maxDelay: 0.1)))
-}
-
-/// The error inside a result, as a `TeacherError` (nil for a success or another error type).
-func teacherError(_ result: Result<ChatResponse, Error>) -> TeacherError? {
-    if case .failure(let error) = result { return error as? TeacherError }
-    return nil
+/// A fixture server that would not start or answer.
+public struct FixtureError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    /// Makes an error.
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }
