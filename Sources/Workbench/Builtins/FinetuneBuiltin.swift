@@ -33,7 +33,7 @@ enum FinetuneBuiltin {
               "minilm": the pretrained sentence encoder all-MiniLM-L6-v2 (see models()) with a label
                 head on its mean-pooled output, for rows with a label column: it starts knowing
                 what sentences mean, so it needs far fewer labels. freeze: true trains the head
-                alone (each text is encoded once; defaults 30 epochs, lr 1e-2); otherwise the
+                alone (each text is encoded once; defaults 30 epochs, lr 3e-3); otherwise the
                 whole encoder trains too (defaults 3 epochs, lr 1e-3 for the head and a fiftieth
                 of it, 2e-5, for the encoder); batch 16;
               "smollm2-135m", or a path to a Llama-family .gguf: a pretrained model (see models())
@@ -223,7 +223,7 @@ enum FinetuneBuiltin {
             let history = try trainClassifier(classifier, data, options, args, progress: progress, isCancelled: isCancelled)
             return ModelObject(.classifier(classifier), name: model.name, history: history, origin: origin(history))
         case .sentenceClassifier(let classifier):
-            options.learningRate = try rate(classifier.frozen ? 1e-2 : 1e-3)
+            options.learningRate = try rate(classifier.frozen ? 3e-3 : 1e-3)
             let history = try trainClassifier(classifier, data, options, args, progress: progress, isCancelled: isCancelled)
             return ModelObject(
                 .sentenceClassifier(classifier), name: model.name, history: history,
