@@ -58,3 +58,26 @@ struct EmbeddingBuiltinsTests {
         #expect(k.ok(#"print(len(nearest(d, "x", k: 10)))"#) == "4\n")
     }
 }
+
+/// `shots(..., measure:)`: similar and diverse shots by MiniLM embeddings, and TF-IDF by name.
+@Suite(.enabled(if: EmbeddingModel.isInstalled, "all-MiniLM-L6-v2 not installed (run bash scripts/setup)"))
+struct EmbeddingShotsTests {
+    @Test func shotsByMeaningSayWhichMeasure() throws {
+        let k = try TestWorkspace()
+        k.ok(
+            #"let d = dataset([{text: "the car drives itself on the highway", label: "a"}, {text: "I baked bread this morning", label: "b"}, {text: "autonomous vehicles steer without a driver", label: "a"}, {text: "my cat sleeps all day", label: "b"}])"#
+        )
+        k.ok(#"let p = prompt('Topic of {text}:', output: "label")"#)
+        k.ok(#"let s = shots(d, k: 1, select: "similar", measure: "minilm")"#)
+        #expect(k.ok("print(s)") == "shots(1 similar by all-MiniLM-L6-v2 embedding cosine from 4 rows)\n")
+        // "robotaxi" shares no word with either car row; the embedding still finds one.
+        let rendered = k.ok(#"print(render(p, {text: "a robotaxi picked me up"}, shots: s).messages[1].content)"#)
+        #expect(rendered == "Topic of autonomous vehicles steer without a driver:\n", "\(rendered)")
+        #expect(k.ok(#"print(shots(d, k: 2, select: "similar"))"#) == "shots(2 similar by TF-IDF cosine from 4 rows)\n")
+        #expect(k.ok(#"print(shots(d, k: 2, select: "diverse", measure: "auto"))"#).contains("by all-MiniLM-L6-v2"))
+        #expect(
+            k.run(#"shots(d, k: 2, select: "similar", measure: "bert")"#).contains(
+                "measure must be \"tfidf\", \"minilm\" or \"auto\""))
+        #expect(k.run(#"shots(d, k: 2, select: "balanced", measure: "minilm")"#).contains("select is \"balanced\""))
+    }
+}

@@ -38,16 +38,19 @@ struct DropReason {
     var detail: String
     var other: Int?
     var score: Double?
+    /// What `score` measures, as the report names it.
+    var measure: String
 
-    init(_ detail: String, other: Int? = nil, score: Double? = nil) {
+    init(_ detail: String, other: Int? = nil, score: Double? = nil, measure: String = "ROUGE-L") {
         self.detail = detail
         self.other = other
         self.score = score
+        self.measure = measure
     }
 
     func text(_ alive: [Int]) -> String {
         var s = detail
-        if let score { s += (s.isEmpty ? "" : " ") + "ROUGE-L \(String(format2: score))" }
+        if let score { s += (s.isEmpty ? "" : " ") + "\(measure) \(String(format2: score))" }
         if let other { s += " with row \(alive[other])" }
         return s
     }
@@ -78,6 +81,12 @@ extension FilterRule {
             }
         case .nearDuplicates(let threshold, let search):
             return NearDuplicateFinder(threshold: threshold, search: search).verdicts(texts())
+        case .semanticDuplicates(let threshold, let search, let embed):
+            let vectors = try embed(texts())
+            guard vectors.count == rows.count else {
+                throw DatasetError("\(vectors.count) embeddings for \(rows.count) rows")
+            }
+            return SemanticDuplicateFinder(threshold: threshold, search: search).verdicts(vectors)
         case .length(let min, let max, let unit):
             return texts().map { t in
                 let n = unit == .words ? TextTokens.whitespaceWords(t).count : t.count

@@ -47,6 +47,7 @@ public struct FilterRule {
     enum Kind {
         case exactDuplicates
         case nearDuplicates(threshold: Double, search: NearDuplicateSearch)
+        case semanticDuplicates(threshold: Double, search: SemanticDuplicateSearch, embed: ([String]) throws -> [[Float]])
         case length(min: Int?, max: Int?, unit: LengthUnit)
         case allowedLabels([String], column: String?)
         case minimumConfidence(Double, column: String)
@@ -75,6 +76,18 @@ public struct FilterRule {
         FilterRule(
             name: "near-duplicate (ROUGE-L > \(threshold))", kind: .nearDuplicates(threshold: threshold, search: search),
             source: source)
+    }
+
+    /// Drops rows whose embedding's cosine with a kept row's is at least `threshold`
+    /// (distilabel's `EmbeddingDedup`): paraphrases that share few words. `embed` gives one
+    /// vector per text, in order (the rows a stage sees, so only survivors are embedded).
+    public static func semanticDuplicates(
+        threshold: Double = 0.9, on source: TextSource = .allText,
+        search: SemanticDuplicateSearch = .hyperplanes(), embed: @escaping ([String]) throws -> [[Float]]
+    ) -> FilterRule {
+        FilterRule(
+            name: "semantic duplicate (cosine ≥ \(threshold))",
+            kind: .semanticDuplicates(threshold: threshold, search: search, embed: embed), source: source)
     }
 
     /// Keeps rows whose length is within `min...max` (either bound optional).

@@ -4,7 +4,7 @@ public enum ShotSelection: String, CaseIterable, Hashable, Sendable {
     case first
     /// k rows drawn at random (seeded).
     case random
-    /// Per query, the k rows most similar to it (TF-IDF cosine).
+    /// Per query, the k rows most similar to it (by the selector's `ShotMeasure`).
     case similar
     /// k rows that cover the pool: maximal marginal relevance (relevance to the query, or to
     /// the pool's centre without one, against similarity to the rows already chosen).
@@ -45,13 +45,19 @@ public struct ShotSelector: Sendable {
     public let seed: UInt64
     /// The MMR trade-off for `diverse`: 1 is pure relevance, 0 pure novelty.
     public let lambda: Double
+    /// How `similar` and `diverse` compare texts.
+    public let measure: ShotMeasure
     private let index: TFIDFIndex?
     private let excluded: Set<String>
 
-    /// A selector over `pool`. Similarity uses the rows' text without the label column.
+    /// A selector over `pool`. Similarity uses the rows' text without the label column
+    /// (`textsToMeasure`), by `measure`.
     /// - Throws: `DatasetError` when k is not in 1...pool size, or `balanced` has no label column
-    ///   or fewer shots than labels.
-    public init(pool: Dataset, k: Int, selection: ShotSelection, seed: UInt64 = 0, lambda: Double = 0.5) throws {
+    ///   or fewer shots than labels, or an embedding measure has not one vector per pool row.
+    public init(
+        pool: Dataset, k: Int, selection: ShotSelection, seed: UInt64 = 0, lambda: Double = 0.5,
+        measure: ShotMeasure = .tfidf
+    ) throws {
         guard k >= 1 else { throw DatasetError("k must be at least 1, got \(k)") }
         guard k <= pool.count else { throw DatasetError("cannot pick \(k) shots from \(pool.count) rows") }
         if selection == .balanced {
@@ -66,9 +72,24 @@ public struct ShotSelector: Sendable {
         self.selection = selection
         self.seed = seed
         self.lambda = lambda
+        self.measure = measure
         excluded = Set(pool.labelColumn.map { [$0] } ?? [])
         let excluded = self.excluded
-        index = selection == .similar || selection == .diverse ? TFIDFIndex(pool.rows.map { $0.text(excluding: excluded) }) : nil
+        let measured = selection == .similar || selection == .diverse
+        if case .embedding(_, let vectors, _) = measure, measured, vectors.count != pool.count {
+            throw DatasetError("\(vectors.count) embeddings for a pool of \(pool.count) rows")
+        }
+        if case .tfidf = measure, measured {
+            index = TFIDFIndex(pool.rows.map { $0.text(excluding: excluded) })
+        } else {
+            index = nil
+        }
+    }
+
+    /// The text of each pool row that `similar` and `diverse` compare (the label column left out).
+    public static func textsToMeasure(_ pool: Dataset) -> [String] {
+        let excluded = Set(pool.labelColumn.map { [$0] } ?? [])
+        return pool.rows.map { $0.text(excluding: excluded) }
     }
 
     /// The shots for `query` (needed by `similar`; `diverse` uses it when given). A query that is
@@ -89,19 +110,52 @@ public struct ShotSelector: Sendable {
         case .balanced: return balanced()
         case .similar:
             guard let query else { throw DatasetError("similar shots are picked per input: give the query record") }
-            let (q, candidates) = queryVector(query)
-            let scored = candidates.map { (i: $0, s: TFIDFIndex.cosine(q, index!.vectors[$0])) }
+            let (relevance, candidates) = try queryRelevance(query)
+            let scored = candidates.map { (i: $0, s: relevance[$0]) }
             return scored.sorted { $0.s != $1.s ? $0.s > $1.s : $0.i < $1.i }.prefix(k).map(\.i)
-        case .diverse: return diverse(query)
+        case .diverse: return try diverse(query)
         }
     }
 
-    private func queryVector(_ query: Row) -> (TFIDFIndex.Vector, [Int]) {
+    /// The query's similarity to every pool row, and the rows it may take shots from (not
+    /// itself, unless too few rows are left without it).
+    private func queryRelevance(_ query: Row) throws -> ([Double], [Int]) {
         let text = query.text(excluding: excluded)
         let same = TextTokens.normalized(text)
         let candidates = pool.rows.indices.filter { TextTokens.normalized(pool.rows[$0].text(excluding: excluded)) != same }
         // Too few rows left after excluding the query itself: allow it back.
-        return (index!.vector(text), candidates.count >= k ? candidates : Array(pool.rows.indices))
+        let allowed = candidates.count >= k ? candidates : Array(pool.rows.indices)
+        switch measure {
+        case .tfidf:
+            let q = index!.vector(text)
+            return (index!.vectors.map { TFIDFIndex.cosine(q, $0) }, allowed)
+        case .embedding(_, let vectors, let embed):
+            let q = try embed(text)
+            return (vectors.map { ShotMeasure.dot(q, $0) }, allowed)
+        }
+    }
+
+    /// The similarity of pool rows `i` and `j`.
+    private func similarity(_ i: Int, _ j: Int) -> Double {
+        switch measure {
+        case .tfidf: return TFIDFIndex.cosine(index!.vectors[i], index!.vectors[j])
+        case .embedding(_, let vectors, _): return ShotMeasure.dot(vectors[i], vectors[j])
+        }
+    }
+
+    /// Each pool row's closeness to the pool's centre (its mean vector).
+    private func centreRelevance() -> [Double] {
+        switch measure {
+        case .tfidf:
+            let vectors = index!.vectors
+            var centre: [Int32: Double] = [:]
+            for v in vectors { for (t, w) in v { centre[t, default: 0] += w / Double(vectors.count) } }
+            return vectors.map { v in v.reduce(0) { $0 + $1.weight * (centre[$1.term] ?? 0) } }
+        case .embedding(_, let vectors, _):
+            var centre = [Float](repeating: 0, count: vectors.first?.count ?? 0)
+            for v in vectors { for d in centre.indices where d < v.count { centre[d] += v[d] / Float(vectors.count) } }
+            return vectors.map { ShotMeasure.dot($0, centre) }
+        }
     }
 
     private func balanced() -> [Int] {
@@ -124,22 +178,17 @@ public struct ShotSelector: Sendable {
         return out
     }
 
-    private func diverse(_ query: Row?) -> [Int] {
-        let vectors = index!.vectors
+    private func diverse(_ query: Row?) throws -> [Int] {
         var candidates = Array(pool.rows.indices)
         let relevance: [Double]
         if let query {
-            let (q, c) = queryVector(query)
-            candidates = c
-            relevance = vectors.map { TFIDFIndex.cosine(q, $0) }
+            (relevance, candidates) = try queryRelevance(query)
         } else {
             // Without a query, relevance is closeness to the pool's centre (its mean vector).
-            var centre: [Int32: Double] = [:]
-            for v in vectors { for (t, w) in v { centre[t, default: 0] += w / Double(vectors.count) } }
-            relevance = vectors.map { v in v.reduce(0) { $0 + $1.weight * (centre[$1.term] ?? 0) } }
+            relevance = centreRelevance()
         }
         var chosen: [Int] = []
-        var maxSim = [Double](repeating: 0, count: vectors.count)
+        var maxSim = [Double](repeating: 0, count: pool.count)
         while chosen.count < k {
             var best = -1
             var bestScore = -Double.infinity
@@ -148,7 +197,7 @@ public struct ShotSelector: Sendable {
                 if score > bestScore { best = i; bestScore = score }
             }
             chosen.append(best)
-            for i in candidates { maxSim[i] = max(maxSim[i], TFIDFIndex.cosine(vectors[i], vectors[best])) }
+            for i in candidates { maxSim[i] = max(maxSim[i], similarity(i, best)) }
         }
         return chosen
     }

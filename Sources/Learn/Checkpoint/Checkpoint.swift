@@ -5,6 +5,8 @@ import Tensor
 public enum LoadedModel {
     case languageModel(GPT)
     case classifier(GPTClassifier)
+    /// A MiniLM encoder with a label head (see `Checkpoint.save(_: BertClassifier, to:)`).
+    case sentenceClassifier(BertClassifier)
     /// A fine-tuned pretrained student (see `LlamaStudent.save(to:)`).
     case llama(LlamaStudent)
 }
@@ -58,6 +60,11 @@ public enum Checkpoint {
                 try LlamaStudent.load(
                     file: url.lastPathComponent, tensors: raw, metadata: metadata, modelDirectory: directory))
         }
+        if metadata["fewshot.kind"] == bertClassifierKind {
+            let directory = modelDirectory ?? (SentenceEncoder.defaultDirectory as NSString).deletingLastPathComponent
+            return .sentenceClassifier(
+                try loadBertClassifier(raw, metadata: metadata, file: url.lastPathComponent, modelDirectory: directory))
+        }
         // Hugging Face files may prefix names with "transformer." and carry attention-mask buffers.
         var tensors: [String: Safetensors.Entry] = [:]
         for (name, entry) in raw {
@@ -93,7 +100,7 @@ public enum Checkpoint {
     }
 
     /// Copies stored values into parameters, checking every name and shape.
-    private static func assign(_ tensors: [String: Safetensors.Entry], to params: [NamedParameter], file: String) throws {
+    static func assign(_ tensors: [String: Safetensors.Entry], to params: [NamedParameter], file: String) throws {
         for p in params {
             guard let e = tensors[p.name] else { throw LearnError.checkpoint("\(file) has no tensor '\(p.name)'") }
             guard e.shape == p.tensor.shape else {

@@ -24,13 +24,17 @@ public final class AdamW: Optimizer {
     public let beta1: Float, beta2: Float, eps: Float, weightDecay: Float
     private let params: [NamedParameter]
     private let decays: [Bool]
+    private let scales: [Float]
     private var m: [[Float]], v: [[Float]]
     private var t = 0
 
-    /// - Parameter decay: which parameters get weight decay (default: `decaysByDefault`).
+    /// - Parameters:
+    ///   - decay: which parameters get weight decay (default: `decaysByDefault`).
+    ///   - scale: the factor on `learningRate` for each parameter (1 for all by default).
     public init(
         _ params: [NamedParameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-        eps: Float = 1e-8, weightDecay: Float = 0.01, decay: (NamedParameter) -> Bool = decaysByDefault
+        eps: Float = 1e-8, weightDecay: Float = 0.01, decay: (NamedParameter) -> Bool = decaysByDefault,
+        scale: (NamedParameter) -> Float = { _ in 1 }
     ) {
         self.params = params
         self.learningRate = learningRate
@@ -39,6 +43,7 @@ public final class AdamW: Optimizer {
         self.eps = eps
         self.weightDecay = weightDecay
         decays = params.map(decay)
+        scales = params.map(scale)
         m = params.map { [Float](repeating: 0, count: $0.tensor.count) }
         v = m
     }
@@ -49,10 +54,11 @@ public final class AdamW: Optimizer {
         // pow: the same bits on every machine).
         let bc1 = 1 - Reproducible.pow(Double(beta1), Double(t))
         let bc2Sqrt = Float((1 - Reproducible.pow(Double(beta2), Double(t))).squareRoot())
-        let stepSize = Float(Double(learningRate) / bc1)
         for (i, p) in params.enumerated() {
             guard let g = p.tensor.grad else { continue }
-            let shrink = decays[i] ? 1 - learningRate * weightDecay : 1
+            let rate = learningRate * scales[i]
+            let stepSize = Float(Double(rate) / bc1)
+            let shrink = decays[i] ? 1 - rate * weightDecay : 1
             let constants = AdamWKernel.Step(
                 beta1: beta1, beta2: beta2, stepSize: stepSize, bias2Sqrt: bc2Sqrt, eps: eps, shrink: shrink)
             p.tensor.data.withUnsafeMutableBufferPointer { w in

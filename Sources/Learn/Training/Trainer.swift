@@ -46,9 +46,9 @@ public final class Trainer {
             progress: progress, isCancelled: isCancelled)
     }
 
-    /// Trains a classifier on labelled token sequences (see `GPTClassifier.examples`).
+    /// Trains a classifier on labelled token sequences (see `TextClassifier.examples`).
     public func train(
-        _ classifier: GPTClassifier, on examples: [LabelledSequence], validation: [LabelledSequence]? = nil,
+        _ classifier: some TextClassifier, on examples: [LabelledSequence], validation: [LabelledSequence]? = nil,
         progress: ((TrainingProgress) -> Void)? = nil, isCancelled: (() -> Bool)? = nil
     ) throws -> TrainingHistory {
         guard !examples.isEmpty else { throw LearnError.invalidInput("no labelled examples to train on") }
@@ -60,10 +60,10 @@ public final class Trainer {
             makeBatch: { $0.map { train[$0] } },
             loss: { b in
                 let loss = try classifier.loss(b, temperature: options.softTargetTemperature)
-                let tokens = b.reduce(0) { $0 + min($1.tokens.count, classifier.backbone.config.context) }
+                let tokens = b.reduce(0) { $0 + min($1.tokens.count, classifier.contextLength) }
                 return (loss, tokens, b.count)
             },
-            progress: progress, isCancelled: isCancelled)
+            progress: progress, isCancelled: isCancelled, scale: classifier.learningRateScale)
     }
 
     /// Splits off a validation set when none is given and a fraction is asked for.
@@ -87,7 +87,8 @@ public final class Trainer {
     private func run<Batch>(
         _ model: ParameterHolder, count: Int, rng: inout SeededRandom, validation: [Batch],
         makeBatch: ([Int]) -> Batch, loss: (Batch) throws -> (Tensor, Int, Int),
-        progress: ((TrainingProgress) -> Void)?, isCancelled: (() -> Bool)?
+        progress: ((TrainingProgress) -> Void)?, isCancelled: (() -> Bool)?,
+        scale: (NamedParameter) -> Float = { _ in 1 }
     ) throws -> TrainingHistory {
         let params = model.namedParameters
         let tensors = params.map(\.tensor)
@@ -99,7 +100,7 @@ public final class Trainer {
             totalSteps: totalSteps, minRatio: options.minLearningRateRatio)
         let optimizer = AdamW(
             params, learningRate: options.learningRate, beta1: options.beta1, beta2: options.beta2,
-            weightDecay: options.weightDecay)
+            weightDecay: options.weightDecay, scale: scale)
         var history = TrainingHistory()
         var best: (loss: Float, weights: [[Float]], epoch: Int)?
         var sinceBest = 0

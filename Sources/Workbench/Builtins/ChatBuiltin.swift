@@ -129,7 +129,7 @@ final class ChatPartner {
                 } catch {
                     throw args.error("subject", "cannot prepare \(model.name) for generation: \(error)")
                 }
-            case .classifier:
+            case .classifier, .sentenceClassifier:
                 throw args.error("subject", "a classifier labels text and cannot chat; chat with a GPT student or a teacher")
             }
             name = model.name

@@ -8,7 +8,7 @@ import Teacher
 /// `evaluate` of a classifier: predicted labels against the rows' labels (also the report
 /// every label evaluation shares, `labelResult`).
 extension EvaluateBuiltins {
-    static func scoreClassifier(_ classifier: GPTClassifier, _ name: String, _ data: Dataset, _ args: Arguments) throws
+    static func scoreClassifier(_ classifier: some TextClassifier, _ name: String, _ data: Dataset, _ args: Arguments) throws
         -> EvaluationObject
     {
         guard let labelColumn = data.labelColumn else {
@@ -17,14 +17,14 @@ extension EvaluateBuiltins {
         let rows = data.rows.filter { data.label(of: $0) != nil }
         let texts = rows.map { StudentText.classifierInput($0, labelColumn: labelColumn) }
         let started = DispatchTime.now().uptimeNanoseconds
-        let tokens = texts.map { ByteTokenizer().encode($0) }
+        let tokens = texts.map { classifier.encode($0) }
         let predicted = try classifier.predictLabels(tokens).map { classifier.labels[$0] }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let truth = rows.map { data.label(of: $0)! }
         let result = labelResult(
             "\(name) on \(rows.count) rows", inputs: texts, truth: truth, predicted: predicted, labels: classifier.labels)
-        // the classifier reads the last `context` bytes
-        let read = tokens.map { min(max($0.count, 1), classifier.backbone.config.context) }
+        // the classifier reads at most `contextLength` tokens
+        let read = tokens.map { min(max($0.count, 1), classifier.contextLength) }
         result.perQuery = QueryCost(
             promptTokens: Double(read.reduce(0, +)) / Double(max(rows.count, 1)), completionTokens: 0,
             seconds: rows.isEmpty ? nil : seconds / Double(rows.count))

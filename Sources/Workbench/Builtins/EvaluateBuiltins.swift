@@ -57,6 +57,8 @@ enum EvaluateBuiltins {
                 }
                 switch model.kind {
                 case .classifier(let classifier): return .host(try scoreClassifier(classifier, model.label, data, args))
+                case .sentenceClassifier(let classifier):
+                    return .host(try scoreClassifier(classifier, model.label, data, args))
                 case .languageModel(let gpt):
                     let options = GenerationOptions(
                         maxTokens: try args.int("max_tokens"), temperature: Float(try args.double("temperature")),

@@ -51,6 +51,10 @@ enum ExplainBuiltin {
             let text = StudentText.classifierInput(row, labelColumn: row["label"] == nil ? nil : "label")
             let soft = row[SoftTargets.column] == nil ? nil : try? SoftTargets.targets([row], labels: classifier.labels).first
             ctx.write(classifierView(text, classifier, name: model.name, soft: soft))
+        case .sentenceClassifier(let classifier):
+            let text = StudentText.classifierInput(row, labelColumn: row["label"] == nil ? nil : "label")
+            let soft = row[SoftTargets.column] == nil ? nil : try? SoftTargets.targets([row], labels: classifier.labels).first
+            ctx.write(sentenceClassifierView(text, classifier, name: model.name, soft: soft))
         }
         return .nil
     }
@@ -68,11 +72,31 @@ enum ExplainBuiltin {
             out += "  cut    " + TokenLossView.visible(ByteTokenizer().decode(Array(tokens.dropFirst(context)))) + "\n"
             out += "  (the last \(tokens.count - context) tokens are beyond its context of \(context) and are never read)\n"
         }
+        return out + targetView(classifier.labels, soft: soft)
+    }
+
+    /// What the MiniLM classifier reads (WordPiece pieces, cut to its length) and learns.
+    private static func sentenceClassifierView(_ text: String, _ classifier: BertClassifier, name: String, soft: [Float]?)
+        -> String
+    {
+        let tokens = classifier.encode(text)
+        let pieces = classifier.sentence.tokenizer.decodePieces(tokens).joined(separator: " ")
+        let state = classifier.frozen ? "frozen" : "fine-tuned"
+        var out =
+            "\(name) reads \(tokens.count) WordPiece tokens (lower-cased, at most \(classifier.contextLength)), "
+            + "averages the \(state) MiniLM encoder's states over them and predicts one of "
+            + classifier.labels.joined(separator: "|") + "\n"
+        out += "  read   " + TokenLossView.visible(pieces) + "\n"
+        return out + targetView(classifier.labels, soft: soft)
+    }
+
+    /// The training target: the label alone, or with `soft` the teacher's probabilities.
+    private static func targetView(_ labels: [String], soft: [Float]?) -> String {
         guard let soft else {
-            out += "the loss is on the label alone: the classifier learns which label fits the text\n"
-            return out
+            return "the loss is on the label alone: the classifier learns which label fits the text\n"
         }
-        let shares = zip(classifier.labels, soft).map { "\($0) \(String(format: "%.2f", $1))" }.joined(separator: " · ")
+        var out = ""
+        let shares = zip(labels, soft).map { "\($0) \(String(format: "%.2f", $1))" }.joined(separator: " · ")
         out += "  target \(shares)\n"
         out +=
             "trained with soft: true, the loss is the cross-entropy against these probabilities (the teacher's), "

@@ -15,6 +15,7 @@ enum FilterBuiltins {
             [
                 P("data"), P("where", .optional(.function), default: .nil),
                 P("dedupe", .bool, default: false), P("near_dup", .optional(.number), default: .nil, bounds: .between(0, 1)),
+                P("semantic_dup", .optional(.number), default: .nil, bounds: .between(0, 1)),
                 P("min_words", .optional(.int), default: .nil, bounds: .atLeast(0)),
                 P("max_words", .optional(.int), default: .nil, bounds: .atLeast(0)),
                 P("min_chars", .optional(.int), default: .nil, bounds: .atLeast(0)),
@@ -40,6 +41,10 @@ enum FilterBuiltins {
                   where: fn(r) => ...       any predicate
                   dedupe: true              exact duplicates (normalised text)
                   near_dup: 0.7             near-duplicates by ROUGE-L F (MinHash/LSH candidates)
+                  semantic_dup: 0.9         paraphrases: all-MiniLM-L6-v2 embedding cosine ≥ 0.9
+                                            with a kept row (random-hyperplane LSH candidates,
+                                            each checked exactly; recall about 0.95 at the
+                                            threshold, higher above it)
                   decontaminate: test       13-gram overlap with an evaluation set
                   shots: s                  near-copies of the seed shots (shot leakage)
                 on: "text" makes text rules look at one field (default: every text field but the label).
@@ -75,7 +80,8 @@ enum FilterBuiltins {
     }()
 
     private static let ruleNames = [
-        "dedupe", "near_dup", "min_words", "max_words", "min_chars", "max_chars", "labels", "required", "confidence",
+        "dedupe", "near_dup", "semantic_dup", "min_words", "max_words", "min_chars", "max_chars", "labels", "required",
+        "confidence",
         "blocklist", "regex", "contains", "decontaminate", "shots", "preset",
     ]
 
@@ -127,6 +133,11 @@ enum FilterBuiltins {
         }
         if try args.bool("dedupe") { rules.append(.exactDuplicates(on: source)) }
         if args.optional("near_dup") != nil { rules.append(.nearDuplicates(threshold: try args.double("near_dup"), on: source)) }
+        if args.optional("semantic_dup") != nil {
+            let model = try EmbeddingModel.shared(args, parameter: "semantic_dup")
+            rules.append(
+                .semanticDuplicates(threshold: try args.double("semantic_dup"), on: source) { try model.embed($0, ctx) })
+        }
         if args.optional("decontaminate") != nil {
             let evaluation = try args.dataset("decontaminate")
             rules.append(

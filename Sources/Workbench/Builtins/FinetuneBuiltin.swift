@@ -22,6 +22,7 @@ enum FinetuneBuiltin {
             P("early_stop", .optional(.int), default: .nil, bounds: .between(1, 10_000)),
             P("lora", .optional(.bool), default: .nil), P("curve", .bool, default: true),
             P("soft", .bool, default: false), P("temperature", .number, default: 1, bounds: .above(0, upTo: 100)),
+            P("freeze", .optional(.bool), default: .nil),
         ], category: "loop",
         doc: """
             Trains a student model on a dataset and returns it. model:
@@ -29,6 +30,12 @@ enum FinetuneBuiltin {
                 from scratch on the rows' text; for dialogue rows only the bot's words carry loss
                 (not turns with weight: 0, as in OpenAI's fine-tuning files);
               "classifier": a small transformer with a label head, for rows with a label column;
+              "minilm": the pretrained sentence encoder all-MiniLM-L6-v2 (see models()) with a label
+                head on its mean-pooled output, for rows with a label column: it starts knowing
+                what sentences mean, so it needs far fewer labels. freeze: true trains the head
+                alone (each text is encoded once; defaults 30 epochs, lr 3e-3); otherwise the
+                whole encoder trains too (defaults 3 epochs, lr 1e-3 for the head and a fiftieth
+                of it, 2e-5, for the encoder); batch 16;
               "smollm2-135m", or a path to a Llama-family .gguf: a pretrained model (see models())
                 trained with its own tokenizer and chat template; for dialogue rows and rows with a
                 reply column only the assistant's words carry loss. lora: true (the default) trains
@@ -48,7 +55,7 @@ enum FinetuneBuiltin {
             Defaults for the from-scratch models: 3 epochs, batch 16, lr 3e-3 (1e-3 for the
             classifier). curve: false leaves the loss curve out (for training many students in
             a loop).
-            soft: true (a classifier) trains on the teacher's probabilities, each row's probs as
+            soft: true (a classifier, or minilm) trains on the teacher's probabilities, each row's probs as
             generate(..., scoring: "likelihood") writes them, instead of its single label: soft-label
             distillation (Hinton et al. 2015). temperature: T softens both the targets and the
             student's logits while training (T > 1 shows more of the runner-up labels).
@@ -62,7 +69,9 @@ enum FinetuneBuiltin {
         let preset = try start?.name ?? args.string("model")
         let pretrained = start == nil ? try PretrainedModels.ggufPath(preset, ctx) : nil
         let large = pretrained != nil || start?.isPretrained == true
-        let epochs = args.optional("epochs") == nil ? (large ? 1 : 3) : try args.int("epochs")
+        let frozenMiniLM = try isFrozenMiniLM(start, preset, args)
+        let epochs =
+            args.optional("epochs") == nil ? (large ? 1 : frozenMiniLM ? 30 : 3) : try args.int("epochs")
         guard epochs >= 0 else { throw args.error("epochs", "epochs must be 0 or more") }
         let batch = args.optional("batch") == nil ? (large ? 8 : 16) : try args.int("batch")
         var options = TrainingOptions(
@@ -102,6 +111,7 @@ enum FinetuneBuiltin {
 
     /// A new from-scratch student: a byte-level GPT preset or a classifier over `data`'s labels.
     private static func fromScratch(_ preset: String, _ data: Dataset, _ args: Arguments, seed: UInt64) throws -> ModelObject {
+        if preset == SentenceStudent.preset { return try SentenceStudent.make(data, args, seed: seed) }
         if preset == "classifier" {
             _ = try labelColumn(data, args)
             let labels = try args.bool("soft") ? SoftTargets.labels(of: data) : data.labels.sorted()
@@ -111,7 +121,7 @@ enum FinetuneBuiltin {
         guard let base = GPTConfig.preset(named: preset), preset.hasPrefix("gpt-") else {
             throw args.error(
                 "model",
-                "unknown model '\(preset)': expected \"gpt-tiny\", \"gpt-small\", \"classifier\", \"smollm2-135m\" or a .gguf path"
+                "unknown model '\(preset)': expected \"gpt-tiny\", \"gpt-small\", \"classifier\", \"minilm\", \"smollm2-135m\" or a .gguf path"
             )
         }
         return ModelObject(.languageModel(try GPT(config: try config(base, args), seed: seed)), name: preset, history: nil)
@@ -131,8 +141,28 @@ enum FinetuneBuiltin {
         return ModelObject(.llama(student), name: try args.string("model"), history: nil)
     }
 
+    /// Whether this run trains a frozen MiniLM's head (checking that `freeze:` is used only
+    /// when starting from `minilm`).
+    private static func isFrozenMiniLM(_ start: ModelObject?, _ preset: String, _ args: Arguments) throws -> Bool {
+        if let start {
+            if args.optional("freeze") != nil {
+                throw args.error(
+                    "freeze", "a model trained before keeps its setup: freeze: applies when starting from \"minilm\"")
+            }
+            if case .sentenceClassifier(let classifier) = start.kind { return classifier.frozen }
+            return false
+        }
+        guard preset == SentenceStudent.preset else {
+            if args.optional("freeze") != nil {
+                throw args.error("freeze", "freeze: keeps a pretrained encoder as it is: use it with model: \"minilm\"")
+            }
+            return false
+        }
+        return args.optional("freeze") == nil ? false : try args.bool("freeze")
+    }
+
     /// The label column a classifier learns from.
-    private static func labelColumn(_ data: Dataset, _ args: Arguments) throws -> String {
+    static func labelColumn(_ data: Dataset, _ args: Arguments) throws -> String {
         guard let column = data.labelColumn else {
             throw args.error(
                 "data", "a classifier needs a label column (a column named 'label', or dataset(rows, label: \"sentiment\"))")
@@ -172,9 +202,10 @@ enum FinetuneBuiltin {
             return model.origin.map { "\($0), then \(run)" } ?? run
         }
         if try args.bool("soft") {
-            guard case .classifier = model.kind else {
+            guard model.textClassifier != nil else {
                 throw args.error(
-                    "soft", "soft: true trains a classifier on the teacher's probabilities: use model: \"classifier\"")
+                    "soft",
+                    "soft: true trains a classifier on the teacher's probabilities: use model: \"classifier\" or \"minilm\"")
             }
         }
         switch model.kind {
@@ -189,22 +220,14 @@ enum FinetuneBuiltin {
                 .languageModel(gpt), name: model.name, history: history, text: model.text, origin: origin(history))
         case .classifier(let classifier):
             options.learningRate = try rate(1e-3)
-            let column = try labelColumn(data, args)
-            let labelled = data.rows.filter { data.label(of: $0) != nil }
-            var examples = try classifier.examples(
-                labelled.map { (text: StudentText.classifierInput($0, labelColumn: column), label: data.label(of: $0)!) })
-            if try args.bool("soft") {
-                let targets = try located(args.range(of: "soft")) {
-                    try SoftTargets.targets(labelled, labels: classifier.labels)
-                }
-                for i in examples.indices { examples[i].soft = targets[i] }
-            }
-            let history =
-                options.epochs == 0
-                ? nil
-                : try Trainer(options: options).train(
-                    classifier, on: examples, progress: progress.update, isCancelled: isCancelled)
+            let history = try trainClassifier(classifier, data, options, args, progress: progress, isCancelled: isCancelled)
             return ModelObject(.classifier(classifier), name: model.name, history: history, origin: origin(history))
+        case .sentenceClassifier(let classifier):
+            options.learningRate = try rate(classifier.frozen ? 3e-3 : 1e-3)
+            let history = try trainClassifier(classifier, data, options, args, progress: progress, isCancelled: isCancelled)
+            return ModelObject(
+                .sentenceClassifier(classifier), name: model.name, history: history,
+                origin: origin(history, classifier.frozen ? "head trained" : "fine-tuned"))
         case .llama(let student):
             options.learningRate = try rate(student.lora == nil ? 2e-5 : 2e-4)
             let sequences = try StudentText.sequences(data, for: student)
@@ -218,6 +241,27 @@ enum FinetuneBuiltin {
                 origin: origin(history, student.lora == nil ? "fine-tuned" : "LoRA-tuned"),
                 inference: history == nil ? student.base : nil)
         }
+    }
+
+    /// Trains a classifier on `data`'s labels, or with `soft: true` on its rows' probabilities;
+    /// nil when `options.epochs` is 0.
+    private static func trainClassifier(
+        _ classifier: some TextClassifier, _ data: Dataset, _ options: TrainingOptions, _ args: Arguments,
+        progress: TrainingBar, isCancelled: @escaping () -> Bool
+    ) throws -> TrainingHistory? {
+        let column = try labelColumn(data, args)
+        let labelled = data.rows.filter { data.label(of: $0) != nil }
+        var examples = try classifier.examples(
+            labelled.map { (text: StudentText.classifierInput($0, labelColumn: column), label: data.label(of: $0)!) })
+        if try args.bool("soft") {
+            let targets = try located(args.range(of: "soft")) {
+                try SoftTargets.targets(labelled, labels: classifier.labels)
+            }
+            for i in examples.indices { examples[i].soft = targets[i] }
+        }
+        guard options.epochs > 0 else { return nil }
+        return try Trainer(options: options).train(
+            classifier, on: examples, progress: progress.update, isCancelled: isCancelled)
     }
 
     /// The preset with the context the user asked for.

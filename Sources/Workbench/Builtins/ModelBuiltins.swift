@@ -20,6 +20,7 @@ enum ModelBuiltins {
             switch model.kind {
             case .languageModel(let gpt): try Checkpoint.save(gpt, to: url)
             case .classifier(let classifier): try Checkpoint.save(classifier, to: url)
+            case .sentenceClassifier(let classifier): try Checkpoint.save(classifier, to: url)
             case .llama(let student): try student.save(to: url)
             }
         } catch {
@@ -64,6 +65,8 @@ enum ModelBuiltins {
             case .languageModel(let gpt): return ModelObject(.languageModel(gpt), name: name, history: nil, trained: true)
             case .classifier(let classifier):
                 return ModelObject(.classifier(classifier), name: name, history: nil, trained: true)
+            case .sentenceClassifier(let classifier):
+                return ModelObject(.sentenceClassifier(classifier), name: name, history: nil, trained: true)
             case .llama(let student): return ModelObject(.llama(student), name: name, history: nil, trained: true)
             }
         } catch {

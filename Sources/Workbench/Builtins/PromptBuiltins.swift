@@ -59,16 +59,22 @@ enum PromptBuiltins {
         "shots",
         [
             P("data"), P("k", .int, default: 3, bounds: .between(0, 10_000)), P("select", .string, default: "first"),
-            P("seed", .optional(.int), default: .nil),
+            P("seed", .optional(.int), default: .nil), P("measure", .string, default: "tfidf"),
         ], category: "loop",
         doc: """
             Picks k worked examples (shots) from labelled rows, to show the teacher the task.
             select: "first", "random", "balanced" (every label in turn), "diverse" (maximal
-            marginal relevance) or "similar" (per input, by TF-IDF cosine). k: 0 is zero-shot.
-            The same seed picks the same shots.
+            marginal relevance) or "similar" (per input, its k most similar rows). k: 0 is
+            zero-shot. The same seed picks the same shots.
+            measure: how similar and diverse compare texts: "tfidf" (the default: TF-IDF cosine,
+            shared words), "minilm" (cosine of all-MiniLM-L6-v2 sentence embeddings: meaning, so a
+            paraphrase that shares no word counts as close, as in KATE, Liu et al. 2021; the pool
+            is embedded once here) or "auto" (minilm when installed, else tfidf). The shots say
+            which measure they use.
             Example: let s = shots(examples, k: 3, select: "balanced", seed: 1)
+                     let near = shots(examples, k: 3, select: "similar", measure: "minilm")
             """
-    ) { args, _ in
+    ) { args, ctx in
         let k = try args.int("k")
         if k == 0 { return .host(ShotsObject(nil)) }
         let pool = try args.dataset("data")
@@ -76,7 +82,13 @@ enum PromptBuiltins {
         let selector = try located(args.range(of: "k")) {
             try ShotSelector(pool: pool, k: k, selection: selection, seed: try args.seed())
         }
-        return .host(ShotsObject(selector))
+        let measure = try ShotMeasureChoice.measure(args, pool: pool, selection: selection, ctx)
+        guard case .embedding = measure else { return .host(ShotsObject(selector)) }
+        return .host(
+            ShotsObject(
+                try located(args.range(of: "measure")) {
+                    try ShotSelector(pool: pool, k: k, selection: selection, seed: try args.seed(), measure: measure)
+                }))
     }
 
     static let render = Builtin(

@@ -61,4 +61,16 @@ final class EmbeddingModel: @unchecked Sendable {
         }
         return texts.map { cache[$0]! }
     }
+
+    /// The unit vector of one text (from the cache when seen before), without a progress line:
+    /// for a query embedded as it comes.
+    func vector(_ text: String) throws -> [Float] {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let v = cache[text] { return v }
+        let v = try encoder.embed([text])[0]
+        if cache.count >= Self.cacheLimit { cache = [:] }
+        cache[text] = v
+        return v
+    }
 }

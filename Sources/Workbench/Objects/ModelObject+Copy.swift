@@ -21,6 +21,9 @@ extension ModelObject {
                 config: classifier.backbone.config, labels: classifier.labels, pooling: classifier.pooling)
             twin.restore(classifier.snapshot())
             return ModelObject(.classifier(twin), name: name, history: nil, origin: origin, trained: isTrained)
+        case .sentenceClassifier(let classifier):
+            return ModelObject(
+                .sentenceClassifier(try classifier.copy()), name: name, history: nil, origin: origin, trained: isTrained)
         case .llama(let student):
             let twin = try LlamaStudent(
                 base: student.base, baseName: student.baseName, lora: student.lora, context: student.contextLength)

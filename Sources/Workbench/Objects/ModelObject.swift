@@ -12,6 +12,8 @@ public final class ModelObject: HostObject {
         case languageModel(GPT)
         /// A GPT backbone with a label head.
         case classifier(GPTClassifier)
+        /// The pretrained MiniLM sentence encoder with a label head (encoder frozen or trained).
+        case sentenceClassifier(BertClassifier)
         /// A pretrained Llama-family model with its own tokenizer and chat template.
         case llama(LlamaStudent)
     }
@@ -68,6 +70,7 @@ public final class ModelObject: HostObject {
         switch kind {
         case .languageModel(let gpt): return gpt.parameterCount
         case .classifier(let classifier): return classifier.parameterCount
+        case .sentenceClassifier(let classifier): return classifier.totalParameterCount
         case .llama(let student): return student.totalParameterCount
         }
     }
@@ -79,13 +82,18 @@ public final class ModelObject: HostObject {
         case .classifier(let classifier):
             let c = classifier.backbone.config
             return (c.layers, c.width, c.context)
+        case .sentenceClassifier(let classifier):
+            return (classifier.sentence.encoder.config.layers, classifier.sentence.dimension, classifier.contextLength)
         case .llama(let student): return (student.config.layerCount, student.config.embeddingLength, student.contextLength)
         }
     }
 
     public var summary: String {
         var text = "model(\(name), \(ModelObject.count(parameterCount)) parameters"
-        if case .classifier(let classifier) = kind { text += ", labels " + classifier.labels.joined(separator: "|") }
+        if case .sentenceClassifier(let classifier) = kind {
+            text += classifier.frozen ? ", encoder frozen" : ", encoder fine-tuned"
+        }
+        if let classifier = textClassifier { text += ", labels " + classifier.labels.joined(separator: "|") }
         if case .llama(let student) = kind {
             text +=
                 student.lora.map { ", LoRA r\($0.rank) (\(ModelObject.count(student.parameterCount)) trained)" }
@@ -107,11 +115,20 @@ public final class ModelObject: HostObject {
         case "width": return .int(shape.width)
         case "context": return .int(shape.context)
         case "labels":
-            if case .classifier(let classifier) = kind { return .list(classifier.labels.map(Value.string)) }
+            if let classifier = textClassifier { return .list(classifier.labels.map(Value.string)) }
             return .nil
         case "losses": return .list((history?.losses ?? []).map { .float(Double($0)) })
         case "validation_losses": return .list((history?.validationLosses ?? []).map { .float(Double($0)) })
         default: return nil
+        }
+    }
+
+    /// The network when it labels text (the byte classifier or the MiniLM one), else nil.
+    var textClassifier: (any TextClassifier)? {
+        switch kind {
+        case .classifier(let classifier): return classifier
+        case .sentenceClassifier(let classifier): return classifier
+        case .languageModel, .llama: return nil
         }
     }
 

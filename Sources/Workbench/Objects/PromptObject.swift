@@ -58,7 +58,9 @@ public final class ShotsObject: HostObject {
 
     public var summary: String {
         guard let selector else { return "shots(0: zero-shot)" }
-        return "shots(\(selector.k) \(selector.selection.rawValue) from \(selector.pool.count) rows)"
+        let measured = selector.selection == .similar || selector.selection == .diverse
+        let by = measured ? " by \(selector.measure.description)" : ""
+        return "shots(\(selector.k) \(selector.selection.rawValue)\(by) from \(selector.pool.count) rows)"
     }
 
     public var display: String? {
