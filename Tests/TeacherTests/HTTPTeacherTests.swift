@@ -118,7 +118,11 @@ import Testing
         #expect(stats.attempts["malformed"] == 3)
         #expect(stats.attempts["utf8"] == 3)
         #expect(stats.attempts["e200"] == 3)
-        #expect(teacher.statistics.retries == 1 + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 2)
+        // Every retry is one more attempt the server saw. (Not a fixed sum: under a heavy load a
+        // plain request can outlast the 1 s timeout and be asked again; seen once in CI, 15 for 14.)
+        let attempts = stats.attempts.values.reduce(0, +)
+        #expect(teacher.statistics.retries == attempts - faults.count)
+        #expect(teacher.statistics.retries >= 1 + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 2)
     }
 
     @Test func retriesWaitWhatTheServerAsks() throws {
