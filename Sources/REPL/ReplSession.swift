@@ -205,7 +205,7 @@ public final class ReplSession {
             if let index = cellIndex(command.argument) {
                 let cell = notebook.cells[index]
                 say(TerminalSafety.neutralize(cell.source))
-                for output in cell.outputs { out.write(Data(TerminalSafety.neutralize(text(of: output)).utf8)) }
+                for output in cell.outputs { out.write(Data(TerminalSafety.neutralize(output.plainText).utf8)) }
             }
         case "rerun":
             if let index = cellIndex(command.argument) { rerun(index, source: notebook.cells[index].source) }
@@ -309,16 +309,6 @@ public final class ReplSession {
         workspace.session.fileAccess = typedCodePolicy.files
         workspace.state.teacherURLs = typedCodePolicy.teachers
         say("loaded \(path): ran \(codeCells.count) code cells")
-    }
-
-    private func text(of output: CellOutput) -> String {
-        switch output {
-        case .stream(_, let text), .table(let text): return text
-        case .svg: return "[plot]\n"
-        case .png: return "[image]\n"
-        case .error(_, let diagnostic): return diagnostic
-        case .unrecognized(let u): return "[\(u.kind)]\n"
-        }
     }
 
     private func say(_ text: String) {

@@ -59,7 +59,7 @@ struct CellExecution {
                 parent: request)
         }
         if storeHistory {
-            cells.history.append(line: count, input: code, output: ran.outputs.map(CellExecution.plainText).joined())
+            cells.history.append(line: count, input: code, output: ran.outputs.map(\.plainText).joined())
         }
         return finish(.init(failure: failure), count: count)
     }
@@ -106,15 +106,5 @@ struct CellExecution {
         var lines = diagnostic.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         return ["ename": "fewshot error", "evalue": message, "traceback": lines]
-    }
-
-    static func plainText(_ output: CellOutput) -> String {
-        switch output {
-        case .stream(_, let text), .table(let text): return text
-        case .svg: return "[plot]\n"
-        case .png: return "[image]\n"
-        case .error(_, let diagnostic): return diagnostic
-        case .unrecognized(let u): return "[\(u.kind)]\n"
-        }
     }
 }

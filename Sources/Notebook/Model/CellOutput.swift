@@ -51,3 +51,18 @@ public struct UnrecognizedOutput: Hashable, Sendable {
     /// The block's body content.
     public var body: [UInt8]
 }
+
+extension CellOutput {
+    /// The output as terminal text: streams and tables as written, a diagnostic as rendered,
+    /// `[plot]` or `[image]` for pictures (what the REPL prints when it reloads a notebook, and
+    /// what the Jupyter kernel keeps in its history).
+    public var plainText: String {
+        switch self {
+        case .stream(_, let text), .table(let text): return text
+        case .svg: return "[plot]\n"
+        case .png: return "[image]\n"
+        case .error(_, let diagnostic): return diagnostic
+        case .unrecognized(let u): return "[\(u.kind)]\n"
+        }
+    }
+}
