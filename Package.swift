@@ -82,7 +82,7 @@ let package = Package(
             name: "Teacher",
             dependencies: ["Chat", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP client of OpenAI-compatible servers: the one part of the teachers that links libcurl.
-        .target(name: "TeacherHTTP", dependencies: ["Chat", "CCurl", "Teacher", "SafeFiles"]),
+        .target(name: "TeacherHTTP", dependencies: ["Chat", "CCurl", "Teacher", "PortableMath", "SafeFiles"]),
 
         // The language and the product built on it.
         .target(

@@ -57,14 +57,20 @@ import Testing
             let p = prompt("Review: \\{text}", output: ["good", "bad"])
             let d = generate(p, label: dataset([{text: "good movie"}, {text: "bad movie, not good"}]), teacher: t, scoring: "likelihood")
             print(map(d.rows, fn(r) => r.label))
+            print(rejected(generate(p, label: dataset([{text: "good movie"}]), teacher: t, scoring: "channel")).rows)
             """
         let made = try FewshotProcess.run(binary, ["new", "scores.fsnb"], input: session, directory: folder)
         #expect(made.status == 0, "\(made.stderr)")
         #expect(made.stdout.contains(#"["good", "bad"]"#), "\(made.stdout)")
         #expect(made.stdout.contains("revealed only the first token's probability"), "\(made.stdout)")
+        // Channel scoring needs whole texts' probabilities, which a server's top_logprobs are not.
+        #expect(
+            made.stdout.contains("scored only the first token of the text")
+                || made.stderr.contains("scored only the first token"),
+            "\(made.stdout)\(made.stderr)")
         withExtendedLifetime(server) {}
         let checked = try FewshotProcess.run(binary, ["check", "scores.fsnb"], directory: folder)
-        #expect(checked.status == 0 && checked.stdout.contains("all 4 code cells match"), "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.status == 0 && checked.stdout.contains("all 5 code cells match"), "\(checked.stdout)\(checked.stderr)")
     }
 
     @Test func aMissingRecordingIsAClearErrorOnReplay() throws {

@@ -10,7 +10,7 @@ struct LabelScoringTests {
     let labels = ["negative", "neutral", "positive"]
 
     func scoring(_ normalization: LabelScoring.Normalization, calibrate: [String]? = nil) -> LabelScoring {
-        LabelScoring(labels: labels, field: "label", normalization: normalization, contentFree: calibrate)
+        LabelScoring(method: .likelihood, labels: labels, field: "label", normalization: normalization, contentFree: calibrate)
     }
 
     func scores(_ logprobs: [Double], tokens: [Int] = [1, 1, 1]) -> [CandidateScore] {
@@ -100,7 +100,9 @@ struct LabelScoringLoopTests {
         // Misuse is caught where it is written.
         #expect(k.run(#"generate(p, s, n: 2, scoring: "likelihood")"#).contains("give them with label: data"))
         #expect(k.run(#"generate(p, s, label: test, scoring: "likelyhood")"#).contains("scoring must be"))
-        #expect(k.run(#"generate(p, s, label: test, calibrate: true)"#).contains("applies to scoring: \"likelihood\" only"))
+        #expect(
+            k.run(#"generate(p, s, label: test, calibrate: true)"#).contains(
+                "applies to scoring: \"likelihood\" or \"channel\" only"))
         #expect(k.run(#"generate(p, s, label: test, scoring: "likelihood", calibrate: [1])"#).contains("content-free inputs"))
         #expect(
             k.run(#"generate(p, s, label: test, scoring: "likelihood", normalize: "max")"#).contains("normalize must be one of"))
@@ -109,5 +111,33 @@ struct LabelScoringLoopTests {
         #expect(k.run(#"filter(test, confidence: 0.5)"#).contains("needs a 'confidence' column"))
         #expect(k.run(#"finetune(test, model: "classifier", soft: true)"#).contains("row 1 has none"))
         #expect(k.run(#"finetune(d, model: "classifier", temperature: 2)"#).contains("use it with soft: true"))
+    }
+
+    /// `scoring: "channel"`: one request per row and label, each scoring the row's text after
+    /// the label; the rows get a distribution as with likelihood, it replays, and the options
+    /// that only make sense for P(label | text) are refused where they are written.
+    @Test func channelScoringRanksEachRowsTextGivenEveryLabel() throws {
+        let k = try TestWorkspace()
+        k.ok(
+            """
+            let p = prompt('Tweet: {text}\\nSentiment:', system: "Classify the sentiment of tweets.", output: ["negative", "positive"])
+            let s = shots(dataset([{text: "I loved it", label: "positive"}, {text: "I hated it", label: "negative"}]), k: 2)
+            let test = dataset([{text: "what a wonderful day", label: "positive"}, {text: "this is awful", label: "negative"}])
+            """)
+        let first = k.ok(#"let r = evaluate(teacher(), test, prompt: p, shots: s, scoring: "channel")"#)
+        #expect(first.contains("4/4"), "\(first)")
+        #expect(k.ok("print(r.ece >= 0 and r.ece <= 1, r.accuracy >= 0)") == "true true\n")
+        let d = k.ok(#"let d = generate(p, s, label: select(test, ["text"]), scoring: "channel")"#)
+        #expect(d.contains("replayed 4"), "\(d)")
+        #expect(k.ok("print(all(d.rows, fn(r) => abs(r.probs.negative + r.probs.positive - 1) < 1e-9))") == "true\n")
+        #expect(
+            k.ok("print(map(d.rows, fn(r) => r.label))")
+                == k.ok("print(map(r.examples.rows, fn(e) => e.predicted))"))
+        #expect(
+            k.run(#"generate(p, s, label: test, scoring: "channel", calibrate: true)"#).contains("leave calibrate: out"))
+        #expect(
+            k.run(#"generate(p, s, label: test, scoring: "channel", normalize: "mutual_info")"#).contains(
+                "channel scoring has none"))
+        #expect(k.run(#"generate(p, s, label: test, scoring: "chanel")"#).contains(#""likelihood" or "channel""#))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PortableMath
 import Teacher
 
 extension WireChatResponse {
@@ -21,8 +22,9 @@ extension WireChatResponse {
         for alternative in token.topLogprobs ?? [] where listed[alternative.token] == nil {
             listed[alternative.token] = alternative.logprob
         }
-        let leftOver = 1 - listed.values.reduce(0) { $0 + Foundation.exp($1) }
-        let bound = min(Foundation.log(max(leftOver, 1e-12)), listed.values.min() ?? 0)
+        // Summed in a fixed order (a dictionary's order changes between runs) with fewshot's own exp.
+        let leftOver = 1 - listed.values.sorted().reduce(0) { $0 + Reproducible.exp($1) }
+        let bound = min(Reproducible.log(max(leftOver, 1e-12)), listed.values.min() ?? 0)
         return candidates.map { candidate in
             let match = listed.filter { !$0.key.isEmpty && candidate.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }
             guard let match else { return CandidateScore(logprob: bound, tokens: 1, coverage: .notListed) }

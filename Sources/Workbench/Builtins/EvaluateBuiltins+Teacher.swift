@@ -42,9 +42,12 @@ extension EvaluateBuiltins {
                 let selection = try ShotSelection(named: try args.string("select"))
                 shots = ShotsObject(try ShotSelector(pool: pool!, k: run.k, selection: selection, seed: UInt64(run.seed)))
             }
-            return try (rows + references).enumerated().map { index, row in
-                let request = options.request(for: try template.render(row, shots: try shots.shots(for: row)), index: index)
-                return scoring?.scoringRequest(request) ?? request
+            return try (rows + references).enumerated().flatMap { index, row -> [ChatRequest] in
+                let shotRows = try shots.shots(for: row)
+                if let scoring {
+                    return try scoring.requests(for: row, shots: shotRows, template: template, model: options.model)
+                }
+                return [options.request(for: try template.render(row, shots: shotRows), index: index)]
             }
         }
         // The whole sweep is checked against the budget up front (as if nothing were recorded,
@@ -53,7 +56,7 @@ extension EvaluateBuiltins {
         try teacher.refuseIfOverBudget(
             budget, runRequests.flatMap { $0 },
             shrink: "score fewer rows, shot counts or seeds, or lower max_tokens", at: args.range(of: "budget") ?? ctx.callRange)
-        let perRun = rows.count + references.count
+        let perRun = rows.count * (scoring?.requestsPerRow ?? 1) + references.count
         let progress = ProgressReporter("evaluate", total: perRun * plan.count, context: ctx)
         var runs: [(k: Int, predicted: [String])] = []
         var confidences: [Double]?

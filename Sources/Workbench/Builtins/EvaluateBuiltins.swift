@@ -37,8 +37,8 @@ enum EvaluateBuiltins {
                 budget: {tokens: N} or {usd: X} caps what a teacher evaluation sends, as in generate:
                 a sweep whose estimate is over is refused before anything is sent, and one that
                 reaches it stops with an error (the answers so far are recorded and replay free).
-                scoring: "likelihood" (normalize:, calibrate: as in generate) has the teacher score each
-                label instead of writing one: r.ece is then its expected calibration error and
+                scoring: "likelihood" or "channel" (normalize:, calibrate: as in generate) has the
+                teacher score each label instead of writing one: r.ece is then its expected calibration error and
                 r.reliability its confidence against accuracy, per bin, to plot.
                 What one query cost: r.prompt_tokens, r.completion_tokens and r.seconds (a teacher's
                 latency as recorded with its answers); r.interval is accuracy's 95% bootstrap interval.

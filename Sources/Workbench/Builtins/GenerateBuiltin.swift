@@ -46,6 +46,10 @@ enum GenerateBuiltin {
                 ["N/A", "", "[MASK]"]) divides out the bias the teacher shows on content-free inputs
                 (Zhao et al. 2021); the estimate is printed. The local teacher scores every label
                 exactly; a server can only reveal each label's first token (top_logprobs).
+                scoring: "channel" turns the prompt around (Min et al. 2022): each label is given
+                and the row's text is scored as the reply, P(text | label), one request per label;
+                it often helps small teachers, needs one that scores whole texts (the local
+                teacher), and takes no calibrate: (there is no label prior to divide out).
                 Example: let data = generate(p, s, n: 50, temperature: 0.8, seed: 1, budget: {tokens: 50000})
                 """
         ) { args, ctx in

@@ -13,7 +13,8 @@ struct GenerateCall {
     let teacher: TeacherObject
     /// One input row per request (empty rows when writing new examples).
     let inputs: [Row]
-    /// One request per input row, then (when scoring) one per content-free reference input.
+    /// One request per input row (one per row and label for channel scoring), then (when
+    /// scoring) one per content-free reference input.
     let requests: [ChatRequest]
     let budget: TeacherBudget?
     /// `"label"` when annotating rows, `"score"` when scoring their labels, else `"generate"`.
@@ -49,11 +50,14 @@ struct GenerateCall {
         let scoring = try LabelScoring(args, template: template, labelling: labelling)
         self.scoring = scoring
         let references = (scoring?.referenceInputs ?? []).map { LabelScoring.contentFreeRow($0, template: template) }
-        requests = try (inputs + references).enumerated().map { index, input in
+        requests = try (inputs + references).enumerated().flatMap { index, input -> [ChatRequest] in
             let shotRows = try located(args.range(of: "shots")) { try shots.shots(for: input) }
-            let rendered = try located(args.range(of: "prompt")) { try template.render(input, shots: shotRows) }
-            let request = options.request(for: rendered, index: index)
-            return scoring?.scoringRequest(request) ?? request
+            return try located(args.range(of: "prompt")) {
+                if let scoring {
+                    return try scoring.requests(for: input, shots: shotRows, template: template, model: options.model)
+                }
+                return [options.request(for: try template.render(input, shots: shotRows), index: index)]
+            }
         }
         mode = scoring != nil ? "score" : labelling ? "label" : "generate"
         budget = try args.budget()

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Language
 import OrderedCollections
+import PortableMath
 import Teacher
 
 /// `generate(p, s, label: rows, scoring: "likelihood")`: instead of sampling a reply and parsing
@@ -13,15 +14,28 @@ import Teacher
 /// content-free input, `acc_mutual_info`). `calibrate:` applies contextual calibration (Zhao et
 /// al. 2021): the distribution the teacher gives content-free inputs ("N/A", "", "[MASK]") is
 /// its bias, and each label's probability is divided by it and renormalised.
+///
+/// `scoring: "channel"` turns the prompt around (Min et al. 2022): each label asks and the row's
+/// text is the reply scored, P(text | label), one request per label. It needs a teacher that
+/// scores whole replies (the local one); it has no label prior to calibrate.
 struct LabelScoring {
     enum Normalization: String, CaseIterable {
         case sum, mean
         case mutualInformation = "mutual_info"
     }
 
+    /// Which probability ranks the labels.
+    enum Method: String, CaseIterable {
+        /// P(label | prompt and text): one request per row, every label a candidate reply.
+        case likelihood
+        /// P(text | prompt and label): one request per row and label, the text the reply.
+        case channel
+    }
+
     /// The content-free inputs `calibrate: true` uses, as Zhao et al. (2021) do.
     static let defaultContentFree = ["N/A", "", "[MASK]"]
 
+    let method: Method
     let labels: [String]
     /// The row field the chosen label goes into.
     let field: String
@@ -42,12 +56,25 @@ struct LabelScoring {
         Row(OrderedDictionary(uniqueKeysWithValues: template.slots.map { ($0, FieldValue.string(text)) }))
     }
 
-    /// `request` turned into a scoring request: the labels as candidates, sampling fields unset
-    /// (they do not change a score, so they do not split the recording either).
-    func scoringRequest(_ request: ChatRequest) -> ChatRequest {
-        var scored = ChatRequest(model: request.model, messages: request.messages, maxTokens: 1)
-        scored.candidates = labels
-        return scored
+    /// How many requests score one row: one, or one per label for channel scoring.
+    var requestsPerRow: Int { method == .channel ? labels.count : 1 }
+
+    /// The requests that score `row`'s labels (`requestsPerRow` of them), sampling fields
+    /// unset: they do not change a score, so they do not split the recording either.
+    func requests(for row: Row, shots: [Row], template: PromptTemplate, model: String) throws -> [ChatRequest] {
+        switch method {
+        case .likelihood:
+            var request = ChatRequest(model: model, messages: try template.render(row, shots: shots).messages, maxTokens: 1)
+            request.candidates = labels
+            return [request]
+        case .channel:
+            return try labels.map { label in
+                let channel = try template.renderChannel(row, shots: shots, label: label)
+                var request = ChatRequest(model: model, messages: channel.messages, maxTokens: 1)
+                request.candidates = [channel.reply]
+                return request
+            }
+        }
     }
 
     /// The teacher's bias: per content-free input, its label distribution (normalised as the
@@ -115,12 +142,12 @@ struct LabelScoring {
             + "each row's probabilities are divided by these and renormalised\n"
     }
 
-    /// softmax in Double, stable for any scale.
+    /// softmax in Double, stable for any scale, with fewshot's own exp (the same bits on every machine).
     static func softmax(_ logits: [Double]) -> [Double] {
         guard let top = logits.max(), top.isFinite else {
             return logits.map { _ in 1 / Double(max(1, logits.count)) }
         }
-        let exps = logits.map { Foundation.exp($0 - top) }
+        let exps = logits.map { Reproducible.exp($0 - top) }
         let total = exps.reduce(0, +)
         return exps.map { $0 / total }
     }
@@ -132,20 +159,22 @@ extension LabelScoring {
         let scoring = try args.string("scoring")
         guard scoring != "generate" else {
             for name in ["normalize", "calibrate"] where args.range(of: name) != nil {
-                throw args.error(name, "\(name): applies to scoring: \"likelihood\" only")
+                throw args.error(name, "\(name): applies to scoring: \"likelihood\" or \"channel\" only")
             }
             return nil
         }
-        guard scoring == "likelihood" else {
-            throw args.error("scoring", "scoring must be \"generate\" or \"likelihood\", got \"\(scoring)\"")
+        guard let method = Method(rawValue: scoring) else {
+            throw args.error(
+                "scoring", "scoring must be \"generate\", \"likelihood\" or \"channel\", got \"\(scoring)\"")
         }
+        self.method = method
         guard labelling else {
-            throw args.error("scoring", "scoring: \"likelihood\" labels rows: give them with label: data")
+            throw args.error("scoring", "scoring: \"\(scoring)\" labels rows: give them with label: data")
         }
         guard case .label(let field, let allowed?) = template.output, allowed.count >= 2 else {
             throw args.error(
                 "scoring",
-                "scoring: \"likelihood\" scores the prompt's labels, but this prompt has none: "
+                "scoring: \"\(scoring)\" scores the prompt's labels, but this prompt has none: "
                     + "give it output: [\"negative\", \"positive\"] (two labels or more)")
         }
         labels = allowed
@@ -158,6 +187,18 @@ extension LabelScoring {
                     + "got \"\(normalize)\"")
         }
         self.normalization = normalization
+        if method == .channel, normalization == .mutualInformation {
+            throw args.error(
+                "normalize",
+                "normalize: \"mutual_info\" divides out a label's prior; channel scoring has none "
+                    + "(every label scores the same text): use \"sum\"")
+        }
+        if method == .channel, let calibrate = args.optional("calibrate"), calibrate != .bool(false) {
+            throw args.error(
+                "calibrate",
+                "calibrate: corrects a bias toward some labels in P(label | text); channel scoring ranks "
+                    + "P(text | label), which has no such prior: leave calibrate: out")
+        }
         switch args.optional("calibrate") {
         case nil, .bool(false)?: contentFree = nil
         case .bool(true)?: contentFree = Self.defaultContentFree
