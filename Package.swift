@@ -12,7 +12,7 @@
 //   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
 //   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
 //   Teacher               the ChatTeacher protocol, requests and responses, recording and replay, usage and budgets (no curl)
-//   TeacherHTTP           the OpenAI-compatible chat client over libcurl
+//   TeacherHTTP           the OpenAI-compatible chat client over libcurl, batch and fine-tuning jobs
 //   Language              lexer, parser, diagnostics, interpreter of the fewshot DSL
 //   Datasets              records, file formats, splitting, shot selection, filtering rules
 //   Notebook              the .fsnb format: cells, outputs, atomic save/load, export, ipynb import
@@ -82,7 +82,9 @@ let package = Package(
             name: "Teacher",
             dependencies: ["Chat", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP client of OpenAI-compatible servers: the one part of the teachers that links libcurl.
-        .target(name: "TeacherHTTP", dependencies: ["Chat", "CCurl", "Teacher", "SafeFiles"]),
+        .target(
+            name: "TeacherHTTP",
+            dependencies: ["Chat", "CCurl", "Teacher", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The language and the product built on it.
         .target(
