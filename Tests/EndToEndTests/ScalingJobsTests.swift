@@ -32,7 +32,7 @@ import Testing
         #expect(made.status == 0, "\(made.stdout)\(made.stderr)")
         #expect(made.stdout.contains("6\n"), "every tweet labelled: \(made.stdout)")
         #expect(made.stdout.contains("fine-tuning job ftjob-"), "\(made.stdout)")
-        #expect(made.stdout.contains("checkpoint at step 6: ft:gpt-4o-mini:fixture:"), "\(made.stdout)")
+        #expect(made.stdout.contains("checkpoint at step 6: ft:gpt-4o-mini:e2e:fixture:"), "\(made.stdout)")
         #expect(made.stdout.contains("accuracy"), "\(made.stdout)")
         #expect(try server.stats().authorization == "Bearer \(key)", "the key goes to the configured server")
         for file in ["loop.fsnb", "loop.fsnb.teacher", "state/fewshot/jobs.jsonl"] {
@@ -48,7 +48,7 @@ import Testing
             binary,
             [
                 "-e",
-                "let t = teacher(\"gpt-4o-mini\", base_url: \"\(server.baseURL)\", mode: \"batch\", price: {input: 0.15, output: 0.60})\n\(prompt)\nplan(p, n: 10, teacher: t)",
+                "let t = teacher(\"gpt-4o-mini\", base_url: \"\(server.baseURL)\", mode: \"batch\", price: {input: 0.15, output: 0.60})\n\(prompt)\nshow(plan(p, label: dataset([{text: \"fine\"}]), teacher: t))",
             ],
             directory: folder)
         #expect(

@@ -166,6 +166,11 @@ enum RemoteFinetune {
     /// The job's loss curve with its epochs marked, its checkpoints and its model.
     private static func show(_ outcome: FineTuningOutcome, ctx: CallContext, args: Arguments, live: Bool) {
         guard outcome.status == "succeeded" else { return }
+        if !live, let last = outcome.metrics.last {
+            // A replay shows the bar's last state, as the live run left it.
+            ProgressReporter("train", total: last.totalSteps, context: ctx)
+                .finish(done: last.step, fields: [String(format: "loss %.3f", last.trainLoss)])
+        }
         let losses = outcome.metrics.map(\.trainLoss)
         let validation = outcome.metrics.enumerated().compactMap { index, metric in
             metric.validLoss.map { (step: index, loss: $0) }

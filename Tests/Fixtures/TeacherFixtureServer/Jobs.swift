@@ -500,13 +500,14 @@ func checkpoints(_ id: String) -> [UInt8] {
     let epochs = stored["epochs"] as? Int ?? 1
     let done = jobPhase(stored, age: now() - (stored["created"] as? Double ?? now())).steps
     let succeeded = object["status"] as? String == "succeeded"
+    let suffix = (stored["suffix"] as? String).map { ":\($0)" } ?? ""
     var list: [[String: Any]] = []
     for epoch in 1...epochs where epoch * perEpoch <= done && (epoch < epochs || succeeded) {
         let step = epoch * perEpoch
         list.append([
             "object": "fine_tuning.job.checkpoint", "id": "ftckpt-\(id)-\(epoch)", "created_at": Int(now()),
             "fine_tuned_model_checkpoint":
-                "ft:\(stored["model"] as? String ?? "model"):fixture:\(id.suffix(6)):ckpt-step-\(step)",
+                "ft:\(stored["model"] as? String ?? "model")\(suffix):fixture:\(id.suffix(6)):ckpt-step-\(step)",
             "step_number": step, "fine_tuning_job_id": id,
             "metrics": ["step": step, "train_loss": fixtureLoss(step, perEpoch * epochs)],
         ])
