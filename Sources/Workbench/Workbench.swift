@@ -30,6 +30,7 @@ public enum Workbench {
         session.register(GenerateBuiltin.make(state))
         session.register(GenerateBuiltin.plan(state))
         session.register(UsageBuiltin.make(state))
+        session.register(BatchFileBuiltins.importBatch(state))
         for builtin in FilterBuiltins.all { session.register(builtin) }
         session.register(FinetuneBuiltin.make(state))
         session.register(ExplainBuiltin.builtin)

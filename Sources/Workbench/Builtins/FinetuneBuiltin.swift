@@ -26,6 +26,8 @@ enum FinetuneBuiltin {
                 P("soft", .bool, default: false), P("temperature", .number, default: 1, bounds: .above(0, upTo: 100)),
                 P("freeze", .optional(.bool), default: .nil), P("remote", .optional(.host("teacher")), default: .nil),
                 P("prompt", .optional(.host("prompt")), default: .nil), P("suffix", .optional(.string), default: .nil),
+                P("plan", .bool, default: false),
+                P("training_price", .optional(.number), default: .nil, bounds: .between(0, 1_000_000)),
             ], category: "loop",
             doc: """
                 Trains a student model on a dataset and returns it. model:
@@ -68,7 +70,10 @@ enum FinetuneBuiltin {
                 of them as the validation file; model: names the base
                 model (t's model by default), epochs:, batch: and lr: (a multiplier there) its
                 hyperparameters, suffix: and seed: the job's. The job's steps fill the same progress
-                bar and loss curve; its checkpoints are listed; it returns a teacher for the
+                bar and loss curve; its checkpoints are listed; a line first estimates the trained
+                tokens (the training file's, as characters / 4, times the epochs) and, with
+                training_price: (USD per million trained tokens), the cost; plan: true shows only
+                that line and starts nothing; it returns a teacher for the
                 fine-tuned model, for evaluate, compare and chat. Ctrl-C asks whether to cancel the
                 job on the server. Running the cell again reattaches to the job; the outcome is
                 recorded, so the notebook replays offline. See docs/scaling.md.
@@ -82,7 +87,7 @@ enum FinetuneBuiltin {
             if case .host(let service as TeacherObject)? = args.optional("remote") {
                 return try RemoteFinetune.run(on: service, data, args, ctx, state)
             }
-            for name in ["prompt", "suffix"] where args.optional(name) != nil {
+            for name in ["prompt", "suffix", "training_price"] where args.optional(name) != nil {
                 throw args.error(name, "\(name): is for a remote fine-tuning job: finetune(d, remote: t, \(name): ...)")
             }
             let start = try startingModel(args, ctx)

@@ -31,7 +31,10 @@ enum RemoteFinetune {
             throw args.error(
                 name, "\(name): is for training in-process; a remote job takes epochs:, batch:, lr:, suffix:, seed: and val:")
         }
-        let spec = try makeSpec(service, data, prompt, args)
+        let (spec, tokens) = try makeSpec(service, data, prompt, args)
+        let examples = spec.training.count { $0 == 0x0A }
+        ctx.write(try estimate(spec, tokens: tokens, rows: examples, args: args))
+        if try args.bool("plan") { return .nil }
         let request = ChatRequest(
             model: recordingModel, messages: [ChatMessage(.user, "\(server.baseURL) \(spec.model) \(spec.key)")])
         let outcome: FineTuningOutcome
@@ -77,7 +80,7 @@ enum RemoteFinetune {
 
     /// The job's files and settings from the rows and the arguments.
     private static func makeSpec(_ service: TeacherObject, _ data: Dataset, _ prompt: PromptObject, _ args: Arguments) throws
-        -> FineTuningSpec
+        -> (spec: FineTuningSpec, tokens: Int)
     {
         let seed = try args.int("seed")
         let share = try args.double("val")
@@ -90,28 +93,53 @@ enum RemoteFinetune {
         if args.optional("batch") != nil { hyper["batch_size"] = .number(Double(try args.int("batch"))) }
         if args.optional("lr") != nil { hyper["learning_rate_multiplier"] = .number(try args.double("lr")) }
         let model = args.range(of: "model") != nil ? try args.string("model") : service.model
-        return FineTuningSpec(
-            model: model, training: try chatJSONL(trainingRows, prompt, args),
-            validation: validationRows.isEmpty ? nil : try chatJSONL(validationRows, prompt, args),
+        let training = try chatJSONL(trainingRows, prompt, args)
+        let spec = FineTuningSpec(
+            model: model, training: training.bytes,
+            validation: validationRows.isEmpty ? nil : try chatJSONL(validationRows, prompt, args).bytes,
             suffix: args.optional("suffix") == nil ? nil : try args.string("suffix"), seed: seed, hyperparameters: hyper)
+        return (spec, training.tokens)
+    }
+
+    /// The plan line: trained tokens (the training file's, estimated as characters / 4, times
+    /// the epochs) and, with `training_price:`, the cost.
+    private static func estimate(_ spec: FineTuningSpec, tokens: Int, rows: Int, args: Arguments) throws -> String {
+        let epochs = spec.hyperparameters["n_epochs"].flatMap { value -> Int? in
+            if case .number(let n) = value { return Int(n) } else { return nil }
+        }
+        let assumed = epochs ?? 3
+        var line =
+            "plan: about \(tokens * assumed) trained tokens (\(tokens) in \(rows) training examples, estimated as characters / 4, "
+            + "× \(assumed) epochs\(epochs == nil ? ", the service's usual choice when epochs: is not given" : ""))"
+        if args.optional("training_price") != nil {
+            let price = try args.double("training_price")
+            line += String(
+                format: ", about %@ at $%g per million trained tokens", CostFormat.usd(Double(tokens * assumed) * price / 1e6),
+                price)
+        } else {
+            line += "; training_price: (USD per million trained tokens) gives the cost"
+        }
+        return line + "\n"
     }
 
     /// One `{"messages": [...]}` line per row: the prompt's system and user turns, then the
     /// row's reply as the assistant's.
-    static func chatJSONL(_ rows: [Row], _ prompt: PromptObject, _ args: Arguments) throws -> [UInt8] {
+    static func chatJSONL(_ rows: [Row], _ prompt: PromptObject, _ args: Arguments) throws -> (bytes: [UInt8], tokens: Int) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var bytes: [UInt8] = []
+        var tokens = 0
         for (index, row) in rows.enumerated() {
             do {
                 var messages = try prompt.template.render(row, shots: []).messages
                 messages.append(ChatMessage(.assistant, try prompt.template.output.formatReply(row)))
                 bytes += Array(try encoder.encode(ChatLine(messages: messages))) + [0x0A]
+                tokens += UsageEstimator.approximatePromptTokens(ChatRequest(model: "", messages: messages))
             } catch {
                 throw args.error("data", "row \(index + 1) cannot be a training example: \(error)")
             }
         }
-        return bytes
+        return (bytes, tokens)
     }
 
     private struct ChatLine: Encodable { var messages: [ChatMessage] }

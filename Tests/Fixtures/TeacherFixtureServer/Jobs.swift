@@ -104,7 +104,8 @@ func handleJobs(_ request: Request) -> [UInt8]? {
                 guard let bytes = jobStore.contents[rest[1]] else { return errorResponse(404, "No such File object: \(rest[1])") }
                 return response(status: 200, reason: "OK", body: bytes)
             case ("POST", 1, "batches"): return createBatch(request)
-            case ("GET", 2, "batches"): return batch(rest[1]).map { ok($0) } ?? errorResponse(404, "No batch found with id '\(rest[1])'")
+            case ("GET", 2, "batches"):
+                return batch(rest[1]).map { ok($0) } ?? errorResponse(404, "No batch found with id '\(rest[1])'")
             case ("POST", 3, "batches") where rest[2] == "cancel": return cancelBatch(rest[1])
             case ("POST", 2, "fine_tuning") where rest[1] == "jobs": return createJob(request)
             case ("GET", 3, "fine_tuning"): return job(rest[2]).map { ok($0) } ?? errorResponse(404, "No such job: \(rest[2])")
