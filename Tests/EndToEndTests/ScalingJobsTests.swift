@@ -118,4 +118,35 @@ import Testing
         #expect(run.stdout.contains("ft:gpt-4o-mini:fixture:"), "\(run.stdout)")
         #expect(stats.jobsCreated == 1, "one job, not two")
     }
+
+    /// Ctrl-C while a remote job runs asks first: "n" leaves the job running on the server,
+    /// "y" cancels it there (POST .../cancel).
+    @Test func ctrlCAsksBeforeCancellingARemoteJob() throws {
+        let binary = try #require(FewshotProcess.binary())
+        let server = try FixtureServer(arguments: ["--job-seconds", "60"])
+        let home = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: home) }
+        for (answer, expected, cancels) in [("n", "stopped following fine-tuning job", 0), ("y", "cancelled fine-tuning job", 1)]
+        {
+            let terminal = try PseudoTerminal(
+                binary,
+                environment: [
+                    "HOME": home.path, "XDG_STATE_HOME": home.appendingPathComponent("state-\(answer)").path, "NO_COLOR": "1",
+                ], directory: home)
+            try terminal.waitForPrompt("fewshot [1]> ")
+            let cell =
+                "let t = teacher(\"gpt-4o-mini\", base_url: \"\(server.baseURL)\", poll: 0.1); \(prompt); "
+                + "finetune(dataset([{text: \"ok \(answer)\", label: \"positive\"}]), remote: t, prompt: p, val: 0)"
+            terminal.type(cell + PseudoTerminal.enter)
+            try terminal.waitFor("fine-tuning job ftjob-")
+            terminal.type(PseudoTerminal.ctrlC)
+            try terminal.waitFor("[y/N] ")
+            terminal.type(answer + PseudoTerminal.enter)
+            try terminal.waitFor(expected)
+            try terminal.waitForPrompt("fewshot [2]> ")
+            #expect(try server.stats().cancels == cancels, "answer \(answer)")
+            terminal.type(PseudoTerminal.ctrlD)
+            _ = try terminal.waitForExit()
+        }
+    }
 }

@@ -132,7 +132,8 @@ public final class RemoteFineTuning {
         let server = client.configuration.baseURL
         var job: WireFineTuningJob
         if let id = journal.job(kind: "fine-tune", spec: spec.key, server: server),
-            let found = try? client.get("/fine_tuning/jobs/\(id)", as: WireFineTuningJob.self), !["cancelled", "failed"].contains(found.status)
+            let found = try? client.get("/fine_tuning/jobs/\(id)", as: WireFineTuningJob.self),
+            !["cancelled", "failed"].contains(found.status)
         {
             job = found
             onStatus("reattached to fine-tuning job \(id) (\(found.status)), started earlier for this data")
