@@ -182,4 +182,27 @@ import Testing
         #expect(answers.allSatisfy { (try? $0.get()) != nil }, "\(answers)")
         #expect(try server.stats().batchesCreated == 1)
     }
+
+    /// A journal line the server no longer knows (another key, a deleted batch) never blocks a
+    /// call: a new job is made. The journal keeps no URL, which may carry a password.
+    @Test func aStaleJournalLineMakesANewJobAndTheJournalHoldsNoURL() throws {
+        let server = try FixtureServer(arguments: ["--job-seconds", "0.3"])
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("jobs.jsonl").path
+        let journal = JobJournal(path: path)
+        let requests = [request("stale")]
+        let input = try BatchFile.input(requests, ids: BatchFile.customIDs(for: requests))
+        try journal.note(
+            kind: "batch", spec: JobJournal.spec([Array("batch".utf8), input]), server: server.baseURL, id: "batch-gone")
+        let batch = try BatchTeacher(configuration(server), journal: journal, pollInterval: 0.1)
+        #expect(try batch.complete(requests, progress: nil, isCancelled: { false })[0].get().text == "echo: stale")
+        #expect(try server.stats().batchesCreated == 1)
+        try journal.note(kind: "batch", spec: "x", server: "https://me:hunter2-password@example.com/v1", id: "batch-1")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!text.contains("hunter2") && !text.contains("127.0.0.1"), "\(text)")
+        #expect(
+            JobJournal(path: path).job(kind: "batch", spec: "x", server: "https://me:hunter2-password@example.com/v1")
+                == "batch-1")
+    }
 }

@@ -141,12 +141,9 @@ public final class BatchTeacher: ChatTeacher {
     private func startOrResume(_ input: [UInt8], range: Range<Int>, count: Int) throws -> Job {
         let spec = JobJournal.spec([Array("batch".utf8), input])
         let server = configuration.baseURL
-        if let id = journal.job(kind: "batch", spec: spec, server: server) {
-            let batch = try client.get("/batches/\(id)", as: WireBatch.self)
-            if !["failed", "cancelled", "cancelling"].contains(batch.status) {
-                onStatus?("picked up batch \(id) (\(batch.status)), started earlier for these \(range.count) requests")
-                return Job(range: range, id: id, batch: batch)
-            }
+        if let id = journal.job(kind: "batch", spec: spec, server: server), let batch = try resumable(id) {
+            onStatus?("picked up batch \(id) (\(batch.status)), started earlier for these \(range.count) requests")
+            return Job(range: range, id: id, batch: batch)
         }
         let file = try client.uploadFile(input, filename: "fewshot-batch.jsonl", purpose: "batch")
         let created = try client.post(
@@ -156,6 +153,23 @@ public final class BatchTeacher: ChatTeacher {
             "batch \(created.id) created for \(range.count) requests\(count > 1 ? " (one of \(count))" : ""); "
                 + "if fewshot stops, running the cell again picks it up")
         return Job(range: range, id: created.id, batch: created)
+    }
+
+    /// The journal's batch `id` when it can still give answers: not failed or cancelled, and its
+    /// files still there. nil when the server no longer knows it (another key or organisation, or
+    /// deleted): a stale journal line must not block the call, so a new job is made instead.
+    private func resumable(_ id: String) throws -> WireBatch? {
+        let batch: WireBatch
+        do {
+            batch = try client.get("/batches/\(id)", as: WireBatch.self)
+            if ["failed", "cancelled", "cancelling"].contains(batch.status) { return nil }
+            for file in [batch.outputFileID, batch.errorFileID].compactMap({ $0 }) {
+                _ = try client.get("/files/\(file)")
+            }
+        } catch let error as TeacherError where error.kind == .httpStatus(404) {
+            return nil
+        }
+        return batch
     }
 
     /// Reads the job's status; a server that cannot be reached is tried again until `outageTolerance`.

@@ -8,8 +8,9 @@ import Teacher
 /// for it instead of paying for a second one.
 ///
 /// A job is filed under what it was asked to do (`spec`: a hash of the batch's input file, or of
-/// the fine-tuning job's files and settings) and the server's URL. The file is JSON lines, each
-/// appended with one `write(2)`; a torn last line is ignored. No key is ever written here.
+/// the fine-tuning job's files and settings) and a hash of the server's URL. The file is JSON
+/// lines, each appended with one `write(2)`; a torn last line is ignored. No key, and no URL
+/// (which may carry a password), is ever written here.
 ///
 /// ```swift
 /// let journal = JobJournal(path: "/home/me/.local/state/fewshot/jobs.jsonl")
@@ -55,6 +56,7 @@ public final class JobJournal: @unchecked Sendable {
     public func job(kind: String, spec: String, server: String) -> String? {
         lock.lock()
         defer { lock.unlock() }
+        let server = Self.serverKey(server)
         return entries().last { $0.kind == kind && $0.spec == spec && $0.server == server }?.id
     }
 
@@ -62,7 +64,7 @@ public final class JobJournal: @unchecked Sendable {
     public func note(kind: String, spec: String, server: String, id: String) throws {
         lock.lock()
         defer { lock.unlock() }
-        let entry = Entry(kind: kind, spec: spec, server: server, id: id)
+        let entry = Entry(kind: kind, spec: spec, server: Self.serverKey(server), id: id)
         guard let path else {
             memory.append(entry)
             return
@@ -83,6 +85,12 @@ public final class JobJournal: @unchecked Sendable {
             throw TeacherError(.store, "cannot note job \(id) in \(path): \(String(cString: strerror(errno)))")
         }
         fsync(descriptor)
+    }
+
+    /// The server as the journal files it: a hash of its URL, so a URL that carries a user name
+    /// and password (`https://me:secret@host/v1`) never reaches the file.
+    static func serverKey(_ server: String) -> String {
+        String(spec([Array(server.utf8)]).prefix(32))
     }
 
     private func entries() -> [Entry] {

@@ -36,7 +36,8 @@ enum RemoteFinetune {
         ctx.write(try estimate(spec, tokens: tokens, rows: examples, args: args))
         if try args.bool("plan") { return .nil }
         let request = ChatRequest(
-            model: recordingModel, messages: [ChatMessage(.user, "\(server.baseURL) \(spec.model) \(spec.key)")])
+            model: recordingModel,
+            messages: [ChatMessage(.user, "\(WorkbenchState.withoutCredentials(server.baseURL)) \(spec.model) \(spec.key)")])
         let outcome: FineTuningOutcome
         if let recorded = state.recording.recording(key: request.recordingKey, sample: 0),
             let decoded = try? JSONDecoder().decode(FineTuningOutcome.self, from: Data(recorded.response.text.utf8))
