@@ -205,4 +205,35 @@ import Testing
             JobJournal(path: path).job(kind: "batch", spec: "x", server: "https://me:hunter2-password@example.com/v1")
                 == "batch-1")
     }
+
+    /// A hostile or broken server, or a broken journal, ends each call with a clear message in
+    /// bounded time: ids that would change the URL are refused, an events list that never ends
+    /// is read a bounded number of pages a poll, a journal that is a FIFO only costs a warning.
+    @Test func hostileServersAndBrokenJournalsAreBounded() throws {
+        let line = #"{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"ok"}]}"# + "\n"
+        let spec = FineTuningSpec(model: "m", training: Array(line.utf8), hyperparameters: ["n_epochs": .number(1)])
+        let badIDs = try FixtureServer(arguments: ["--job-seconds", "0.3", "--job-fault", "bad-id"])
+        let batch = try BatchTeacher(configuration(badIDs), journal: JobJournal(path: nil), pollInterval: 0.05)
+        let answers = batch.complete([request("x")], progress: nil, isCancelled: { false })
+        #expect("\(answers[0])".contains("is not an id"), "\(answers)")
+        #expect(throws: TeacherError.self) {
+            try RemoteFineTuning(configuration(badIDs), journal: JobJournal(path: nil), pollInterval: 0.05)
+                .run(spec, onStatus: { _ in }, onMetric: { _ in }, shouldStop: { .none })
+        }
+        let endless = try FixtureServer(arguments: ["--job-seconds", "0.3", "--job-fault", "endless-events"])
+        let started = Date()
+        let outcome = try RemoteFineTuning(configuration(endless), journal: JobJournal(path: nil), pollInterval: 0.05)
+            .run(spec, onStatus: { _ in }, onMetric: { _ in }, shouldStop: { .none })
+        #expect(outcome.status == "succeeded" && Date().timeIntervalSince(started) < 20)
+        let folder = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("jobs.jsonl").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let server = try FixtureServer(arguments: ["--job-seconds", "0.3"])
+        let fifoBatch = try BatchTeacher(configuration(server), journal: JobJournal(path: fifo), pollInterval: 0.05)
+        var said: [String] = []
+        fifoBatch.onStatus = { said.append($0) }
+        #expect(try fifoBatch.complete([request("y")], progress: nil, isCancelled: { false })[0].get().text == "echo: y")
+        #expect(said.contains { $0.hasPrefix("warning: batch") && $0.contains("could not be noted") }, "\(said)")
+    }
 }

@@ -91,6 +91,9 @@ import Testing
             ("finetune(d, prompt: p)", "prompt: is for a remote fine-tuning job"),
             ("finetune(d, remote: t, prompt: p, lora: true)", "lora: is for training in-process"),
             (#"teacher("x", mode: "fast")"#, #"mode must be "live" or "batch""#),
+            (#"teacher(mode: "batch")"#, "the local teacher answers in-process"),
+            ("finetune(d, remote: t, prompt: p, epochs: 0)", "a remote job trains at least 1 epoch"),
+            ("finetune(d, remote: t, prompt: p, training_price: -1)", "training_price"),
         ] {
             let text = w.run(cell)
             #expect(text.contains("error: ") && text.contains(message), "\(cell): \(text)")

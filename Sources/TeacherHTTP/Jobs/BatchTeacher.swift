@@ -146,9 +146,13 @@ public final class BatchTeacher: ChatTeacher {
             return Job(range: range, id: id, batch: batch)
         }
         let file = try client.uploadFile(input, filename: "fewshot-batch.jsonl", purpose: "batch")
-        let created = try client.post(
-            "/batches", CreateBatch(inputFileID: file), as: WireBatch.self)
-        try journal.note(kind: "batch", spec: spec, server: server, id: created.id)
+        let created = try client.post("/batches", CreateBatch(inputFileID: file), as: WireBatch.self)
+        _ = try JobsClient.checkedID(created.id, "batch")
+        do {
+            try journal.note(kind: "batch", spec: spec, server: server, id: created.id)
+        } catch {
+            onStatus?("warning: batch \(created.id) could not be noted, so running the cell again will not find it: \(error)")
+        }
         onStatus?(
             "batch \(created.id) created for \(range.count) requests\(count > 1 ? " (one of \(count))" : ""); "
                 + "if fewshot stops, running the cell again picks it up")
@@ -160,6 +164,7 @@ public final class BatchTeacher: ChatTeacher {
     /// deleted): a stale journal line must not block the call, so a new job is made instead.
     private func resumable(_ id: String) throws -> WireBatch? {
         let batch: WireBatch
+        guard (try? JobsClient.checkedID(id, "batch")) != nil else { return nil }
         do {
             batch = try client.get("/batches/\(id)", as: WireBatch.self)
             if ["failed", "cancelled", "cancelling"].contains(batch.status) { return nil }
@@ -178,7 +183,8 @@ public final class BatchTeacher: ChatTeacher {
             let batch = try client.get("/batches/\(job.id)", as: WireBatch.self)
             job.outageSince = nil
             job.batch = batch
-            job.counted = min(job.range.count, (batch.requestCounts?.completed ?? 0) + (batch.requestCounts?.failed ?? 0))
+            let counts = max(0, batch.requestCounts?.completed ?? 0) + max(0, batch.requestCounts?.failed ?? 0)
+            job.counted = min(job.range.count, counts)
             switch batch.status {
             case "completed", "expired", "cancelled":
                 job.finished = true

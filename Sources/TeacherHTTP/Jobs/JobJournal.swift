@@ -74,12 +74,17 @@ public final class JobJournal: @unchecked Sendable {
         let line = Array(try encoder.encode(entry)) + [0x0A]
         try? FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // O_NONBLOCK: a FIFO put where the journal should be must not hang the cell.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o600)
         guard descriptor >= 0 else {
             throw TeacherError(
                 .store, "\(FileProblem(path: path, action: .write, reason: .system(operation: "open", errno: errno)))")
         }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            throw TeacherError(.store, "the job journal \(path) is not a regular file")
+        }
         let written = line.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
         guard written == line.count else {
             throw TeacherError(.store, "cannot note job \(id) in \(path): \(String(cString: strerror(errno)))")

@@ -27,6 +27,21 @@ public final class JobsClient {
         }
     }
 
+    /// `id` (a file, batch or job id from the server or the journal) when it is one: 1 to 256 of
+    /// letters, digits, `-`, `_`, `.` and `:`. Anything else (a slash, a space, a `?`) would be
+    /// pasted into a URL path, so it is refused with a clear error instead.
+    public static func checkedID(_ id: String, _ what: String) throws -> String {
+        let allowed = id.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x3A
+        }
+        guard allowed, (1...256).contains(id.utf8.count), id != ".", id != ".." else {
+            throw TeacherError(
+                .decoding, "the server's \(what) id \(quoted(snippet(Array(id.utf8)))) is not an id (letters, digits, - _ . :)")
+        }
+        return id
+    }
+
     /// `GET {base}{path}`: the body of a 2xx answer.
     public func get(_ path: String, maxBytes: Int = 64 << 20) throws -> [UInt8] {
         try send(path, body: nil, contentType: nil, maxBytes: maxBytes)
@@ -54,12 +69,12 @@ public final class JobsClient {
         let form = MultipartForm(fields: [("purpose", purpose)], file: (name: "file", filename: filename, bytes: bytes))
         let answer = try send(
             "/files", body: form.body, contentType: form.contentType, maxBytes: 1 << 20, timeout: 600)
-        return try decode(answer, as: WireFile.self, what: "/files").id
+        return try Self.checkedID(try decode(answer, as: WireFile.self, what: "/files").id, "file")
     }
 
     /// A file's content (`GET /files/{id}/content`), up to 1 GiB.
     public func download(fileID: String) throws -> [UInt8] {
-        try get("/files/\(fileID)/content", maxBytes: 1 << 30)
+        try get("/files/\(try Self.checkedID(fileID, "file"))/content", maxBytes: 1 << 30)
     }
 
     /// One request, its transient failures retried as the teacher's `RetryPolicy` says.

@@ -132,6 +132,7 @@ public final class RemoteFineTuning {
         let server = client.configuration.baseURL
         var job: WireFineTuningJob
         if let id = journal.job(kind: "fine-tune", spec: spec.key, server: server),
+            (try? JobsClient.checkedID(id, "fine-tuning job")) != nil,
             let found = try? client.get("/fine_tuning/jobs/\(id)", as: WireFineTuningJob.self),
             !["cancelled", "failed"].contains(found.status)
         {
@@ -146,7 +147,12 @@ public final class RemoteFineTuning {
                 model: spec.model, trainingFile: training, validationFile: validation, suffix: spec.suffix, seed: spec.seed,
                 method: .init(supervised: .init(hyperparameters: spec.hyperparameters)))
             job = try client.post("/fine_tuning/jobs", body, as: WireFineTuningJob.self)
-            try journal.note(kind: "fine-tune", spec: spec.key, server: server, id: job.id)
+            _ = try JobsClient.checkedID(job.id, "fine-tuning job")
+            do {
+                try journal.note(kind: "fine-tune", spec: spec.key, server: server, id: job.id)
+            } catch {
+                onStatus("warning: job \(job.id) could not be noted, so running the cell again will not find it: \(error)")
+            }
             onStatus("fine-tuning job \(job.id) created on \(server); if fewshot stops, running the cell again reattaches")
         }
         var seen = Set<String>()
@@ -212,13 +218,16 @@ public final class RemoteFineTuning {
     /// meets one already seen).
     private func newEvents(_ id: String, seen: inout Set<String>) throws -> [WireEvent] {
         var fresh: [WireEvent] = []
+        var freshIDs = Set<String>()
         var after: String?
-        while true {
+        // At most 50 pages a poll: a server that always says has_more (or repeats a page) cannot
+        // hold the loop; what is left is read at the next poll.
+        for _ in 0..<50 {
             let page = try client.get(
                 "/fine_tuning/jobs/\(id)/events?limit=100" + (after.map { "&after=\($0)" } ?? ""), as: WireList<WireEvent>.self)
             var metSeen = false
             for event in page.data {
-                if seen.contains(event.id) {
+                if seen.contains(event.id) || !freshIDs.insert(event.id).inserted {
                     metSeen = true
                     break
                 }

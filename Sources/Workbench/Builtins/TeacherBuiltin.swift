@@ -60,6 +60,12 @@ enum TeacherBuiltin {
                     throw args.error(
                         "price", "the local teacher runs on this machine and costs nothing; price: is for a server's model")
                 }
+                if try args.string("mode") != "live" {
+                    throw args.error(
+                        "mode",
+                        "the local teacher answers in-process; mode: \"batch\" is for a server's model, e.g. teacher(\"gpt-4o-mini\", mode: \"batch\")"
+                    )
+                }
                 return .host(state.defaultTeacher())
             }
             let baseURL = args.optional("base_url") == nil ? nil : try args.string("base_url")

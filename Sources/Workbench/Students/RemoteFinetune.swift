@@ -90,7 +90,13 @@ enum RemoteFinetune {
         let validationRows = share > 0 && held >= 1 && held < data.count ? Array(shuffled.rows.prefix(held)) : []
         let trainingRows = validationRows.isEmpty ? data.rows : Array(shuffled.rows.dropFirst(held))
         var hyper: [String: JSONValue] = [:]
-        if args.optional("epochs") != nil { hyper["n_epochs"] = .number(Double(try args.int("epochs"))) }
+        if args.optional("epochs") != nil {
+            let epochs = try args.int("epochs")
+            guard epochs >= 1 else {
+                throw args.error("epochs", "a remote job trains at least 1 epoch (epochs: 0 is for a local baseline)")
+            }
+            hyper["n_epochs"] = .number(Double(epochs))
+        }
         if args.optional("batch") != nil { hyper["batch_size"] = .number(Double(try args.int("batch"))) }
         if args.optional("lr") != nil { hyper["learning_rate_multiplier"] = .number(try args.double("lr")) }
         let model = args.range(of: "model") != nil ? try args.string("model") : service.model

@@ -8,6 +8,9 @@
 //   fail     a fine-tuning job fails with the service's message; a batch fails validation
 //   expire   a batch expires at its deadline with half its requests answered
 //   partial  every third request of a batch goes to the error file instead of the output file
+//   bad-id   a created batch or job gets an id that is not one ("batch/../x?y"), as a hostile
+//            server might send
+//   endless-events  every events page says has_more and holds an event never seen before
 // Batch output lines come back in a shuffled order (as the real service's may).
 import Foundation
 
@@ -228,7 +231,7 @@ func createBatch(_ request: Request) -> [UInt8] {
         return errorResponse(400, "endpoint must be /v1/chat/completions and completion_window 24h")
     }
     let total = String(decoding: jobStore.contents[input] ?? [], as: UTF8.self).split(separator: "\n").count
-    let id = jobStore.nextID("batch")
+    let id = jobStore.fault == "bad-id" ? "batch/../x?y" : jobStore.nextID("batch")
     let created = now()
     jobStore.batches[id] = [
         "id": id, "object": "batch", "endpoint": "/v1/chat/completions", "input_file_id": input,
@@ -374,7 +377,7 @@ func createJob(_ request: Request) -> [UInt8] {
     let examples = String(decoding: jobStore.contents[training] ?? [], as: UTF8.self).split(separator: "\n").count
     let epochs = max(1, hyper["n_epochs"] as? Int ?? 3)
     let batchSize = hyper["batch_size"] as? Int ?? 1
-    let id = jobStore.nextID("ftjob")
+    let id = jobStore.fault == "bad-id" ? "ftjob ../x" : jobStore.nextID("ftjob")
     let created = now()
     let suffix = object["suffix"] as? String
     jobStore.jobs[id] = [
@@ -487,6 +490,13 @@ func allEvents(_ id: String) -> [[String: Any]] {
 /// `GET .../events?after=&limit=`: newest first, as the service lists them.
 func events(_ id: String, query: [String: String]) -> [UInt8] {
     guard jobStore.jobs[id] != nil else { return errorResponse(404, "No such job: \(id)") }
+    if jobStore.fault == "endless-events" {
+        let event: [String: Any] = [
+            "object": "fine_tuning.job.event", "id": jobStore.nextID("ftevent"), "created_at": Int(now()), "level": "info",
+            "message": "still here", "data": [String: Any](), "type": "message",
+        ]
+        return ok(["object": "list", "data": [event], "has_more": true])
+    }
     var list = Array(allEvents(id).reversed())
     if let after = query["after"], let position = list.firstIndex(where: { $0["id"] as? String == after }) {
         list = Array(list[(position + 1)...])
