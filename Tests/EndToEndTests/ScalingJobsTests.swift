@@ -24,6 +24,7 @@ import Testing
             print(len(labelled))
             let student = finetune(labelled, remote: t, prompt: p, epochs: 2, suffix: "e2e", val: 0)
             evaluate(student, labelled, prompt: p)
+            print(t, student)
             """
         let key = "sk-e2e-sentinel-key-000000000000"
         let made = try FewshotProcess.run(
@@ -34,6 +35,9 @@ import Testing
         #expect(made.stdout.contains("fine-tuning job ftjob-"), "\(made.stdout)")
         #expect(made.stdout.contains("checkpoint at step 6: ft:gpt-4o-mini:e2e:fixture:"), "\(made.stdout)")
         #expect(made.stdout.contains("accuracy"), "\(made.stdout)")
+        #expect(
+            made.stdout.contains("teacher(batch gpt-4o-mini at \(server.baseURL)) teacher(http ft:gpt-4o-mini:e2e:"),
+            "\(made.stdout)")
         #expect(try server.stats().authorization == "Bearer \(key)", "the key goes to the configured server")
         for file in ["loop.fsnb", "loop.fsnb.teacher", "state/fewshot/jobs.jsonl"] {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)

@@ -82,20 +82,22 @@ enum TeacherBuiltin {
             } catch {
                 throw RuntimeError("cannot set up the teacher: \(error)", at: ctx.callRange)
             }
+            let mode = try args.string("mode")
+            guard mode == "live" || mode == "batch" else {
+                throw args.error("mode", "mode must be \"live\" or \"batch\", not \(Value.string(mode).repr)")
+            }
             if let refusal = state.teacherURLs.refusal(for: http.configuration.baseURL) {
                 // Replaying recorded answers contacts no one, so it needs no permission; a run
                 // that would ask the server (`--live`, a script) stops here, before any request.
                 guard state.mode == .replay else { throw RuntimeError(refusal, at: args.range(of: "base_url") ?? ctx.callRange) }
+                // Named as the teacher that recorded the answers, so a replay prints the same.
+                let summary = mode == "batch" ? "batch \(model) at \(http.configuration.baseURL)" : http.summary
                 let refused = state.recorded(
-                    RefusedTeacher(summary: http.summary, message: refusal), model: model,
-                    baseURL: http.configuration.baseURL, price: try args.string("mode") == "batch" ? price?.batch : price)
+                    RefusedTeacher(summary: summary, message: refusal), model: model,
+                    baseURL: http.configuration.baseURL, price: mode == "batch" ? price?.batch : price)
                 refused.server = http.configuration
-                refused.isBatch = try args.string("mode") == "batch"
+                refused.isBatch = mode == "batch"
                 return .host(refused)
-            }
-            let mode = try args.string("mode")
-            guard mode == "live" || mode == "batch" else {
-                throw args.error("mode", "mode must be \"live\" or \"batch\", not \(Value.string(mode).repr)")
             }
             let made: TeacherObject
             if mode == "batch" {

@@ -35,9 +35,11 @@ enum RemoteFinetune {
         let examples = spec.training.count { $0 == 0x0A }
         ctx.write(try estimate(spec, tokens: tokens, rows: examples, args: args))
         if try args.bool("plan") { return .nil }
+        // Keyed by what the job was asked to do, not by the server, as chat requests are: a
+        // notebook recorded with $OPENAI_BASE_URL set replays where it is not.
         let request = ChatRequest(
             model: recordingModel,
-            messages: [ChatMessage(.user, "\(WorkbenchState.withoutCredentials(server.baseURL)) \(spec.model) \(spec.key)")])
+            messages: [ChatMessage(.user, "\(spec.model) \(spec.key)")])
         let outcome: FineTuningOutcome
         if let recorded = state.recording.recording(key: request.recordingKey, sample: 0),
             let decoded = try? JSONDecoder().decode(FineTuningOutcome.self, from: Data(recorded.response.text.utf8))
