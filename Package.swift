@@ -155,7 +155,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Chat", "Datasets"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness", "SafeFiles"]),
         .testTarget(
-            name: "WorkbenchTests", dependencies: ["Chat", "TestSupport", "Workbench", "Language", "Datasets", "Notebook"]),
+            name: "WorkbenchTests",
+            dependencies: ["Chat", "TestSupport", "Workbench", "Language", "Datasets", "Notebook", "Teacher", "TeacherHTTP"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Notebook", "Workbench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "Notebook"]),

@@ -32,6 +32,8 @@ public final class WorkbenchState {
     /// Where batch and fine-tuning jobs started on a server are noted the moment they exist, so
     /// running their cell again picks them up (`$XDG_STATE_HOME/fewshot/jobs.jsonl`).
     public var jobJournal = JobJournal(path: JobJournal.defaultPath())
+    /// The journal and the recording together: where the built-ins note and look up job ids.
+    var jobs: JobRegistry { SessionJobs(journal: jobJournal, recording: recording) }
     private var localTeacher: TeacherObject?
     /// The teacher the session's code last set up (model and server, never a key), which a
     /// saved notebook names in its header.

@@ -153,4 +153,38 @@ import Testing
             _ = try terminal.waitForExit()
         }
     }
+
+    /// Ctrl-C at the REPL while a batch runs: the cell ends, and the notebook saved with it holds
+    /// the batch id, so running the notebook on a machine whose journal never saw the job (here,
+    /// another state folder) picks the same batch up.
+    @Test func aBatchIDSavedWithTheCellIsPickedUpElsewhere() throws {
+        let binary = try #require(FewshotProcess.binary())
+        let server = try FixtureServer(arguments: ["--job-seconds", "4"])
+        let home = try FewshotProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let terminal = try PseudoTerminal(
+            binary, arguments: ["new", "nb.fsnb"],
+            environment: [
+                "HOME": home.path, "XDG_STATE_HOME": home.appendingPathComponent("here").path, "NO_COLOR": "1",
+                "OPENAI_BASE_URL": server.baseURL,
+            ], directory: home)
+        try terminal.waitForPrompt("fewshot [1]> ")
+        terminal.type(
+            "let t = teacher(\"gpt-4o-mini\", mode: \"batch\", poll: 0.1); \(prompt); \(tweets); "
+                + "let d = generate(p, label: tweets, teacher: t, temperature: 0); print(\"labelled\", len(d))"
+                + PseudoTerminal.enter)
+        try terminal.waitFor("created for 6 requests")
+        terminal.type(PseudoTerminal.ctrlC)
+        try terminal.waitForPrompt("fewshot [2]> ")
+        terminal.type(PseudoTerminal.ctrlD)
+        _ = try terminal.waitForExit()
+        let run = try FewshotProcess.run(
+            binary, ["run", "nb.fsnb", "--live", "--save"], directory: home,
+            environment: ["OPENAI_BASE_URL": server.baseURL, "XDG_STATE_HOME": home.appendingPathComponent("there").path],
+            timeLimit: 60)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try server.stats().batchesCreated == 1, "\(run.stdout)")
+        let saved = try String(contentsOf: home.appendingPathComponent("nb.fsnb"), encoding: .utf8)
+        #expect(saved.contains("labelled 6"), "the rerun got every answer:\n\(saved)")
+    }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Teacher
+import TeacherHTTP
 import Testing
 
 @testable import Workbench
@@ -98,5 +100,17 @@ import Testing
             let text = w.run(cell)
             #expect(text.contains("error: ") && text.contains(message), "\(cell): \(text)")
         }
+    }
+
+    /// A job id goes to the journal and to the recording: a notebook saved after Ctrl-C carries
+    /// it to a machine whose journal never saw it.
+    @Test func jobIDsTravelWithTheRecording() throws {
+        let store = RecordingStore()
+        try SessionJobs(journal: JobJournal(path: nil), recording: store).note(
+            kind: "batch", spec: "abc", server: "http://a/v1", id: "batch_1")
+        let elsewhere = SessionJobs(journal: JobJournal(path: nil), recording: try RecordingStore(data: store.serialized()))
+        #expect(elsewhere.job(kind: "batch", spec: "abc", server: "http://b/v1") == "batch_1")
+        #expect(elsewhere.job(kind: "fine-tune", spec: "abc", server: "http://a/v1") == nil)
+        #expect(elsewhere.job(kind: "batch", spec: "abd", server: "http://a/v1") == nil)
     }
 }

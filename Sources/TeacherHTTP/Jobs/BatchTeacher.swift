@@ -19,7 +19,7 @@ public final class BatchTeacher: ChatTeacher {
     /// The server and model (no key in it).
     public var configuration: HTTPTeacherConfiguration { client.configuration }
     /// Where jobs are noted so they can be picked up again.
-    public let journal: JobJournal
+    public let journal: JobRegistry
     /// Seconds between two polls of a job's status.
     public var pollInterval: Double
     /// The most requests per batch file (OpenAI's 50,000 unless a test lowers it).
@@ -34,7 +34,9 @@ public final class BatchTeacher: ChatTeacher {
     private let client: JobsClient
 
     /// A batch teacher on the server of `configuration`, noting jobs in `journal`.
-    public init(_ configuration: HTTPTeacherConfiguration, journal: JobJournal = JobJournal(path: nil), pollInterval: Double = 10)
+    public init(
+        _ configuration: HTTPTeacherConfiguration, journal: JobRegistry = JobJournal(path: nil), pollInterval: Double = 10
+    )
         throws
     {
         client = try JobsClient(configuration)

@@ -17,7 +17,7 @@ import Teacher
 /// if let id = journal.job(kind: "batch", spec: spec, server: url) { /* resume it */ }
 /// try journal.note(kind: "batch", spec: spec, server: url, id: "batch_abc")
 /// ```
-public final class JobJournal: @unchecked Sendable {
+public final class JobJournal: JobRegistry, @unchecked Sendable {
     /// The journal file; nil keeps it in memory (jobs then last as long as the session).
     public let path: String?
     private var memory: [Entry] = []
@@ -104,4 +104,13 @@ public final class JobJournal: @unchecked Sendable {
         let decoder = JSONDecoder()
         return bytes.split(separator: 0x0A).compactMap { try? decoder.decode(Entry.self, from: Data($0)) }
     }
+}
+
+/// Where a job's id is kept the moment a server gives it, and found again when the same job is
+/// asked for: the `JobJournal`, or (in the Workbench) the journal and the notebook's recording.
+public protocol JobRegistry: AnyObject {
+    /// The id of the last job noted for `spec` on `server`, if any.
+    func job(kind: String, spec: String, server: String) -> String?
+    /// Notes a job the server just created.
+    func note(kind: String, spec: String, server: String, id: String) throws
 }

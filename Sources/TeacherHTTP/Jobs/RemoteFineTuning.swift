@@ -111,10 +111,10 @@ public final class RemoteFineTuning {
     /// How long polls may fail for (a service restarting) before giving up, in seconds.
     public var outageTolerance = 120.0
     private let client: JobsClient
-    private let journal: JobJournal
+    private let journal: JobRegistry
 
     /// A driver for the service of `configuration`.
-    public init(_ configuration: HTTPTeacherConfiguration, journal: JobJournal, pollInterval: Double = 10) throws {
+    public init(_ configuration: HTTPTeacherConfiguration, journal: JobRegistry, pollInterval: Double = 10) throws {
         client = try JobsClient(configuration)
         self.journal = journal
         self.pollInterval = pollInterval

@@ -42,10 +42,10 @@ enum TeacherBuiltin {
                 max_retries times; generate reports those that still failed.
                 mode: "batch" sends each generate (and teacher evaluate) as OpenAI Batch API
                 jobs instead of live requests: half the price, answers within 24 hours (price: is
-                the live price; plan and usage show half of it). The job is noted in
-                $XDG_STATE_HOME/fewshot/jobs.jsonl as soon as it exists, so running the cell again
-                after Ctrl-C or a crash picks the same job up; poll: is the seconds between two
-                looks at it. A call over 50,000 requests or 200 MB is split into several jobs.
+                the live price; plan and usage show half of it). The job's id is saved with the
+                cell (in the recording) and in $XDG_STATE_HOME/fewshot/jobs.jsonl as soon as it
+                exists, so running the cell again after Ctrl-C or a crash picks the same job up;
+                poll: is the seconds between two looks at it. A call over 50,000 requests or 200 MB is split into several jobs.
                 See docs/scaling.md.
                 Example: let t = teacher()
                          let big = teacher("gpt-4o-mini", price: {input: 0.15, output: 0.60})
@@ -104,7 +104,7 @@ enum TeacherBuiltin {
                 let batch: BatchTeacher
                 do {
                     batch = try BatchTeacher(
-                        http.configuration, journal: state.jobJournal, pollInterval: try args.double("poll"))
+                        http.configuration, journal: state.jobs, pollInterval: try args.double("poll"))
                 } catch {
                     throw RuntimeError("cannot set up the teacher: \(error)", at: ctx.callRange)
                 }

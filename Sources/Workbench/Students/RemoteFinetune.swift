@@ -160,7 +160,7 @@ enum RemoteFinetune {
     ) throws -> FineTuningOutcome {
         let driver: RemoteFineTuning
         do {
-            driver = try RemoteFineTuning(server, journal: state.jobJournal, pollInterval: poll)
+            driver = try RemoteFineTuning(server, journal: state.jobs, pollInterval: poll)
         } catch {
             throw RuntimeError("cannot reach the fine-tuning service: \(error)", at: ctx.callRange)
         }
