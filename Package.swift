@@ -12,7 +12,7 @@
 //   Tensor                Float32 tensors, ops, reverse-mode autograd, its own GEMM (same bits everywhere)
 //   Learn                 layers, models, tokenizers, GGUF/safetensors, optimizers, training, metrics
 //   Teacher               the ChatTeacher protocol, requests and responses, recording and replay, usage and budgets (no curl)
-//   TeacherHTTP           the OpenAI-compatible chat client over libcurl
+//   TeacherHTTP           the OpenAI-compatible chat client over libcurl, batch and fine-tuning jobs
 //   Language              lexer, parser, diagnostics, interpreter of the fewshot DSL
 //   Datasets              records, file formats, splitting, shot selection, filtering rules
 //   Notebook              the .fsnb format: cells, outputs, atomic save/load, export, ipynb import
@@ -82,7 +82,11 @@ let package = Package(
             name: "Teacher",
             dependencies: ["Chat", "SafeFiles", .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP client of OpenAI-compatible servers: the one part of the teachers that links libcurl.
-        .target(name: "TeacherHTTP", dependencies: ["Chat", "CCurl", "Teacher", "PortableMath", "SafeFiles"]),
+        .target(
+            name: "TeacherHTTP",
+            dependencies: [
+                "Chat", "CCurl", "Teacher", "PortableMath", "SafeFiles", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         // The language and the product built on it.
         .target(
@@ -153,7 +157,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Chat", "Datasets"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookHarness", "SafeFiles"]),
         .testTarget(
-            name: "WorkbenchTests", dependencies: ["Chat", "TestSupport", "Workbench", "Language", "Datasets", "Notebook"]),
+            name: "WorkbenchTests",
+            dependencies: ["Chat", "TestSupport", "Workbench", "Language", "Datasets", "Notebook", "Teacher", "TeacherHTTP"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Notebook", "Workbench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["fewshot", "TestSupport"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "Notebook"]),

@@ -30,8 +30,9 @@ public enum Workbench {
         session.register(GenerateBuiltin.make(state))
         session.register(GenerateBuiltin.plan(state))
         session.register(UsageBuiltin.make(state))
+        session.register(BatchFileBuiltins.importBatch(state))
         for builtin in FilterBuiltins.all { session.register(builtin) }
-        session.register(FinetuneBuiltin.builtin)
+        session.register(FinetuneBuiltin.make(state))
         session.register(ExplainBuiltin.builtin)
         for builtin in EvaluateBuiltins.all(state) { session.register(builtin) }
         session.register(ChatBuiltin.builtin(state))

@@ -2,6 +2,7 @@ import Foundation
 import Language
 import Notebook
 import Teacher
+import TeacherHTTP
 
 /// What the Workbench built-ins of one session share: the recording every teacher call goes
 /// through (which notebooks carry, so they replay offline), and the local teacher, loaded once.
@@ -28,6 +29,11 @@ public final class WorkbenchState {
     var planning = false
     /// The servers HTTP teachers may talk to (confined under `fewshot run`/`check`).
     public var teacherURLs = TeacherURLPolicy.unrestricted
+    /// Where batch and fine-tuning jobs started on a server are noted the moment they exist, so
+    /// running their cell again picks them up (`$XDG_STATE_HOME/fewshot/jobs.jsonl`).
+    public var jobJournal = JobJournal(path: JobJournal.defaultPath())
+    /// The journal and the recording together: where the built-ins note and look up job ids.
+    var jobs: JobRegistry { SessionJobs(journal: jobJournal, recording: recording) }
     private var localTeacher: TeacherObject?
     /// The teacher the session's code last set up (model and server, never a key), which a
     /// saved notebook names in its header.

@@ -12,10 +12,11 @@ public final class FixtureServer {
     /// The API root to give a teacher (and `--allow-teacher-url`).
     public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
-    /// Starts the server and waits for the port it chose.
-    public init() throws {
+    /// Starts the server and waits for the port it chose. `arguments` go to it as well, e.g.
+    /// `["--job-seconds", "1", "--job-fault", "partial", "--state", path, "--port", "43210"]`.
+    public init(arguments: [String] = []) throws {
         process.executableURL = try Self.executable()
-        process.arguments = ["--exit-with-parent"]
+        process.arguments = ["--exit-with-parent"] + arguments
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -54,7 +55,9 @@ public final class FixtureServer {
             requests: object["requests"] as? Int ?? -1, connections: object["connections"] as? Int ?? -1,
             maxInFlight: object["maxInFlight"] as? Int ?? -1, attempts: object["attempts"] as? [String: Int] ?? [:],
             bodies: object["bodies"] as? [String: String] ?? [:],
-            authorization: object["authorization"] as? String ?? "")
+            authorization: object["authorization"] as? String ?? "",
+            batchesCreated: object["batchesCreated"] as? Int ?? -1, jobsCreated: object["jobsCreated"] as? Int ?? -1,
+            cancels: object["cancels"] as? Int ?? -1)
     }
 
     /// Attempts per tag (see `FixtureStats.attempts`).
@@ -117,6 +120,12 @@ public struct FixtureStats: Sendable {
     public var bodies: [String: String]
     /// The last Authorization header received.
     public var authorization: String
+    /// Batch jobs created (`POST /v1/batches`) since the server started (or its `--state` began).
+    public var batchesCreated = 0
+    /// Fine-tuning jobs created (`POST /v1/fine_tuning/jobs`).
+    public var jobsCreated = 0
+    /// Batches and fine-tuning jobs cancelled.
+    public var cancels = 0
 }
 
 /// A fixture server that would not start or answer.

@@ -14,6 +14,11 @@ public struct ModelPrice: Codable, Hashable, Sendable {
     /// A price of nothing, e.g. the local model's.
     public static let free = ModelPrice(promptPerMillion: 0, completionPerMillion: 0)
 
+    /// The Batch API's price for the same model: half of each (OpenAI's batch discount).
+    public var batch: ModelPrice {
+        ModelPrice(promptPerMillion: promptPerMillion / 2, completionPerMillion: completionPerMillion / 2)
+    }
+
     /// Whether tokens cost nothing at this price.
     public var isFree: Bool { promptPerMillion == 0 && completionPerMillion == 0 }
 

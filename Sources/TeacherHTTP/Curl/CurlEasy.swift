@@ -44,6 +44,11 @@ final class CurlEasy {
         }
     }
 
+    /// `CURLOPT_HTTPGET`: the next transfer is a GET (undoes an earlier handle's POST body).
+    func setGet() throws {
+        try CurlError.check(fewshot_curl_easy_setopt_long(handle, CURLOPT_HTTPGET, 1), "setting GET")
+    }
+
     /// `CURLOPT_HTTPHEADER`; the list is kept alive by this handle until replaced.
     func setHeaders(_ list: CurlHeaderList) throws {
         headers = list

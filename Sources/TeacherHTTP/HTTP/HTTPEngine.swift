@@ -2,7 +2,8 @@ import CCurl
 import Foundation
 import Teacher
 
-/// One HTTP POST for the engine to send.
+/// One HTTP request for the engine to send: a POST with a body, or a GET (an empty `body` and
+/// `isGet`).
 struct HTTPPost {
     /// The full URL.
     var url: String
@@ -18,6 +19,8 @@ struct HTTPPost {
     var readTimeout: Double = .infinity
     /// The most bytes the response may have, header lines and body together.
     var maxResponseBytes: Int = .max
+    /// Send a GET instead of a POST (the job endpoints' reads and downloads).
+    var isGet = false
 }
 
 /// What one attempt of one request produced.
@@ -250,7 +253,11 @@ final class HTTPEngine {
     private func configure(_ easy: CurlEasy, for post: HTTPPost) throws {
         try easy.setURL(post.url)
         try easy.setHeaders(post.headers)
-        try easy.setPostBody(post.body)
+        if post.isGet {
+            try easy.setGet()
+        } else {
+            try easy.setPostBody(post.body)
+        }
         try easy.setTimeout(milliseconds: max(1, Int(post.timeout * 1000)))
         try easy.setConnectTimeout(milliseconds: max(1, Int(post.connectTimeout * 1000)))
     }

@@ -184,10 +184,18 @@ enum DataBuiltins {
             "openai-batch" (Batch API request lines) or "alpaca" (instruction/input/output; a
             dialogue's earlier turns go into input). model: (a name or a teacher) is the model
             each openai-batch request names; a row's "model" column wins.
+            A plan (plan(...) with generate's arguments) exports as "openai-batch" too: the exact
+            requests that generate would send, each custom_id its recording key, for vllm
+            run-batch on your own GPU node; import_batch brings the answers back.
             Example: export(clean, "openai-chat", "train.jsonl", system: "You are a helpful bot.")
             Example: export(prompts, "openai-batch", "batch.jsonl", model: teacher("gpt-4o-mini"))
+            Example: export(plan(p, label: rows, teacher: t), "openai-batch", "in.jsonl")
             """
     ) { args, ctx in
+        if case .host(let plan as PlanObject) = args["data"] {
+            return try BatchFileBuiltins.export(
+                plan, format: try args.string("format"), path: try args.string("path"), args: args, ctx: ctx)
+        }
         let data = try args.dataset("data")
         let format = try located(args.range(of: "format")) { try ExportFormat(named: try args.string("format")) }
         var options = ExportOptions()

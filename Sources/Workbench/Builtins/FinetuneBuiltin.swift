@@ -11,102 +11,128 @@ enum FinetuneBuiltin {
     static let classifierConfig = GPTConfig(
         vocabSize: ByteTokenizer.vocabularySize, layers: 2, heads: 4, width: 128, context: 128)
 
-    static let builtin = Builtin(
-        "finetune",
-        [
-            P("data"), P("model", default: "gpt-tiny"), P("epochs", .optional(.int), default: .nil, bounds: .between(0, 10_000)),
-            P("lr", .optional(.number), default: .nil, bounds: .above(0, upTo: 10)),
-            P("batch", .optional(.int), default: .nil, bounds: .between(1, 65_536)),
-            P("context", .optional(.int), default: .nil, bounds: .between(2, 65_536)),
-            P("seed", .int, default: 0), P("val", .number, default: 0.1, bounds: .between(0, 0.9)),
-            P("early_stop", .optional(.int), default: .nil, bounds: .between(1, 10_000)),
-            P("lora", .optional(.bool), default: .nil), P("curve", .bool, default: true),
-            P("soft", .bool, default: false), P("temperature", .number, default: 1, bounds: .above(0, upTo: 100)),
-            P("freeze", .optional(.bool), default: .nil),
-        ], category: "loop",
-        doc: """
-            Trains a student model on a dataset and returns it. model:
-              "gpt-tiny" (about 0.8M parameters) or "gpt-small" (about 4.8M): byte-level GPTs trained
-                from scratch on the rows' text; for dialogue rows only the bot's words carry loss
-                (not turns with weight: 0, as in OpenAI's fine-tuning files);
-              "classifier": a small transformer with a label head, for rows with a label column;
-              "minilm": the pretrained sentence encoder all-MiniLM-L6-v2 (see models()) with a label
-                head on its mean-pooled output, for rows with a label column: it starts knowing
-                what sentences mean, so it needs far fewer labels. freeze: true trains the head
-                alone (each text is encoded once; defaults 30 epochs, lr 3e-3); otherwise the
-                whole encoder trains too (defaults 3 epochs, lr 1e-3 for the head and a fiftieth
-                of it, 2e-5, for the encoder); batch 16;
-              "smollm2-135m", or a path to a Llama-family .gguf: a pretrained model (see models())
-                trained with its own tokenizer and chat template; for dialogue rows and rows with a
-                reply column only the assistant's words carry loss. lora: true (the default) trains
-                small LoRA adapters (rank 8, alpha 16) on the attention and MLP projections, lora:
-                false every weight. Defaults: lr 2e-4 with LoRA, 2e-5 without; context 256;
-                batch 8; 1 epoch;
-              a model (from finetune or load_model) or a .safetensors path saved by save(model,
-                path): trains a copy of it further, with its own setup (the model you pass is
-                left as it was). Continued training starts at a tenth of the kind's default lr
-                (3e-4 for a GPT, 1e-4 for a classifier), so a trained model is refined, not
-                knocked off what it learnt by a fresh optimiser's large first steps.
-            Weights change here, unlike few-shot prompting. val: the share held out to watch
-            for overfitting (the validation loss is drawn beside the training loss, with epoch
-            boundaries marked); early_stop: stop after this many epochs without improvement.
-            Ctrl-C stops training and keeps the best weights (an earlier epoch's, when validation
-            liked them better). epochs: 0 gives the untrained model, a baseline to compare with.
-            Defaults for the from-scratch models: 3 epochs, batch 16, lr 3e-3 (1e-3 for the
-            classifier). curve: false leaves the loss curve out (for training many students in
-            a loop).
-            soft: true (a classifier, or minilm) trains on the teacher's probabilities, each row's probs as
-            generate(..., scoring: "likelihood") writes them, instead of its single label: soft-label
-            distillation (Hinton et al. 2015). temperature: T softens both the targets and the
-            student's logits while training (T > 1 shows more of the runner-up labels).
-            Example: let student = finetune(clean, model: "gpt-tiny", epochs: 5, lr: 3e-3)
-                     let smol = finetune(dialogues, model: "smollm2-135m", epochs: 1, lora: true)
-            """
-    ) { args, ctx in
-        let data = try args.dataset("data")
-        guard !data.isEmpty else { throw args.error("data", "cannot fine-tune on an empty dataset") }
-        let start = try startingModel(args, ctx)
-        let preset = try start?.name ?? args.string("model")
-        let pretrained = start == nil ? try PretrainedModels.ggufPath(preset, ctx) : nil
-        let large = pretrained != nil || start?.isPretrained == true
-        let frozenMiniLM = try isFrozenMiniLM(start, preset, args)
-        let epochs =
-            args.optional("epochs") == nil ? (large ? 1 : frozenMiniLM ? 30 : 3) : try args.int("epochs")
-        guard epochs >= 0 else { throw args.error("epochs", "epochs must be 0 or more") }
-        let batch = args.optional("batch") == nil ? (large ? 8 : 16) : try args.int("batch")
-        var options = TrainingOptions(
-            epochs: epochs, learningRate: 1e-3, batchSize: batch,
-            seed: UInt64(bitPattern: Int64(try args.int("seed"))), validationFraction: try args.double("val"),
-            earlyStoppingPatience: args.optional("early_stop") == nil ? nil : try args.int("early_stop"))
-        options.softTargetTemperature = Float(try args.double("temperature"))
-        if !(try args.bool("soft")), args.range(of: "temperature") != nil {
-            throw args.error("temperature", "temperature: softens soft labels: use it with soft: true")
-        }
-        let seed = options.seed
-        let model: ModelObject
-        let progress = TrainingBar(context: ctx, drawsCurve: try args.bool("curve"))
-        let stop = { ctx.isCancellationRequested }
-        if pretrained == nil, args.optional("lora") != nil {
-            throw args.error(
-                "lora",
-                start == nil
-                    ? "LoRA adapts a pretrained model: use it with model: \"smollm2-135m\" or a .gguf path"
-                    : "a model trained before keeps its setup: lora: applies when starting from a pretrained model")
-        }
-        if let start {
-            guard args.optional("context") == nil else {
-                throw args.error("context", "a model trained before keeps its context; leave context: out")
+    static func make(_ state: WorkbenchState) -> Builtin {
+        Builtin(
+            "finetune",
+            [
+                P("data"), P("model", default: "gpt-tiny"),
+                P("epochs", .optional(.int), default: .nil, bounds: .between(0, 10_000)),
+                P("lr", .optional(.number), default: .nil, bounds: .above(0, upTo: 10)),
+                P("batch", .optional(.int), default: .nil, bounds: .between(1, 65_536)),
+                P("context", .optional(.int), default: .nil, bounds: .between(2, 65_536)),
+                P("seed", .int, default: 0), P("val", .number, default: 0.1, bounds: .between(0, 0.9)),
+                P("early_stop", .optional(.int), default: .nil, bounds: .between(1, 10_000)),
+                P("lora", .optional(.bool), default: .nil), P("curve", .bool, default: true),
+                P("soft", .bool, default: false), P("temperature", .number, default: 1, bounds: .above(0, upTo: 100)),
+                P("freeze", .optional(.bool), default: .nil), P("remote", .optional(.host("teacher")), default: .nil),
+                P("prompt", .optional(.host("prompt")), default: .nil), P("suffix", .optional(.string), default: .nil),
+                P("plan", .bool, default: false),
+                P("training_price", .optional(.number), default: .nil, bounds: .between(0, 1_000_000)),
+            ], category: "loop",
+            doc: """
+                Trains a student model on a dataset and returns it. model:
+                  "gpt-tiny" (about 0.8M parameters) or "gpt-small" (about 4.8M): byte-level GPTs trained
+                    from scratch on the rows' text; for dialogue rows only the bot's words carry loss
+                    (not turns with weight: 0, as in OpenAI's fine-tuning files);
+                  "classifier": a small transformer with a label head, for rows with a label column;
+                  "minilm": the pretrained sentence encoder all-MiniLM-L6-v2 (see models()) with a label
+                    head on its mean-pooled output, for rows with a label column: it starts knowing
+                    what sentences mean, so it needs far fewer labels. freeze: true trains the head
+                    alone (each text is encoded once; defaults 30 epochs, lr 3e-3); otherwise the
+                    whole encoder trains too (defaults 3 epochs, lr 1e-3 for the head and a fiftieth
+                    of it, 2e-5, for the encoder); batch 16;
+                  "smollm2-135m", or a path to a Llama-family .gguf: a pretrained model (see models())
+                    trained with its own tokenizer and chat template; for dialogue rows and rows with a
+                    reply column only the assistant's words carry loss. lora: true (the default) trains
+                    small LoRA adapters (rank 8, alpha 16) on the attention and MLP projections, lora:
+                    false every weight. Defaults: lr 2e-4 with LoRA, 2e-5 without; context 256;
+                    batch 8; 1 epoch;
+                  a model (from finetune or load_model) or a .safetensors path saved by save(model,
+                    path): trains a copy of it further, with its own setup (the model you pass is
+                    left as it was). Continued training starts at a tenth of the kind's default lr
+                    (3e-4 for a GPT, 1e-4 for a classifier), so a trained model is refined, not
+                    knocked off what it learnt by a fresh optimiser's large first steps.
+                Weights change here, unlike few-shot prompting. val: the share held out to watch
+                for overfitting (the validation loss is drawn beside the training loss, with epoch
+                boundaries marked); early_stop: stop after this many epochs without improvement.
+                Ctrl-C stops training and keeps the best weights (an earlier epoch's, when validation
+                liked them better). epochs: 0 gives the untrained model, a baseline to compare with.
+                Defaults for the from-scratch models: 3 epochs, batch 16, lr 3e-3 (1e-3 for the
+                classifier). curve: false leaves the loss curve out (for training many students in
+                a loop).
+                soft: true (a classifier, or minilm) trains on the teacher's probabilities, each row's probs as
+                generate(..., scoring: "likelihood") writes them, instead of its single label: soft-label
+                distillation (Hinton et al. 2015). temperature: T softens both the targets and the
+                student's logits while training (T > 1 shows more of the runner-up labels).
+                remote: t (an HTTP teacher) trains on t's service instead, as a fine-tuning job
+                (OpenAI's /fine_tuning/jobs): the rows go up as chat JSONL (prompt: p renders each
+                row, system message and user turn, with its label or reply as the assistant's), val:
+                of them as the validation file; model: names the base
+                model (t's model by default), epochs:, batch: and lr: (a multiplier there) its
+                hyperparameters, suffix: and seed: the job's. The job's steps fill the same progress
+                bar and loss curve; its checkpoints are listed; a line first estimates the trained
+                tokens (the training file's, as characters / 4, times the epochs) and, with
+                training_price: (USD per million trained tokens), the cost; plan: true shows only
+                that line and starts nothing; it returns a teacher for the
+                fine-tuned model, for evaluate, compare and chat. Ctrl-C asks whether to cancel the
+                job on the server. Running the cell again reattaches to the job; the outcome is
+                recorded, so the notebook replays offline. See docs/scaling.md.
+                Example: let student = finetune(clean, model: "gpt-tiny", epochs: 5, lr: 3e-3)
+                         let smol = finetune(dialogues, model: "smollm2-135m", epochs: 1, lora: true)
+                         let hosted = finetune(labelled, remote: teacher("gpt-4o-mini-2024-07-18"), prompt: p)
+                """
+        ) { args, ctx in
+            let data = try args.dataset("data")
+            guard !data.isEmpty else { throw args.error("data", "cannot fine-tune on an empty dataset") }
+            if case .host(let service as TeacherObject)? = args.optional("remote") {
+                return try RemoteFinetune.run(on: service, data, args, ctx, state)
             }
-            model = try train(start, data, &options, args, progress: progress, isCancelled: stop)
-        } else {
-            let fresh =
-                try pretrained.map { try pretrainedStudent($0, args, seed: seed) }
-                ?? fromScratch(preset, data, args, seed: seed)
-            model = try train(fresh, data, &options, args, progress: progress, isCancelled: stop)
+            for name in ["prompt", "suffix", "training_price"] where args.optional(name) != nil {
+                throw args.error(name, "\(name): is for a remote fine-tuning job: finetune(d, remote: t, \(name): ...)")
+            }
+            let start = try startingModel(args, ctx)
+            let preset = try start?.name ?? args.string("model")
+            let pretrained = start == nil ? try PretrainedModels.ggufPath(preset, ctx) : nil
+            let large = pretrained != nil || start?.isPretrained == true
+            let frozenMiniLM = try isFrozenMiniLM(start, preset, args)
+            let epochs =
+                args.optional("epochs") == nil ? (large ? 1 : frozenMiniLM ? 30 : 3) : try args.int("epochs")
+            guard epochs >= 0 else { throw args.error("epochs", "epochs must be 0 or more") }
+            let batch = args.optional("batch") == nil ? (large ? 8 : 16) : try args.int("batch")
+            var options = TrainingOptions(
+                epochs: epochs, learningRate: 1e-3, batchSize: batch,
+                seed: UInt64(bitPattern: Int64(try args.int("seed"))), validationFraction: try args.double("val"),
+                earlyStoppingPatience: args.optional("early_stop") == nil ? nil : try args.int("early_stop"))
+            options.softTargetTemperature = Float(try args.double("temperature"))
+            if !(try args.bool("soft")), args.range(of: "temperature") != nil {
+                throw args.error("temperature", "temperature: softens soft labels: use it with soft: true")
+            }
+            let seed = options.seed
+            let model: ModelObject
+            let progress = TrainingBar(context: ctx, drawsCurve: try args.bool("curve"))
+            let stop = { ctx.isCancellationRequested }
+            if pretrained == nil, args.optional("lora") != nil {
+                throw args.error(
+                    "lora",
+                    start == nil
+                        ? "LoRA adapts a pretrained model: use it with model: \"smollm2-135m\" or a .gguf path"
+                        : "a model trained before keeps its setup: lora: applies when starting from a pretrained model")
+            }
+            if let start {
+                guard args.optional("context") == nil else {
+                    throw args.error("context", "a model trained before keeps its context; leave context: out")
+                }
+                model = try train(start, data, &options, args, progress: progress, isCancelled: stop)
+            } else {
+                let fresh =
+                    try pretrained.map { try pretrainedStudent($0, args, seed: seed) }
+                    ?? fromScratch(preset, data, args, seed: seed)
+                model = try train(fresh, data, &options, args, progress: progress, isCancelled: stop)
+            }
+            progress.finish(model)
+            try ctx.checkCancellation()
+            return .host(model)
         }
-        progress.finish(model)
-        try ctx.checkCancellation()
-        return .host(model)
     }
 
     /// A new from-scratch student: a byte-level GPT preset or a classifier over `data`'s labels.

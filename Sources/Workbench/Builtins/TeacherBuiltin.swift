@@ -20,7 +20,8 @@ enum TeacherBuiltin {
                 P(
                     "max_response_bytes", .int, default: .int(HTTPTeacherConfiguration.defaultMaxResponseBytes),
                     bounds: .between(1_024, 1_073_741_824)),
-                P("price", .optional(.record), default: .nil),
+                P("price", .optional(.record), default: .nil), P("mode", .string, default: "live"),
+                P("poll", .number, default: 10, bounds: .above(0, upTo: 3_600)),
             ], category: "loop",
             doc: """
                 The teacher: a big model that writes training data for the student. With no
@@ -39,9 +40,17 @@ enum TeacherBuiltin {
                 bigger one is cut off and fails. A request that fails on the way (no connection,
                 a timeout, a 429 or 5xx, an answer cut short or unreadable) is sent again up to
                 max_retries times; generate reports those that still failed.
+                mode: "batch" sends each generate (and teacher evaluate) as OpenAI Batch API
+                jobs instead of live requests: half the price, answers within 24 hours (price: is
+                the live price; plan and usage show half of it). The job's id is saved with the
+                cell (in the recording) and in $XDG_STATE_HOME/fewshot/jobs.jsonl as soon as it
+                exists, so running the cell again after Ctrl-C or a crash picks the same job up;
+                poll: is the seconds between two looks at it. A call over 50,000 requests or 200 MB is split into several jobs.
+                See docs/scaling.md.
                 Example: let t = teacher()
                          let big = teacher("gpt-4o-mini", price: {input: 0.15, output: 0.60})
                          let mine = teacher("smollm2", base_url: "http://127.0.0.1:8080/v1")
+                         let cheap = teacher("gpt-4o-mini", mode: "batch", price: {input: 0.15, output: 0.60})
                 """
         ) { args, ctx in
             let model = try args.string("model")
@@ -50,6 +59,12 @@ enum TeacherBuiltin {
                 if price != nil {
                     throw args.error(
                         "price", "the local teacher runs on this machine and costs nothing; price: is for a server's model")
+                }
+                if try args.string("mode") != "live" {
+                    throw args.error(
+                        "mode",
+                        "the local teacher answers in-process; mode: \"batch\" is for a server's model, e.g. teacher(\"gpt-4o-mini\", mode: \"batch\")"
+                    )
                 }
                 return .host(state.defaultTeacher())
             }
@@ -67,16 +82,43 @@ enum TeacherBuiltin {
             } catch {
                 throw RuntimeError("cannot set up the teacher: \(error)", at: ctx.callRange)
             }
+            let mode = try args.string("mode")
+            guard mode == "live" || mode == "batch" else {
+                throw args.error("mode", "mode must be \"live\" or \"batch\", not \(Value.string(mode).repr)")
+            }
             if let refusal = state.teacherURLs.refusal(for: http.configuration.baseURL) {
                 // Replaying recorded answers contacts no one, so it needs no permission; a run
                 // that would ask the server (`--live`, a script) stops here, before any request.
                 guard state.mode == .replay else { throw RuntimeError(refusal, at: args.range(of: "base_url") ?? ctx.callRange) }
-                return .host(
-                    state.recorded(
-                        RefusedTeacher(summary: http.summary, message: refusal), model: model,
-                        baseURL: http.configuration.baseURL, price: price))
+                // Named as the teacher that recorded the answers, so a replay prints the same.
+                let summary = mode == "batch" ? "batch \(model) at \(http.configuration.baseURL)" : http.summary
+                let refused = state.recorded(
+                    RefusedTeacher(summary: summary, message: refusal), model: model,
+                    baseURL: http.configuration.baseURL, price: mode == "batch" ? price?.batch : price)
+                refused.server = http.configuration
+                refused.isBatch = mode == "batch"
+                return .host(refused)
             }
-            return .host(state.recorded(http, model: model, baseURL: http.configuration.baseURL, price: price))
+            let made: TeacherObject
+            if mode == "batch" {
+                let batch: BatchTeacher
+                do {
+                    batch = try BatchTeacher(
+                        http.configuration, journal: state.jobs, pollInterval: try args.double("poll"))
+                } catch {
+                    throw RuntimeError("cannot set up the teacher: \(error)", at: ctx.callRange)
+                }
+                // Job lines go to the cell running at the time (a note: shown, not saved, so a
+                // replay that sends nothing prints the same).
+                batch.onStatus = { line in ctx.emit(.note(line + "\n")) }
+                made = state.recorded(batch, model: model, baseURL: http.configuration.baseURL, price: price?.batch)
+                made.isBatch = true
+            } else {
+                made = state.recorded(http, model: model, baseURL: http.configuration.baseURL, price: price)
+            }
+            made.server = http.configuration
+            made.pollInterval = try args.double("poll")
+            return .host(made)
         }
     }
 }

@@ -69,7 +69,8 @@ public final class PlanObject: HostObject {
         }
         if price.isFree { return "$0 (this teacher is free)" }
         let rates = String(format: "$%g in / $%g out", price.promptPerMillion, price.completionPerMillion)
-        return "about \(CostFormat.usd(estimate.cost ?? 0)) at \(rates) per million tokens"
+        let batch = teacher.isBatch ? " (the Batch API's price: half the live one, answers within 24 h)" : ""
+        return "about \(CostFormat.usd(estimate.cost ?? 0)) at \(rates) per million tokens\(batch)"
     }
 
     /// Which prompt is shown, and whether the others differ.

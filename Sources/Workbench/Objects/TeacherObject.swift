@@ -1,5 +1,6 @@
 import Language
 import Teacher
+import TeacherHTTP
 
 /// A teacher as the language sees it (`teacher(...)`): any `ChatTeacher`, remote or local,
 /// with the model name its requests carry and its price. Every call goes through the
@@ -17,6 +18,13 @@ public final class TeacherObject: HostObject {
     /// Who answers, without the recording mode, so a notebook prints the same whether it
     /// is recording or replaying: `local smollm2-135m`, `http gpt-4o-mini at ...`.
     let answerer: String
+    /// The server behind an HTTP or batch teacher (no key in it), for the jobs it can run
+    /// (`finetune(d, remote: t)`); nil for the local model.
+    var server: HTTPTeacherConfiguration?
+    /// Seconds between polls of the jobs this teacher's server runs.
+    var pollInterval = 10.0
+    /// Whether requests go as Batch API jobs (`teacher(..., mode: "batch")`).
+    var isBatch = false
 
     /// Wraps a recording teacher whose inner teacher is `metered`; `description` names who
     /// answers (`local smollm2-135m`).

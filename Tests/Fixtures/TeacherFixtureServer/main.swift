@@ -1,7 +1,8 @@
 // teacher-fixture-server: a small OpenAI-compatible chat-completions server for tests and
 // benchmarks, on POSIX sockets (one thread per connection, HTTP/1.1 keep-alive).
 //
-// Usage: teacher-fixture-server [--port N] [--exit-with-parent]
+// Usage: teacher-fixture-server [--port N] [--exit-with-parent] [--state FILE] [--job-seconds S]
+//        [--job-fault fail|expire|partial]
 // Prints "PORT <n>" on stdout once listening (port 0 picks a free one).
 //
 // It answers POST .../chat/completions with "echo: <last message>" (streamed as server-sent
@@ -23,6 +24,11 @@
 // With "logprobs": true, the first choice carries the first token's top_logprobs: the distinct
 // lower-case words of the last message, the i-th (from 0) at log-probability -0.5 (i + 1), at
 // most top_logprobs of them (so a label named earlier in the message scores higher).
+//
+// It also serves OpenAI's files, batches and fine-tuning jobs (Jobs.swift): jobs finish in
+// --job-seconds; --state FILE keeps them across a restart of the server (kill it mid-job and
+// start it again on the same port and state: the jobs go on); --job-fault makes every job fail,
+// every batch expire, or a third of each batch's requests land in its error file.
 import Foundation
 
 #if canImport(Glibc)
@@ -240,7 +246,13 @@ func handleChat(_ request: Request, on connection: Connection) -> Bool {
     let choices = max(1, object["n"] as? Int ?? 1)
     let model = object["model"] as? String ?? "fixture"
     let promptTokens = contents.reduce(0) { $0 + wordCount($1) }
-    let texts = (0..<choices).map { $0 == 0 ? "echo: \(plain)" : "echo \($0 + 1): \(plain)" }
+    var texts = (0..<choices).map { $0 == 0 ? "echo: \(plain)" : "echo \($0 + 1): \(plain)" }
+    // A fine-tuned model (Jobs.swift) answers as the batch endpoint does: a label when asked for one.
+    if model.hasPrefix("ft:"), let choice = (completion(object)["choices"] as? [[String: Any]])?.first,
+        let text = (choice["message"] as? [String: Any])?["content"] as? String
+    {
+        texts = [text]
+    }
     let usage = [
         "prompt_tokens": promptTokens, "completion_tokens": wordCount(texts[0]) * choices,
         "total_tokens": promptTokens + wordCount(texts[0]) * choices,
@@ -427,10 +439,13 @@ func serve(_ connection: Connection) {
     while let request = connection.readRequest() {
         let keepGoing: Bool
         if request.method == "GET", request.path.hasSuffix("/stats") {
-            keepGoing = connection.send(response(status: 200, reason: "OK", body: jsonBytes(stats.json())))
+            let merged = stats.json().merging(jobStore.statsJSON()) { first, _ in first }
+            keepGoing = connection.send(response(status: 200, reason: "OK", body: jsonBytes(merged)))
         } else if request.method == "POST", request.path.hasSuffix("/reset") {
             stats.reset()
             keepGoing = connection.send(response(status: 200, reason: "OK", body: jsonBytes(["ok": true])))
+        } else if let answer = handleJobs(request) {
+            keepGoing = connection.send(answer)
         } else if request.method == "POST", request.path.hasSuffix("/chat/completions") {
             keepGoing = handleChat(request, on: connection)
         } else {
@@ -451,12 +466,16 @@ while let argument = arguments.next() {
     switch argument {
     case "--port": port = UInt16(arguments.next() ?? "0") ?? 0
     case "--exit-with-parent": exitWithParent = true
+    case "--state": jobStore.statePath = arguments.next()
+    case "--job-seconds": jobStore.jobSeconds = Double(arguments.next() ?? "") ?? 2
+    case "--job-fault": jobStore.fault = arguments.next() ?? ""
     default:
         FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
         exit(2)
     }
 }
 signal(SIGPIPE, SIG_IGN)
+jobStore.load()
 // A parent that spawned us from a thread with signals blocked passes that mask on: undo it, so
 // SIGTERM and SIGINT stop the server.
 var noSignals = sigset_t()
