@@ -46,5 +46,6 @@ let same = count(pairs, fn(pair) => ranking(pair[0]) == ranking(pair[1]))
 let top = count(pairs, fn(pair) => pair[0].label == pair[1].label)
 print("AGREEMENT rows {len(pairs)} same-ranking {same} ({round(same / len(pairs), 3)}) same-top-label {top} ({round(top / len(pairs), 3)})")
 SHOT
-FEWSHOT_THREADS=${FEWSHOT_THREADS:-2} "$binary" run "$work/agreement.shot" --recording "$work/agreement.teacher" 2>&1 \
+FEWSHOT_THREADS=${FEWSHOT_THREADS:-2} "$binary" run "$work/agreement.shot" --recording "$work/agreement.teacher" \
+  --allow-teacher-url "http://127.0.0.1:$port/v1" 2>&1 \
   | grep -E "AGREEMENT|note:|error" || true
