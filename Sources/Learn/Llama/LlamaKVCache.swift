@@ -14,6 +14,21 @@ public final class LlamaKVCache {
         values = Array(repeating: [], count: layers)
     }
 
+    /// A new cache holding the first `length` positions of this one (at most `count`).
+    func copy(prefix length: Int) -> LlamaKVCache {
+        let n = min(length, count)
+        let copy = LlamaKVCache(layers: keys.count, width: width)
+        for l in keys.indices {
+            copy.keys[l] = Array(keys[l][..<(n * width)])
+            copy.values[l] = Array(values[l][..<(n * width)])
+        }
+        copy.count = n
+        return copy
+    }
+
+    /// Bytes held by the keys and values.
+    var bytes: Int { keys.count * 2 * count * width * MemoryLayout<Float>.size }
+
     /// Appends `tokens` positions of keys and values for `layer` (each (tokens, width)).
     func append(layer: Int, keys k: UnsafeBufferPointer<Float>, values v: UnsafeBufferPointer<Float>) {
         keys[layer].append(contentsOf: k)
