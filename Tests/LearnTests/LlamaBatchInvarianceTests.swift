@@ -43,12 +43,15 @@ import Testing
         model.activations = activations
         for width in [3, 8] {
             // Sequence i has a prefix of 2 + i tokens already cached and runs (i % 3) + 1 more.
-            let prompts = (0..<width).map { i in (0..<(3 + i + i % 3)).map { (Self.tokens[($0 + i) % Self.tokens.count] + i) % 256 } }
+            let prompts = (0..<width).map { i in
+                (0..<(3 + i + i % 3)).map { (Self.tokens[($0 + i) % Self.tokens.count] + i) % 256 }
+            }
             let caches = prompts.map { _ in model.makeCache() }
             var segments: [LlamaSegment] = []
             for (i, prompt) in prompts.enumerated() {
                 _ = try model.forward(Array(prompt.prefix(2 + i)), cache: caches[i])
-                segments.append(LlamaSegment(tokens: Array(prompt.dropFirst(2 + i)), cache: caches[i], allLogits: i.isMultiple(of: 2)))
+                segments.append(
+                    LlamaSegment(tokens: Array(prompt.dropFirst(2 + i)), cache: caches[i], allLogits: i.isMultiple(of: 2)))
             }
             let batched = try model.forward(segments)
             for (i, prompt) in prompts.enumerated() {
@@ -118,7 +121,9 @@ import Testing
         var steps = 0
         var ended = [GenerationResult?](repeating: nil, count: 6)
         model.generate(
-            batch: Array(repeating: GenerationRequest(tokens: [70, 71], options: GenerationOptions(maxTokens: 20, temperature: 0)), count: 6),
+            batch: Array(
+                repeating: GenerationRequest(tokens: [70, 71], options: GenerationOptions(maxTokens: 20, temperature: 0)),
+                count: 6),
             width: 2,
             isCancelled: {
                 steps += 1

@@ -8,7 +8,10 @@ import Testing
 
 /// The local teacher's batched, prefix-cached answers are those of its requests one at a time
 /// (issue 22), and its usage counts the cached prompt tokens.
-@Suite(.enabled(if: FileManager.default.fileExists(atPath: LlamaModel.defaultModelPath), "SmolLM2 model not installed (run scripts/setup)"))
+@Suite(
+    .enabled(
+        if: FileManager.default.fileExists(atPath: LlamaModel.defaultModelPath), "SmolLM2 model not installed (run scripts/setup)"
+    ))
 struct LocalTeacherBatchTests {
     static func requests() -> [ChatRequest] {
         let system = ChatMessage(role: "system", content: "Classify the sentiment of tweets.")
@@ -29,7 +32,8 @@ struct LocalTeacherBatchTests {
         let together = LocalTeacher()
         together.batch = 4
         var progressed = 0
-        let four = together.complete(requests, progress: { done, _ in progressed = done }, isCancelled: { false }, onResult: { _, _ in })
+        let four = together.complete(
+            requests, progress: { done, _ in progressed = done }, isCancelled: { false }, onResult: { _, _ in })
         #expect(progressed == requests.count)
         for (a, b) in zip(one, four) {
             let (x, y) = (try a.get(), try b.get())

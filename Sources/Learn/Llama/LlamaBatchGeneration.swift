@@ -132,7 +132,8 @@ private struct LlamaScheduler {
                 contextLength: model.config.contextLength)
             state.setCachedPromptTokens(cached)
             active.append(
-                Sequence(index: index, prompt: request.tokens, cache: cache, prefilled: cached, state: state, admitted: clock.now))
+                Sequence(index: index, prompt: request.tokens, cache: cache, prefilled: cached, state: state, admitted: clock.now)
+            )
         }
     }
 

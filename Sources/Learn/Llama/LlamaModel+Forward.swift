@@ -39,7 +39,9 @@ extension LlamaModel {
         var offsets: [Int] = []  // first batch row of each segment
         for (i, segment) in segments.enumerated() {
             let start = segment.cache.count, n = segment.tokens.count
-            guard start + n <= c.contextLength else { throw LlamaError.promptTooLong(tokens: start + n, context: c.contextLength) }
+            guard start + n <= c.contextLength else {
+                throw LlamaError.promptTooLong(tokens: start + n, context: c.contextLength)
+            }
             for t in segment.tokens where t < 0 || t >= c.vocabularySize { throw LlamaError.invalidToken(t) }
             offsets.append(rows.count)
             rows += (0..<n).map { (i, $0) }

@@ -92,7 +92,9 @@ extension LlamaModel {
         // Every continuation's tokens but the last in one pass, each over its own copy of the
         // prompt's cache: the weights are read once for all of them.
         let runs = continuations.map { Array($0.dropLast()) }
-        let segments = runs.map { LlamaSegment(tokens: $0, cache: $0.isEmpty ? cache : cache.copy(prefix: prompt.count), allLogits: true) }
+        let segments = runs.map {
+            LlamaSegment(tokens: $0, cache: $0.isEmpty ? cache : cache.copy(prefix: prompt.count), allLogits: true)
+        }
         let rows = try forward(segments)
         let V = config.vocabularySize
         return zip(continuations, rows).map { continuation, rows in

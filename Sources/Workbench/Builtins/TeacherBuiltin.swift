@@ -61,7 +61,8 @@ enum TeacherBuiltin {
             }
             if args.optional("batch") != nil {
                 throw args.error(
-                    "batch", "batch: sets how many requests the local teacher generates together; a server batches on its own "
+                    "batch",
+                    "batch: sets how many requests the local teacher generates together; a server batches on its own "
                         + "(max_concurrency: sets how many requests are sent at once)")
             }
             let baseURL = args.optional("base_url") == nil ? nil : try args.string("base_url")

@@ -133,7 +133,8 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
                 var options = Self.options(for: request)
                 let template = try model.chatTemplate.get()
                 options.stop += template.endOfTurn
-                generations.append((index, GenerationRequest(tokens: model.promptTokens(template.render(request.messages)), options: options)))
+                generations.append(
+                    (index, GenerationRequest(tokens: model.promptTokens(template.render(request.messages)), options: options)))
             } catch {
                 settle(index, .failure(error))
             }
