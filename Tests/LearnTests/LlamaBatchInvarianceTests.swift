@@ -142,23 +142,25 @@ import Testing
             _ = try model.forward(tokens, cache: c)
             return c
         }
-        let perToken = try cache([1]).bytes
-        let store = LlamaPrefixCache(capacityBytes: 10 * perToken)
-        try store.insert([1, 2, 3], cache([1, 2, 3]))
-        try store.insert([1, 2, 3, 4], cache([1, 2, 3, 4]))  // covers [1, 2, 3]
-        #expect(store.count == 1 && store.bytes == 4 * perToken)
-        try store.insert([1, 2], cache([1, 2]))  // covered by [1, 2, 3, 4]: nothing new
-        try store.insert([5, 6, 7], cache([5, 6, 7]))
+        let (c123, c1234, c12) = (try cache([1, 2, 3]), try cache([1, 2, 3, 4]), try cache([1, 2]))
+        let (c567, c8888, big) = (try cache([5, 6, 7]), try cache([8, 8, 8, 8]), try cache(Array(repeating: 3, count: 24)))
+        // Room for any two of the entries below, not for all three.
+        let store = LlamaPrefixCache(capacityBytes: c1234.bytes + c567.bytes + c8888.bytes - 1)
+        store.insert([1, 2, 3], c123)
+        store.insert([1, 2, 3, 4], c1234)  // covers [1, 2, 3]
+        #expect(store.count == 1 && store.bytes == c1234.bytes)
+        store.insert([1, 2], c12)  // covered by [1, 2, 3, 4]: nothing new
+        store.insert([5, 6, 7], c567)
         #expect(store.count == 2)
         let (hit, length) = store.lookUp([1, 2, 3, 9], limit: 3, empty: model.makeCache)
         #expect(length == 3 && hit.count == 3)
         #expect(store.sharedLength([1, 2, 3, 4, 5], limit: 2) == 2 && store.sharedLength([8], limit: 1) == 0)
-        try store.insert([8, 8, 8, 8], cache([8, 8, 8, 8]))  // 11 positions: [5, 6, 7] was used least recently
+        store.insert([8, 8, 8, 8], c8888)  // over the cap: [5, 6, 7] was used least recently
         #expect(store.count == 2 && store.sharedLength([5, 6, 7], limit: 3) == 0 && store.sharedLength([1, 2], limit: 2) == 2)
-        try store.insert(Array(repeating: 3, count: 11), cache(Array(repeating: 3, count: 11)))  // larger than the cap
-        #expect(store.count == 2)
-        store.capacityBytes = 4 * perToken
-        #expect(store.count == 1 && store.bytes <= 4 * perToken)
+        store.insert(Array(repeating: 3, count: 24), big)  // larger than the cap: not kept
+        #expect(store.count == 2 && store.sharedLength([3, 3], limit: 2) == 0)
+        store.capacityBytes = c8888.bytes
+        #expect(store.count == 1 && store.sharedLength([8, 8], limit: 2) == 2 && store.bytes <= c8888.bytes)
     }
 
     /// Scores are the same bits with the prompt cold, warm, or after other prompts.

@@ -8,9 +8,10 @@
 #
 # env: NEW (default .build/release/fewshot), OLD (a binary to compare, e.g. main's; skipped if
 # unset), LLAMA_SERVER (llama-server binary; skipped if unset), FEWSHOT_THREADS (default 2),
-# JOBS (default "label chat"). Each timed run waits for a quiet machine first
+# JOBS (default "label chat single"). Each timed run waits for a quiet machine first
 # (/work/shared/bench/wait_quiet.py, if present) and prints the load it saw. Prints one line per
-# run: `program job rows/s seconds peak-RSS-MB` and writes each run's answers to $OUTDIR
+# run: `program job rows/s seconds peak-RSS-MB` (job single: decode tokens/s at batch 1, and the
+# seconds to the first token of a cold 3-shot prompt) and writes each run's answers to $OUTDIR
 # (default: a temporary folder) so that runs can be compared (same answers?).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,10 +22,10 @@ export FEWSHOT_THREADS=${FEWSHOT_THREADS:-2}
 NEW=${NEW:-.build/release/fewshot}
 OLD=${OLD:-}
 LLAMA_SERVER=${LLAMA_SERVER:-}
-JOBS=${JOBS:-"label chat"}
+JOBS=${JOBS:-"label chat single"}
 MODEL=${FEWSHOT_HOME:-$HOME/.cache/fewshot}/models/SmolLM2-135M-Instruct.Q4_1.gguf
 OUTDIR=${OUTDIR:-$(mktemp -d)}
-quiet() { if [ -f /work/shared/bench/wait_quiet.py ]; then python3 /work/shared/bench/wait_quiet.py 0.5 300 >&2 || true; fi; }
+quiet() { if [ -f /work/shared/bench/wait_quiet.py ]; then python3 /work/shared/bench/wait_quiet.py 0.5 "${QUIET_WAIT:-300}" >&2 || true; fi; }
 
 teacher_line() {  # teacher_line PROGRAM -> the teacher(...) call of the script
   case "$1" in
@@ -35,7 +36,26 @@ teacher_line() {  # teacher_line PROGRAM -> the teacher(...) call of the script
 
 script() {  # script PROGRAM JOB -> a .shot file that times one call and saves its answers
   teacher_line "$1"
-  if [ "$2" = label ]; then
+  if [ "$2" = single ]; then
+    cat <<SHOT
+let examples = dataset([
+    {text: "my car parked itself and I loved it", label: "positive"},
+    {text: "I will never trust a car without a driver", label: "negative"},
+    {text: "self-driving trucks were in the news today", label: "neutral"},
+])
+let p = prompt('Tweet: {text}\nSentiment:', system: "Classify the sentiment of tweets.",
+               output: ["negative", "neutral", "positive"])
+let q = prompt('Write a long story about {text}.', system: "You are a storyteller.")
+generate(q, label: dataset([{text: "a dog"}]), temperature: 0, max_tokens: 1)
+let start = clock()
+generate(p, shots(examples, k: 3), label: dataset([{text: "robot taxis are the future, I think"}]), temperature: 0, max_tokens: 1)
+let ttft = clock() - start
+let before = usage().completion_tokens
+let again = clock()
+generate(q, label: dataset([{text: "a cat who learns to fly a plane"}]), temperature: 0, max_tokens: 64)
+print("RATE", (usage().completion_tokens - before) / (clock() - again), ttft)
+SHOT
+  elif [ "$2" = label ]; then
     cat <<SHOT
 let examples = dataset([
     {text: "my car parked itself and I loved it", label: "positive"},
@@ -76,6 +96,7 @@ run() {  # run PROGRAM JOB ROUND
   local program=$1 job=$2 round=$3 binary=$NEW
   [ "$program" = old ] && binary=$OLD
   script "$program" "$job" | sed "s|ANSWERS|$program-$job-$round|" > "$OUTDIR/$program-$job.shot"
+  rm -f "$OUTDIR/$program-$job-$round.teacher"  # every answer is computed, none replayed
   quiet
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   local out

@@ -127,6 +127,7 @@ private struct LlamaScheduler {
             waiting.removeFirst()
             let (cache, cached) = model.prefixes.lookUp(
                 request.tokens, limit: request.tokens.count - 1, empty: model.makeCache)
+            cache.reserve(positions: min(model.config.contextLength, request.tokens.count + max(0, request.options.maxTokens)))
             var state = LlamaDecodingState(
                 prompt: request.tokens, options: request.options, tokenizer: model.tokenizer,
                 contextLength: model.config.contextLength)

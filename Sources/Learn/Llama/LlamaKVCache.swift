@@ -26,8 +26,19 @@ public final class LlamaKVCache {
         return copy
     }
 
-    /// Bytes held by the keys and values.
-    var bytes: Int { keys.count * 2 * count * width * MemoryLayout<Float>.size }
+    /// Bytes held by the keys and values (what their arrays have reserved).
+    var bytes: Int {
+        (keys.reduce(0) { $0 + $1.capacity } + values.reduce(0) { $0 + $1.capacity }) * MemoryLayout<Float>.size
+    }
+
+    /// Reserves room for `positions` positions in all, so that a sequence growing to that
+    /// length never reallocates (and a cache kept afterwards holds no doubled slack).
+    func reserve(positions: Int) {
+        for l in keys.indices {
+            keys[l].reserveCapacity(positions * width)
+            values[l].reserveCapacity(positions * width)
+        }
+    }
 
     /// Appends `tokens` positions of keys and values for `layer` (each (tokens, width)).
     func append(layer: Int, keys k: UnsafeBufferPointer<Float>, values v: UnsafeBufferPointer<Float>) {

@@ -42,8 +42,8 @@ public final class LlamaModel: @unchecked Sendable {
     private let prefixCaches: (int8: LlamaPrefixCache, float: LlamaPrefixCache)
     /// The prefix cache of the current activation format.
     var prefixes: LlamaPrefixCache { activations == .int8 ? prefixCaches.int8 : prefixCaches.float }
-    /// The most memory each prefix cache keeps, in bytes (default 256 MiB,
-    /// `FEWSHOT_PREFIX_CACHE_MB`): about 5,800 positions of SmolLM2-135M. The least recently
+    /// The most memory each prefix cache keeps, in bytes (default 128 MiB,
+    /// `FEWSHOT_PREFIX_CACHE_MB`): about 2,900 positions of SmolLM2-135M. The least recently
     /// used prefixes go first.
     public var prefixCacheCapacity: Int {
         get { lock.withLock { prefixCaches.int8.capacityBytes } }
@@ -98,7 +98,7 @@ public final class LlamaModel: @unchecked Sendable {
         threads =
             ProcessInfo.processInfo.environment["FEWSHOT_THREADS"].flatMap(Int.init)
             ?? ProcessInfo.processInfo.activeProcessorCount
-        let megabytes = ProcessInfo.processInfo.environment["FEWSHOT_PREFIX_CACHE_MB"].flatMap(Int.init) ?? 256
+        let megabytes = ProcessInfo.processInfo.environment["FEWSHOT_PREFIX_CACHE_MB"].flatMap(Int.init) ?? 128
         prefixCaches = (
             LlamaPrefixCache(capacityBytes: max(0, megabytes) << 20), LlamaPrefixCache(capacityBytes: max(0, megabytes) << 20)
         )

@@ -45,9 +45,9 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
     private var loaded: LlamaModel?
     private let lock = NSLock()
 
-    /// How many sequences `complete` generates together by default. Measured on 2 Zen 3 cores
-    /// with SmolLM2-135M (bench/bulk): 8 sequences decode about 3x faster than one at a time,
-    /// and wider batches gain little while each row waits longer.
+    /// How many sequences `complete` generates together by default: on 2 Zen 3 cores with
+    /// SmolLM2-135M (bench/bulk), notebook 02's 200 chats took 96 s at 8 against 250 s one
+    /// at a time. (Wider batches were not measured yet.)
     public static let defaultBatch = 8
     /// How many sequences `complete` generates together (`teacher("local", batch: N)`).
     public var batch: Int {
@@ -147,12 +147,13 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
                     : Result { try stream(requests[index], onToken: { _ in }, isCancelled: isCancelled) })
         }
         if !generations.isEmpty, let model = try? model() {
-            let started = DispatchTime.now().uptimeNanoseconds
+            // A reply's seconds run from when its sequence joined the batch to when it ended.
             model.generate(
                 batch: generations.map(\.request), width: batch, isCancelled: isCancelled,
                 onResult: { slot, result in
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                    settle(generations[slot].index, result.flatMap { Self.response($0, seconds: seconds) })
+                    settle(
+                        generations[slot].index,
+                        result.flatMap { Self.response($0, seconds: $0.promptSeconds + $0.generationSeconds) })
                 })
         }
         return results.map { $0 ?? .failure(LocalTeacherError.cancelled) }
