@@ -29,7 +29,7 @@ quiet() { if [ -f /work/shared/bench/wait_quiet.py ]; then python3 /work/shared/
 
 teacher_line() {  # teacher_line PROGRAM -> the teacher(...) call of the script
   case "$1" in
-    server) echo 'let t = teacher("smollm2", base_url: "http://127.0.0.1:8089/v1", max_concurrency: 8)' ;;
+    server) echo 'let t = teacher("smollm2", base_url: "http://127.0.0.1:8731/v1", max_concurrency: 8)' ;;
     *) echo 'let t = teacher()' ;;
   esac
 }
@@ -101,7 +101,7 @@ run() {  # run PROGRAM JOB ROUND
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   local out
   out=$(OPENAI_API_KEY=none /usr/bin/time -f "RSS %M" "$binary" run "$OUTDIR/$program-$job.shot" \
-    --recording "$OUTDIR/$program-$job-$round.teacher" --allow-teacher-url http://127.0.0.1:8089/v1 2>&1 || true)
+    --recording "$OUTDIR/$program-$job-$round.teacher" --allow-teacher-url http://127.0.0.1:8731/v1 2>&1 || true)
   local rate seconds rss
   rate=$(echo "$out" | awk '/^RATE/ {print $2}')
   seconds=$(echo "$out" | awk '/^RATE/ {print $3}')
@@ -113,11 +113,11 @@ run() {  # run PROGRAM JOB ROUND
 server_pid=
 if [ -n "$LLAMA_SERVER" ]; then
   # Four slots (continuous batching, each keeps its prompt cache), 1024 positions per slot.
-  "$LLAMA_SERVER" -m "$MODEL" -t "$FEWSHOT_THREADS" --parallel 4 -c 4096 --cont-batching --port 8089 \
+  LD_LIBRARY_PATH="$(dirname "$LLAMA_SERVER")" "$LLAMA_SERVER" -m "$MODEL" -t "$FEWSHOT_THREADS" --parallel 4 -c 4096 --cont-batching --port 8731 \
     --log-disable > "$OUTDIR/server.log" 2>&1 &
   server_pid=$!
   trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null' EXIT
-  for _ in $(seq 100); do curl -sf http://127.0.0.1:8089/health > /dev/null && break; sleep 0.2; done
+  for _ in $(seq 100); do curl -sf http://127.0.0.1:8731/health > /dev/null && break; sleep 0.2; done
 fi
 
 echo "answers and scripts in $OUTDIR; $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $FEWSHOT_THREADS threads" >&2
