@@ -51,18 +51,43 @@ public struct TokenUsage: Codable, Hashable, Sendable {
     public var promptTokens: Int
     /// Tokens the teacher generated.
     public var completionTokens: Int
+    /// Of `promptTokens`, those whose keys and values came from the teacher's prefix cache
+    /// instead of being computed (OpenAI's `prompt_tokens_details.cached_tokens`).
+    public var cachedPromptTokens: Int
 
     /// Creates a usage record.
-    public init(promptTokens: Int = 0, completionTokens: Int = 0) {
+    public init(promptTokens: Int = 0, completionTokens: Int = 0, cachedPromptTokens: Int = 0) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.cachedPromptTokens = cachedPromptTokens
     }
 
     /// The sum of two usages.
     public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
         TokenUsage(
             promptTokens: lhs.promptTokens + rhs.promptTokens,
-            completionTokens: lhs.completionTokens + rhs.completionTokens)
+            completionTokens: lhs.completionTokens + rhs.completionTokens,
+            cachedPromptTokens: lhs.cachedPromptTokens + rhs.cachedPromptTokens)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case promptTokens, completionTokens, cachedPromptTokens
+    }
+
+    /// Reads a usage; recordings made before cached tokens were counted have none.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        promptTokens = try container.decode(Int.self, forKey: .promptTokens)
+        completionTokens = try container.decode(Int.self, forKey: .completionTokens)
+        cachedPromptTokens = try container.decodeIfPresent(Int.self, forKey: .cachedPromptTokens) ?? 0
+    }
+
+    /// Writes a usage, with `cachedPromptTokens` only when some were cached.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(promptTokens, forKey: .promptTokens)
+        try container.encode(completionTokens, forKey: .completionTokens)
+        if cachedPromptTokens > 0 { try container.encode(cachedPromptTokens, forKey: .cachedPromptTokens) }
     }
 }
 

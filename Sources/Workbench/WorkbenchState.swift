@@ -35,6 +35,8 @@ public final class WorkbenchState {
     /// The journal and the recording together: where the built-ins note and look up job ids.
     var jobs: JobRegistry { SessionJobs(journal: jobJournal, recording: recording) }
     private var localTeacher: TeacherObject?
+    /// The in-process model behind `localTeacher` (one per session).
+    private let localEngine = LocalTeacher()
     /// The teacher the session's code last set up (model and server, never a key), which a
     /// saved notebook names in its header.
     public private(set) var teacherConfiguration: TeacherConfiguration?
@@ -78,13 +80,15 @@ public final class WorkbenchState {
     }
 
     /// The teacher used when a call names none: SmolLM2-135M-Instruct in-process, loaded once.
-    /// It costs nothing.
-    func defaultTeacher() -> TeacherObject {
+    /// It costs nothing. `batch` sets how many sequences it generates together (nil: the
+    /// measured default); the session has one local teacher, so this applies to every handle.
+    func defaultTeacher(batch: Int? = nil) -> TeacherObject {
+        localEngine.batch = batch ?? LocalTeacher.defaultBatch
         if let localTeacher {
             teacherConfiguration = TeacherConfiguration(model: "smollm2-135m")
             return localTeacher
         }
-        let made = recorded(LocalTeacher(), model: "smollm2-135m", price: .free)
+        let made = recorded(localEngine, model: "smollm2-135m", price: .free)
         localTeacher = made
         return made
     }

@@ -128,6 +128,24 @@ import Testing
         #expect(sampler.sample(logits, history: [0, 2, 2]) == 0)
     }
 
+    /// The top-k pass keeps the tokens and order that sorting the whole vocabulary (stably)
+    /// gives, ties included: the answers sampled before it are the answers sampled now.
+    @Test func topKSelectionEqualsSortingEverything() {
+        var rng = SeededRandom(seed: 3)
+        for trial in 0..<6 {
+            let normal = rng.normal(count: 3_000)
+            // Odd trials draw from a few values, so that many logits tie.
+            let logits = trial.isMultiple(of: 2) ? normal : normal.map { ($0 * 2).rounded() / 2 }
+            var sorted = logits.indices.map { (id: $0, logit: logits[$0] / 0.7) }
+            sorted.sort { $0.logit > $1.logit }
+            for k in [1, 5, 40, 2_999] {
+                let ranked = TokenSampler.ranked(logits, temperature: 0.7, topK: k)
+                #expect(ranked.map(\.id) == sorted.prefix(k).map(\.id), "trial \(trial), k \(k)")
+            }
+            #expect(TokenSampler.ranked(logits, temperature: 0.7, topK: 0).map(\.id) == sorted.map(\.id))
+        }
+    }
+
     /// The GPT student and the Llama models draw with one sampler: the same logits, options and
     /// seed give the same tokens (they used to differ in how a draw was made).
     @Test func oneSamplerForEveryModel() {

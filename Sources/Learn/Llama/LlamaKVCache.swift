@@ -14,6 +14,32 @@ public final class LlamaKVCache {
         values = Array(repeating: [], count: layers)
     }
 
+    /// A new cache holding the first `length` positions of this one (at most `count`).
+    func copy(prefix length: Int) -> LlamaKVCache {
+        let n = min(length, count)
+        let copy = LlamaKVCache(layers: keys.count, width: width)
+        for l in keys.indices {
+            copy.keys[l] = Array(keys[l][..<(n * width)])
+            copy.values[l] = Array(values[l][..<(n * width)])
+        }
+        copy.count = n
+        return copy
+    }
+
+    /// Bytes held by the keys and values (what their arrays have reserved).
+    var bytes: Int {
+        (keys.reduce(0) { $0 + $1.capacity } + values.reduce(0) { $0 + $1.capacity }) * MemoryLayout<Float>.size
+    }
+
+    /// Reserves room for `positions` positions in all, so that a sequence growing to that
+    /// length never reallocates (and a cache kept afterwards holds no doubled slack).
+    func reserve(positions: Int) {
+        for l in keys.indices {
+            keys[l].reserveCapacity(positions * width)
+            values[l].reserveCapacity(positions * width)
+        }
+    }
+
     /// Appends `tokens` positions of keys and values for `layer` (each (tokens, width)).
     func append(layer: Int, keys k: UnsafeBufferPointer<Float>, values v: UnsafeBufferPointer<Float>) {
         keys[layer].append(contentsOf: k)

@@ -16,22 +16,42 @@ extension LlamaModel {
         return try forward(tokens, cache: cache, allLogits: allPositions)
     }
 
-    /// Batches below this size multiply quantised rows directly; larger ones dequantise for GEMM.
-    static let gemmThreshold = 4
-    /// With 8-bit activations, batches below this size multiply quantised rows directly too
-    /// (each weight block decoded once per four tokens), which beats dequantising for a GEMM.
-    static let int8BatchLimit = 32
-
     /// Runs `tokens` through the model after the positions already in `cache`, appending their
     /// keys and values. Returns logits (V) for the last token, or (T, V) for all when `allLogits`.
     func forward(_ tokens: [Int], cache: LlamaKVCache, allLogits: Bool = false) throws -> [Float] {
+        try forward([LlamaSegment(tokens: tokens, cache: cache, allLogits: allLogits)])[0]
+    }
+
+    /// Runs several sequences in one pass: each segment's tokens after the positions already in
+    /// its own cache (which grows by them). Returns each segment's logits: (V) for its last
+    /// token, or (T_i, V) with `allLogits`; [] for a segment without tokens.
+    ///
+    /// The matrix products see all segments' tokens as one batch (the weights are read once for
+    /// all of them); RoPE, the caches and attention stay per segment. Every segment gets the
+    /// same bits as when it runs alone (`linear`), so a sequence's answer does not depend on
+    /// what it was batched with. Two segments must not share a cache.
+    func forward(_ segments: [LlamaSegment]) throws -> [[Float]] {
         let c = config
-        let T = tokens.count, C = c.embeddingLength, F = c.feedForwardLength
+        let C = c.embeddingLength, F = c.feedForwardLength
         let hs = c.headDimension, qDim = c.headCount * hs, kvDim = c.kvDimension
-        let start = cache.count
-        guard T > 0 else { return [] }
-        guard start + T <= c.contextLength else { throw LlamaError.promptTooLong(tokens: start + T, context: c.contextLength) }
-        for t in tokens where t < 0 || t >= c.vocabularySize { throw LlamaError.invalidToken(t) }
+        // Row i of the batch is token `rows[i].t` of segment `rows[i].segment`.
+        var rows: [(segment: Int, t: Int)] = []
+        var offsets: [Int] = []  // first batch row of each segment
+        for (i, segment) in segments.enumerated() {
+            let start = segment.cache.count, n = segment.tokens.count
+            guard start + n <= c.contextLength else {
+                throw LlamaError.promptTooLong(tokens: start + n, context: c.contextLength)
+            }
+            for t in segment.tokens where t < 0 || t >= c.vocabularySize { throw LlamaError.invalidToken(t) }
+            offsets.append(rows.count)
+            rows += (0..<n).map { (i, $0) }
+        }
+        precondition(
+            Set(segments.filter { !$0.tokens.isEmpty }.map { ObjectIdentifier($0.cache) }).count
+                == segments.filter { !$0.tokens.isEmpty }.count, "two segments share a cache")
+        let T = rows.count
+        guard T > 0 else { return segments.map { _ in [] } }
+        let positions = rows.map { segments[$0.segment].cache.count + $0.t }
 
         var x = [Float](repeating: 0, count: T * C)  // (T, C) residual stream
         var h = [Float](repeating: 0, count: T * C)  // (T, C) normalised input of a sublayer
@@ -44,7 +64,9 @@ extension LlamaModel {
         var delta = [Float](repeating: 0, count: T * C)  // (T, C) sublayer output
 
         x.withUnsafeMutableBufferPointer { xb in
-            for (t, token) in tokens.enumerated() { weights.embedding.dequantizeRow(token, into: xb.baseAddress! + t * C) }
+            for (i, row) in rows.enumerated() {
+                weights.embedding.dequantizeRow(segments[row.segment].tokens[row.t], into: xb.baseAddress! + i * C)
+            }
         }
         for (l, block) in weights.blocks.enumerated() {
             normalize(x, block.attentionNorm, into: &h, tokens: T)
@@ -62,15 +84,24 @@ extension LlamaModel {
                     for t in 0..<T {
                         LlamaKernels.rope(
                             qb.baseAddress! + t * qDim, heads: c.headCount, headDim: hs,
-                            dims: c.ropeDimensions, position: start + t, inverseFrequencies: inverseFrequencies)
+                            dims: c.ropeDimensions, position: positions[t], inverseFrequencies: inverseFrequencies)
                         LlamaKernels.rope(
                             kb.baseAddress! + t * kvDim, heads: c.kvHeadCount, headDim: hs,
-                            dims: c.ropeDimensions, position: start + t, inverseFrequencies: inverseFrequencies)
+                            dims: c.ropeDimensions, position: positions[t], inverseFrequencies: inverseFrequencies)
                     }
                 }
             }
-            k.withUnsafeBufferPointer { kb in v.withUnsafeBufferPointer { vb in cache.append(layer: l, keys: kb, values: vb) } }
-            attention(layer: l, q, &att, cache: cache, start: start, tokens: T)
+            k.withUnsafeBufferPointer { kb in
+                v.withUnsafeBufferPointer { vb in
+                    for (i, segment) in segments.enumerated() where !segment.tokens.isEmpty {
+                        let lo = offsets[i] * kvDim, hi = (offsets[i] + segment.tokens.count) * kvDim
+                        segment.cache.append(
+                            layer: l, keys: UnsafeBufferPointer(rebasing: kb[lo..<hi]),
+                            values: UnsafeBufferPointer(rebasing: vb[lo..<hi]))
+                    }
+                }
+            }
+            attention(layer: l, q, &att, segments: segments, rows: rows)
             linear(block.output, att, &delta, tokens: T)
             for i in 0..<(T * C) { x[i] += delta[i] }
 
@@ -88,26 +119,35 @@ extension LlamaModel {
             linear(block.down, gate, &delta, tokens: T)
             for i in 0..<(T * C) { x[i] += delta[i] }
         }
-        cache.advance(by: T)
+        for segment in segments { segment.cache.advance(by: segment.tokens.count) }
 
-        // Logits of every position, or of the last only.
-        let rows = allLogits ? T : 1
-        let first = T - rows
-        var normed = [Float](repeating: 0, count: rows * C)  // (rows, C)
+        // Logits of every position of a segment that asks for them, else of its last only.
+        let outputRows = segments.enumerated().flatMap { i, segment -> Range<Int> in
+            let n = segment.tokens.count
+            return n == 0 ? 0..<0 : segment.allLogits ? offsets[i]..<(offsets[i] + n) : (offsets[i] + n - 1)..<(offsets[i] + n)
+        }
+        var normed = [Float](repeating: 0, count: outputRows.count * C)  // (rows, C)
         x.withUnsafeBufferPointer { xb in
             weights.outputNorm.withUnsafeBufferPointer { w in
                 normed.withUnsafeMutableBufferPointer { o in
-                    for r in 0..<rows {
+                    for (r, row) in outputRows.enumerated() {
                         LlamaKernels.rmsNorm(
-                            xb.baseAddress! + (first + r) * C, w.baseAddress!, o.baseAddress! + r * C,
-                            n: C, eps: c.rmsEpsilon)
+                            xb.baseAddress! + row * C, w.baseAddress!, o.baseAddress! + r * C, n: C, eps: c.rmsEpsilon)
                     }
                 }
             }
         }
-        var logits = [Float](repeating: 0, count: rows * c.vocabularySize)  // (rows, V)
-        linear(weights.output, normed, &logits, tokens: rows)
-        return logits
+        let V = c.vocabularySize
+        var logits = [Float](repeating: 0, count: outputRows.count * V)  // (rows, V)
+        linear(weights.output, normed, &logits, tokens: outputRows.count)
+        var result: [[Float]] = []
+        var first = 0
+        for segment in segments {
+            let n = segment.tokens.isEmpty ? 0 : segment.allLogits ? segment.tokens.count : 1
+            result.append(Array(logits[(first * V)..<((first + n) * V)]))
+            first += n
+        }
+        return result
     }
 
     /// RMSNorm of each of `tokens` rows of `x` into `out`.
@@ -126,82 +166,74 @@ extension LlamaModel {
         }
     }
 
-    /// `y (T, rows) = x (T, columns) W^T`: quantised products for small batches, else dequantise
-    /// row panels of W and GEMM with BLAS.
+    /// `y (T, rows) = x (T, columns) W^T`, straight from the quantised rows.
     func linear(_ w: QuantizedMatrix, _ x: [Float], _ y: inout [Float], tokens T: Int) {
         y.withUnsafeMutableBufferPointer { yb in linear([w], x, into: [yb.baseAddress!], tokens: T) }
     }
 
-    /// `ys[i] (T, rows_i) = x (T, columns) W_i^T` for matrices that read the same input; small
-    /// batches multiply them all in one parallel pass.
+    /// `ys[i] (T, rows_i) = x (T, columns) W_i^T` for matrices that read the same input, in one
+    /// parallel pass.
+    ///
+    /// Batch invariance by construction: whatever T, every product runs on the same kernels of
+    /// `QuantizedMatrix.multiply` (those of `activations`), which compute each token's row on
+    /// its own, in an order that depends on neither T nor the thread count; nothing switches to
+    /// a GEMM for long batches. So a token's logits are the same bits whether it ran alone,
+    /// in a prompt, beside other sequences, or after a prefix taken from a cache.
     func linear(_ ws: [QuantizedMatrix], _ x: [Float], into ys: [UnsafeMutablePointer<Float>], tokens T: Int) {
-        let threads = self.threads, activations = self.activations
-        let direct =
-            T < Self.gemmThreshold
-            || (T < Self.int8BatchLimit && activations == .int8 && ws.allSatisfy(\.hasInt8Kernel))
         x.withUnsafeBufferPointer { xb in
-            let xp = xb.baseAddress!
-            if direct {
-                QuantizedMatrix.multiply(ws, xp, tokens: T, into: ys, threads: threads, activations: activations)
-                return
-            }
-            for (w, yp) in zip(ws, ys) {
-                // Panels of at most 4M weights keep the scratch small even for the (V, C) output matrix.
-                let panelRows = max(1, min(w.rows, (1 << 22) / w.columns))
-                let panel = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * w.columns)
-                defer { panel.deallocate() }
-                var r0 = 0
-                while r0 < w.rows {
-                    let n = min(panelRows, w.rows - r0)
-                    Self.dequantize(w, rows: r0..<(r0 + n), into: panel, threads: threads)
-                    BLAS.sgemm(
-                        transposeA: false, transposeB: true, m: T, n: n, k: w.columns,
-                        a: xp, lda: w.columns, b: panel, ldb: w.columns, c: yp + r0, ldc: w.rows)
-                    r0 += n
-                }
-            }
+            QuantizedMatrix.multiply(ws, xb.baseAddress!, tokens: T, into: ys, threads: threads, activations: activations)
         }
     }
 
-    /// Dequantises `rows` of `w` into `out`, split across threads.
-    private static func dequantize(_ w: QuantizedMatrix, rows: Range<Int>, into out: UnsafeMutablePointer<Float>, threads: Int) {
-        let parts = max(1, min(threads, rows.count / 64))
-        let chunk = (rows.count + parts - 1) / parts
-        Parallel.perform(parts) { p in
-            let lo = rows.lowerBound + p * chunk, hi = min(rows.upperBound, lo + chunk)
-            if lo < hi { w.dequantizeRows(lo..<hi, into: out + (lo - rows.lowerBound) * w.columns) }
-        }
-    }
-
-    /// Causal grouped-query attention of `T` new tokens (queries q, (T, nh*hs)) over the cache.
-    private func attention(layer: Int, _ q: [Float], _ out: inout [Float], cache: LlamaKVCache, start: Int, tokens T: Int) {
+    /// Causal grouped-query attention of the batch's queries (q, (T, nh*hs)), each over its own
+    /// segment's cache up to its position.
+    private func attention(
+        layer: Int, _ q: [Float], _ out: inout [Float], segments: [LlamaSegment], rows: [(segment: Int, t: Int)]
+    ) {
         let c = config
         let hs = c.headDimension, qDim = c.headCount * hs, kvDim = c.kvDimension
         let group = c.headCount / c.kvHeadCount
-        let jobs = T * c.headCount
-        let parts = jobs * (start + T) > 4096 ? max(1, min(threads, jobs)) : 1
+        let jobs = rows.count * c.headCount
+        // Where each row's keys end: its segment's positions before the pass (`count` advances
+        // after the last layer), plus t + 1.
+        let lengths = rows.map { segments[$0.segment].cache.count + $0.t + 1 }
+        let work = lengths.reduce(0, +) * c.headCount
+        let parts = work > 4096 ? max(1, min(threads, jobs)) : 1
+        let longest = lengths.max() ?? 1
         q.withUnsafeBufferPointer { qb in
             out.withUnsafeMutableBufferPointer { ob in
-                cache.keys[layer].withUnsafeBufferPointer { kb in
-                    cache.values[layer].withUnsafeBufferPointer { vb in
-                        let qp = qb.baseAddress!, op = ob.baseAddress!, kp = kb.baseAddress!, vp = vb.baseAddress!
-                        Parallel.perform(parts) { part in
-                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: start + T)
-                            defer { scores.deallocate() }
-                            var job = part
-                            while job < jobs {
-                                let t = job / c.headCount, head = job % c.headCount
+                let qp = qb.baseAddress!, op = ob.baseAddress!
+                Parallel.perform(parts) { part in
+                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest)
+                    defer { scores.deallocate() }
+                    var job = part
+                    while job < jobs {
+                        let t = job / c.headCount, head = job % c.headCount
+                        let cache = segments[rows[t].segment].cache
+                        cache.keys[layer].withUnsafeBufferPointer { kb in
+                            cache.values[layer].withUnsafeBufferPointer { vb in
                                 let kvHead = head / group
                                 LlamaKernels.attend(
-                                    query: qp + t * qDim + head * hs, keys: kp + kvHead * hs, values: vp + kvHead * hs,
-                                    stride: kvDim, length: start + t + 1, headDim: hs, scores: scores,
-                                    out: op + t * qDim + head * hs)
-                                job += parts
+                                    query: qp + t * qDim + head * hs, keys: kb.baseAddress! + kvHead * hs,
+                                    values: vb.baseAddress! + kvHead * hs, stride: kvDim, length: lengths[t],
+                                    headDim: hs, scores: scores, out: op + t * qDim + head * hs)
                             }
                         }
+                        job += parts
                     }
                 }
             }
         }
     }
+}
+
+/// One sequence's part of a batched forward pass (`LlamaModel.forward(_:)`): tokens that run
+/// after the positions already in `cache`.
+struct LlamaSegment {
+    /// The new tokens.
+    let tokens: [Int]
+    /// The sequence's own keys and values (grows by `tokens.count`).
+    let cache: LlamaKVCache
+    /// Whether logits are wanted for every new token, or only for the last.
+    var allLogits = false
 }

@@ -13,9 +13,10 @@ import Tensor
 /// print(result.tokens.count)
 /// ```
 ///
-/// Weights stay in the memory-mapped file in their quantised formats; batch-1 decoding multiplies
-/// them block by block, prompt processing dequantises one matrix at a time for a BLAS GEMM.
-/// One model runs one generation at a time (calls are serialised by a lock).
+/// Weights stay in the memory-mapped file in their quantised formats and are multiplied block by
+/// block, for one token or many (`generate(batch:width:)` runs many sequences in one pass).
+/// Calls are serialised by a lock. A token's result is the same bits whatever else ran in its
+/// batch and whether its prompt prefix came from the prefix cache.
 public final class LlamaModel: @unchecked Sendable {
     /// The parsed file (metadata and tensor directory).
     public let file: GGUFFile
@@ -27,19 +28,35 @@ public final class LlamaModel: @unchecked Sendable {
     public let chatTemplate: Result<ChatTemplate, ChatTemplateError>
     /// Threads for the quantised matrix-vector products (`FEWSHOT_THREADS`, default: all cores).
     public var threads: Int
-    /// How decoding and short prompt batches feed activations to the quantised products:
+    /// How the forward pass feeds activations to the quantised products, for every batch size:
     /// `.int8` (default) rounds them to 8 bits per block of 32 as llama.cpp does, 1.3x faster
-    /// decoding on AVX2 CPUs and batches of up to `int8BatchLimit` tokens without dequantising
-    /// the weights, moving SmolLM2's logits by up to 0.64; `.float` keeps them exact (products
-    /// equal the dequantised weights' up to rounding: the parity tests use it). Longer prompt
-    /// batches always run in Float through GEMM.
+    /// decoding on AVX2 CPUs, moving SmolLM2's logits by up to 0.64; `.float` keeps them exact
+    /// (products equal the dequantised weights' up to rounding: the parity tests and scoring
+    /// use it). Each format has its own prefix cache (their keys and values differ).
     public var activations: ActivationFormat = .int8
 
     let weights: LlamaWeights
     let inverseFrequencies: [Float]
-    /// The cache of the last generation and the tokens it holds, reused when a prompt shares a prefix.
-    var cache: LlamaKVCache
-    var cachedTokens: [Int] = []
+    /// Keys and values of earlier prompts and replies, reused when a prompt shares a prefix: one
+    /// cache per activation format (8-bit, Float).
+    private let prefixCaches: (int8: LlamaPrefixCache, float: LlamaPrefixCache)
+    /// The prefix cache of the current activation format.
+    var prefixes: LlamaPrefixCache { activations == .int8 ? prefixCaches.int8 : prefixCaches.float }
+    /// The most memory each prefix cache keeps, in bytes (default 128 MiB,
+    /// `FEWSHOT_PREFIX_CACHE_MB`): about 2,900 positions of SmolLM2-135M. The least recently
+    /// used prefixes go first.
+    public var prefixCacheCapacity: Int {
+        get { lock.withLock { prefixCaches.int8.capacityBytes } }
+        set {
+            lock.withLock {
+                prefixCaches.int8.capacityBytes = max(0, newValue)
+                prefixCaches.float.capacityBytes = max(0, newValue)
+            }
+        }
+    }
+
+    /// Bytes the prefix caches hold now.
+    public var prefixCacheBytes: Int { lock.withLock { prefixCaches.int8.bytes + prefixCaches.float.bytes } }
     let lock = NSLock()
 
     /// Where `scripts/setup` installs SmolLM2-135M-Instruct: `$FEWSHOT_HOME/models/...`.
@@ -81,7 +98,10 @@ public final class LlamaModel: @unchecked Sendable {
         threads =
             ProcessInfo.processInfo.environment["FEWSHOT_THREADS"].flatMap(Int.init)
             ?? ProcessInfo.processInfo.activeProcessorCount
-        cache = LlamaKVCache(layers: config.layerCount, width: config.kvDimension)
+        let megabytes = ProcessInfo.processInfo.environment["FEWSHOT_PREFIX_CACHE_MB"].flatMap(Int.init) ?? 128
+        prefixCaches = (
+            LlamaPrefixCache(capacityBytes: max(0, megabytes) << 20), LlamaPrefixCache(capacityBytes: max(0, megabytes) << 20)
+        )
     }
 
     /// A one-line description, e.g. `llama 134.5M params q4_1, 30 layers, width 576`.

@@ -21,8 +21,8 @@ extension LlamaModel {
     /// the model's reply is exactly that text, end-of-turn token included (so "positive" is not
     /// credited with the probability of "positive, because...").
     ///
-    /// The prompt runs once; each reply's tokens then run from its cached keys and values, which
-    /// is what makes scoring three labels cheaper than generating one. The reply's tokens are
+    /// The prompt runs once (its shared prefix from the prefix cache); the replies' tokens then
+    /// run together in one pass from its keys and values. The reply's tokens are
     /// those the tokenizer gives the whole conversation, so a reply is scored as the model
     /// would have written it.
     ///
@@ -54,8 +54,9 @@ extension LlamaModel {
     /// log-probabilities given the prompt and the tokens before them.
     ///
     /// Runs with Float activations (`ActivationFormat.float`) whatever `activations` says, so
-    /// the figures match the dequantised model's to rounding; a prompt prefix shared with the
-    /// previous call is taken from the cache, with the same bits as computing it afresh.
+    /// the figures match the dequantised model's to rounding. The prompt's longest cached prefix
+    /// comes from the prefix cache (with the same bits as computing it afresh), and all the
+    /// continuations run together in one forward pass, each over its own copy of the prompt.
     /// - Throws: `LlamaError` for an empty prompt, an unknown token or a context overflow;
     ///   `CancellationError` when `isCancelled` turns true.
     public func score(
@@ -75,31 +76,35 @@ extension LlamaModel {
         activations = .float
         defer { activations = saved }
 
-        // Batch invariance: the uncached suffix is never shorter than the GEMM threshold, so every
-        // prompt position goes through the same products (GEMM rows do not depend on the batch)
-        // whether its prefix came from the cache or not, and a score is the same either way.
-        guard let last = try prefill(prompt, minimumSuffix: Self.gemmThreshold, isCancelled: isCancelled) else {
-            throw CancellationError()
-        }
-        let V = config.vocabularySize
-        var scores: [ContinuationScore] = []
-        for continuation in continuations {
+        // The prompt: its longest cached prefix, then the rest in chunks.
+        let (cache, cached) = prefixes.lookUp(prompt, limit: prompt.count - 1, empty: makeCache)
+        var last: [Float] = []
+        var position = cached
+        while position < prompt.count {
             if isCancelled() { throw CancellationError() }
-            guard let first = continuation.first else {
-                scores.append(ContinuationScore(logprob: 0, tokens: 0))
-                continue
-            }
-            var logprob = Self.logProbability(of: first, in: last[...])
-            if continuation.count > 1 {
-                let rows = try forward(Array(continuation.dropLast()), cache: cache, allLogits: true)
-                cache.truncate(to: prompt.count)
-                for (j, token) in continuation.dropFirst().enumerated() {
-                    logprob += Self.logProbability(of: token, in: rows[(j * V)..<((j + 1) * V)])
-                }
-            }
-            scores.append(ContinuationScore(logprob: logprob, tokens: continuation.count))
+            let end = min(prompt.count, position + Self.promptChunk)
+            last = try forward(Array(prompt[position..<end]), cache: cache)
+            position = end
         }
-        return scores
+        prefixes.insert(prompt, cache)
+        if isCancelled() { throw CancellationError() }
+
+        // Every continuation's tokens but the last in one pass, each over its own copy of the
+        // prompt's cache: the weights are read once for all of them.
+        let runs = continuations.map { Array($0.dropLast()) }
+        let segments = runs.map {
+            LlamaSegment(tokens: $0, cache: $0.isEmpty ? cache : cache.copy(prefix: prompt.count), allLogits: true)
+        }
+        let rows = try forward(segments)
+        let V = config.vocabularySize
+        return zip(continuations, rows).map { continuation, rows in
+            guard let first = continuation.first else { return ContinuationScore(logprob: 0, tokens: 0) }
+            var logprob = Self.logProbability(of: first, in: last[...])
+            for (j, token) in continuation.dropFirst().enumerated() {
+                logprob += Self.logProbability(of: token, in: rows[(j * V)..<((j + 1) * V)])
+            }
+            return ContinuationScore(logprob: logprob, tokens: continuation.count)
+        }
     }
 
     /// log softmax(logits)[token], summed in Double in index order.

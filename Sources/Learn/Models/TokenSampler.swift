@@ -23,10 +23,7 @@ struct TokenSampler {
             for i in 1..<logits.count where logits[i] > logits[best] { best = i }
             return best
         }
-        var candidates = logits.indices.map { (id: $0, logit: logits[$0] / options.temperature) }
-        candidates.sort { $0.logit > $1.logit }
-        let topK = options.topK ?? 0
-        if topK > 0 && topK < candidates.count { candidates.removeSubrange(topK...) }
+        var candidates = Self.ranked(logits, temperature: options.temperature, topK: options.topK ?? 0)
         let top = candidates[0].logit
         var probabilities = candidates.map { Reproducible.exp($0.logit - top) }
         let total = probabilities.reduce(0, +)
@@ -51,5 +48,33 @@ struct TokenSampler {
             if draw <= 0 { return candidates[i].id }
         }
         return candidates[candidates.count - 1].id
+    }
+
+    /// The tokens by scaled logit (`logit / temperature`), highest first, ties by lower id (the
+    /// order of a stable sort), cut to the first `topK` when that is positive.
+    ///
+    /// With a top-k, one pass keeps the best `topK` seen so far in order (a token enters only by
+    /// beating the last kept one, so an earlier id keeps its place on a tie): the same tokens in
+    /// the same order as sorting all of them, without sorting a whole vocabulary every token.
+    static func ranked(_ logits: [Float], temperature: Float, topK: Int) -> [(id: Int, logit: Float)] {
+        guard topK > 0 && topK < logits.count else {
+            var all = logits.indices.map { (id: $0, logit: logits[$0] / temperature) }
+            all.sort { $0.logit > $1.logit }
+            return all
+        }
+        var kept: [(id: Int, logit: Float)] = []
+        kept.reserveCapacity(topK + 1)
+        for (id, logit) in logits.enumerated() {
+            let scaled = logit / temperature
+            if kept.count == topK {
+                guard scaled > kept[topK - 1].logit else { continue }
+                kept.removeLast()
+            }
+            // After every kept token with a scaled logit at least as high.
+            var at = kept.count
+            while at > 0 && kept[at - 1].logit < scaled { at -= 1 }
+            kept.insert((id, scaled), at: at)
+        }
+        return kept
     }
 }

@@ -56,15 +56,30 @@ struct WireChatRequest: Encodable {
 
 /// The `usage` block of a response.
 struct WireUsage: Decodable {
+    /// `prompt_tokens_details`: how many prompt tokens the server took from its cache.
+    struct PromptDetails: Decodable {
+        var cachedTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case cachedTokens = "cached_tokens"
+        }
+    }
+
     var promptTokens: Int?
     var completionTokens: Int?
+    var promptTokensDetails: PromptDetails?
 
     enum CodingKeys: String, CodingKey {
         case promptTokens = "prompt_tokens"
         case completionTokens = "completion_tokens"
+        case promptTokensDetails = "prompt_tokens_details"
     }
 
-    var tokenUsage: TokenUsage { TokenUsage(promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0) }
+    var tokenUsage: TokenUsage {
+        TokenUsage(
+            promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0,
+            cachedPromptTokens: max(0, min(promptTokens ?? 0, promptTokensDetails?.cachedTokens ?? 0)))
+    }
 }
 
 /// A whole (non-streamed) chat completion.

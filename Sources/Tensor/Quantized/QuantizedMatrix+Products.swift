@@ -134,6 +134,12 @@ extension QuantizedMatrix {
                 blocks: blocks, tokens: input.tokens, y, yStride: rows)
             return
         }
+        #if arch(x86_64)
+            if path == .avx2 && type.hasInt8Kernel {
+                multiplyRowsTokensAVX2(range, input.x, tokens: input.tokens, y)
+                return
+            }
+        #endif
         for t in 0..<input.tokens {
             #if arch(x86_64)
                 if path == .avx2 {
@@ -157,6 +163,20 @@ extension QuantizedMatrix {
             case .q4_1: fewshot_rows_q4_1_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, tokens, y, rows)
             case .q4_0: fewshot_rows_q4_0_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, tokens, y, rows)
             default: fewshot_rows_q8_0_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, tokens, y, rows)
+            }
+        }
+
+        /// The Float-activation AVX2 kernels of Q4_1, Q4_0 and Q8_0 rows for `tokens` tokens at
+        /// once: each block is decoded once per four tokens, and every token's products are the
+        /// bits of `multiplyRowsAVX2` with it alone.
+        private func multiplyRowsTokensAVX2(
+            _ range: Range<Int>, _ x: UnsafePointer<Float>, tokens: Int, _ y: UnsafeMutablePointer<Float>
+        ) {
+            let first = range.lowerBound, last = range.upperBound, blocks = columns / 32
+            switch type {
+            case .q4_1: fewshot_rows_q4_1_tokens(data, rowBytes, first, last, x, blocks, tokens, y, rows)
+            case .q4_0: fewshot_rows_q4_0_tokens(data, rowBytes, first, last, x, blocks, tokens, y, rows)
+            default: fewshot_rows_q8_0_tokens(data, rowBytes, first, last, x, blocks, tokens, y, rows)
             }
         }
 

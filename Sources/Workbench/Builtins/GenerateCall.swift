@@ -143,11 +143,16 @@ struct GenerateCall {
         return .host(DatasetObject(Dataset(kept), rejected: Dataset(rejected)))
     }
 
-    /// What the call has charged, as `usage()` counts it: `tokens 9812 in + 1204 out`,
+    /// What the call has charged, as `usage()` counts it: `tokens 9812 in + 1204 out`, `prompt
+    /// 79% cached` when the teacher took prompt prefixes from its cache,
     /// `cost $0.0022` when the teacher has a price, and `replayed 12` for the answers out of
     /// `answered` that came from the recording free.
     private func usageFields(_ charged: ChargeTally, answered: Int) -> [String] {
         var fields = ["tokens \(charged.usage.promptTokens) in + \(charged.usage.completionTokens) out"]
+        if charged.usage.cachedPromptTokens > 0, charged.usage.promptTokens > 0 {
+            let share = Double(charged.usage.cachedPromptTokens) / Double(charged.usage.promptTokens)
+            fields.append(String(format: "prompt %.0f%% cached", 100 * share))
+        }
         if teacher.chargedPrice != nil { fields.append("cost \(CostFormat.usd(charged.cost ?? 0))") }
         if answered > charged.answers { fields.append("replayed \(answered - charged.answers)") }
         return fields

@@ -22,6 +22,7 @@ enum TeacherBuiltin {
                     bounds: .between(1_024, 1_073_741_824)),
                 P("price", .optional(.record), default: .nil), P("mode", .string, default: "live"),
                 P("poll", .number, default: 10, bounds: .above(0, upTo: 3_600)),
+                P("batch", .optional(.int), default: .nil, bounds: .between(1, 64)),
             ], category: "loop",
             doc: """
                 The teacher: a big model that writes training data for the student. With no
@@ -34,6 +35,10 @@ enum TeacherBuiltin {
                 price: is what the server charges, in USD per million tokens, {input: ..., output: ...}:
                 generate and plan then show costs and take budgets in usd (no prices are built in;
                 they change). The local teacher costs nothing.
+                The local teacher generates a call's requests batch: at a time (8 by default:
+                measured on 2 cores) in one forward pass per token, and takes prompt prefixes it
+                has seen (system message, shots, earlier turns) from its cache; neither changes an
+                answer, and usage() counts the cached prompt tokens.
                 timeout: limits one attempt of one request (seconds); read_timeout: how long an
                 answer may go silent once it has started; max_response_bytes: the most one answer
                 may be, from 1024 (1 KiB) to 1073741824 (1 GiB), 8388608 (8 MiB) by default: a
@@ -66,7 +71,14 @@ enum TeacherBuiltin {
                         "the local teacher answers in-process; mode: \"batch\" is for a server's model, e.g. teacher(\"gpt-4o-mini\", mode: \"batch\")"
                     )
                 }
-                return .host(state.defaultTeacher())
+                let batch = args.optional("batch") == nil ? nil : try args.int("batch")
+                return .host(state.defaultTeacher(batch: batch))
+            }
+            if args.optional("batch") != nil {
+                throw args.error(
+                    "batch",
+                    "batch: sets how many requests the local teacher generates together; a server batches on its own "
+                        + "(max_concurrency: sets how many requests are sent at once; mode: \"batch\" uses its Batch API)")
             }
             let baseURL = args.optional("base_url") == nil ? nil : try args.string("base_url")
             let keyEnv = args.optional("key_env") == nil ? nil : try args.string("key_env")

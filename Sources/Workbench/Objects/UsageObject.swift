@@ -51,6 +51,8 @@ public final class UsageObject: HostObject {
             return "no request sent to a teacher yet in this session (answers replayed from a recording are free)"
         }
         let priced = session.cost != nil
+        // The cached column shows once some prompt tokens came from a teacher's prefix cache.
+        let cachedColumn = session.usage.cachedPromptTokens > 0
         var lines = ["teacher requests sent in this session, per cell:"]
         func cells(_ values: [String]) -> String {
             values.enumerated().map { index, value in
@@ -59,16 +61,21 @@ public final class UsageObject: HostObject {
                     : String(repeating: " ", count: max(0, 11 - value.count)) + value
             }.joined()
         }
-        lines.append(cells(["", "requests", "prompt", "completion"] + (priced ? ["cost"] : [])))
+        lines.append(
+            cells(["", "requests", "prompt"] + (cachedColumn ? ["cached"] : []) + ["completion"] + (priced ? ["cost"] : [])))
         for line in self.cells + [session] {
-            var values = [line.name, "\(line.requests)", "\(line.usage.promptTokens)", "\(line.usage.completionTokens)"]
+            var values = [line.name, "\(line.requests)", "\(line.usage.promptTokens)"]
+            if cachedColumn { values.append("\(line.usage.cachedPromptTokens)") }
+            values.append("\(line.usage.completionTokens)")
             if priced { values.append(line.cost.map(CostFormat.usd) ?? "-") }
             lines.append(cells(values))
         }
         return lines.joined(separator: "\n")
     }
 
-    public var fieldNames: [String] { ["requests", "prompt_tokens", "completion_tokens", "tokens", "usd", "cells"] }
+    public var fieldNames: [String] {
+        ["requests", "prompt_tokens", "cached_prompt_tokens", "completion_tokens", "tokens", "usd", "cells"]
+    }
 
     public func field(_ name: String) -> Value? {
         switch name {
@@ -80,7 +87,7 @@ public final class UsageObject: HostObject {
     private func record(_ line: Line) -> Record {
         Record([
             "cell": .string(line.name), "requests": .int(line.requests), "prompt_tokens": .int(line.usage.promptTokens),
-            "completion_tokens": .int(line.usage.completionTokens),
+            "cached_prompt_tokens": .int(line.usage.cachedPromptTokens), "completion_tokens": .int(line.usage.completionTokens),
             "tokens": .int(line.usage.promptTokens + line.usage.completionTokens), "usd": line.cost.map(Value.float) ?? .nil,
         ])
     }
