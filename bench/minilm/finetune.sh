@@ -8,7 +8,8 @@
 #
 # Needs the release binary and a Python with torch and transformers at $FEWSHOT_BENCH_VENV
 # (default ~/.cache/fewshot-bench/venv). fewshot's tokens/s is the Trainer's own count
-# (unpadded tokens) over the training time it prints; PyTorch's counts the same way.
+# (unpadded tokens) over the training time it prints; PyTorch's counts the same way. Each run
+# first waits up to QUIET_WAIT seconds (default 300) for a quiet machine (wait_quiet.py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-200}
@@ -19,13 +20,13 @@ HOME_DIR=${FEWSHOT_HOME:-$HOME/.cache/fewshot}
 BIN="$(swift build -c release --show-bin-path)/fewshot"
 [ -x "$BIN" ] || { echo "build the release binary first: swift build -c release --product fewshot" >&2; exit 1; }
 QUIET="$(pwd)/../shared/bench/wait_quiet.py"
-quiet() { [ -f "$QUIET" ] && python3 "$QUIET" 0.5 300 >&2 || true; }
+quiet() { [ -f "$QUIET" ] && python3 "$QUIET" 0.5 "${QUIET_WAIT:-300}" >&2 || true; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The first N tweets with a label, as fewshot reads them, for both sides.
+# N tweets drawn with seed 1 (the first ones are all negative), as fewshot reads them, for both sides.
 cat >"$work/export.shot" <<SHOT
-let rows = head(select(rename(load("tweets"), {sentiment: "label"}), ["text", "label"]), $N)
+let rows = sample(select(rename(load("tweets"), {sentiment: "label"}), ["text", "label"]), $N, seed: 1)
 save(rows, "$work/rows.csv")
 SHOT
 "$BIN" run "$work/export.shot" >/dev/null
