@@ -282,7 +282,7 @@ enum FinetuneBuiltin {
             return first
         }
         history.seconds += refit?.seconds ?? 0
-        progress.noteRefit(rows: data.count, epochs: all.epochs)
+        progress.noteRefit(rows: data.rows.filter { data.label(of: $0) != nil }.count, epochs: all.epochs)
         return history
     }
 
