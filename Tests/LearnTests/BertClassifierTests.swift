@@ -75,6 +75,23 @@ struct BertClassifierTests {
         #expect(abs(b.data[0] - 0.975) < 1e-6 && abs(b.data[1] - 1.025) < 1e-6)
     }
 
+    @Test func frozenStudentsShareOneCacheOfPooledVectors() throws {
+        let sentence = try Self.sentence()
+        let cache = PooledVectorCache()
+        let a = try BertClassifier(sentence: sentence, labels: ["neg", "pos"], frozen: true, cache: cache, seed: 1)
+        let b = try BertClassifier(sentence: sentence, labels: ["neg", "pos"], frozen: true, cache: cache, seed: 2)
+        let texts = Self.pairs.map { a.encode($0.text) }
+        let pooled = try noGrad { try sentence.encoder.pooled(texts) }
+        #expect(try a.features(texts).data == pooled.data, "cached vectors are the ones computed in one batch")
+        #expect(cache.count == Set(texts).count)
+        _ = try b.logits(texts + texts)
+        #expect(cache.count == Set(texts).count, "the second student encodes nothing new")
+        let tiny = PooledVectorCache(limit: 3)
+        #expect(
+            try tiny.pooled(texts, encoder: sentence.encoder).data == pooled.data, "a batch over the limit still comes back whole"
+        )
+    }
+
     @Test func softTargetsTrainLikeTheByteClassifiers() throws {
         let clf = try BertClassifier(sentence: try Self.sentence(), labels: ["neg", "pos"], frozen: true)
         var data = try clf.examples(Self.pairs)
@@ -142,5 +159,31 @@ struct BertClassifierTests {
         let copy = try loaded.copy()
         #expect(copy.sentence.encoder !== loaded.sentence.encoder)
         #expect(try copy.logits(texts).data == clf.logits(texts).data)
+
+        // A frozen head on the installed encoder is saved alone, with the encoder's SHA-256.
+        let installed = try SentenceEncoder(directory: model.path, maxLength: 16)
+        let frozen = try BertClassifier(sentence: installed, labels: ["neg", "pos"], frozen: true, seed: 5)
+        let head = directory.appendingPathComponent("head.safetensors")
+        try Checkpoint.save(frozen, to: head)
+        let (saved, metadata) = try Safetensors.read(from: head)
+        #expect(Set(saved.keys) == ["classifier.weight", "classifier.bias"])
+        #expect(metadata["fewshot.encoder_sha256"] == (try SentenceEncoder.weightsSHA256(directory: model.path)))
+        let shared = PooledVectorCache()
+        guard
+            case .sentenceClassifier(let back) = try Checkpoint.load(
+                from: head, modelDirectory: directory.path, installedEncoder: { (installed, shared) })
+        else {
+            Issue.record("not loaded as a MiniLM classifier")
+            return
+        }
+        #expect(back.frozen && back.contextLength == 16 && back.sentence.encoder === installed.encoder)
+        #expect(try back.logits(texts).data == frozen.logits(texts).data)
+        #expect(shared.count > 0, "the loaded head reads through the shared cache")
+        // Another encoder installed under the same name: refused, naming both digests.
+        hf[0].entry.values[0] = 0.5
+        try Safetensors.write(hf, metadata: [:], to: model.appendingPathComponent("model.safetensors"))
+        #expect {
+            try Checkpoint.load(from: head, modelDirectory: directory.path)
+        } throws: { "\($0)".contains("a head trained on a different all-MiniLM-L6-v2") }
     }
 }

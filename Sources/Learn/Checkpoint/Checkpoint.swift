@@ -51,8 +51,12 @@ public enum Checkpoint {
     }
 
     /// Loads a model saved by `save` or `LlamaStudent.save(to:)`, or a GPT-2-shaped safetensors
-    /// file from elsewhere. A Llama student's base GGUF is looked up in `modelDirectory`.
-    public static func load(from url: URL, modelDirectory: String? = nil) throws -> LoadedModel {
+    /// file from elsewhere. A Llama student's base GGUF is looked up in `modelDirectory`; a
+    /// frozen MiniLM head is put on `installedEncoder` when given (the process's shared
+    /// encoder), else on the model read from `modelDirectory`.
+    public static func load(
+        from url: URL, modelDirectory: String? = nil, installedEncoder: InstalledEncoder? = nil
+    ) throws -> LoadedModel {
         let (raw, metadata) = try Safetensors.read(from: url)
         if let kind = metadata["fewshot.kind"], kind == "llama" || kind == "llama-lora" {
             let directory = modelDirectory ?? (LlamaModel.defaultModelPath as NSString).deletingLastPathComponent
@@ -63,7 +67,9 @@ public enum Checkpoint {
         if metadata["fewshot.kind"] == bertClassifierKind {
             let directory = modelDirectory ?? (SentenceEncoder.defaultDirectory as NSString).deletingLastPathComponent
             return .sentenceClassifier(
-                try loadBertClassifier(raw, metadata: metadata, file: url.lastPathComponent, modelDirectory: directory))
+                try loadBertClassifier(
+                    raw, metadata: metadata, file: url.lastPathComponent, modelDirectory: directory,
+                    installed: installedEncoder))
         }
         // Hugging Face files may prefix names with "transformer." and carry attention-mask buffers.
         var tensors: [String: Safetensors.Entry] = [:]

@@ -38,7 +38,9 @@ enum FinetuneBuiltin {
                   "minilm": the pretrained sentence encoder all-MiniLM-L6-v2 (see models()) with a label
                     head on its mean-pooled output, for rows with a label column: it starts knowing
                     what sentences mean, so it needs far fewer labels. freeze: true trains the head
-                    alone (each text is encoded once; defaults 30 epochs, lr 3e-3); otherwise the
+                    alone (each text is encoded once per session; defaults 30 epochs, lr 3e-3; with
+                    val: the held-out rows draw the curve, then the head is fit again on every row;
+                    save writes the head alone, a few kB, naming the installed encoder); otherwise the
                     whole encoder trains too (defaults 3 epochs, lr 1e-3 for the head and a fiftieth
                     of it, 2e-5, for the encoder); batch 16;
                   "smollm2-135m", or a path to a Llama-family .gguf: a pretrained model (see models())
@@ -246,11 +248,18 @@ enum FinetuneBuiltin {
                 .languageModel(gpt), name: model.name, history: history, text: model.text, origin: origin(history))
         case .classifier(let classifier):
             options.learningRate = try rate(1e-3)
-            let history = try trainClassifier(classifier, data, options, args, progress: progress, isCancelled: isCancelled)
+            let history = try trainClassifier(
+                classifier, data, options, args, progress: progress.update, isCancelled: isCancelled)
             return ModelObject(.classifier(classifier), name: model.name, history: history, origin: origin(history))
         case .sentenceClassifier(let classifier):
             options.learningRate = try rate(classifier.frozen ? 3e-3 : 1e-3)
-            let history = try trainClassifier(classifier, data, options, args, progress: progress, isCancelled: isCancelled)
+            let start = classifier.head.snapshot()
+            var history = try trainClassifier(
+                classifier, data, options, args, progress: progress.update, isCancelled: isCancelled)
+            if classifier.frozen, let first = history {
+                history = try refitFrozenHead(
+                    classifier, from: start, after: first, data, options, args, progress: progress, isCancelled: isCancelled)
+            }
             return ModelObject(
                 .sentenceClassifier(classifier), name: model.name, history: history,
                 origin: origin(history, classifier.frozen ? "head trained" : "fine-tuned"))
@@ -269,11 +278,45 @@ enum FinetuneBuiltin {
         }
     }
 
+    /// A frozen MiniLM head trained with rows held out is fit again, from its starting weights,
+    /// on every row for as many epochs as the first run went (its best epoch when it stopped
+    /// early): the held-out rows measured the head and chose when to stop, and now train it
+    /// too, so `val:` costs a small data set none of its rows. Training the head alone is
+    /// cheap (the encoder's vectors are cached), and with no rows held out the second fit is
+    /// the same as `val: 0` would give. The returned history is the first run's, for its
+    /// validation curve. Ctrl-C during the second fit keeps the first one's weights.
+    private static func refitFrozenHead(
+        _ classifier: BertClassifier, from start: [[Float]], after first: TrainingHistory, _ data: Dataset,
+        _ options: TrainingOptions, _ args: Arguments, progress: TrainingBar, isCancelled: @escaping () -> Bool
+    ) throws -> TrainingHistory {
+        guard options.validationFraction > 0, !first.validationLosses.isEmpty else { return first }
+        var all = options
+        all.validationFraction = 0
+        switch first.stop {
+        case .completed: break
+        case .earlyStopped:
+            let best = first.validationLosses.indices.min { first.validationLosses[$0] < first.validationLosses[$1] }!
+            all.epochs = best + 1
+        case .cancelled: return first
+        }
+        let trained = classifier.head.snapshot()
+        classifier.head.restore(start)
+        var history = first
+        let refit = try trainClassifier(classifier, data, all, args, progress: nil, isCancelled: isCancelled)
+        if case .cancelled = refit?.stop ?? .completed {
+            classifier.head.restore(trained)
+            return first
+        }
+        history.seconds += refit?.seconds ?? 0
+        progress.noteRefit(rows: data.rows.filter { data.label(of: $0) != nil }.count, epochs: all.epochs)
+        return history
+    }
+
     /// Trains a classifier on `data`'s labels, or with `soft: true` on its rows' probabilities;
     /// nil when `options.epochs` is 0.
     private static func trainClassifier(
         _ classifier: some TextClassifier, _ data: Dataset, _ options: TrainingOptions, _ args: Arguments,
-        progress: TrainingBar, isCancelled: @escaping () -> Bool
+        progress: ((TrainingProgress) -> Void)?, isCancelled: @escaping () -> Bool
     ) throws -> TrainingHistory? {
         let column = try labelColumn(data, args)
         let labelled = data.rows.filter { data.label(of: $0) != nil }
@@ -287,7 +330,7 @@ enum FinetuneBuiltin {
         }
         guard options.epochs > 0 else { return nil }
         return try Trainer(options: options).train(
-            classifier, on: examples, progress: progress.update, isCancelled: isCancelled)
+            classifier, on: examples, progress: progress, isCancelled: isCancelled)
     }
 
     /// The preset with the context the user asked for.
@@ -305,6 +348,8 @@ final class TrainingBar {
     private var reporter: ProgressReporter?
     private var last: TrainingProgress?
     private let drawsCurve: Bool
+    /// Said after the summary when a frozen head was fit again on every row.
+    private var refitNote: String?
 
     init(context: CallContext, drawsCurve: Bool) {
         self.context = context
@@ -322,6 +367,11 @@ final class TrainingBar {
         if let val = progress.validationLoss { fields.append(String(format: "val %.3f", val)) }
         fields.append(String(format: "%.0f tok/s", progress.tokensPerSecond))
         return fields
+    }
+
+    /// Notes that the model returned was fit again on all `rows` for `epochs` epochs.
+    func noteRefit(rows: Int, epochs: Int) {
+        refitNote = "then refit on all \(rows) rows for \(epochs) epoch\(epochs == 1 ? "" : "s") (the validation rows too)"
     }
 
     func finish(_ model: ModelObject) {
@@ -345,6 +395,7 @@ final class TrainingBar {
         case .cancelled(restoredBestEpoch: nil): line += ", interrupted (weights so far kept)"
         case .cancelled(restoredBestEpoch: let epoch?): line += ", interrupted (best weights kept, from epoch \(epoch))"
         }
+        if let refitNote { line += ", " + refitNote }
         context.write(line + "\n")
     }
 }

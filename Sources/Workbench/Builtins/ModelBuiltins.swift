@@ -61,7 +61,11 @@ enum ModelBuiltins {
         let url = URL(fileURLWithPath: try ctx.path(written, for: .read))
         let name = url.lastPathComponent
         do {
-            switch try Checkpoint.load(from: url, modelDirectory: PretrainedModels.directory) {
+            let installed: Checkpoint.InstalledEncoder = {
+                let model = try EmbeddingModel.shared(args, parameter: parameter)
+                return (model.encoder, model.pooledCache)
+            }
+            switch try Checkpoint.load(from: url, modelDirectory: PretrainedModels.directory, installedEncoder: installed) {
             case .languageModel(let gpt): return ModelObject(.languageModel(gpt), name: name, history: nil, trained: true)
             case .classifier(let classifier):
                 return ModelObject(.classifier(classifier), name: name, history: nil, trained: true)

@@ -2,8 +2,9 @@ import Foundation
 import Language
 import Learn
 
-/// The sentence encoder the embedding built-ins share: all-MiniLM-L6-v2, loaded once per
-/// process, with the vectors of texts already embedded kept for the next call.
+/// The sentence encoder the embedding built-ins and frozen MiniLM students share:
+/// all-MiniLM-L6-v2, loaded once per process, with the vectors of texts already embedded
+/// (and the pooled vectors behind them) kept for the next call.
 ///
 /// A vector depends on its text only (batching never changes a bit), so a cached vector is
 /// the one a fresh computation would give.
@@ -13,6 +14,8 @@ final class EmbeddingModel: @unchecked Sendable {
     nonisolated(unsafe) private static var loaded: EmbeddingModel?
 
     let encoder: SentenceEncoder
+    /// The pooled vectors frozen MiniLM students read (by token ids), shared by all of them.
+    let pooledCache = PooledVectorCache()
     private var cache: [String: [Float]] = [:]
     private let cacheLock = NSLock()
     /// Cached vectors are dropped (all at once) past this many texts.
@@ -42,7 +45,8 @@ final class EmbeddingModel: @unchecked Sendable {
     }
 
     /// Unit vectors of `texts`, in order; texts not seen before are embedded in batches of 64,
-    /// with a progress line, and the call stops at Ctrl-C.
+    /// with a progress line, and the call stops at Ctrl-C. The pooled vectors behind them go
+    /// through `pooledCache`, so a frozen student reading the same texts encodes none again.
     func embed(_ texts: [String], _ ctx: CallContext) throws -> [[Float]] {
         cacheLock.lock()
         defer { cacheLock.unlock() }
@@ -53,11 +57,18 @@ final class EmbeddingModel: @unchecked Sendable {
             if cache.count + missing.count > Self.cacheLimit { cache = [:] }
             let progress = ProgressReporter("embed", total: missing.count, context: ctx)
             defer { progress.clear() }
-            let vectors = try encoder.embed(missing) { done in
+            let ids = missing.map(encoder.tokens)
+            let order = missing.indices.sorted { (ids[$0].count, $0) < (ids[$1].count, $1) }
+            for start in stride(from: 0, to: order.count, by: 64) {
+                let chunk = Array(order[start..<min(order.count, start + 64)])
+                let pooled = try pooledCache.pooled(chunk.map { ids[$0] }, encoder: encoder.encoder)  // (b, C)
+                let c = encoder.dimension
+                for (row, index) in chunk.enumerated() {
+                    cache[missing[index]] = SentenceEncoder.normalized(Array(pooled.data[(row * c)..<((row + 1) * c)]))
+                }
                 try ctx.checkCancellation()
-                progress.update(done: done)
+                progress.update(done: start + chunk.count)
             }
-            for (t, v) in zip(missing, vectors) { cache[t] = v }
         }
         return texts.map { cache[$0]! }
     }
@@ -68,7 +79,8 @@ final class EmbeddingModel: @unchecked Sendable {
         cacheLock.lock()
         defer { cacheLock.unlock() }
         if let v = cache[text] { return v }
-        let v = try encoder.embed([text])[0]
+        let pooled = try pooledCache.pooled([encoder.tokens(text)], encoder: encoder.encoder)  // (1, C)
+        let v = SentenceEncoder.normalized(pooled.data)
         if cache.count >= Self.cacheLimit { cache = [:] }
         cache[text] = v
         return v

@@ -23,10 +23,12 @@ enum SentenceStudent {
         guard labels.count >= 2 else {
             throw args.error("data", "a classifier needs at least two distinct labels, got \(labels)")
         }
-        let shared = try EmbeddingModel.shared(args, parameter: "model").encoder
+        let model = try EmbeddingModel.shared(args, parameter: "model")
+        let shared = model.encoder
         let sentence: SentenceEncoder
         if frozen {
-            sentence = SentenceEncoder(tokenizer: shared.tokenizer, encoder: shared.encoder, maxLength: length)
+            sentence = SentenceEncoder(
+                tokenizer: shared.tokenizer, encoder: shared.encoder, maxLength: length, directory: shared.directory)
         } else {
             do {
                 sentence = SentenceEncoder(tokenizer: shared.tokenizer, encoder: try shared.encoder.copy(), maxLength: length)
@@ -34,7 +36,8 @@ enum SentenceStudent {
                 throw args.error("model", "cannot prepare MiniLM for fine-tuning: \(error)")
             }
         }
-        let classifier = try BertClassifier(sentence: sentence, labels: labels, frozen: frozen, seed: seed)
+        let classifier = try BertClassifier(
+            sentence: sentence, labels: labels, frozen: frozen, cache: frozen ? model.pooledCache : nil, seed: seed)
         return ModelObject(.sentenceClassifier(classifier), name: preset, history: nil)
     }
 }
