@@ -161,6 +161,9 @@ public final class RemoteFineTuning {
         var outageSince: Date?
         while true {
             do {
+                // The status first, then the events: a job seen ended has written all its
+                // events, so none is missed between the two reads.
+                job = try client.get("/fine_tuning/jobs/\(job.id)", as: WireFineTuningJob.self)
                 for event in try newEvents(job.id, seen: &seen) {
                     if event.type == "metrics", let metric = event.data?.metric {
                         if metric.step > (metrics.last?.step ?? 0) {
@@ -171,7 +174,6 @@ public final class RemoteFineTuning {
                         onStatus(message)
                     }
                 }
-                job = try client.get("/fine_tuning/jobs/\(job.id)", as: WireFineTuningJob.self)
                 outageSince = nil
             } catch let error as TeacherError where error.isTransient {
                 let since = outageSince ?? Date()
