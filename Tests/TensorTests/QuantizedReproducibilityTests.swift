@@ -39,16 +39,17 @@ import Testing
         .enabled(if: CPUFeatures.hasAVX2FMA, "compares the AVX2 kernels with the portable path; this CPU has no AVX2/FMA/F16C"),
         arguments: cases)
     func avx2AndPortablePathsGiveTheSameBits(type: GGMLType, activations: ActivationFormat) throws {
-        for blocks in [1, 3, 7, 8, 9, 17, 18] {
-            for tokens in [1, 3, 4, 5, 9] {
-                let seed = UInt64(type.rawValue) * 10_000 + UInt64(blocks * 100 + tokens)
-                try Self.withProblem(type, rows: 37, blocks: blocks, tokens: tokens, seed: seed) { w, x in
-                    let portable = Self.products([w], x, tokens: tokens, activations: activations, path: .portable, threads: 1)
-                    let avx2 = Self.products([w], x, tokens: tokens, activations: activations, path: .avx2, threads: 1)
-                    let differing = zip(portable[0], avx2[0]).filter { $0 != $1 }.count
-                    #expect(
-                        differing == 0, "\(type) \(activations), \(blocks) blocks, \(tokens) tokens: \(differing) outputs differ")
-                }
+        // Odd and prime sizes around the 8-block groups; 48 blocks by 45 tokens crosses the
+        // AVX2 int8 kernel's chunks of interleaved activations (42 tokens at that width).
+        let shapes = [1, 3, 7, 8, 9, 17, 18].flatMap { blocks in [1, 2, 3, 4, 5, 9].map { (blocks, $0) } } + [(48, 45)]
+        for (blocks, tokens) in shapes {
+            let seed = UInt64(type.rawValue) * 10_000 + UInt64(blocks * 100 + tokens)
+            try Self.withProblem(type, rows: 37, blocks: blocks, tokens: tokens, seed: seed) { w, x in
+                let portable = Self.products([w], x, tokens: tokens, activations: activations, path: .portable, threads: 1)
+                let avx2 = Self.products([w], x, tokens: tokens, activations: activations, path: .avx2, threads: 1)
+                let differing = zip(portable[0], avx2[0]).filter { $0 != $1 }.count
+                #expect(
+                    differing == 0, "\(type) \(activations), \(blocks) blocks, \(tokens) tokens: \(differing) outputs differ")
             }
         }
     }
