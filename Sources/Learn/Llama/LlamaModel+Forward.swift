@@ -213,7 +213,7 @@ extension LlamaModel {
                         cache.keys[layer].withUnsafeBufferPointer { kb in
                             cache.values[layer].withUnsafeBufferPointer { vb in
                                 let kvHead = head / group
-                                LlamaKernels.attend(
+                                CachedAttention.attend(
                                     query: qp + t * qDim + head * hs, keys: kb.baseAddress! + kvHead * hs,
                                     values: vb.baseAddress! + kvHead * hs, stride: kvDim, length: lengths[t],
                                     headDim: hs, scores: scores, out: op + t * qDim + head * hs)

@@ -1,0 +1,119 @@
+// One query head over a KV cache (the specification is in cached_attention.h).
+#include "cached_attention.h"
+
+#if defined(__x86_64__)
+
+#include "avx2_math.h"
+
+// Each product is rounded before it is added, whatever the build's flags.
+#pragma STDC FP_CONTRACT OFF
+
+/// Lane l of out[c]: lane c of v[l] (an 8 x 8 transpose).
+FEWSHOT_AVX2 static inline void transpose8(const __m256 v[8], __m256 out[8]) {
+    __m256 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(v[i], v[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(v[i], v[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int c = 0; c < 4; c++) {
+        out[c] = _mm256_permute2f128_ps(u[c], u[c + 4], 0x20);
+        out[c + 4] = _mm256_permute2f128_ps(u[c], u[c + 4], 0x31);
+    }
+}
+
+/// The products of the values past the last multiple of 8, summed in order from +0.
+static inline float tail_dot(const float *a, const float *b, long from, long n) {
+    float tail = 0;
+    for (long i = from; i < n; i++) tail += a[i] * b[i];
+    return tail;
+}
+
+/// The scores of 8 consecutive positions (from k, `stride` apart) as one vector.
+FEWSHOT_AVX2 static inline __m256 scores8(const float *q, const float *k, long stride, long hs, __m256 scale) {
+    __m256 acc[8];
+    for (int j = 0; j < 8; j++) acc[j] = _mm256_setzero_ps();
+    const long whole = hs & ~7L;
+    for (long i = 0; i < whole; i += 8) {
+        const __m256 qi = _mm256_loadu_ps(q + i);
+        for (int j = 0; j < 8; j++) acc[j] = _mm256_add_ps(acc[j], _mm256_mul_ps(qi, _mm256_loadu_ps(k + j * stride + i)));
+    }
+    // Summing lanes 0 to 7 of each accumulator in order is adding the transposed rows in order.
+    __m256 lanes[8];
+    transpose8(acc, lanes);
+    __m256 sum = _mm256_set1_ps(-0.0f);
+    for (int l = 0; l < 8; l++) sum = _mm256_add_ps(sum, lanes[l]);
+    float tails[8];
+    for (int j = 0; j < 8; j++) tails[j] = tail_dot(q, k + j * stride, whole, hs);
+    return _mm256_mul_ps(_mm256_add_ps(sum, _mm256_loadu_ps(tails)), scale);
+}
+
+/// The score of one position.
+FEWSHOT_AVX2 static inline float score1(const float *q, const float *k, long hs, float scale) {
+    __m256 acc = _mm256_setzero_ps();
+    const long whole = hs & ~7L;
+    for (long i = 0; i < whole; i += 8) acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(q + i), _mm256_loadu_ps(k + i)));
+    float lanes[8];
+    _mm256_storeu_ps(lanes, acc);
+    float sum = -0.0f;
+    for (int l = 0; l < 8; l++) sum += lanes[l];
+    return (sum + tail_dot(q, k, whole, hs)) * scale;
+}
+
+FEWSHOT_AVX2 void fewshot_cached_attention(const float *q, const float *k, const float *v, long stride, long length,
+                                           long hs, float *scores, float *out) {
+    const float scale = 1.0f / sqrtf((float)hs);
+    const __m256 scale8 = _mm256_set1_ps(scale);
+    long j = 0;
+    for (; j + 8 <= length; j += 8) _mm256_storeu_ps(scores + j, scores8(q, k + j * stride, stride, hs, scale8));
+    for (; j < length; j++) scores[j] = score1(q, k + j * stride, hs, scale);
+
+    float m = -INFINITY;
+    for (j = 0; j < length; j++) m = scores[j] > m ? scores[j] : m;
+    const __m256 m8 = _mm256_set1_ps(m);
+    for (j = 0; j + 8 <= length; j += 8)
+        _mm256_storeu_ps(scores + j, fewshot_exp8(_mm256_sub_ps(_mm256_loadu_ps(scores + j), m8)));
+    if (j < length) {
+        float rest[8] = {0};
+        for (long i = j; i < length; i++) rest[i - j] = scores[i] - m;
+        float e[8];
+        _mm256_storeu_ps(e, fewshot_exp8(_mm256_loadu_ps(rest)));
+        for (long i = j; i < length; i++) scores[i] = e[i - j];
+    }
+    float total = 0;
+    for (j = 0; j < length; j++) total += scores[j];
+    const __m256 total8 = _mm256_set1_ps(total);
+    for (j = 0; j + 8 <= length; j += 8) _mm256_storeu_ps(scores + j, _mm256_div_ps(_mm256_loadu_ps(scores + j), total8));
+    for (; j < length; j++) scores[j] = scores[j] / total;
+
+    // out, 64 values (8 registers) at a time, each summed over the positions in order.
+    long d = 0;
+    for (; d + 64 <= hs; d += 64) {
+        __m256 acc[8];
+        for (int c = 0; c < 8; c++) acc[c] = _mm256_setzero_ps();
+        for (j = 0; j < length; j++) {
+            const __m256 w = _mm256_broadcast_ss(scores + j);
+            const float *row = v + j * stride + d;
+            for (int c = 0; c < 8; c++) acc[c] = _mm256_add_ps(acc[c], _mm256_mul_ps(w, _mm256_loadu_ps(row + 8 * c)));
+        }
+        for (int c = 0; c < 8; c++) _mm256_storeu_ps(out + d + 8 * c, acc[c]);
+    }
+    for (; d + 8 <= hs; d += 8) {
+        __m256 acc = _mm256_setzero_ps();
+        for (j = 0; j < length; j++)
+            acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_broadcast_ss(scores + j), _mm256_loadu_ps(v + j * stride + d)));
+        _mm256_storeu_ps(out + d, acc);
+    }
+    for (; d < hs; d++) {
+        float acc = 0;
+        for (j = 0; j < length; j++) acc += scores[j] * v[j * stride + d];
+        out[d] = acc;
+    }
+}
+
+#endif

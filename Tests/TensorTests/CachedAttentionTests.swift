@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import Tensor
+
+/// One query head over a KV cache: the AVX2 kernel gives the portable path's bits, and both
+/// compute attention.
+@Suite struct CachedAttentionTests {
+    /// `out` for a random query, keys and values on `path`, as bits.
+    static func attend(length: Int, headDim: Int, stride: Int, seed: UInt64, path: KernelPath) -> [UInt32] {
+        let q = QuantizedKernelTests.randomInput(headDim, seed: seed)
+        let k = QuantizedKernelTests.randomInput(length * stride, seed: seed &+ 1)
+        let v = QuantizedKernelTests.randomInput(length * stride, seed: seed &+ 2)
+        var scores = [Float](repeating: .nan, count: length)
+        var out = [Float](repeating: .nan, count: headDim)
+        CachedAttention.attend(
+            query: q, keys: k, values: v, stride: stride, length: length, headDim: headDim, scores: &scores, out: &out,
+            path: path)
+        return out.map(\.bitPattern)
+    }
+
+    @Test(.enabled(if: CPUFeatures.hasAVX2FMA, "compares the AVX2 kernel with the portable path; this CPU has no AVX2/FMA"))
+    func avx2AndPortableGiveTheSameBits() {
+        // Head sizes that are and are not multiples of 8 and 64; lengths around the 8-position
+        // blocks, and a long cache.
+        for headDim in [64, 8, 12, 72, 130] {
+            for length in [1, 2, 7, 8, 9, 16, 17, 170] {
+                let stride = headDim * 3 + 5
+                let seed = UInt64(headDim * 1_000 + length)
+                let portable = Self.attend(length: length, headDim: headDim, stride: stride, seed: seed, path: .portable)
+                let avx2 = Self.attend(length: length, headDim: headDim, stride: stride, seed: seed, path: .avx2)
+                #expect(portable == avx2, "head \(headDim), \(length) positions")
+            }
+        }
+    }
+
+    @Test func itIsSoftmaxWeightedValues() {
+        let headDim = 12, length = 5, stride = 12
+        let q = QuantizedKernelTests.randomInput(headDim, seed: 3)
+        let k = QuantizedKernelTests.randomInput(length * stride, seed: 4)
+        let v = QuantizedKernelTests.randomInput(length * stride, seed: 5)
+        let logits = (0..<length).map { j in
+            (0..<headDim).reduce(0.0) { $0 + Double(q[$1]) * Double(k[j * stride + $1]) } / Double(headDim).squareRoot()
+        }
+        let top = logits.max()!
+        let weights = logits.map { Foundation.exp($0 - top) }
+        let total = weights.reduce(0, +)
+        for path in KernelPath.available {
+            var scores = [Float](repeating: 0, count: length)
+            var out = [Float](repeating: 0, count: headDim)
+            CachedAttention.attend(
+                query: q, keys: k, values: v, stride: stride, length: length, headDim: headDim, scores: &scores, out: &out,
+                path: path)
+            for d in 0..<headDim {
+                let want = (0..<length).reduce(0.0) { $0 + weights[$1] / total * Double(v[$1 * stride + d]) }
+                #expect(abs(Double(out[d]) - want) < 1e-5 * max(1, abs(want)), "\(path) value \(d)")
+            }
+        }
+    }
+}
