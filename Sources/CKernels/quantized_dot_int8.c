@@ -167,43 +167,51 @@ AVX2 static inline __attribute__((always_inline)) __m256i group_sums(int kind, c
     return _mm256_madd_epi16(pairs, ones);
 }
 
-/// Adds group g (blocks b = 8g...) of one row to the partial sums of `n` tokens (1 to 4):
+/// Adds group g (blocks b = 8g...) of one row to token t's partial sums `acc`:
 /// p += scale_b * isum_b, then (Q4) p += offset_b * block_sum_b, lane i for block b + i. Lanes
 /// past `count` add products of zeros (+0 or -0) to partials that started at +0, which leaves
 /// them unchanged (a sum from +0 is never -0).
-AVX2 static inline __attribute__((always_inline)) void add_group(int kind, const __m256i *w, const float *row_d,
-                                                                 const float *row_offset, long count, long b,
-                                                                 const uint8_t *x, long x_stride,
-                                                                 const float *x_scales, const float *block_sums,
-                                                                 long stride_s, int n, __m256 *acc) {
-    const __m256 d = _mm256_loadu_ps(row_d + b);
-    const __m256 offset = _mm256_loadu_ps(row_offset + b);
-    const __m256i mask = fewshot_tail_mask(count);
-    for (int t = 0; t < n; t++) {
-        const __m256 isum = _mm256_cvtepi32_ps(group_sums(kind, w, x + t * x_stride));
-        const __m256 scale = _mm256_mul_ps(d, _mm256_maskload_ps(x_scales + t * stride_s + b, mask));
-        acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(scale, isum));
-        if (kind != 2) {
-            const __m256 sums = _mm256_maskload_ps(block_sums + t * stride_s + b, mask);
-            acc[t] = _mm256_add_ps(acc[t], _mm256_mul_ps(offset, sums));
-        }
-    }
+AVX2 static inline __attribute__((always_inline)) __m256 add_token(int kind, const __m256i *w, __m256 d, __m256 offset,
+                                                                   __m256i mask, long b, const uint8_t *x,
+                                                                   const float *x_scales, const float *block_sums,
+                                                                   __m256 acc) {
+    const __m256 isum = _mm256_cvtepi32_ps(group_sums(kind, w, x));
+    const __m256 scale = _mm256_mul_ps(d, _mm256_maskload_ps(x_scales + b, mask));
+    acc = _mm256_add_ps(acc, _mm256_mul_ps(scale, isum));
+    if (kind != 2) acc = _mm256_add_ps(acc, _mm256_mul_ps(offset, _mm256_maskload_ps(block_sums + b, mask)));
+    return acc;
 }
 
-/// One row's products with `n` tokens (n is 1 or 4 after inlining, so the accumulators stay in
-/// registers). `x` is the first token's interleaved activations; scales and sums are per token.
+/// One row's products with `n` tokens (n is 1 or 4 after inlining; the four accumulators are
+/// separate variables so that they stay in registers). `x` is the first token's interleaved
+/// activations; scales and sums are per token, `blocks` apart.
 AVX2 static inline __attribute__((always_inline)) void row_tile(int kind, const __m256i *w, const float *row_d,
                                                                 const float *row_offset, long blocks,
                                                                 const uint8_t *x, long x_stride,
                                                                 const float *x_scales, const float *block_sums,
                                                                 int n, float *out) {
-    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
     for (long g = 0, b = 0; b < blocks; g++, b += 8) {
         const long count = blocks - b < 8 ? blocks - b : 8;
-        add_group(kind, w + 8 * g, row_d, row_offset, count, b, x + 256 * g, x_stride, x_scales, block_sums, blocks,
-                  n, acc);
+        const __m256i *wg = w + 8 * g;
+        const uint8_t *xg = x + 256 * g;
+        const __m256 d = _mm256_loadu_ps(row_d + b), offset = _mm256_loadu_ps(row_offset + b);
+        const __m256i mask = fewshot_tail_mask(count);
+        acc0 = add_token(kind, wg, d, offset, mask, b, xg, x_scales, block_sums, acc0);
+        if (n > 1) {
+            acc1 = add_token(kind, wg, d, offset, mask, b, xg + x_stride, x_scales + blocks, block_sums + blocks, acc1);
+            acc2 = add_token(kind, wg, d, offset, mask, b, xg + 2 * x_stride, x_scales + 2 * blocks,
+                             block_sums + 2 * blocks, acc2);
+            acc3 = add_token(kind, wg, d, offset, mask, b, xg + 3 * x_stride, x_scales + 3 * blocks,
+                             block_sums + 3 * blocks, acc3);
+        }
     }
-    for (int t = 0; t < n; t++) out[t] = fewshot_hsum8(acc[t]);
+    out[0] = fewshot_hsum8(acc0);
+    if (n > 1) {
+        out[1] = fewshot_hsum8(acc1);
+        out[2] = fewshot_hsum8(acc2);
+        out[3] = fewshot_hsum8(acc3);
+    }
 }
 
 /// One block's 32 weight integers as unsigned bytes, with `sign` the bytes whose signs move onto
