@@ -65,18 +65,13 @@ FEWSHOT_AVX2 static inline float score1(const float *q, const float *k, long hs,
     return (sum + tail_dot(q, k, whole, hs)) * scale;
 }
 
-FEWSHOT_AVX2 void fewshot_cached_attention(const float *q, const float *k, const float *v, long stride, long length,
-                                           long hs, float *scores, float *out) {
-    const float scale = 1.0f / sqrtf((float)hs);
-    const __m256 scale8 = _mm256_set1_ps(scale);
-    long j = 0;
-    for (; j + 8 <= length; j += 8) _mm256_storeu_ps(scores + j, scores8(q, k + j * stride, stride, hs, scale8));
-    for (; j < length; j++) scores[j] = score1(q, k + j * stride, hs, scale);
-
+/// Scores to softmax weights in place: e_j = exp(s_j - max) then e_j / total, total summed in order.
+FEWSHOT_AVX2 static void softmax_in_order(float *scores, long length) {
     float m = -INFINITY;
-    for (j = 0; j < length; j++) m = scores[j] > m ? scores[j] : m;
+    for (long j = 0; j < length; j++) m = scores[j] > m ? scores[j] : m;
     const __m256 m8 = _mm256_set1_ps(m);
-    for (j = 0; j + 8 <= length; j += 8)
+    long j = 0;
+    for (; j + 8 <= length; j += 8)
         _mm256_storeu_ps(scores + j, fewshot_exp8(_mm256_sub_ps(_mm256_loadu_ps(scores + j), m8)));
     if (j < length) {
         float rest[8] = {0};
@@ -90,29 +85,56 @@ FEWSHOT_AVX2 void fewshot_cached_attention(const float *q, const float *k, const
     const __m256 total8 = _mm256_set1_ps(total);
     for (j = 0; j + 8 <= length; j += 8) _mm256_storeu_ps(scores + j, _mm256_div_ps(_mm256_loadu_ps(scores + j), total8));
     for (; j < length; j++) scores[j] = scores[j] / total;
+}
 
-    // out, 64 values (8 registers) at a time, each summed over the positions in order.
+/// Adds positions [from, to) of the values, weighted by w, to out (hs values), position by
+/// position: out[d] += w_j * v_j[d]. Runs of 8 values stay in registers over the positions.
+FEWSHOT_AVX2 static void add_values(const float *w, const float *v, long stride, long from, long to, long hs,
+                                    float *out) {
     long d = 0;
     for (; d + 64 <= hs; d += 64) {
         __m256 acc[8];
-        for (int c = 0; c < 8; c++) acc[c] = _mm256_setzero_ps();
-        for (j = 0; j < length; j++) {
-            const __m256 w = _mm256_broadcast_ss(scores + j);
+        for (int c = 0; c < 8; c++) acc[c] = _mm256_loadu_ps(out + d + 8 * c);
+        for (long j = from; j < to; j++) {
+            const __m256 wj = _mm256_broadcast_ss(w + j);
             const float *row = v + j * stride + d;
-            for (int c = 0; c < 8; c++) acc[c] = _mm256_add_ps(acc[c], _mm256_mul_ps(w, _mm256_loadu_ps(row + 8 * c)));
+            for (int c = 0; c < 8; c++) acc[c] = _mm256_add_ps(acc[c], _mm256_mul_ps(wj, _mm256_loadu_ps(row + 8 * c)));
         }
         for (int c = 0; c < 8; c++) _mm256_storeu_ps(out + d + 8 * c, acc[c]);
     }
     for (; d + 8 <= hs; d += 8) {
-        __m256 acc = _mm256_setzero_ps();
-        for (j = 0; j < length; j++)
-            acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_broadcast_ss(scores + j), _mm256_loadu_ps(v + j * stride + d)));
+        __m256 acc = _mm256_loadu_ps(out + d);
+        for (long j = from; j < to; j++)
+            acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_broadcast_ss(w + j), _mm256_loadu_ps(v + j * stride + d)));
         _mm256_storeu_ps(out + d, acc);
     }
     for (; d < hs; d++) {
-        float acc = 0;
-        for (j = 0; j < length; j++) acc += scores[j] * v[j * stride + d];
+        float acc = out[d];
+        for (long j = from; j < to; j++) acc += w[j] * v[j * stride + d];
         out[d] = acc;
+    }
+}
+
+/// Positions per block of the value pass: the block's values (32 x hs Floats) are read from
+/// memory once and stay in L1 while every head of the group adds them.
+enum { VALUE_BLOCK = 32 };
+
+FEWSHOT_AVX2 void fewshot_cached_attention(const float *q, long heads, const float *k, const float *v, long stride,
+                                           long length, long hs, float *scores, float *out) {
+    const float scale = 1.0f / sqrtf((float)hs);
+    const __m256 scale8 = _mm256_set1_ps(scale);
+    // Scores, 8 positions at a time for every head, so each block of keys is read once.
+    long j = 0;
+    for (; j + 8 <= length; j += 8)
+        for (long h = 0; h < heads; h++)
+            _mm256_storeu_ps(scores + h * length + j, scores8(q + h * hs, k + j * stride, stride, hs, scale8));
+    for (; j < length; j++)
+        for (long h = 0; h < heads; h++) scores[h * length + j] = score1(q + h * hs, k + j * stride, hs, scale);
+    for (long h = 0; h < heads; h++) softmax_in_order(scores + h * length, length);
+    for (long i = 0; i < heads * hs; i++) out[i] = 0;
+    for (long from = 0; from < length; from += VALUE_BLOCK) {
+        const long to = from + VALUE_BLOCK < length ? from + VALUE_BLOCK : length;
+        for (long h = 0; h < heads; h++) add_values(scores + h * length, v, stride, from, to, hs, out + h * hs);
     }
 }
 

@@ -6,16 +6,18 @@ import Testing
 /// One query head over a KV cache: the AVX2 kernel gives the portable path's bits, and both
 /// compute attention.
 @Suite struct CachedAttentionTests {
-    /// `out` for a random query, keys and values on `path`, as bits.
-    static func attend(length: Int, headDim: Int, stride: Int, seed: UInt64, path: KernelPath) -> [UInt32] {
-        let q = QuantizedKernelTests.randomInput(headDim, seed: seed)
+    /// `out` for `heads` random queries sharing random keys and values on `path`, as bits.
+    static func attend(
+        heads: Int = 1, length: Int, headDim: Int, stride: Int, seed: UInt64, path: KernelPath
+    ) -> [UInt32] {
+        let q = QuantizedKernelTests.randomInput(heads * headDim, seed: seed)
         let k = QuantizedKernelTests.randomInput(length * stride, seed: seed &+ 1)
         let v = QuantizedKernelTests.randomInput(length * stride, seed: seed &+ 2)
-        var scores = [Float](repeating: .nan, count: length)
-        var out = [Float](repeating: .nan, count: headDim)
+        var scores = [Float](repeating: .nan, count: heads * length)
+        var out = [Float](repeating: .nan, count: heads * headDim)
         CachedAttention.attend(
-            query: q, keys: k, values: v, stride: stride, length: length, headDim: headDim, scores: &scores, out: &out,
-            path: path)
+            query: q, heads: heads, keys: k, values: v, stride: stride, length: length, headDim: headDim,
+            scores: &scores, out: &out, path: path)
         return out.map(\.bitPattern)
     }
 
@@ -32,6 +34,34 @@ import Testing
                 #expect(portable == avx2, "head \(headDim), \(length) positions")
             }
         }
+    }
+
+    /// Heads that share a cache (grouped-query attention) get what each would get alone, on
+    /// both paths; 70 positions span several of the AVX2 value pass's blocks.
+    @Test func sharedHeadsGetWhatEachGetsAlone() {
+        let heads = 3, headDim = 64, length = 70, stride = 192
+        let q = QuantizedKernelTests.randomInput(heads * headDim, seed: 21)
+        let k = QuantizedKernelTests.randomInput(length * stride, seed: 22)
+        let v = QuantizedKernelTests.randomInput(length * stride, seed: 23)
+        for path in KernelPath.available {
+            var scores = [Float](repeating: .nan, count: heads * length)
+            var together = [Float](repeating: .nan, count: heads * headDim)
+            CachedAttention.attend(
+                query: q, heads: heads, keys: k, values: v, stride: stride, length: length, headDim: headDim,
+                scores: &scores, out: &together, path: path)
+            for h in 0..<heads {
+                var alone = [Float](repeating: .nan, count: headDim)
+                q.withUnsafeBufferPointer { qb in
+                    CachedAttention.attend(
+                        query: qb.baseAddress! + h * headDim, keys: k, values: v, stride: stride, length: length,
+                        headDim: headDim, scores: &scores, out: &alone, path: path)
+                }
+                #expect(Array(together[(h * headDim)..<((h + 1) * headDim)]) == alone, "\(path) head \(h)")
+            }
+        }
+        #expect(
+            Self.attend(heads: 3, length: 41, headDim: 72, stride: 250, seed: 9, path: .portable)
+                == Self.attend(heads: 3, length: 41, headDim: 72, stride: 250, seed: 9, path: KernelPath.available.last!))
     }
 
     @Test func itIsSoftmaxWeightedValues() {

@@ -13,9 +13,12 @@
 #ifndef FEWSHOT_CACHED_ATTENTION_H
 #define FEWSHOT_CACHED_ATTENTION_H
 
-/// out (hs values) = attention of the query q over `length` positions whose keys and values
-/// start at k and v, `stride` Floats apart. `scores` has room for `length` Floats.
-void fewshot_cached_attention(const float *q, const float *k, const float *v, long stride, long length, long hs,
-                              float *scores, float *out);
+/// For each of `heads` query heads sharing these keys and values (grouped-query attention;
+/// query h is q + h * hs), out + h * hs (hs values) = its attention over `length` positions
+/// whose keys and values start at k and v, `stride` Floats apart. Each head's result is the
+/// specification's for that head alone; the heads only share reads of the cache. `scores` has
+/// room for heads * length Floats.
+void fewshot_cached_attention(const float *q, long heads, const float *k, const float *v, long stride, long length,
+                              long hs, float *scores, float *out);
 
 #endif

@@ -193,28 +193,32 @@ extension LlamaModel {
         let c = config
         let hs = c.headDimension, qDim = c.headCount * hs, kvDim = c.kvDimension
         let group = c.headCount / c.kvHeadCount
-        let jobs = rows.count * c.headCount
+        // A job is a row's kv head with every query head that shares it (one read of the cache
+        // for all), unless that leaves too few jobs to share among the threads; then one head.
+        let perJob = rows.count * c.kvHeadCount >= 4 * threads ? group : 1
+        let jobs = rows.count * c.headCount / perJob
         // Where each row's keys end: its segment's positions before the pass (`count` advances
         // after the last layer), plus t + 1.
         let lengths = rows.map { segments[$0.segment].cache.count + $0.t + 1 }
         let work = lengths.reduce(0, +) * c.headCount
         let parts = work > 4096 ? max(1, min(threads, jobs)) : 1
         let longest = lengths.max() ?? 1
+        let jobsPerRow = c.headCount / perJob
         q.withUnsafeBufferPointer { qb in
             out.withUnsafeMutableBufferPointer { ob in
                 let qp = qb.baseAddress!, op = ob.baseAddress!
                 Parallel.perform(parts) { part in
-                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest)
+                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest * perJob)
                     defer { scores.deallocate() }
                     var job = part
                     while job < jobs {
-                        let t = job / c.headCount, head = job % c.headCount
+                        let t = job / jobsPerRow, head = (job % jobsPerRow) * perJob
                         let cache = segments[rows[t].segment].cache
                         cache.keys[layer].withUnsafeBufferPointer { kb in
                             cache.values[layer].withUnsafeBufferPointer { vb in
                                 let kvHead = head / group
                                 CachedAttention.attend(
-                                    query: qp + t * qDim + head * hs, keys: kb.baseAddress! + kvHead * hs,
+                                    query: qp + t * qDim + head * hs, heads: perJob, keys: kb.baseAddress! + kvHead * hs,
                                     values: vb.baseAddress! + kvHead * hs, stride: kvDim, length: lengths[t],
                                     headDim: hs, scores: scores, out: op + t * qDim + head * hs)
                             }

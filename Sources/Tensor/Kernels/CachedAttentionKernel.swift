@@ -6,22 +6,37 @@ import PortableMath
 /// `cached_attention.h`'s: 8-lane dot products whose lanes are summed in order, a sequential
 /// softmax total, and the values summed position by position.
 public enum CachedAttention {
-    /// `out = softmax(q . k_j / sqrt(headDim)) v_j` over the first `length` positions, with key
-    /// and value rows `stride` Floats apart. `scores` needs room for `length` Floats.
+    /// For each of `heads` query heads that share these keys and values (grouped-query
+    /// attention; head h's query is `q + h * headDim`, its result `out + h * headDim`):
+    /// `softmax(q . k_j / sqrt(headDim)) v_j` over the first `length` positions, with key and
+    /// value rows `stride` Floats apart. A head's result never depends on the others; together
+    /// they read the cache once. `scores` needs room for `heads * length` Floats.
     ///
     /// ```swift
-    /// CachedAttention.attend(query: q, keys: k, values: v, stride: kvDim, length: 12,
+    /// CachedAttention.attend(query: q, heads: 3, keys: k, values: v, stride: kvDim, length: 12,
     ///                        headDim: 64, scores: scratch, out: y)
     /// ```
     public static func attend(
-        query q: UnsafePointer<Float>, keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, stride: Int,
-        length: Int, headDim: Int, scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+        query q: UnsafePointer<Float>, heads: Int = 1, keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>,
+        stride: Int, length: Int, headDim: Int, scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
         path: KernelPath = .best
     ) {
         if path == .avx2 {
-            fewshot_cached_attention(q, k, v, stride, length, headDim, scores, out)
+            fewshot_cached_attention(q, heads, k, v, stride, length, headDim, scores, out)
             return
         }
+        for h in 0..<heads {
+            attendOne(
+                query: q + h * headDim, keys: k, values: v, stride: stride, length: length, headDim: headDim,
+                scores: scores, out: out + h * headDim)
+        }
+    }
+
+    /// One head on the portable path: the specification written out.
+    private static func attendOne(
+        query q: UnsafePointer<Float>, keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>, stride: Int,
+        length: Int, headDim: Int, scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
+    ) {
         let scale = 1 / Float(headDim).squareRoot()
         var maxScore = -Float.infinity
         for j in 0..<length {
