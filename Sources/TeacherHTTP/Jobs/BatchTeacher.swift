@@ -100,7 +100,7 @@ public final class BatchTeacher: ChatTeacher {
                 lastDone = done
             }
             if jobs.allSatisfy(\.finished) { break }
-            if wait(pollInterval, isCancelled: isCancelled) {
+            if JobPolling.wait(pollInterval, until: { isCancelled() ? true : nil }) == true {
                 let running = jobs.filter { !$0.finished }.map(\.id).joined(separator: ", ")
                 let stopped = TeacherError(
                     .cancelled,
@@ -136,7 +136,7 @@ public final class BatchTeacher: ChatTeacher {
         var counted = 0
         var failure: TeacherError?
         var batch: WireBatch?
-        var outageSince: Date?
+        var polling = JobPolling()
     }
 
     /// The job for `input`: the one the journal knows (unless it ended without answers), or a new one.
@@ -183,7 +183,7 @@ public final class BatchTeacher: ChatTeacher {
     private func poll(_ job: inout Job) {
         do {
             let batch = try client.get("/batches/\(job.id)", as: WireBatch.self)
-            job.outageSince = nil
+            job.polling.reached()
             job.batch = batch
             let counts = max(0, batch.requestCounts?.completed ?? 0) + max(0, batch.requestCounts?.failed ?? 0)
             job.counted = min(job.range.count, counts)
@@ -200,9 +200,7 @@ public final class BatchTeacher: ChatTeacher {
                 break
             }
         } catch let error as TeacherError where error.isTransient {
-            let since = job.outageSince ?? Date()
-            job.outageSince = since
-            if Date().timeIntervalSince(since) > outageTolerance {
+            if job.polling.unreachable(longerThan: outageTolerance) {
                 job.finished = true
                 job.failure = TeacherError(
                     error.kind, "\(error.message); batch \(job.id) goes on on the server: running the cell again picks it up")
@@ -248,16 +246,6 @@ public final class BatchTeacher: ChatTeacher {
             onStatus?("batch \(job.id) \(status): \(job.range.count - failed) answers, \(failed) failed")
         }
         _ = index
-    }
-
-    /// Sleeps `seconds` in slices; true when `isCancelled` turned true meanwhile.
-    private func wait(_ seconds: Double, isCancelled: () -> Bool) -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if isCancelled() { return true }
-            usleep(50_000)
-        }
-        return isCancelled()
     }
 }
 

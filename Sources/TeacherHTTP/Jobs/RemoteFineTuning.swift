@@ -158,7 +158,7 @@ public final class RemoteFineTuning {
         var seen = Set<String>()
         var metrics: [FineTuningMetric] = []
         var lastStatus = job.status
-        var outageSince: Date?
+        var polling = JobPolling()
         while true {
             do {
                 // The status first, then the events: a job seen ended has written all its
@@ -174,11 +174,9 @@ public final class RemoteFineTuning {
                         onStatus(message)
                     }
                 }
-                outageSince = nil
+                polling.reached()
             } catch let error as TeacherError where error.isTransient {
-                let since = outageSince ?? Date()
-                outageSince = since
-                if Date().timeIntervalSince(since) > outageTolerance {
+                if polling.unreachable(longerThan: outageTolerance) {
                     throw TeacherError(
                         error.kind,
                         "\(error.message); fine-tuning job \(job.id) goes on on the server: running the cell again reattaches")
@@ -189,7 +187,12 @@ public final class RemoteFineTuning {
                 lastStatus = job.status
             }
             if ["succeeded", "failed", "cancelled"].contains(job.status) { break }
-            switch waitOrStop(shouldStop) {
+            let decision = JobPolling.wait(pollInterval) { () -> Interruption? in
+                let asked = shouldStop()
+                if case .none = asked { return nil }
+                return asked
+            }
+            switch decision ?? .none {
             case .none: continue
             case .detach:
                 throw TeacherError(
@@ -240,19 +243,6 @@ public final class RemoteFineTuning {
         }
         for event in fresh { seen.insert(event.id) }
         return fresh.reversed()
-    }
-
-    private func waitOrStop(_ shouldStop: () -> Interruption) -> Interruption {
-        let end = Date().addingTimeInterval(pollInterval)
-        while Date() < end {
-            let decision = shouldStop()
-            if case .none = decision {
-                usleep(50_000)
-                continue
-            }
-            return decision
-        }
-        return shouldStop()
     }
 }
 
