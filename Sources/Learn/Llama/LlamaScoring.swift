@@ -1,5 +1,6 @@
 import Chat
 import Foundation
+import PortableMath
 import Tensor
 
 /// The log-probability a model gives one continuation of a prompt.
@@ -140,11 +141,12 @@ extension LlamaModel {
             })
     }
 
-    /// log softmax(logits)[token], summed in Double in index order.
+    /// log softmax(logits)[token], summed in Double in index order with fewshot's own exp and
+    /// log (`Reproducible`), so the figure does not depend on the C library.
     static func logProbability(of token: Int, in logits: ArraySlice<Float>) -> Double {
         let top = Double(logits.max() ?? 0)
         var sum = 0.0
-        for value in logits { sum += Foundation.exp(Double(value) - top) }
-        return Double(logits[logits.startIndex + token]) - top - Foundation.log(sum)
+        for value in logits { sum += Reproducible.exp(Double(value) - top) }
+        return Double(logits[logits.startIndex + token]) - top - Reproducible.log(sum)
     }
 }
