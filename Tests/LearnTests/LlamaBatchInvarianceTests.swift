@@ -185,10 +185,10 @@ import Testing
         }
     }
 
-    /// Scored prompts batched 1, 3 or 8 at a time, with the prefix cache cold and warm, and
-    /// after generations have filled the 8-bit cache: every prompt's scores are the bits it
-    /// gets alone on a fresh model; prompts sharing a prefix find it cached; a bad request fails
-    /// alone; cancelling fails the unfinished ones.
+    /// Scored prompts batched 1, 3 or 8 at a time on 1 to 3 threads, with the prefix cache cold
+    /// and warm, and after generations have filled the 8-bit cache: every prompt's scores are
+    /// the bits it gets alone on a fresh model; prompts sharing a prefix find it cached; a bad
+    /// request fails alone; cancelling fails the unfinished ones.
     @Test func batchedScoringGivesEachPromptItsOwnScores() throws {
         let shared = Array("Label the tweet. Tweet: ".utf8).map(Int.init)
         let texts = ["good day", "bad day", "so-so", "great!", "awful", "fine", "meh", "yay", "no", "ok", "hmm"]
@@ -198,9 +198,14 @@ import Testing
                 tokens: (i.isMultiple(of: 4) ? Array("Other: ".utf8).map(Int.init) : shared) + Array(text.utf8).map(Int.init),
                 continuations: i.isMultiple(of: 3) ? Array(labels.prefix(2)) : labels)
         }
-        let expected = try requests.map { try TinyLlama.model().score(prompt: $0.tokens, continuations: $0.continuations) }
+        let expected = try requests.map { request in
+            let alone = try TinyLlama.model()
+            alone.threads = 3
+            return try alone.score(prompt: request.tokens, continuations: request.continuations)
+        }
         for width in [1, 3, 8] {
             let model = try TinyLlama.model()
+            model.threads = width == 3 ? 2 : 1  // nor on the thread count
             for round in ["cold", "warm"] {
                 var results = [ScoringResult?](repeating: nil, count: requests.count)
                 model.score(batch: requests, width: width, onResult: { results[$0] = try? $1.get() })
