@@ -184,4 +184,73 @@ import Testing
             #expect(score.logprob == sum && score.tokens == label.count)
         }
     }
+
+    /// Scored prompts batched 1, 3 or 8 at a time on 1 to 3 threads, with the prefix cache cold
+    /// and warm, and after generations have filled the 8-bit cache: every prompt's scores are
+    /// the bits it gets alone on a fresh model; prompts sharing a prefix find it cached; a bad
+    /// request fails alone; cancelling fails the unfinished ones.
+    @Test func batchedScoringGivesEachPromptItsOwnScores() throws {
+        let shared = Array("Label the tweet. Tweet: ".utf8).map(Int.init)
+        let texts = ["good day", "bad day", "so-so", "great!", "awful", "fine", "meh", "yay", "no", "ok", "hmm"]
+        let labels = [[112, 111, 115], [110], [110, 101, 103, 256], []]
+        let requests = texts.enumerated().map { i, text in
+            ScoringRequest(
+                tokens: (i.isMultiple(of: 4) ? Array("Other: ".utf8).map(Int.init) : shared) + Array(text.utf8).map(Int.init),
+                continuations: i.isMultiple(of: 3) ? Array(labels.prefix(2)) : labels)
+        }
+        let expected = try requests.map { request in
+            let alone = try TinyLlama.model()
+            alone.threads = 3
+            return try alone.score(prompt: request.tokens, continuations: request.continuations)
+        }
+        for width in [1, 3, 8] {
+            let model = try TinyLlama.model()
+            model.threads = width == 3 ? 2 : 1  // nor on the thread count
+            for round in ["cold", "warm"] {
+                var results = [ScoringResult?](repeating: nil, count: requests.count)
+                model.score(batch: requests, width: width, onResult: { results[$0] = try? $1.get() })
+                for (i, result) in results.enumerated() {
+                    #expect(result?.scores == expected[i], "width \(width), \(round): prompt \(i)")
+                    #expect(result?.promptTokens == requests[i].tokens.count)
+                }
+                let cached = results.map { $0?.cachedPromptTokens ?? -1 }
+                if round == "warm" {
+                    #expect(cached == requests.map { $0.tokens.count - 1 }, "width \(width)")
+                } else if width == 1 {
+                    // One at a time, every prompt after the first of its kind finds the shared part cached.
+                    #expect(cached.filter { $0 >= shared.count }.count == 7, "\(cached)")
+                }
+            }
+        }
+
+        // Generations (8-bit activations, their own prefix cache) do not disturb scores.
+        let model = try TinyLlama.model()
+        model.generate(
+            batch: requests.map {
+                GenerationRequest(tokens: $0.tokens, options: GenerationOptions(maxTokens: 3, temperature: 0))
+            },
+            width: 4, onResult: { _, _ in })
+        var mixed = [Result<ScoringResult, Error>?](repeating: nil, count: 5)
+        let bad = [
+            requests[1], ScoringRequest(tokens: requests[2].tokens, continuations: [[999]]),
+            ScoringRequest(tokens: [], continuations: [[1]]),
+            ScoringRequest(tokens: Array(repeating: 65, count: 126), continuations: [[1, 2, 3]]), requests[5],
+        ]
+        model.score(batch: bad, width: 3, onResult: { mixed[$0] = $1 })
+        #expect((try? mixed[0]?.get())?.scores == expected[1] && (try? mixed[4]?.get())?.scores == expected[5])
+        for i in 1...3 { #expect((try? mixed[i]?.get()) == nil, "request \(i) should fail") }
+
+        var steps = 0
+        var cancelled: [Error?] = Array(repeating: nil, count: requests.count)
+        model.score(
+            batch: requests, width: 2,
+            isCancelled: {
+                steps += 1
+                return steps > 3
+            },
+            onResult: { index, result in
+                if case .failure(let error) = result { cancelled[index] = error }
+            })
+        #expect(cancelled.suffix(4).allSatisfy { $0 is CancellationError }, "\(cancelled)")
+    }
 }

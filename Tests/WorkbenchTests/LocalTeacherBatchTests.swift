@@ -49,4 +49,28 @@ struct LocalTeacherBatchTests {
             #expect(x.text == y.text && x.usage.cachedPromptTokens == x.usage.promptTokens - 1)
         }
     }
+
+    /// Scored requests (label candidates) answered in batches give each the scores it gets
+    /// alone through `stream`, with the prompt cold or cached, and fail alone when they must.
+    @Test func batchedScoresEqualThoseOneAtATime() throws {
+        var requests = Self.requests()
+        for i in requests.indices { requests[i].candidates = ["positive", "negative", "neutral"] }
+        let alone = LocalTeacher()
+        let one = try requests.map { try alone.stream($0, onToken: { _ in }, isCancelled: { false }) }
+        let together = LocalTeacher()
+        together.batch = 4
+        var bad = requests
+        bad[2].n = 2
+        for round in ["cold", "warm"] {
+            let four = together.complete(bad, progress: nil, isCancelled: { false }, onResult: { _, _ in })
+            for (i, (a, b)) in zip(one, four).enumerated() where i != 2 {
+                let got = try b.get()
+                #expect(got.candidateScores == a.candidateScores && got.candidateScores?.count == 3, "\(round): request \(i)")
+                #expect(got.usage == a.usage && got.finishReason == "scored")
+            }
+            #expect((try? four[2].get()) == nil)
+        }
+        let cancelled = together.complete(requests, progress: nil, isCancelled: { true }, onResult: { _, _ in })
+        #expect(cancelled.allSatisfy { if case .failure(LocalTeacherError.cancelled) = $0 { true } else { false } })
+    }
 }

@@ -14,13 +14,18 @@ public final class LlamaKVCache {
         values = Array(repeating: [], count: layers)
     }
 
-    /// A new cache holding the first `length` positions of this one (at most `count`).
-    func copy(prefix length: Int) -> LlamaKVCache {
+    /// A new cache holding the first `length` positions of this one (at most `count`), with
+    /// room for `positions` in all (so that one growing to that length never reallocates).
+    func copy(prefix length: Int, reserving positions: Int = 0) -> LlamaKVCache {
         let n = min(length, count)
         let copy = LlamaKVCache(layers: keys.count, width: width)
         for l in keys.indices {
-            copy.keys[l] = Array(keys[l][..<(n * width)])
-            copy.values[l] = Array(values[l][..<(n * width)])
+            if positions > n {
+                copy.keys[l].reserveCapacity(positions * width)
+                copy.values[l].reserveCapacity(positions * width)
+            }
+            copy.keys[l] += keys[l][..<(n * width)]
+            copy.values[l] += values[l][..<(n * width)]
         }
         copy.count = n
         return copy

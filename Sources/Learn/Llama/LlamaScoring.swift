@@ -1,5 +1,6 @@
 import Chat
 import Foundation
+import PortableMath
 import Tensor
 
 /// The log-probability a model gives one continuation of a prompt.
@@ -14,6 +15,32 @@ public struct ContinuationScore: Sendable, Equatable {
         self.logprob = logprob
         self.tokens = tokens
     }
+}
+
+/// One prompt and the token continuations to score after it, for `LlamaModel.score(batch:width:)`.
+public struct ScoringRequest: Sendable, Equatable {
+    /// The tokenised prompt (`LlamaModel.promptTokens`).
+    public var tokens: [Int]
+    /// The continuations, each scored on its own after the prompt.
+    public var continuations: [[Int]]
+
+    /// Creates a request.
+    public init(tokens: [Int], continuations: [[Int]]) {
+        self.tokens = tokens
+        self.continuations = continuations
+    }
+}
+
+/// What scoring one prompt produced.
+public struct ScoringResult: Sendable {
+    /// Each continuation's score, in the request's order.
+    public var scores: [ContinuationScore]
+    /// Tokens in the prompt.
+    public var promptTokens: Int
+    /// Of `promptTokens`, how many came from the prefix cache.
+    public var cachedPromptTokens: Int
+    /// Seconds from when the prompt joined the batch to when its scores were done.
+    public var seconds: Double
 }
 
 extension LlamaModel {
@@ -35,6 +62,16 @@ extension LlamaModel {
     public func scoreReplies(
         messages: [ChatMessage], replies: [String], isCancelled: () -> Bool = { false }
     ) throws -> (promptTokens: Int, replies: [ContinuationScore]) {
+        let request = try scoringRequest(messages: messages, replies: replies)
+        return (
+            request.tokens.count,
+            try score(prompt: request.tokens, continuations: request.continuations, isCancelled: isCancelled)
+        )
+    }
+
+    /// The tokens `scoreReplies` scores: the chat `messages` in the model's template, and each
+    /// reply's tokens as the tokenizer gives them after that prompt, end-of-turn token included.
+    public func scoringRequest(messages: [ChatMessage], replies: [String]) throws -> ScoringRequest {
         let template = try chatTemplate.get()
         let promptText = template.render(messages)
         let prompt = promptTokens(promptText)
@@ -47,71 +84,69 @@ extension LlamaModel {
             if let endOfTurn { tokens.append(endOfTurn) }
             return tokens
         }
-        return (prompt.count, try score(prompt: prompt, continuations: continuations, isCancelled: isCancelled))
+        return ScoringRequest(tokens: prompt, continuations: continuations)
     }
 
     /// Scores token continuations of a tokenised prompt: for each, the sum of its tokens'
-    /// log-probabilities given the prompt and the tokens before them.
-    ///
-    /// Runs with Float activations (`ActivationFormat.float`) whatever `activations` says, so
-    /// the figures match the dequantised model's to rounding. The prompt's longest cached prefix
-    /// comes from the prefix cache (with the same bits as computing it afresh), and all the
-    /// continuations run together in one forward pass, each over its own copy of the prompt.
+    /// log-probabilities given the prompt and the tokens before them. `score(batch:)` of one.
     /// - Throws: `LlamaError` for an empty prompt, an unknown token or a context overflow;
     ///   `CancellationError` when `isCancelled` turns true.
     public func score(
         prompt: [Int], continuations: [[Int]], isCancelled: () -> Bool = { false }
     ) throws -> [ContinuationScore] {
+        var outcome: Result<ScoringResult, Error> = .failure(CancellationError())
+        score(
+            batch: [ScoringRequest(tokens: prompt, continuations: continuations)], width: 1, isCancelled: isCancelled,
+            onResult: { _, result in outcome = result })
+        return try outcome.get().scores
+    }
+
+    /// Scores many prompts' continuations, `width` prompts at a time, in the same continuous
+    /// batches as `generate(batch:)`: each step runs the uncached part of every joining prompt
+    /// and the continuations of every prompt that has finished, through one forward pass.
+    ///
+    /// Runs with Float activations (`ActivationFormat.float`) whatever `activations` says, so
+    /// the figures match the dequantised model's to rounding. Each prompt takes its longest
+    /// cached prefix from the prefix cache and leaves itself there; its continuations run
+    /// together, each over its own copy of the prompt's keys and values. A prompt's scores are
+    /// the same bits whatever `width`, the other prompts or the cache held. `onResult` gets each
+    /// as it is done, with the request's index; a bad request fails alone (`LlamaError`), and
+    /// when `isCancelled` turns true the unfinished ones fail with `CancellationError`.
+    ///
+    /// ```swift
+    /// let rows = try ["I love it", "worst day ever"].map {
+    ///     try model.scoringRequest(messages: [ChatMessage(role: "user", content: $0)], replies: ["positive", "negative"])
+    /// }
+    /// model.score(batch: rows, width: 8) { index, result in print(index, try! result.get().scores) }
+    /// ```
+    public func score(
+        batch requests: [ScoringRequest], width: Int, isCancelled: () -> Bool = { false },
+        onResult: (Int, Result<ScoringResult, Error>) -> Void
+    ) {
         lock.lock()
         defer { lock.unlock() }
-        guard !prompt.isEmpty else { throw LlamaError.invalidConfiguration("the prompt is empty") }
-        let longest = continuations.map(\.count).max() ?? 0
-        guard prompt.count + longest <= config.contextLength else {
-            throw LlamaError.promptTooLong(tokens: prompt.count + longest, context: config.contextLength)
-        }
-        for token in continuations.joined() where token < 0 || token >= config.vocabularySize {
-            throw LlamaError.invalidToken(token)
-        }
         let saved = activations
         activations = .float
         defer { activations = saved }
-
-        // The prompt: its longest cached prefix, then the rest in chunks.
-        let (cache, cached) = prefixes.lookUp(prompt, limit: prompt.count - 1, empty: makeCache)
-        var last: [Float] = []
-        var position = cached
-        while position < prompt.count {
-            if isCancelled() { throw CancellationError() }
-            let end = min(prompt.count, position + Self.promptChunk)
-            last = try forward(Array(prompt[position..<end]), cache: cache)
-            position = end
-        }
-        prefixes.insert(prompt, cache)
-        if isCancelled() { throw CancellationError() }
-
-        // Every continuation's tokens but the last in one pass, each over its own copy of the
-        // prompt's cache: the weights are read once for all of them.
-        let runs = continuations.map { Array($0.dropLast()) }
-        let segments = runs.map {
-            LlamaSegment(tokens: $0, cache: $0.isEmpty ? cache : cache.copy(prefix: prompt.count), allLogits: true)
-        }
-        let rows = try forward(segments)
-        let V = config.vocabularySize
-        return zip(continuations, rows).map { continuation, rows in
-            guard let first = continuation.first else { return ContinuationScore(logprob: 0, tokens: 0) }
-            var logprob = Self.logProbability(of: first, in: last[...])
-            for (j, token) in continuation.dropFirst().enumerated() {
-                logprob += Self.logProbability(of: token, in: rows[(j * V)..<((j + 1) * V)])
-            }
-            return ContinuationScore(logprob: logprob, tokens: continuation.count)
-        }
+        runBatch(
+            requests.map { LlamaBatchRequest(tokens: $0.tokens, work: .score($0.continuations)) }, width: width,
+            isCancelled: isCancelled, onToken: { _, _ in },
+            onResult: { index, outcome in
+                onResult(
+                    index,
+                    outcome.flatMap {
+                        guard case .scored(let result) = $0 else { preconditionFailure("a scored request was generated") }
+                        return .success(result)
+                    })
+            })
     }
 
-    /// log softmax(logits)[token], summed in Double in index order.
+    /// log softmax(logits)[token], summed in Double in index order with fewshot's own exp and
+    /// log (`Reproducible`), so the figure does not depend on the C library.
     static func logProbability(of token: Int, in logits: ArraySlice<Float>) -> Double {
         let top = Double(logits.max() ?? 0)
         var sum = 0.0
-        for value in logits { sum += Foundation.exp(Double(value) - top) }
-        return Double(logits[logits.startIndex + token]) - top - Foundation.log(sum)
+        for value in logits { sum += Reproducible.exp(Double(value) - top) }
+        return Double(logits[logits.startIndex + token]) - top - Reproducible.log(sum)
     }
 }

@@ -31,10 +31,10 @@ public enum LocalTeacherError: Error, CustomStringConvertible, Equatable {
 /// ```
 ///
 /// The model is loaded once, on the first request. The requests of one `complete` call are
-/// generated `batch` at a time in one forward pass per token (continuous batching), and every
-/// prompt takes the longest prefix it shares with earlier prompts and replies (the same system
-/// message and shots, an earlier turn of a chat) from the model's prefix cache; `usage` counts
-/// those tokens as `cachedPromptTokens`. Neither changes an answer: each is the same bits as
+/// generated (or, with `candidates`, scored) `batch` at a time in one forward pass per token
+/// (continuous batching), and every prompt takes the longest prefix it shares with earlier
+/// prompts and replies (the same system message and shots, an earlier turn of a chat) from the
+/// model's prefix cache; a generation's `usage` counts those tokens as `cachedPromptTokens`. Neither changes an answer: each is the same bits as
 /// the request run alone. Unset sampling fields take llama.cpp server's defaults: temperature
 /// 0.8, top-k 40, top-p 0.95, 256 tokens at most, a fresh random seed.
 public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
@@ -106,8 +106,9 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
         return options
     }
 
-    /// Answers the requests, `batch` generations at a time (scored requests one by one), handing
-    /// each result to `onResult` as it is done (not necessarily in order).
+    /// Answers the requests, `batch` at a time, handing each result to `onResult` as it is done
+    /// (not necessarily in order). Scored requests (`candidates`) run first, in batches of their
+    /// own (they use Float activations, generations 8-bit ones).
     public func complete(
         _ requests: [ChatRequest], progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool,
         onResult: (Int, Result<ChatResponse, Error>) -> Void
@@ -139,13 +140,7 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
                 settle(index, .failure(error))
             }
         }
-        for index in scored {
-            settle(
-                index,
-                isCancelled()
-                    ? .failure(LocalTeacherError.cancelled)
-                    : Result { try stream(requests[index], onToken: { _ in }, isCancelled: isCancelled) })
-        }
+        if !scored.isEmpty { score(scored, of: requests, isCancelled: isCancelled, settle: settle) }
         if !generations.isEmpty, let model = try? model() {
             // A reply's seconds run from when its sequence joined the batch to when it ended.
             model.generate(
@@ -157,6 +152,51 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
                 })
         }
         return results.map { $0 ?? .failure(LocalTeacherError.cancelled) }
+    }
+
+    /// Scores the requests at `indices` (all with `candidates`) `batch` prompts at a time.
+    private func score(
+        _ indices: [Int], of requests: [ChatRequest], isCancelled: () -> Bool,
+        settle: (Int, Result<ChatResponse, Error>) -> Void
+    ) {
+        var batch: [(index: Int, request: ScoringRequest)] = []
+        let model: LlamaModel
+        do {
+            model = try self.model()
+        } catch {
+            for index in indices { settle(index, .failure(error)) }
+            return
+        }
+        for index in indices {
+            do {
+                batch.append(
+                    (
+                        index,
+                        try model.scoringRequest(messages: requests[index].messages, replies: requests[index].candidates ?? [])
+                    ))
+            } catch {
+                settle(index, .failure(error))
+            }
+        }
+        model.score(
+            batch: batch.map(\.request), width: self.batch, isCancelled: isCancelled,
+            onResult: { slot, result in
+                settle(
+                    batch[slot].index,
+                    result.map(Self.response).mapError { $0 is CancellationError ? LocalTeacherError.cancelled : $0 })
+            })
+    }
+
+    /// The chat response of scored candidates: their log-probabilities, and as prompt tokens
+    /// the prompt's and every candidate's.
+    private static func response(_ result: ScoringResult) -> ChatResponse {
+        var response = ChatResponse(
+            text: "", finishReason: "scored",
+            usage: TokenUsage(
+                promptTokens: result.promptTokens + result.scores.reduce(0) { $0 + $1.tokens }, completionTokens: 0))
+        response.candidateScores = result.scores.map { CandidateScore(logprob: $0.logprob, tokens: $0.tokens) }
+        response.seconds = result.seconds
+        return response
     }
 
     /// The chat response of a generation (a cancelled one fails).
@@ -198,18 +238,15 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
     private func score(
         _ candidates: [String], after turns: [ChatMessage], model: LlamaModel, started: UInt64, isCancelled: () -> Bool
     ) throws -> ChatResponse {
-        let scores: (promptTokens: Int, replies: [ContinuationScore])
+        let request = try model.scoringRequest(messages: turns, replies: candidates)
+        var outcome: Result<ScoringResult, Error> = .failure(LocalTeacherError.cancelled)
+        model.score(batch: [request], width: 1, isCancelled: isCancelled, onResult: { _, result in outcome = result })
         do {
-            scores = try model.scoreReplies(messages: turns, replies: candidates, isCancelled: isCancelled)
+            var response = Self.response(try outcome.get())
+            response.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            return response
         } catch is CancellationError {
             throw LocalTeacherError.cancelled
         }
-        var response = ChatResponse(
-            text: "", finishReason: "scored",
-            usage: TokenUsage(
-                promptTokens: scores.promptTokens + scores.replies.reduce(0) { $0 + $1.tokens }, completionTokens: 0))
-        response.candidateScores = scores.replies.map { CandidateScore(logprob: $0.logprob, tokens: $0.tokens) }
-        response.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return response
     }
 }
