@@ -56,7 +56,10 @@ static void pack_a(const float *a, long lda, int transpose, long m, long i0, lon
 static void pack_b(const float *b, long ldb, int transpose, long p0, long kc, long j0, long nc, float *out) {
     for (long jr = 0; jr < nc; jr += NR) {
         const long cols = nc - jr < NR ? nc - jr : NR;
-        if (!transpose) {
+        if (!transpose && cols == NR) {
+            // A constant size: the copy is inlined (a call per 64 bytes cost ~2% of a BERT layer).
+            for (long p = 0; p < kc; p++, out += NR) memcpy(out, b + (p0 + p) * ldb + j0 + jr, NR * sizeof(float));
+        } else if (!transpose) {
             for (long p = 0; p < kc; p++) {
                 const float *row = b + (p0 + p) * ldb + j0 + jr;
                 memcpy(out, row, (size_t)cols * sizeof(float));

@@ -5,7 +5,7 @@
 #define FEWSHOT_GELU_ERF_H
 
 /// y[i] = x Phi(x) with Phi(x) = 0.5 (1 + erf(x / sqrt 2)), erf by Abramowitz and Stegun
-/// 7.1.26; the Phi values go to `cdf_out` for the backward pass.
+/// 7.1.26; the Phi values go to `cdf_out` for the backward pass (none when it is NULL).
 void fewshot_gelu_erf_forward(const float *x, float *y, float *cdf_out, long n);
 
 /// dx[i] = dy[i] (Phi(x) + x exp(-x^2 / 2) / sqrt(2 pi)), from the forward's Phi values. With
