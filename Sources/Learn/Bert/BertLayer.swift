@@ -49,7 +49,7 @@ public final class BertLayer: ParameterHolder {
     public func callAsFunction(_ x: Tensor, lengths: [Int]) throws -> Tensor {
         let y = try qkv(x).packedSelfAttention(heads: heads, lengths: lengths)  // (N, C)
         let a = try attentionNorm(x + attentionOutput(y))  // (N, C)
-        let h = try intermediate(a).geluErf()  // (N, I)
+        let h = try a.linearGeluErf(weight: intermediate.weight, bias: intermediate.bias)  // (N, I)
         return try outputNorm(a + output(h))  // (N, C)
     }
 
