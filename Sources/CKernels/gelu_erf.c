@@ -39,14 +39,14 @@ FEWSHOT_AVX2 void fewshot_gelu_erf_forward(const float *x, float *y, float *cdf_
     for (; i + 8 <= n; i += 8) {
         __m256 v = _mm256_loadu_ps(x + i);
         __m256 c = normal_cdf8(v);
-        _mm256_storeu_ps(cdf_out + i, c);
+        if (cdf_out) _mm256_storeu_ps(cdf_out + i, c);
         _mm256_storeu_ps(y + i, _mm256_mul_ps(v, c));
     }
     if (i < n) {
         __m256i mask = fewshot_tail_mask(n - i);
         __m256 v = _mm256_maskload_ps(x + i, mask);
         __m256 c = normal_cdf8(v);
-        _mm256_maskstore_ps(cdf_out + i, mask, c);
+        if (cdf_out) _mm256_maskstore_ps(cdf_out + i, mask, c);
         _mm256_maskstore_ps(y + i, mask, _mm256_mul_ps(v, c));
     }
 }
@@ -67,4 +67,8 @@ FEWSHOT_AVX2 void fewshot_gelu_erf_backward(const float *x, const float *cdf_in,
         if (accumulate) d = _mm256_add_ps(_mm256_maskload_ps(dx + i, mask), d);
         _mm256_maskstore_ps(dx + i, mask, d);
     }
+}
+
+FEWSHOT_AVX2 void fewshot_gelu_erf_block(float *c, long ldc, long rows, long cols) {
+    for (long r = 0; r < rows; r++) fewshot_gelu_erf_forward(c + r * ldc, c + r * ldc, NULL, cols);
 }

@@ -92,6 +92,9 @@ public enum BLAS {
         var beta: Float = 0
         var c: UnsafeMutablePointer<Float>, ldc: Int
         var bias: UnsafePointer<Float>? = nil
+        /// Whether exact GELU (`GELUErfKernel`) then replaces each value of C: on the AVX2 path
+        /// tile by tile, while the tile is in cache; the bits of the product, then the GELU.
+        var geluErf = false
 
         /// Multiply-adds.
         var work: Int { m * n * k }
@@ -126,7 +129,10 @@ public enum BLAS {
 
         /// Computes this product on the calling thread.
         func run() {
-            BLAS.gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, path)
+            BLAS.gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, path, geluErf)
+            if geluErf && !(path == .avx2 && BLAS.runsTiles(m: m, transposeA: transposeA, beta: beta, bias: bias)) {
+                for r in 0..<m { GELUErfKernel.forward(c + r * ldc, c + r * ldc, cdf: nil, n, path: path) }
+            }
         }
     }
 
@@ -139,17 +145,17 @@ public enum BLAS {
     fileprivate static func gemm(
         _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?, _ path: KernelPath
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ bias: UnsafePointer<Float>?, _ path: KernelPath,
+        _ geluErf: Bool = false
     ) {
-        if path == .avx2 && (m > 1 || transposeA) && (bias != nil || beta == 0) {
+        if path == .avx2 && runsTiles(m: m, transposeA: transposeA, beta: beta, bias: bias) {
             // The tiles start from the bias (or zeros) themselves: C is written once, never read.
+            let product = geluErf ? fewshot_sgemm_avx2_gelu_erf : fewshot_sgemm_avx2
             if let bias {
-                fewshot_sgemm_avx2(
-                    transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc, bias)
+                product(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc, bias)
             } else {
                 let zeros = [Float](repeating: 0, count: n)
-                fewshot_sgemm_avx2(
-                    transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc, zeros)
+                product(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, c, ldc, zeros)
             }
             return
         }
@@ -176,6 +182,12 @@ public enum BLAS {
         case .portable:
             portableGEMM(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
         }
+    }
+
+    /// Whether an AVX2 GEMM runs as tiles that start from the bias or zeros (and can apply GELU
+    /// to each finished tile), rather than as a GEMV or a product added into C.
+    fileprivate static func runsTiles(m: Int, transposeA: Bool, beta: Float, bias: UnsafePointer<Float>?) -> Bool {
+        (m > 1 || transposeA) && (bias != nil || beta == 0)
     }
 
     /// `y = alpha * op(A) * x + beta * y`, with A stored row-major as (rows, cols): a GEMM of

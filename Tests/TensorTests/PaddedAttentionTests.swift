@@ -98,6 +98,58 @@ import Testing
         }
     }
 
+    /// Packed sequences (no padding rows) get the bits they get padded, outputs and gradients,
+    /// on every kernel path and thread count (head size 16: the fused AVX2 kernel runs).
+    @Test func packedSequencesHaveTheirPaddedBits() throws {
+        let savedPath = KernelPath.best, savedThreads = Parallel.threadCount, savedBLAS = BLAS.threadCount
+        defer {
+            KernelPath.best = savedPath
+            Parallel.threadCount = savedThreads
+            BLAS.threadCount = savedBLAS
+        }
+        let (t, c) = (37, 48)
+        let lengths = [37, 1, 20, 0, 33, 9]
+        let padded = randomTensor([lengths.count, t, 3 * c], seed: 21)
+        let probe = randomTensor([lengths.count, t, c], seed: 22)
+        /// The real rows of a padded `[B, T, w]` buffer, one sequence after another.
+        func pack(_ values: [Float], width w: Int) -> [Float] {
+            lengths.enumerated().flatMap { bi, l in values[(bi * t * w)..<((bi * t + l) * w)] }
+        }
+        /// Padded and packed outputs and input gradients, each as packed rows.
+        func run() throws -> [[Float]] {
+            let a = try Tensor(padded.data, shape: padded.shape, requiresGrad: true)
+            let ya = try a.selfAttention(heads: 3, lengths: lengths)
+            try (ya * probe).sum().backward()
+            let n = lengths.reduce(0, +)
+            let b = try Tensor(pack(padded.data, width: 3 * c), shape: [n, 3 * c], requiresGrad: true)
+            let yb = try b.packedSelfAttention(heads: 3, lengths: lengths)
+            try (yb * Tensor(pack(probe.data, width: c), shape: [n, c])).sum().backward()
+            return [pack(ya.data, width: c), yb.data, pack(a.grad!, width: 3 * c), b.grad!]
+        }
+        KernelPath.best = .portable
+        Parallel.threadCount = 1
+        BLAS.threadCount = 1
+        let reference = try run()
+        #expect(reference[0].map(\.bitPattern) == reference[1].map(\.bitPattern))
+        #expect(reference[2].map(\.bitPattern) == reference[3].map(\.bitPattern))
+        for path in KernelPath.available {
+            for threads in [1, 3] {
+                KernelPath.best = path
+                Parallel.threadCount = threads
+                BLAS.threadCount = threads
+                for (i, got) in try run().enumerated() {
+                    let want = reference[i < 2 ? 0 : 2]
+                    #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "result \(i), \(path), \(threads) threads")
+                }
+            }
+        }
+        let qkv = randomTensor([5, 12], seed: 1)
+        #expect(throws: TensorError.self) { try qkv.packedSelfAttention(heads: 2, lengths: [3, 3]) }
+        #expect(throws: TensorError.self) { try qkv.packedSelfAttention(heads: 2, lengths: [6, -1]) }
+        #expect(throws: TensorError.self) { try qkv.packedSelfAttention(heads: 5, lengths: [5]) }
+        #expect(throws: TensorError.self) { try randomTensor([1, 5, 12], seed: 1).packedSelfAttention(heads: 2, lengths: [5]) }
+    }
+
     @Test func badLengthsAreRefused() {
         let qkv = randomTensor([2, 3, 12], seed: 1)
         #expect(throws: TensorError.self) { try qkv.selfAttention(heads: 2, lengths: [3]) }

@@ -21,6 +21,13 @@
 void fewshot_sgemm_avx2(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const float *a,
                         long lda, const float *b, long ldb, float *c, long ldc, const float *start);
 
+/// The same product, then exact GELU (gelu_erf.h) on each value of C, applied to each register
+/// tile as soon as its sums are complete (while it is in cache): the bits of the product followed
+/// by fewshot_gelu_erf_forward.
+void fewshot_sgemm_avx2_gelu_erf(int transpose_a, int transpose_b, long m, long n, long k, float alpha,
+                                 const float *a, long lda, const float *b, long ldb, float *c, long ldc,
+                                 const float *start);
+
 /// The same product for one row of A (a GEMV, m = 1), in the same order: y (n values) +=
 /// alpha x op(B), x holding k values. Streams B once instead of packing it.
 void fewshot_sgemv_avx2(int transpose_b, long n, long k, float alpha, const float *x, const float *b, long ldb,

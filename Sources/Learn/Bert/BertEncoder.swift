@@ -4,10 +4,11 @@ import Tensor
 /// embeddings, LayerNorm, post-LayerNorm blocks, and mean pooling over the real tokens.
 ///
 /// It infers and trains: every step is a `Tensor` op with its backward, so `pooled` can feed
-/// a loss and `backward()` reaches every weight. A padded batch gives each text the same
-/// bits as that text alone (padding never enters a sum: `Tensor.selfAttention(heads:lengths:)`).
+/// a loss and `backward()` reaches every weight. A batch gives each text the same bits as that
+/// text alone: its texts' tokens are packed one after another, never padded, and attention
+/// reads each text's own rows only (`Tensor.packedSelfAttention(heads:lengths:)`).
 ///
-/// Glossary: B batch, T time (the longest text in the batch), C width.
+/// Glossary: B batch, N the tokens of all its texts, C width.
 ///
 /// ```swift
 /// let encoder = try BertEncoder(config: .miniLML6, seed: 0)
@@ -67,39 +68,45 @@ public final class BertEncoder: ParameterHolder {
     }
 
     /// The last hidden states of a batch of token sequences (each `[CLS] ... [SEP]`, all of
-    /// token type 0), right-padded to the longest. Result `(B, T, C)` and the lengths.
+    /// token type 0), packed: the rows of the first sequence, then those of the second, and so
+    /// on, with no padding. Result `(N, C)`, N the sum of the lengths, and the lengths.
+    ///
+    /// Every layer but attention works row by row, and attention reads each sequence's own rows
+    /// only, so nothing is computed for padding, and a row's bits never depend on the batch.
     public func hidden(_ batch: [[Int]]) throws -> (states: Tensor, lengths: [Int]) {
         guard !batch.isEmpty, batch.allSatisfy({ !$0.isEmpty }) else {
             throw LearnError.invalidInput("an encoder batch needs at least one sequence, each of at least one token")
         }
         let lengths = batch.map(\.count)
-        let b = batch.count, t = lengths.max()!
+        let t = lengths.max()!
         guard t <= config.maxPositions else {
             throw LearnError.invalidInput("a sequence of \(t) tokens is longer than the \(config.maxPositions) positions")
         }
         if let bad = batch.joined().first(where: { $0 < 0 || $0 >= config.vocabSize }) {
             throw LearnError.invalidInput("token id \(bad) is outside the vocabulary of \(config.vocabSize)")
         }
-        let ids = batch.flatMap { $0 + Array(repeating: 0, count: t - $0.count) }
-        let words = try wordEmbedding(ids, shape: [b, t])  // (B, T, C)
-        let types = try tokenTypeEmbedding(Array(repeating: 0, count: t), shape: [t])  // (T, C)
-        let positions = try positionEmbedding(Array(0..<t), shape: [t])  // (T, C)
-        var x = try embeddingNorm(words + types + positions)  // (B, T, C)
-        for layer in layers { x = try layer(x, lengths: lengths) }  // (B, T, C)
+        let n = lengths.reduce(0, +)
+        let words = try wordEmbedding(Array(batch.joined()), shape: [n])  // (N, C)
+        let types = try tokenTypeEmbedding(Array(repeating: 0, count: n), shape: [n])  // (N, C)
+        let positions = try positionEmbedding(lengths.flatMap { Array(0..<$0) }, shape: [n])  // (N, C)
+        var x = try embeddingNorm(words + types + positions)  // (N, C)
+        for layer in layers { x = try layer(x, lengths: lengths) }  // (N, C)
         return (x, lengths)
     }
 
-    /// The mean of each sequence's last hidden states over its real tokens (`[CLS]` and
-    /// `[SEP]` included, padding not), sentence-transformers' mean pooling. Result `(B, C)`.
+    /// The mean of each sequence's last hidden states over its tokens (`[CLS]` and `[SEP]`
+    /// included), sentence-transformers' mean pooling. Result `(B, C)`.
     public func pooled(_ batch: [[Int]]) throws -> Tensor {
-        let (h, lengths) = try hidden(batch)  // (B, T, C)
-        let b = lengths.count, t = h.shape[1]
-        // Pooling as a product (B, B*T) x (B*T, C): a row's weights are 1/L on its own tokens
-        // and exact zeros elsewhere, so the other rows add nothing to its sums.
-        var weights = [Float](repeating: 0, count: b * b * t)  // (B, B*T)
+        let (h, lengths) = try hidden(batch)  // (N, C)
+        let b = lengths.count, n = h.shape[0]
+        // Pooling as a product (B, N) x (N, C): a row's weights are 1/L on its own tokens and
+        // exact zeros elsewhere, so the other rows add nothing to its sums.
+        var weights = [Float](repeating: 0, count: b * n)  // (B, N)
+        var start = 0
         for (i, l) in lengths.enumerated() {
-            for p in 0..<l { weights[i * b * t + i * t + p] = 1 / Float(l) }
+            for p in 0..<l { weights[i * n + start + p] = 1 / Float(l) }
+            start += l
         }
-        return try Tensor(weights, shape: [b, b * t]).matmul(h.reshaped([b * t, -1]))  // (B, C)
+        return try Tensor(weights, shape: [b, n]).matmul(h)  // (B, C)
     }
 }

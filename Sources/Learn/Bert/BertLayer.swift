@@ -1,9 +1,9 @@
 import Tensor
 
 /// One post-LayerNorm BERT block: `a = LN(x + O(attention(QKV x)))`, then
-/// `LN(a + W2 gelu(W1 a))`, with exact (erf) GELU and a padding mask.
+/// `LN(a + W2 gelu(W1 a))`, with exact (erf) GELU, over sequences packed without padding.
 ///
-/// Glossary: B batch, T time (padded), C width, I intermediate width.
+/// Glossary: N tokens of all sequences, C width, I intermediate width.
 public final class BertLayer: ParameterHolder {
     /// Q, K and V side by side: `[C, 3C]` (Hugging Face's `query`, `key`, `value`, transposed).
     public let qkv: Linear
@@ -44,12 +44,13 @@ public final class BertLayer: ParameterHolder {
             heads: config.heads)
     }
 
-    /// `(B, T, C) -> (B, T, C)`; `lengths[b]` real tokens in row b, the rest padding.
+    /// `(N, C) -> (N, C)` over sequences packed one after another (`lengths[b]` rows each,
+    /// N their sum, no padding).
     public func callAsFunction(_ x: Tensor, lengths: [Int]) throws -> Tensor {
-        let y = try qkv(x).selfAttention(heads: heads, lengths: lengths)  // (B, T, C)
-        let a = try attentionNorm(x + attentionOutput(y))  // (B, T, C)
-        let h = try intermediate(a).geluErf()  // (B, T, I)
-        return try outputNorm(a + output(h))  // (B, T, C)
+        let y = try qkv(x).packedSelfAttention(heads: heads, lengths: lengths)  // (N, C)
+        let a = try attentionNorm(x + attentionOutput(y))  // (N, C)
+        let h = try a.linearGeluErf(weight: intermediate.weight, bias: intermediate.bias)  // (N, I)
+        return try outputNorm(a + output(h))  // (N, C)
     }
 
     public func parameters(prefix: String) -> [NamedParameter] {

@@ -11,9 +11,9 @@ import PortableMath
 /// `slope = Phi + x (exp(-0.5 (x x)) (1/sqrt(2 pi)))`, `dx = dy slope` (added to the old dx as
 /// `old + dx`). `p` and `a1...a5` are Abramowitz and Stegun's 7.1.26 (|error| < 1.5e-7).
 enum GELUErfKernel {
-    /// `y = x Phi(x)` for `n` values; the `Phi` values go to `cdf` for `backward`.
+    /// `y = x Phi(x)` for `n` values; the `Phi` values go to `cdf` for `backward` (when given).
     static func forward(
-        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, cdf: UnsafeMutablePointer<Float>, _ n: Int,
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, cdf: UnsafeMutablePointer<Float>?, _ n: Int,
         path: KernelPath = .best
     ) {
         if path == .avx2 {
@@ -25,7 +25,7 @@ enum GELUErfKernel {
             let count = n - i
             let v = loadLanes(x + i, count: count)
             let c = normalCDF(v)
-            storeLanes(c, cdf + i, count: count)
+            if let cdf { storeLanes(c, cdf + i, count: count) }
             storeLanes(v * c, y + i, count: count)
             i += 8
         }

@@ -13,14 +13,16 @@ extension Tensor {
     public func geluErf() -> Tensor {
         let x = data
         let n = x.count
-        var phi = [Float](unsafeUninitializedCapacity: n) { _, len in len = n }
+        // Phi is kept only when a backward pass can need it (not under `noGrad`).
+        let keepsCDF = GradMode.isEnabled && requiresGrad
+        var phi = [Float](unsafeUninitializedCapacity: keepsCDF ? n : 0) { _, len in len = keepsCDF ? n : 0 }
         var y = [Float](unsafeUninitializedCapacity: n) { _, len in len = n }
         x.withUnsafeBufferPointer { px in
             phi.withUnsafeMutableBufferPointer { pp in
                 y.withUnsafeMutableBufferPointer { py in
-                    let src = px.baseAddress!, cdf = pp.baseAddress!, dst = py.baseAddress!
+                    let src = px.baseAddress!, cdf = keepsCDF ? pp.baseAddress : nil, dst = py.baseAddress!
                     Parallel.forRange(n, grain: 8192) { s, e in
-                        GELUErfKernel.forward(src + s, dst + s, cdf: cdf + s, e - s)
+                        GELUErfKernel.forward(src + s, dst + s, cdf: cdf.map { $0 + s }, e - s)
                     }
                 }
             }

@@ -106,19 +106,38 @@ extension Tensor {
         }
     }
 
-    /// Fused affine map `self x weight + bias` over the last axis.
+    /// `linear(weight:bias:)` then `geluErf()`, the same bits. Off the tape (under `noGrad`, or
+    /// when nothing needs a gradient) the GELU runs on each tile of the product while it is
+    /// still in cache, and no `Phi` is kept; otherwise it is the two ops, recorded.
     ///
-    /// Shapes: self `[..., In]`, weight `[In, Out]` (GPT-2's Conv1D layout), bias `[Out]`.
-    /// Result `[..., Out]`.
-    public func linear(weight: Tensor, bias: Tensor?) throws -> Tensor {
+    /// ```swift
+    /// let h = try noGrad { try a.linearGeluErf(weight: w1, bias: b1) }  // (N, I)
+    /// ```
+    public func linearGeluErf(weight: Tensor, bias: Tensor?) throws -> Tensor {
+        let parents = [self, weight] + (bias.map { [$0] } ?? [])
+        guard !GradMode.isEnabled || !parents.contains(where: \.requiresGrad) else {
+            return try linear(weight: weight, bias: bias).geluErf()
+        }
+        try checkAffine(weight: weight, bias: bias)
+        return Tensor(
+            unchecked: affine(weight: weight, bias: bias, geluErf: true), shape: Array(shape.dropLast()) + [weight.shape[1]])
+    }
+
+    /// Throws unless self `[..., In]`, weight `[In, Out]` and bias `[Out]` (or nil) fit.
+    private func checkAffine(weight: Tensor, bias: Tensor?) throws {
         guard rank >= 1, weight.rank == 2, shape[rank - 1] == weight.shape[0] else {
             throw TensorError("linear", "input \(shapeText(shape)) x weight \(shapeText(weight.shape)): inner dimensions differ")
         }
-        let inF = weight.shape[0], outF = weight.shape[1]
-        if let bias, bias.shape != [outF] {
+        if let bias, bias.shape != [weight.shape[1]] {
             throw TensorError("linear", "bias \(shapeText(bias.shape)) does not match weight \(shapeText(weight.shape))")
         }
+    }
+
+    /// `self x weight + bias` over the last axis as a flat array (shapes already checked), with
+    /// exact GELU applied to every value when `geluErf`.
+    private func affine(weight: Tensor, bias: Tensor?, geluErf: Bool) -> [Float] {
         _ = Parallel.threadCount
+        let inF = weight.shape[0], outF = weight.shape[1]
         let rows = count / Swift.max(inF, 1)
         let x = data, w = weight.data
         // Every value is written: each block of rows starts from the bias (or from zero).
@@ -128,13 +147,29 @@ extension Tensor {
                 y.withUnsafeMutableBufferPointer { py in
                     withOptionalPointer(bias?.data) { pb in
                         BLAS.sgemm(
-                            transposeA: false, transposeB: false, m: rows, n: outF, k: inF,
-                            a: px.baseAddress!, lda: inF, b: pw.baseAddress!, ldb: outF,
-                            beta: 0, c: py.baseAddress!, ldc: outF, bias: pb)
+                            concurrently: [
+                                BLAS.Product(
+                                    transposeA: false, transposeB: false, m: rows, n: outF, k: inF,
+                                    a: px.baseAddress!, lda: inF, b: pw.baseAddress!, ldb: outF,
+                                    beta: 0, c: py.baseAddress!, ldc: outF, bias: pb, geluErf: geluErf)
+                            ])
                     }
                 }
             }
         }
+        return y
+    }
+
+    /// Fused affine map `self x weight + bias` over the last axis.
+    ///
+    /// Shapes: self `[..., In]`, weight `[In, Out]` (GPT-2's Conv1D layout), bias `[Out]`.
+    /// Result `[..., Out]`.
+    public func linear(weight: Tensor, bias: Tensor?) throws -> Tensor {
+        try checkAffine(weight: weight, bias: bias)
+        let inF = weight.shape[0], outF = weight.shape[1]
+        let rows = count / Swift.max(inF, 1)
+        let x = data, w = weight.data
+        let y = affine(weight: weight, bias: bias, geluErf: false)
         let parents = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.record(y, Array(shape.dropLast()) + [outF], parents) { res in
             let g = res.grad!

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Bidirectional multi-head self-attention over right-padded sequences (BERT's), fused.
 ///
 /// Glossary: B batch, T time (padded), L a sequence's own length, C channels, nh heads,
@@ -12,8 +14,10 @@ extension Tensor {
     /// Padding never enters a sum: a sequence's values are computed from its own `L`
     /// positions only, by the same products and row softmaxes as when it is alone in a batch
     /// of length `L`, so its outputs have the same bits whatever else is in the batch. The
-    /// products are `BLAS` GEMMs (their fixed FMA chains), the softmax is `SoftmaxKernel`'s
-    /// 16-lane tree, and each (b, head) pair runs whole on one thread.
+    /// products are `BLAS` GEMMs (their fixed FMA chains; on the AVX2 path, for head sizes
+    /// that are multiples of 8, `CKernels/bidirectional_attention.c` computes the same chains
+    /// in one fused kernel), the softmax is `SoftmaxKernel`'s 16-lane tree, and each
+    /// (b, head) pair runs whole on one thread.
     ///
     /// ```swift
     /// let y = try qkv.selfAttention(heads: 12, lengths: [7, 3])  // [2, 7, 1152] -> [2, 7, 384]
@@ -23,10 +27,43 @@ extension Tensor {
             throw TensorError(
                 "selfAttention", "input \(shapeText(shape)) must be [B, T, 3C] with C divisible by \(nh) heads")
         }
-        let b = shape[0], t = shape[1], c = shape[2] / 3, hs = c / nh
+        let b = shape[0], t = shape[1]
         guard lengths.count == b, lengths.allSatisfy({ $0 >= 0 && $0 <= t }) else {
             throw TensorError("selfAttention", "lengths \(lengths) must be \(b) values in 0...\(t)")
         }
+        return sequenceAttention(heads: nh, lengths: lengths, starts: (0..<b).map { $0 * t }, shape: [b, t, shape[2] / 3])
+    }
+
+    /// The same attention over sequences packed one after another with no padding: self is
+    /// `[N, 3C]`, its first `lengths[0]` rows the first sequence, the next `lengths[1]` the
+    /// second, and so on (N the sum of the lengths); result `[N, C]`.
+    ///
+    /// Each sequence's rows have the same bits as in `selfAttention(heads:lengths:)` (its
+    /// values never depend on where its rows are stored). Row-wise layers around it (linear,
+    /// LayerNorm, GELU) then never compute on padding.
+    ///
+    /// ```swift
+    /// let y = try qkv.packedSelfAttention(heads: 12, lengths: [7, 3])  // [10, 1152] -> [10, 384]
+    /// ```
+    public func packedSelfAttention(heads nh: Int, lengths: [Int]) throws -> Tensor {
+        guard rank == 2, shape[1] % 3 == 0, nh > 0, (shape[1] / 3) % nh == 0 else {
+            throw TensorError(
+                "packedSelfAttention", "input \(shapeText(shape)) must be [N, 3C] with C divisible by \(nh) heads")
+        }
+        guard lengths.allSatisfy({ $0 >= 0 }), lengths.reduce(0, +) == shape[0] else {
+            throw TensorError("packedSelfAttention", "lengths \(lengths) must be non-negative and add up to \(shape[0]) rows")
+        }
+        var starts = [Int](repeating: 0, count: lengths.count)
+        for i in lengths.indices.dropFirst() { starts[i] = starts[i - 1] + lengths[i - 1] }
+        return sequenceAttention(heads: nh, lengths: lengths, starts: starts, shape: [shape[0], shape[1] / 3])
+    }
+
+    /// Attention of each sequence over its own rows: sequence `bi` is the `lengths[bi]` rows
+    /// of self (`[..., 3C]`) from row `starts[bi]`; the result, of `shape` (`[..., C]`), has its
+    /// outputs in the same rows and zeros in every other row.
+    private func sequenceAttention(heads nh: Int, lengths: [Int], starts: [Int], shape outShape: [Int]) -> Tensor {
+        let b = lengths.count, c = outShape.last!, hs = c / nh
+        let rows = outShape.dropLast().reduce(1, *)
         let scale = 1 / Float(hs).squareRoot()
         let qkv = data
         let pairs = b * nh
@@ -37,12 +74,17 @@ extension Tensor {
         for (i, l) in lengths.enumerated() { offsets[i + 1] = offsets[i] + nh * l * l }
         guard offsets[b] > 0 else {
             // No sequence has a token: every output is padding, and no gradient flows back.
-            return Tensor.record([Float](repeating: 0, count: b * t * c), [b, t, c], [self]) { _ in
+            return Tensor.record([Float](repeating: 0, count: rows * c), outShape, [self]) { _ in
                 self.withGrad { _ in }
             }
         }
         var att = [Float](unsafeUninitializedCapacity: offsets[b]) { _, len in len = offsets[b] }
-        var y = [Float](repeating: 0, count: b * t * c)  // (B, T, C), padding rows stay zero
+        // (..., C): rows outside every sequence (padding) stay zero; without any, none is cleared.
+        let covered = lengths.reduce(0, +) == rows
+        var y = [Float](unsafeUninitializedCapacity: rows * c) { buffer, len in
+            if !covered { buffer.initialize(repeating: 0) }
+            len = rows * c
+        }
         qkv.withUnsafeBufferPointer { pq in
             att.withUnsafeMutableBufferPointer { pa in
                 y.withUnsafeMutableBufferPointer { py in
@@ -50,8 +92,16 @@ extension Tensor {
                     Parallel.forPairs(pairs) { pair in
                         let bi = pair / nh, h = pair % nh, l = lengths[bi]
                         guard l > 0 else { return }
-                        let q = q0 + bi * t * 3 * c + h * hs, k = q + c, v = q + 2 * c
-                        let p = a0 + offsets[bi] + h * l * l
+                        let q = q0 + starts[bi] * 3 * c + h * hs, k = q + c, v = q + 2 * c
+                        let p = a0 + offsets[bi] + h * l * l, out = y0 + starts[bi] * c + h * hs
+                        if path == .avx2 && hs % 8 == 0 {
+                            // The same bits in one fused kernel (no packing, no edge copies).
+                            let scratch = UnsafeMutablePointer<Float>.allocate(
+                                capacity: fewshot_bidirectional_attention_scratch(l, hs))
+                            defer { scratch.deallocate() }
+                            fewshot_bidirectional_attention_forward(q, k, v, 3 * c, l, hs, scale, p, out, c, scratch)
+                            return
+                        }
                         // S = scale Q K^T  (L, L)
                         BLAS.Product(
                             transposeA: false, transposeB: true, m: l, n: l, k: hs, alpha: scale, a: q, lda: 3 * c,
@@ -61,14 +111,14 @@ extension Tensor {
                         // Y = P V  (L, hs)
                         BLAS.Product(
                             transposeA: false, transposeB: false, m: l, n: hs, k: l, a: p, lda: l, b: v, ldb: 3 * c,
-                            c: y0 + bi * t * c + h * hs, ldc: c, path: path
+                            c: out, ldc: c, path: path
                         ).run()
                     }
                 }
             }
         }
         let weights = att
-        return Tensor.record(y, [b, t, c], [self]) { res in
+        return Tensor.record(y, outShape, [self]) { res in
             let g = res.grad!
             self.withGrad { gq in
                 g.withUnsafeBufferPointer { pg in
@@ -78,10 +128,10 @@ extension Tensor {
                             Parallel.forPairs(pairs) { pair in
                                 let bi = pair / nh, h = pair % nh, l = lengths[bi]
                                 guard l > 0 else { return }
-                                let off = bi * t * 3 * c + h * hs
+                                let off = starts[bi] * 3 * c + h * hs
                                 Tensor.paddedAttentionBackward(
                                     q: q0 + off, dq: gq + off, ld: 3 * c, c: c, p: a0 + offsets[bi] + h * l * l,
-                                    dy: g0 + bi * t * c + h * hs, l: l, hs: hs, scale: scale, path: path)
+                                    dy: g0 + starts[bi] * c + h * hs, l: l, hs: hs, scale: scale, path: path)
                             }
                         }
                     }
