@@ -45,9 +45,9 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
     private var loaded: LlamaModel?
     private let lock = NSLock()
 
-    /// How many sequences `complete` generates together by default: on 2 Zen 3 cores with
-    /// SmolLM2-135M (bench/bulk), notebook 02's 200 chats took 96 s at 8 against 250 s one
-    /// at a time. (Wider batches were not measured yet.)
+    /// How many sequences `complete` generates together by default, chosen by measurement
+    /// (`bench/bulk/widths.sh`, 2 Zen 3 cores, SmolLM2-135M): labelling and notebook 02's chats
+    /// ran fastest at 4 and 8 (within noise of each other), slower at 1, 2 and 16.
     public static let defaultBatch = 8
     /// How many sequences `complete` generates together (`teacher("local", batch: N)`).
     public var batch: Int {
