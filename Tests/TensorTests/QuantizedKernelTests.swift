@@ -133,7 +133,7 @@ import Testing
     }
 
     /// A batch of tokens in one call equals the tokens one by one, for both activation formats
-    /// on every path (the 8-bit AVX2 kernels read each row once per four tokens, with a tail of
+    /// on every path (the 8-bit AVX2 kernels meet each row with four tokens at a time, with a tail of
     /// single tokens).
     @Test(arguments: [GGMLType.q4_1, .q4_0, .q8_0, .f16])
     func aBatchOfTokensEqualsTheTokensOneByOne(type: GGMLType) throws {
