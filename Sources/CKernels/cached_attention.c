@@ -119,22 +119,34 @@ FEWSHOT_AVX2 static void add_values(const float *w, const float *v, long stride,
 /// memory once and stay in L1 while every head of the group adds them.
 enum { VALUE_BLOCK = 32 };
 
-FEWSHOT_AVX2 void fewshot_cached_attention(const float *q, long heads, const float *k, const float *v, long stride,
-                                           long length, long hs, float *scores, float *out) {
+FEWSHOT_AVX2 void fewshot_cached_attention(const float *q, long heads, const float *const *k, const float *const *v,
+                                           const long *run_lengths, long runs, long stride, long length, long hs,
+                                           float *scores, float *out) {
     const float scale = 1.0f / sqrtf((float)hs);
     const __m256 scale8 = _mm256_set1_ps(scale);
-    // Scores, 8 positions at a time for every head, so each block of keys is read once.
-    long j = 0;
-    for (; j + 8 <= length; j += 8)
-        for (long h = 0; h < heads; h++)
-            _mm256_storeu_ps(scores + h * length + j, scores8(q + h * hs, k + j * stride, stride, hs, scale8));
-    for (; j < length; j++)
-        for (long h = 0; h < heads; h++) scores[h * length + j] = score1(q + h * hs, k + j * stride, hs, scale);
+    // Scores, 8 positions at a time for every head, so each block of keys is read once; a
+    // score is the same bits whether its position is in a block of 8 or alone.
+    for (long r = 0, start = 0; r < runs && start < length; start += run_lengths[r++]) {
+        const long n = start + run_lengths[r] < length ? run_lengths[r] : length - start;
+        long j = 0;
+        for (; j + 8 <= n; j += 8)
+            for (long h = 0; h < heads; h++)
+                _mm256_storeu_ps(scores + h * length + start + j,
+                                 scores8(q + h * hs, k[r] + j * stride, stride, hs, scale8));
+        for (; j < n; j++)
+            for (long h = 0; h < heads; h++)
+                scores[h * length + start + j] = score1(q + h * hs, k[r] + j * stride, hs, scale);
+    }
     for (long h = 0; h < heads; h++) softmax_in_order(scores + h * length, length);
     for (long i = 0; i < heads * hs; i++) out[i] = 0;
-    for (long from = 0; from < length; from += VALUE_BLOCK) {
-        const long to = from + VALUE_BLOCK < length ? from + VALUE_BLOCK : length;
-        for (long h = 0; h < heads; h++) add_values(scores + h * length, v, stride, from, to, hs, out + h * hs);
+    // Values position by position, run after run (the order of every sum is the positions').
+    for (long r = 0, start = 0; r < runs && start < length; start += run_lengths[r++]) {
+        const long n = start + run_lengths[r] < length ? run_lengths[r] : length - start;
+        for (long from = 0; from < n; from += VALUE_BLOCK) {
+            const long to = from + VALUE_BLOCK < n ? from + VALUE_BLOCK : n;
+            for (long h = 0; h < heads; h++)
+                add_values(scores + h * length + start, v[r], stride, from, to, hs, out + h * hs);
+        }
     }
 }
 

@@ -133,6 +133,35 @@ import Testing
         #expect(ended[0]!.tokens.count > 0 && ended[5]!.tokens.isEmpty)
     }
 
+    /// Caches that share a prefix's storage (`copy(prefix:)`) each get the bits of a fresh
+    /// cache, in one batch or apart, while the cache they came from keeps growing or is cut
+    /// back and grows again: a shared position is never written twice.
+    @Test func cachesSharingAPrefixKeepTheirOwnPositions() throws {
+        let model = try TinyLlama.model()
+        let prompt = Array(Self.tokens.prefix(12))
+        let parent = model.makeCache()
+        _ = try model.forward(prompt, cache: parent)
+        let (left, right) = (parent.copy(prefix: 12), parent.copy(prefix: 7, reserving: 30))
+        #expect(Set(left.runs.map(ObjectIdentifier.init)) == Set(parent.runs.map(ObjectIdentifier.init)))
+        // The parent and the copies grow in one pass, then the parent is cut back into the
+        // positions the copies share and grows again.
+        let batched = try model.forward([
+            LlamaSegment(tokens: [40, 41], cache: parent, allLogits: true),
+            LlamaSegment(tokens: [50], cache: left), LlamaSegment(tokens: [60, 61, 62], cache: right, allLogits: true),
+        ])
+        parent.truncate(to: 5)
+        let afterCut = try model.forward([70, 71], cache: parent, allLogits: true)
+        let leftAgain = try model.forward([51], cache: left)
+        let rightAgain = try model.forward([63], cache: right)
+        #expect(batched[0] == Array(try Self.alone(model, prompt + [40, 41]).suffix(2).joined()))
+        #expect(batched[1] == (try Self.alone(model, prompt + [50])).last!)
+        #expect(batched[2] == Array(try Self.alone(model, prompt.prefix(7) + [60, 61, 62]).suffix(3).joined()))
+        #expect(afterCut == Array(try Self.alone(model, prompt.prefix(5) + [70, 71]).suffix(2).joined()))
+        #expect(leftAgain == (try Self.alone(model, prompt + [50, 51])).last!)
+        #expect(rightAgain == (try Self.alone(model, prompt.prefix(7) + [60, 61, 62, 63])).last!)
+        #expect(parent.count == 7 && left.count == 14 && right.count == 11)
+    }
+
     /// The prefix cache keeps what fits, drops what a longer entry covers, and the least
     /// recently used first.
     @Test func prefixCacheEvictsTheLeastRecentlyUsed() throws {

@@ -6,18 +6,41 @@ import Testing
 /// One query head over a KV cache: the AVX2 kernel gives the portable path's bits, and both
 /// compute attention.
 @Suite struct CachedAttentionTests {
+    /// `attend` over keys `k` and values `v` (rows `stride` apart), given as runs of the
+    /// positions split after each of `splits` (none: one run).
+    static func attend(
+        query q: UnsafePointer<Float>, heads: Int = 1, keys k: [Float], values v: [Float], splits: [Int] = [],
+        stride: Int, length: Int, headDim: Int, scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+        path: KernelPath
+    ) {
+        k.withUnsafeBufferPointer { kb in
+            v.withUnsafeBufferPointer { vb in
+                var runs = CachedAttention.Runs()
+                let bounds = [0] + splits + [k.count / stride]
+                for (from, to) in zip(bounds, bounds.dropFirst()) {
+                    runs.append(
+                        keys: kb.baseAddress! + from * stride, values: vb.baseAddress! + from * stride, count: to - from)
+                }
+                CachedAttention.attend(
+                    query: q, heads: heads, runs: runs, stride: stride, length: length, headDim: headDim,
+                    scores: scores, out: out, path: path)
+            }
+        }
+    }
+
     /// `out` for `heads` random queries sharing random keys and values on `path`, as bits.
     static func attend(
-        heads: Int = 1, length: Int, headDim: Int, stride: Int, seed: UInt64, path: KernelPath
+        heads: Int = 1, length: Int, positions: Int? = nil, headDim: Int, stride: Int, seed: UInt64, splits: [Int] = [],
+        path: KernelPath
     ) -> [UInt32] {
         let q = QuantizedKernelTests.randomInput(heads * headDim, seed: seed)
-        let k = QuantizedKernelTests.randomInput(length * stride, seed: seed &+ 1)
-        let v = QuantizedKernelTests.randomInput(length * stride, seed: seed &+ 2)
+        let k = QuantizedKernelTests.randomInput((positions ?? length) * stride, seed: seed &+ 1)
+        let v = QuantizedKernelTests.randomInput((positions ?? length) * stride, seed: seed &+ 2)
         var scores = [Float](repeating: .nan, count: heads * length)
         var out = [Float](repeating: .nan, count: heads * headDim)
-        CachedAttention.attend(
-            query: q, heads: heads, keys: k, values: v, stride: stride, length: length, headDim: headDim,
-            scores: &scores, out: &out, path: path)
+        attend(
+            query: q, heads: heads, keys: k, values: v, splits: splits, stride: stride, length: length,
+            headDim: headDim, scores: &scores, out: &out, path: path)
         return out.map(\.bitPattern)
     }
 
@@ -46,13 +69,13 @@ import Testing
         for path in KernelPath.available {
             var scores = [Float](repeating: .nan, count: heads * length)
             var together = [Float](repeating: .nan, count: heads * headDim)
-            CachedAttention.attend(
+            Self.attend(
                 query: q, heads: heads, keys: k, values: v, stride: stride, length: length, headDim: headDim,
                 scores: &scores, out: &together, path: path)
             for h in 0..<heads {
                 var alone = [Float](repeating: .nan, count: headDim)
                 q.withUnsafeBufferPointer { qb in
-                    CachedAttention.attend(
+                    Self.attend(
                         query: qb.baseAddress! + h * headDim, keys: k, values: v, stride: stride, length: length,
                         headDim: headDim, scores: &scores, out: &alone, path: path)
                 }
@@ -62,6 +85,29 @@ import Testing
         #expect(
             Self.attend(heads: 3, length: 41, headDim: 72, stride: 250, seed: 9, path: .portable)
                 == Self.attend(heads: 3, length: 41, headDim: 72, stride: 250, seed: 9, path: KernelPath.available.last!))
+    }
+
+    /// A cache split into runs (a shared prompt prefix, then a sequence's own positions) gives
+    /// the bits of one contiguous cache on every path, wherever the splits fall: inside and on
+    /// the edges of the AVX2 kernel's 8-position score blocks and 32-position value blocks, with
+    /// empty runs, and with the length ending inside a run.
+    @Test func runsGiveTheBitsOfOneContiguousCache() {
+        let headDim = 64, stride = 200, positions = 90
+        let cases: [(splits: [Int], length: Int)] = [
+            ([1], 90), ([7], 90), ([8], 90), ([13, 40], 90), ([32, 64], 90), ([45], 45), ([45], 30), ([3, 3, 3], 77),
+            ([0, 50], 90), ([89], 90), ([60, 61, 62], 88),
+        ]
+        for path in KernelPath.available {
+            for (i, c) in cases.enumerated() {
+                let whole = Self.attend(
+                    heads: 3, length: c.length, positions: positions, headDim: headDim, stride: stride,
+                    seed: UInt64(500 + i), path: path)
+                let split = Self.attend(
+                    heads: 3, length: c.length, positions: positions, headDim: headDim, stride: stride,
+                    seed: UInt64(500 + i), splits: c.splits, path: path)
+                #expect(whole == split, "\(path): splits \(c.splits), length \(c.length)")
+            }
+        }
     }
 
     @Test func itIsSoftmaxWeightedValues() {
@@ -78,9 +124,9 @@ import Testing
         for path in KernelPath.available {
             var scores = [Float](repeating: 0, count: length)
             var out = [Float](repeating: 0, count: headDim)
-            CachedAttention.attend(
-                query: q, keys: k, values: v, stride: stride, length: length, headDim: headDim, scores: &scores, out: &out,
-                path: path)
+            Self.attend(
+                query: q, keys: k, values: v, stride: stride, length: length, headDim: headDim, scores: &scores,
+                out: &out, path: path)
             for d in 0..<headDim {
                 let want = (0..<length).reduce(0.0) { $0 + weights[$1] / total * Double(v[$1 * stride + d]) }
                 #expect(abs(Double(out[d]) - want) < 1e-5 * max(1, abs(want)), "\(path) value \(d)")

@@ -14,11 +14,15 @@
 #define FEWSHOT_CACHED_ATTENTION_H
 
 /// For each of `heads` query heads sharing these keys and values (grouped-query attention;
-/// query h is q + h * hs), out + h * hs (hs values) = its attention over `length` positions
-/// whose keys and values start at k and v, `stride` Floats apart. Each head's result is the
-/// specification's for that head alone; the heads only share reads of the cache. `scores` has
-/// room for heads * length Floats.
-void fewshot_cached_attention(const float *q, long heads, const float *k, const float *v, long stride, long length,
-                              long hs, float *scores, float *out);
+/// query h is q + h * hs), out + h * hs (hs values) = its attention over the first `length`
+/// positions of a sequence whose cache is `runs` runs of consecutive positions, in order: run r
+/// holds `run_lengths[r]` positions whose keys and values start at k[r] and v[r], `stride`
+/// Floats apart. How the positions are split into runs (a prompt prefix shared with other
+/// sequences, then a sequence's own positions) never changes a bit of the result. Each head's
+/// result is the specification's for that head alone; the heads only share reads of the cache.
+/// `scores` has room for heads * length Floats.
+void fewshot_cached_attention(const float *q, long heads, const float *const *k, const float *const *v,
+                              const long *run_lengths, long runs, long stride, long length, long hs, float *scores,
+                              float *out);
 
 #endif

@@ -204,6 +204,16 @@ extension LlamaModel {
         let parts = work > 4096 ? max(1, min(threads, jobs)) : 1
         let longest = lengths.max() ?? 1
         let jobsPerRow = c.headCount / perJob
+        // Each segment's runs of cached positions per kv head (a shared prompt prefix, then its
+        // own), up to its last row's position.
+        let runs = segments.map { segment in
+            segment.tokens.isEmpty
+                ? []
+                : (0..<c.kvHeadCount).map {
+                    segment.cache.runs(
+                        layer: layer, offset: $0 * hs, length: segment.cache.count + segment.tokens.count)
+                }
+        }
         q.withUnsafeBufferPointer { qb in
             out.withUnsafeMutableBufferPointer { ob in
                 let qp = qb.baseAddress!, op = ob.baseAddress!
@@ -213,16 +223,10 @@ extension LlamaModel {
                     var job = part
                     while job < jobs {
                         let t = job / jobsPerRow, head = (job % jobsPerRow) * perJob
-                        let cache = segments[rows[t].segment].cache
-                        cache.keys[layer].withUnsafeBufferPointer { kb in
-                            cache.values[layer].withUnsafeBufferPointer { vb in
-                                let kvHead = head / group
-                                CachedAttention.attend(
-                                    query: qp + t * qDim + head * hs, heads: perJob, keys: kb.baseAddress! + kvHead * hs,
-                                    values: vb.baseAddress! + kvHead * hs, stride: kvDim, length: lengths[t],
-                                    headDim: hs, scores: scores, out: op + t * qDim + head * hs)
-                            }
-                        }
+                        CachedAttention.attend(
+                            query: qp + t * qDim + head * hs, heads: perJob, runs: runs[rows[t].segment][head / group],
+                            stride: kvDim, length: lengths[t], headDim: hs, scores: scores,
+                            out: op + t * qDim + head * hs)
                         job += parts
                     }
                 }

@@ -1,8 +1,9 @@
 /// The keys and values of token sequences the model has already run (prompts, and prompts with
 /// their replies), so that a new sequence starting with one of them runs only the rest.
 ///
-/// Entries are looked up by the longest shared prefix of token ids; each new sequence takes a
-/// copy of the part it shares. Entries that another entry extends are dropped, and when the
+/// Entries are looked up by the longest shared prefix of token ids; each new sequence shares
+/// the storage of the part it shares (`LlamaKVCache.copy(prefix:)`), so entries and the
+/// sequences running from them hold one copy of a common prompt. Entries that another entry extends are dropped, and when the
 /// entries hold more than `capacityBytes` the least recently used go first. A `generate` job
 /// whose rows share a system message and shots, rows that alternate between a few prompts,
 /// and the turns of several chats all find their prefixes here.
@@ -25,8 +26,8 @@ final class LlamaPrefixCache {
 
     init(capacityBytes: Int) { self.capacityBytes = capacityBytes }
 
-    /// Bytes held by all entries.
-    var bytes: Int { entries.reduce(0) { $0 + $1.cache.bytes } }
+    /// Bytes held by all entries (storage they share counted once).
+    var bytes: Int { LlamaKVRun.bytes(of: entries.lazy.flatMap(\.cache.runs)) }
 
     /// How many entries are kept.
     var count: Int { entries.count }
@@ -71,9 +72,7 @@ final class LlamaPrefixCache {
 
     /// Drops the least recently used entries until the rest fit the capacity.
     private func trim() {
-        var total = bytes
-        while total > capacityBytes, let oldest = entries.indices.min(by: { entries[$0].lastUse < entries[$1].lastUse }) {
-            total -= entries[oldest].cache.bytes
+        while bytes > capacityBytes, let oldest = entries.indices.min(by: { entries[$0].lastUse < entries[$1].lastUse }) {
             entries.remove(at: oldest)
         }
     }
