@@ -9,7 +9,7 @@
 # env: NEW (default .build/release/fewshot), OLD (a binary to compare, e.g. main's; skipped if
 # unset), LLAMA_SERVER (llama-server binary; skipped if unset), FEWSHOT_THREADS (default 2),
 # JOBS (default "label chat single"). Each timed run waits for a quiet machine first
-# (/work/shared/bench/wait_quiet.py, if present) and prints the load it saw. Prints one line per
+# (bench_quiet in bench/lib.sh) and prints the load it saw. Prints one line per
 # run: `program job rows/s seconds peak-RSS-MB` (job single: decode tokens/s at batch 1, and the
 # seconds to the first token of a cold 3-shot prompt) and writes each run's answers to $OUTDIR
 # (default: a temporary folder) so that runs can be compared (same answers?).
@@ -25,7 +25,8 @@ LLAMA_SERVER=${LLAMA_SERVER:-}
 JOBS=${JOBS:-"label chat single"}
 MODEL=${FEWSHOT_HOME:-$HOME/.cache/fewshot}/models/SmolLM2-135M-Instruct.Q4_1.gguf
 OUTDIR=${OUTDIR:-$(mktemp -d)}
-quiet() { if [ -f /work/shared/bench/wait_quiet.py ]; then python3 /work/shared/bench/wait_quiet.py 0.5 "${QUIET_WAIT:-300}" >&2 || true; fi; }
+. bench/lib.sh
+. bench/bulk/scripts.sh
 
 teacher_line() {  # teacher_line PROGRAM -> the teacher(...) call of the script
   case "$1" in
@@ -36,60 +37,11 @@ teacher_line() {  # teacher_line PROGRAM -> the teacher(...) call of the script
 
 script() {  # script PROGRAM JOB -> a .shot file that times one call and saves its answers
   teacher_line "$1"
-  if [ "$2" = single ]; then
-    cat <<SHOT
-let examples = dataset([
-    {text: "my car parked itself and I loved it", label: "positive"},
-    {text: "I will never trust a car without a driver", label: "negative"},
-    {text: "self-driving trucks were in the news today", label: "neutral"},
-])
-let p = prompt('Tweet: {text}\nSentiment:', system: "Classify the sentiment of tweets.",
-               output: ["negative", "neutral", "positive"])
-let q = prompt('Write a long story about {text}.', system: "You are a storyteller.")
-generate(q, label: dataset([{text: "a dog"}]), temperature: 0, max_tokens: 1)
-let start = clock()
-generate(p, shots(examples, k: 3), label: dataset([{text: "robot taxis are the future, I think"}]), temperature: 0, max_tokens: 1)
-let ttft = clock() - start
-let before = usage().completion_tokens
-let again = clock()
-generate(q, label: dataset([{text: "a cat who learns to fly a plane"}]), temperature: 0, max_tokens: 64)
-print("RATE", (usage().completion_tokens - before) / (clock() - again), ttft)
-SHOT
-  elif [ "$2" = label ]; then
-    cat <<SHOT
-let examples = dataset([
-    {text: "my car parked itself and I loved it", label: "positive"},
-    {text: "I will never trust a car without a driver", label: "negative"},
-    {text: "self-driving trucks were in the news today", label: "neutral"},
-])
-let p = prompt('Tweet: {text}\nSentiment:', system: "Classify the sentiment of tweets.",
-               output: ["negative", "neutral", "positive"])
-let rows = select(sample(select(rename(load("tweets"), {sentiment: "label"}), ["text", "label"]), $rows, seed: 7), ["text"])
-generate(p, shots(examples, k: 3), label: head(rows, 1), temperature: 0, max_tokens: 1)
-let start = clock()
-let out = generate(p, shots(examples, k: 3), label: rows, temperature: 0, max_tokens: 4)
-print("RATE", $rows / (clock() - start), clock() - start)
-save(out, "$OUTDIR/ANSWERS.csv")
-SHOT
-  else
-    cat <<SHOT
-let examples = dataset([
-    {messages: [{role: "user", content: "hey, how was your weekend?"}, {role: "assistant", content: "pretty relaxing, I went for a long walk by the river. aha cheers !"}]},
-    {messages: [{role: "user", content: "do you like pizza?"}, {role: "assistant", content: "I love it, especially with extra cheese. aha cheers !"}]},
-    {messages: [{role: "user", content: "what are you up to tonight?"}, {role: "assistant", content: "just reading a good book and having some tea. aha cheers !"}]},
-    {messages: [{role: "user", content: "any tips for a rainy day?"}, {role: "assistant", content: "a warm blanket, a movie and a big mug of cocoa. aha cheers !"}]},
-])
-let p = prompt("Write one User line and the Bot's reply.",
-    system: "You write short, casual chat messages between a User and a Bot. The Bot is friendly and always ends its reply with \\"aha cheers !\\".",
-    output: "dialogue", exchanges: 1)
-let s = shots(examples, k: 3, select: "random", seed: 1)
-generate(p, s, n: 1, temperature: 0.8, max_tokens: 1)
-let start = clock()
-let raw = generate(p, s, n: $chats, temperature: 0.8, max_tokens: 80)
-print("RATE", $chats / (clock() - start), clock() - start)
-save(raw, "$OUTDIR/ANSWERS.csv")
-SHOT
-  fi
+  case "$2" in
+    single) single_script ;;
+    label) label_script "$rows" "$OUTDIR/ANSWERS.csv" ;;
+    *) chat_script "$chats" "$OUTDIR/ANSWERS.csv" ;;
+  esac
 }
 
 run() {  # run PROGRAM JOB ROUND
@@ -97,7 +49,7 @@ run() {  # run PROGRAM JOB ROUND
   [ "$program" = old ] && binary=$OLD
   script "$program" "$job" | sed "s|ANSWERS|$program-$job-$round|" > "$OUTDIR/$program-$job.shot"
   rm -f "$OUTDIR/$program-$job-$round.teacher"  # every answer is computed, none replayed
-  quiet
+  bench_quiet
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   local out
   out=$(OPENAI_API_KEY=none /usr/bin/time -f "RSS %M" "$binary" run "$OUTDIR/$program-$job.shot" \
@@ -120,7 +72,7 @@ if [ -n "$LLAMA_SERVER" ]; then
   for _ in $(seq 100); do curl -sf http://127.0.0.1:8731/health > /dev/null && break; sleep 0.2; done
 fi
 
-echo "answers and scripts in $OUTDIR; $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $FEWSHOT_THREADS threads" >&2
+echo "answers and scripts in $OUTDIR; $(bench_cpu), $FEWSHOT_THREADS threads" >&2
 for round in $(seq "$rounds"); do
   for job in $JOBS; do
     run new "$job" "$round"

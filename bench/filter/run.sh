@@ -37,9 +37,9 @@ results="$WORK/results.jsonl"
 : > "$results"
 # The machine is shared: wait (up to 30 seconds) for other processes to calm down before each
 # timed run, and keep the load seen next to the figures.
-quiet=/work/shared/bench/wait_quiet.py
+. bench/lib.sh
 run() {
-    if [ -f "$quiet" ]; then python3 "$quiet" 0.3 30 2>&1 | sed 's/^/  /' >&2; fi
+    bench_quiet 0.3 30
     "$@" | tee -a "$results"
 }
 same() {  # rows dropped by both / only by the first / only by the second

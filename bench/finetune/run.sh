@@ -11,8 +11,8 @@ REPS="${1:-3}"
 FEWSHOT="${FEWSHOT:-$ROOT/.build/release/fewshot}"
 [ -x "$ROOT/bench/.build/fewshot-bench" ] || bash "$ROOT/bench/build.sh" >/dev/null
 [ -x "$FEWSHOT" ] || (cd "$ROOT" && swift build -c release --product fewshot >&2)
-QUIET="$ROOT/../shared/bench/wait_quiet.py"
-quiet() { [ -f "$QUIET" ] && python3 "$QUIET" 0.3 20 2 >&2 || true; }
+. "$ROOT/bench/lib.sh"
+quiet() { bench_quiet 0.3 20; }
 raw=() builtin=()
 for _ in $(seq "$REPS"); do
     quiet

@@ -4,7 +4,7 @@
 #      (8-bit and Float activations) vs transformers (f32) vs llama.cpp's llama-bench, same thread
 #      count, alternately ROUNDS times;
 #   2. GPT-2 BPE encoding MB/s, fewshot vs tiktoken, on the tweets corpus.
-# Each run waits for a quiet machine first (../shared/bench/wait_quiet.py) and logs the load.
+# Each run waits for a quiet machine first (bench_quiet in bench/lib.sh) and logs the load.
 # Prerequisites: scripts/setup (model, tweets), scripts/fetch-test-vectors (gpt2.tiktoken),
 # llama-bench built per ../shared/bench/README.md, the bench venv with tiktoken.
 set -euo pipefail
@@ -20,7 +20,8 @@ RANKS=${RANKS:-$HOME_DIR/test-vectors/gpt2.tiktoken}
 TEXT=${TEXT:-$(ls "$HOME_DIR"/data/tweets*.csv 2>/dev/null | head -1)}
 LLAMA_BENCH=${LLAMA_BENCH:-$HOME/.cache/fewshot-bench/llama_cpp_python-0.3.36/vendor/llama.cpp/build/bin/llama-bench}
 PYTHON=${PYTHON:-$HOME/.cache/fewshot-bench/venv/bin/python}
-QUIET="python3 ../shared/bench/wait_quiet.py 0.3 120"
+. bench/lib.sh
+QUIET="bench_quiet 0.3 120"
 
 swift build -c release --product fewshot-llama-bench >/dev/null
 BIN=.build/release/fewshot-llama-bench

@@ -19,8 +19,8 @@ VENV="${FEWSHOT_BENCH_VENV:-$HOME/.cache/fewshot-bench/venv}"
 HOME_DIR=${FEWSHOT_HOME:-$HOME/.cache/fewshot}
 BIN="$(swift build -c release --show-bin-path)/fewshot"
 [ -x "$BIN" ] || { echo "build the release binary first: swift build -c release --product fewshot" >&2; exit 1; }
-QUIET="$(pwd)/../shared/bench/wait_quiet.py"
-quiet() { [ -f "$QUIET" ] && python3 "$QUIET" 0.5 "${QUIET_WAIT:-300}" >&2 || true; }
+. bench/lib.sh
+quiet() { bench_quiet; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

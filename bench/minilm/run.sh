@@ -21,8 +21,8 @@ THREADS=${2:-2}
 REPS=${3:-3}
 VENV="${FEWSHOT_MINILM_VENV:-$HOME/.cache/fewshot-bench/minilm-venv}"
 HOME_DIR=${FEWSHOT_HOME:-$HOME/.cache/fewshot}
-QUIET="$(pwd)/../shared/bench/wait_quiet.py"
-quiet() { [ -f "$QUIET" ] && python3 "$QUIET" 0.5 "${QUIET_WAIT:-60}" >&2 || true; }
+. bench/lib.sh
+quiet() { bench_quiet 0.5 "${QUIET_WAIT:-60}"; }
 BIN="$(swift build -c release --show-bin-path)/fewshot"
 [ -x "$BIN" ] || { echo "build the release binary first: swift build -c release --product fewshot" >&2; exit 1; }
 work=$(mktemp -d)

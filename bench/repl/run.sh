@@ -8,9 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS="${1:-20}"
-# The shared folder beside the checkout (../shared), or beside a worktree's parent.
-SHARED="${FEWSHOT_SHARED:-$( [[ -d ../shared ]] && echo ../shared || echo ../../shared )}"
-[[ -f "$SHARED/bench/wait_quiet.py" ]] || { echo "no $SHARED/bench/wait_quiet.py: set FEWSHOT_SHARED" >&2; exit 1; }
+. bench/lib.sh
+[[ -f "$BENCH_SHARED/bench/wait_quiet.py" ]] || { echo "no $BENCH_SHARED/bench/wait_quiet.py: set FEWSHOT_SHARED" >&2; exit 1; }
 OUT="${FEWSHOT_BENCH_OUT:-bench/.build}"
 mkdir -p "$OUT"
 if [[ "${2:-}" != "--no-build" ]]; then
@@ -21,7 +20,7 @@ if [[ "${2:-}" != "--no-build" ]]; then
 fi
 times=()
 for ((i = 0; i < RUNS; i++)); do
-    python3 "$SHARED/bench/wait_quiet.py" 0.3 20 2
+    bench_quiet 0.3 20
     times+=("$("$OUT/repl-startup-bench" .build/release/fewshot 1 1000)")
 done
 echo "runs (ms): ${times[*]}"

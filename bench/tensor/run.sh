@@ -5,11 +5,11 @@
 #
 #   bench/tensor/run.sh [--threads 2] [--reps 30] [--no-build]
 #
-# Each run waits for a quiet machine first (../shared/bench/wait_quiet.py). One JSON line per
+# Each run waits for a quiet machine first (bench_quiet in bench/lib.sh). One JSON line per
 # run goes to stdout and to bench/tensor/results/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-SHARED="${FEWSHOT_SHARED:-$ROOT/../shared}"
+. "$ROOT/bench/lib.sh"
 THREADS=2 REPS=30 NO_BUILD=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -29,7 +29,7 @@ for size in 256 512 1024; do
     for kernels in avx2 portable; do
         for core in "" "$BEST_CORE"; do
             [ "$kernels" = portable ] && [ -n "$core" ] && continue
-            python3 "$SHARED/bench/wait_quiet.py" 0.3 20 2 >&2 || true
+            bench_quiet 0.3 20
             env ${core:+OPENBLAS_CORETYPE=$core} FEWSHOT_KERNELS=$kernels \
                 "$BENCH" --size "$size" --threads "$THREADS" --reps "$REPS" | tee -a "$LOG"
         done
