@@ -6,12 +6,6 @@ import Testing
 /// `geluErf`: the same bits, on every kernel path and thread count.
 @Suite(.serialized) struct LinearGeluErfTests {
     @Test func fusedGELUHasTheBitsOfTheTwoOps() throws {
-        let savedPath = KernelPath.best, savedThreads = Parallel.threadCount, savedBLAS = BLAS.threadCount
-        defer {
-            KernelPath.best = savedPath
-            Parallel.threadCount = savedThreads
-            BLAS.threadCount = savedBLAS
-        }
         // (rows, in, out): a GEMV, two K blocks with edge tiles split by rows, a wide product split by columns.
         let shapes = [(1, 24, 40), (70, 520, 37), (20, 40, 400)]
         func run() throws -> [[Float]] {
@@ -28,19 +22,11 @@ import Testing
                 return [fused.data, recorded.data, twoOps.data]
             }
         }
-        KernelPath.best = .portable
-        Parallel.threadCount = 1
-        BLAS.threadCount = 1
-        let reference = try run()
-        for path in KernelPath.available {
-            for threads in [1, 3] {
-                KernelPath.best = path
-                Parallel.threadCount = threads
-                BLAS.threadCount = threads
-                for (i, got) in try run().enumerated() {
-                    let want = reference[i / 3 * 3 + 2]
-                    #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "result \(i), \(path), \(threads) threads")
-                }
+        let reference = try KernelSettings.with(.portable, threads: 1) { try run() }
+        try KernelSettings.forEachPath { path, threads in
+            for (i, got) in try run().enumerated() {
+                let want = reference[i / 3 * 3 + 2]
+                #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "result \(i), \(path), \(threads) threads")
             }
         }
         #expect(throws: TensorError.self) {

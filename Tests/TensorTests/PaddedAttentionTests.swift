@@ -65,12 +65,6 @@ import Testing
 
     /// Outputs and gradients: the same bits on every kernel path and thread count.
     @Test func sameBitsOnEveryPathAndThreadCount() throws {
-        let savedPath = KernelPath.best, savedThreads = Parallel.threadCount, savedBLAS = BLAS.threadCount
-        defer {
-            KernelPath.best = savedPath
-            Parallel.threadCount = savedThreads
-            BLAS.threadCount = savedBLAS
-        }
         func run() throws -> [[Float]] {
             let qkv = randomTensor([4, 37, 3 * 48], seed: 15)
             let x = randomTensor([4, 37, 48], seed: 16)
@@ -81,19 +75,10 @@ import Testing
             try ((y * g).sum()).backward()
             return [y.data, g.data, qkv.grad!, x.grad!]
         }
-        KernelPath.best = .portable
-        Parallel.threadCount = 1
-        BLAS.threadCount = 1
-        let reference = try run()
-        for path in KernelPath.available {
-            for threads in [1, 3] {
-                KernelPath.best = path
-                Parallel.threadCount = threads
-                BLAS.threadCount = threads
-                let got = try run()
-                for (i, (a, b)) in zip(got, reference).enumerated() {
-                    #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "result \(i), \(path), \(threads) threads")
-                }
+        let reference = try KernelSettings.with(.portable, threads: 1) { try run() }
+        try KernelSettings.forEachPath { path, threads in
+            for (i, (a, b)) in zip(try run(), reference).enumerated() {
+                #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "result \(i), \(path), \(threads) threads")
             }
         }
     }
@@ -101,12 +86,6 @@ import Testing
     /// Packed sequences (no padding rows) get the bits they get padded, outputs and gradients,
     /// on every kernel path and thread count (head size 16: the fused AVX2 kernel runs).
     @Test func packedSequencesHaveTheirPaddedBits() throws {
-        let savedPath = KernelPath.best, savedThreads = Parallel.threadCount, savedBLAS = BLAS.threadCount
-        defer {
-            KernelPath.best = savedPath
-            Parallel.threadCount = savedThreads
-            BLAS.threadCount = savedBLAS
-        }
         let (t, c) = (37, 48)
         let lengths = [37, 1, 20, 0, 33, 9]
         let padded = randomTensor([lengths.count, t, 3 * c], seed: 21)
@@ -126,21 +105,13 @@ import Testing
             try (yb * Tensor(pack(probe.data, width: c), shape: [n, c])).sum().backward()
             return [pack(ya.data, width: c), yb.data, pack(a.grad!, width: 3 * c), b.grad!]
         }
-        KernelPath.best = .portable
-        Parallel.threadCount = 1
-        BLAS.threadCount = 1
-        let reference = try run()
+        let reference = try KernelSettings.with(.portable, threads: 1) { try run() }
         #expect(reference[0].map(\.bitPattern) == reference[1].map(\.bitPattern))
         #expect(reference[2].map(\.bitPattern) == reference[3].map(\.bitPattern))
-        for path in KernelPath.available {
-            for threads in [1, 3] {
-                KernelPath.best = path
-                Parallel.threadCount = threads
-                BLAS.threadCount = threads
-                for (i, got) in try run().enumerated() {
-                    let want = reference[i < 2 ? 0 : 2]
-                    #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "result \(i), \(path), \(threads) threads")
-                }
+        try KernelSettings.forEachPath { path, threads in
+            for (i, got) in try run().enumerated() {
+                let want = reference[i < 2 ? 0 : 2]
+                #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "result \(i), \(path), \(threads) threads")
             }
         }
         let qkv = randomTensor([5, 12], seed: 1)
