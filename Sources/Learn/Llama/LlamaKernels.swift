@@ -13,29 +13,31 @@ enum LlamaKernels {
         for i in 0..<n { out[i] = x[i] * scale * weight[i] }
     }
 
+    /// The cosine and sine of each RoPE angle `position * inverseFrequencies[i]` at `position`,
+    /// interleaved (`dims / 2` pairs), for `rope`.
+    static func rotations(position: Int, inverseFrequencies: [Float]) -> [Float] {
+        inverseFrequencies.flatMap { frequency in
+            let angle = Float(position) * frequency
+            return [Reproducible.cos(angle), Reproducible.sin(angle)]
+        }
+    }
+
     /// Rotates adjacent pairs `(x[2i], x[2i+1])` of the first `dims` values of each head by
-    /// `position * theta^(-2i/dims)`: ggml's "norm" RoPE. llama.cpp's converter permutes the
-    /// rows of Q and K so that this equals Hugging Face's rotate-half RoPE on the original weights.
+    /// `position * theta^(-2i/dims)`, whose cosine and sine are `rotation[2i]` and
+    /// `rotation[2i+1]` (`rotations(position:inverseFrequencies:)`): ggml's "norm" RoPE.
+    /// llama.cpp's converter permutes the rows of Q and K so that this equals Hugging Face's
+    /// rotate-half RoPE on the original weights.
     static func rope(
-        _ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, dims: Int, position: Int, inverseFrequencies: [Float]
+        _ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, dims: Int, rotation: UnsafePointer<Float>
     ) {
         for i in 0..<(dims / 2) {
-            let angle = Float(position) * inverseFrequencies[i]
-            let c = Reproducible.cos(angle), s = Reproducible.sin(angle)
+            let c = rotation[2 * i], s = rotation[2 * i + 1]
             for h in 0..<heads {
                 let p = x + h * headDim + 2 * i
                 let a = p[0], b = p[1]
                 p[0] = a * c - b * s
                 p[1] = a * s + b * c
             }
-        }
-    }
-
-    /// `gate = silu(gate) * up`, elementwise over `n` values.
-    static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, n: Int) {
-        for i in 0..<n {
-            let g = gate[i]
-            gate[i] = g / (1 + Reproducible.exp(-g)) * up[i]
         }
     }
 }

@@ -68,6 +68,8 @@ extension LlamaModel {
                 weights.embedding.dequantizeRow(segments[row.segment].tokens[row.t], into: xb.baseAddress! + i * C)
             }
         }
+        // Each row's RoPE cosines and sines, the same in every layer.
+        let rotations = positions.flatMap { LlamaKernels.rotations(position: $0, inverseFrequencies: inverseFrequencies) }
         for (l, block) in weights.blocks.enumerated() {
             normalize(x, block.attentionNorm, into: &h, tokens: T)
             q.withUnsafeMutableBufferPointer { qb in
@@ -81,13 +83,16 @@ extension LlamaModel {
             }
             q.withUnsafeMutableBufferPointer { qb in
                 k.withUnsafeMutableBufferPointer { kb in
-                    for t in 0..<T {
-                        LlamaKernels.rope(
-                            qb.baseAddress! + t * qDim, heads: c.headCount, headDim: hs,
-                            dims: c.ropeDimensions, position: positions[t], inverseFrequencies: inverseFrequencies)
-                        LlamaKernels.rope(
-                            kb.baseAddress! + t * kvDim, heads: c.kvHeadCount, headDim: hs,
-                            dims: c.ropeDimensions, position: positions[t], inverseFrequencies: inverseFrequencies)
+                    rotations.withUnsafeBufferPointer { rb in
+                        for t in 0..<T {
+                            let rotation = rb.baseAddress! + t * inverseFrequencies.count * 2
+                            LlamaKernels.rope(
+                                qb.baseAddress! + t * qDim, heads: c.headCount, headDim: hs, dims: c.ropeDimensions,
+                                rotation: rotation)
+                            LlamaKernels.rope(
+                                kb.baseAddress! + t * kvDim, heads: c.kvHeadCount, headDim: hs,
+                                dims: c.ropeDimensions, rotation: rotation)
+                        }
                     }
                 }
             }
@@ -113,7 +118,7 @@ extension LlamaModel {
             }
             gate.withUnsafeMutableBufferPointer { g in
                 up.withUnsafeBufferPointer { u in
-                    LlamaKernels.swiglu(g.baseAddress!, u.baseAddress!, n: T * F)
+                    SwiGLU.apply(gate: g.baseAddress!, up: u.baseAddress!, count: T * F)
                 }
             }
             linear(block.down, gate, &delta, tokens: T)

@@ -1,0 +1,29 @@
+import CKernels
+import PortableMath
+
+/// The Llama feed-forward's elementwise step, `gate = silu(gate) * up`, on either `KernelPath`
+/// with bit-identical results: `g / (1 + exp(-g)) * u`, each operation rounded in that order
+/// (no fused multiply-add; exp is `Reproducible.exp`). Elements are independent, so any split
+/// across threads gives the same bits.
+public enum SwiGLU {
+    /// `gate[i] = silu(gate[i]) * up[i]` for `count` values, in place, split over `Parallel`'s
+    /// threads when there are many.
+    ///
+    /// ```swift
+    /// SwiGLU.apply(gate: g, up: u, count: tokens * hidden)
+    /// ```
+    public static func apply(
+        gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int, path: KernelPath = .best
+    ) {
+        Parallel.forRange(count) { start, end in
+            if path == .avx2 {
+                fewshot_swiglu(gate + start, up + start, end - start)
+                return
+            }
+            for i in start..<end {
+                let g = gate[i]
+                gate[i] = g / (1 + Reproducible.exp(-g)) * up[i]
+            }
+        }
+    }
+}
