@@ -69,7 +69,7 @@ AVX2 static inline void transpose8x8(const __m256i r[8], __m256i out[8]) {
 }
 
 /// The first two halves of 8 blocks `stride` bytes apart from `p` (`count` of them real, the
-/// others 0) as Floats: `first` (d) and `second` (Q4_1's m). The blocks' first 4 bytes are
+/// others 0) as Floats: `first` (d) and `second` (Q4_1's m), for a tile's block (8 rows). The blocks' first 4 bytes are
 /// gathered by a transposition, as the weights are, then their low halves go to the low 128 bits
 /// and their high halves to the high ones (inserting halves lane by lane would cost more, and 2-byte
 /// stores then a 16-byte load would stall on store forwarding).
@@ -86,6 +86,19 @@ AVX2 static inline __attribute__((always_inline)) void block_heads(const uint8_t
     const __m256i halves = _mm256_permute4x64_epi64(split, 0xD8);
     *first = _mm256_cvtph_ps(_mm256_castsi256_si128(halves));
     if (second) *second = _mm256_cvtph_ps(_mm256_extracti128_si256(halves, 1));
+}
+
+/// The 8 halves `stride` bytes apart from `p` as Floats (lanes past `count` are 0), for one row's
+/// group of blocks (row_single). Built in registers: eight 2-byte stores and a 16-byte load would
+/// stall on store forwarding.
+AVX2 static inline __m256 halves8(const uint8_t *p, long stride, long count) {
+    short h[8];
+    for (long i = 0; i < 8; i++) {
+        uint16_t bits = 0;
+        if (i < count) memcpy(&bits, p + i * stride, 2);
+        h[i] = (short)bits;
+    }
+    return _mm256_cvtph_ps(_mm_setr_epi16(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]));
 }
 
 /// One block of `count` <= 8 rows (the first at `block`, the others `row_bytes` apart),
@@ -270,13 +283,12 @@ AVX2 static inline __attribute__((always_inline)) __m256 add_group_single(int ki
     const __m256i q1 = fold4(fold2(v[4], v[5]), fold2(v[6], v[7]));
     const __m256i isum =
         _mm256_add_epi32(_mm256_permute2x128_si256(q0, q1, 0x20), _mm256_permute2x128_si256(q0, q1, 0x31));
-    __m256 d, m;
-    block_heads(group, block_bytes, count, &d, kind == 0 ? &m : NULL);
+    const __m256 d = halves8(group, block_bytes, count);
     const __m256i mask = fewshot_tail_mask(count);
     const __m256 scale = _mm256_mul_ps(d, _mm256_maskload_ps(x_scales + b, mask));
     acc = _mm256_add_ps(acc, _mm256_mul_ps(scale, _mm256_cvtepi32_ps(isum)));
     if (kind != 2) {
-        const __m256 offset = kind == 0 ? m : _mm256_mul_ps(d, _mm256_set1_ps(-8));
+        const __m256 offset = kind == 0 ? halves8(group + 2, block_bytes, count) : _mm256_mul_ps(d, _mm256_set1_ps(-8));
         acc = _mm256_add_ps(acc, _mm256_mul_ps(offset, _mm256_maskload_ps(block_sums + b, mask)));
     }
     return acc;
