@@ -337,17 +337,22 @@ AVX2 static inline __attribute__((always_inline)) void rows_tokens(
             tb->scales[t % 4] = x_scales[t * blocks + b];
             tb->sums[t % 4] = block_sums[t * blocks + b];
         }
+    // The next tile's bytes are prefetched a few cache lines per block (rows read block by block
+    // are too many streams for the hardware prefetchers to follow, and a burst of prefetches
+    // stalls).
+    const long per_block = (8 * (long)row_bytes + 64 * blocks - 1) / (64 * blocks) * 64;
     for (long r = first; r < last; r += 8) {
         const long count = last - r < 8 ? last - r : 8;
         const uint8_t *rows = (const uint8_t *)data + r * row_bytes;
-        // The next tile's bytes, a few cache lines per block (rows read block by block are too
-        // many streams for the hardware prefetchers to follow, and a burst of prefetches stalls).
         const long next_bytes = r + 8 < last ? (last - r - 8 < 8 ? last - r - 8 : 8) * (long)row_bytes : 0;
-        const long per_block = (next_bytes + 64 * blocks - 1) / (64 * blocks) * 64;
         for (long b = 0; b < blocks; b++) {
             for (long at = b * per_block; at < (b + 1) * per_block && at < next_bytes; at += 64)
                 _mm_prefetch((const char *)(rows + 8 * row_bytes + at), _MM_HINT_T0);
-            repack_block(kind, rows + b * block_bytes, row_bytes, count, tile[b].w, &tile[b].d, &tile[b].offset);
+            // A full tile passes a constant count, so that its branches fold.
+            if (count == 8)
+                repack_block(kind, rows + b * block_bytes, row_bytes, 8, tile[b].w, &tile[b].d, &tile[b].offset);
+            else
+                repack_block(kind, rows + b * block_bytes, row_bytes, count, tile[b].w, &tile[b].d, &tile[b].offset);
         }
         for (long g = 0; g < groups; g++) {
             const long n = tokens - 4 * g < 4 ? tokens - 4 * g : 4;
