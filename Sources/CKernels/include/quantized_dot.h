@@ -70,8 +70,8 @@ void fewshot_quantize_q8(const float *x, long blocks, signed char *q, float *sca
 
 /// Q4_1 rows times the 8-bit activations of `tokens` tokens (from fewshot_quantize_q8, one row
 /// of 32 * blocks bytes and `blocks` scales and Float block sums per token, back to back):
-/// y[t * y_stride + r] for every token t. Each row's weights are rearranged once per call (per
-/// chunk of tokens when there are many) and meet four tokens at a time.
+/// y[t * y_stride + r] for every token t. With two tokens or more, the rows go in tiles of 8,
+/// each rearranged once per call, that meet the tokens four at a time; one token goes row by row.
 void fewshot_rows_q4_1_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
                           const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
                           long y_stride);
