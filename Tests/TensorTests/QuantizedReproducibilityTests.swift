@@ -40,12 +40,8 @@ import Testing
         arguments: cases)
     func avx2AndPortablePathsGiveTheSameBits(type: GGMLType, activations: ActivationFormat) throws {
         // Odd and prime sizes around the 8-block groups; 48 blocks by 45 tokens crosses the
-        // AVX2 int8 kernel's chunks of interleaved activations (42 tokens at that width); 7 and
-        // 11 tokens end the Float kernels' runs of three tokens with one and two left, and 200
-        // blocks (6400 values) is too long a row for their buffer of decoded rows.
-        let shapes =
-            [1, 3, 7, 8, 9, 17, 18].flatMap { blocks in [1, 2, 3, 4, 5, 9].map { (blocks, $0) } }
-            + [(48, 45), (48, 7), (18, 11), (200, 5)]
+        // AVX2 int8 kernel's chunks of interleaved activations (42 tokens at that width).
+        let shapes = [1, 3, 7, 8, 9, 17, 18].flatMap { blocks in [1, 2, 3, 4, 5, 9].map { (blocks, $0) } } + [(48, 45)]
         for (blocks, tokens) in shapes {
             let seed = UInt64(type.rawValue) * 10_000 + UInt64(blocks * 100 + tokens)
             try Self.withProblem(type, rows: 37, blocks: blocks, tokens: tokens, seed: seed) { w, x in
@@ -54,6 +50,23 @@ import Testing
                 let differing = zip(portable[0], avx2[0]).filter { $0 != $1 }.count
                 #expect(
                     differing == 0, "\(type) \(activations), \(blocks) blocks, \(tokens) tokens: \(differing) outputs differ")
+            }
+        }
+    }
+
+    /// The Float kernels of Q4_1, Q4_0 and Q8_0 rows for many tokens take them three at a time
+    /// from a buffer of decoded rows: runs that end with one or two tokens left, and rows of
+    /// 6400 values (too long for the buffer, so decoded in registers), give the portable bits.
+    @Test(
+        .enabled(if: CPUFeatures.hasAVX2FMA, "compares the AVX2 kernels with the portable path; this CPU has no AVX2/FMA/F16C"),
+        arguments: [GGMLType.q4_1, .q4_0, .q8_0])
+    func floatKernelsGiveThePortableBitsForEveryRunOfTokens(type: GGMLType) throws {
+        for (blocks, tokens) in [(48, 7), (18, 11), (200, 5), (200, 1)] {
+            try Self.withProblem(type, rows: 37, blocks: blocks, tokens: tokens, seed: UInt64(blocks * 100 + tokens)) { w, x in
+                let portable = Self.products([w], x, tokens: tokens, activations: .float, path: .portable, threads: 1)
+                let avx2 = Self.products([w], x, tokens: tokens, activations: .float, path: .avx2, threads: 1)
+                let differing = zip(portable[0], avx2[0]).filter { $0 != $1 }.count
+                #expect(differing == 0, "\(type), \(blocks) blocks, \(tokens) tokens: \(differing) outputs differ")
             }
         }
     }
