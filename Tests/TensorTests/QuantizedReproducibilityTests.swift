@@ -56,6 +56,23 @@ import Testing
         }
     }
 
+    /// The Float kernels of Q4_1, Q4_0 and Q8_0 rows for many tokens take them three at a time
+    /// from a buffer of decoded rows: runs that end with one or two tokens left, and rows of
+    /// 6400 values (too long for the buffer, so decoded in registers), give the portable bits.
+    @Test(
+        .enabled(if: CPUFeatures.hasAVX2FMA, "compares the AVX2 kernels with the portable path; this CPU has no AVX2/FMA/F16C"),
+        arguments: [GGMLType.q4_1, .q4_0, .q8_0])
+    func floatKernelsGiveThePortableBitsForEveryRunOfTokens(type: GGMLType) throws {
+        for (blocks, tokens) in [(48, 7), (18, 11), (200, 5), (200, 1)] {
+            try Self.withProblem(type, rows: 37, blocks: blocks, tokens: tokens, seed: UInt64(blocks * 100 + tokens)) { w, x in
+                let portable = Self.products([w], x, tokens: tokens, activations: .float, path: .portable, threads: 1)
+                let avx2 = Self.products([w], x, tokens: tokens, activations: .float, path: .avx2, threads: 1)
+                let differing = zip(portable[0], avx2[0]).filter { $0 != $1 }.count
+                #expect(differing == 0, "\(type), \(blocks) blocks, \(tokens) tokens: \(differing) outputs differ")
+            }
+        }
+    }
+
     @Test(arguments: cases)
     func threadCountsGiveTheSameBits(type: GGMLType, activations: ActivationFormat) throws {
         // Two matrices of 260 rows: 8 threads split the 520 stacked rows into 8 runs, some

@@ -45,8 +45,8 @@ void fewshot_rows_q8_0(const void *data, size_t row_bytes, long first, long last
 
 /// Q4_1, Q4_0 and Q8_0 rows times the Float activations of `tokens` tokens (rows of
 /// 32 * blocks values, back to back): y[t * y_stride + r] for every token t, each exactly the
-/// single-token product above (a token's result never depends on the others). Each block of
-/// weights is decoded once per four tokens.
+/// single-token product above (a token's result never depends on the others). Each row of
+/// weights is decoded once per call (per four tokens for rows of more than 6144 values).
 void fewshot_rows_q4_1_tokens(const void *data, size_t row_bytes, long first, long last, const float *x,
                               long blocks, long tokens, float *y, long y_stride);
 void fewshot_rows_q4_0_tokens(const void *data, size_t row_bytes, long first, long last, const float *x,

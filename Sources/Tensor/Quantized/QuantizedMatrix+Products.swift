@@ -167,8 +167,8 @@ extension QuantizedMatrix {
         }
 
         /// The Float-activation AVX2 kernels of Q4_1, Q4_0 and Q8_0 rows for `tokens` tokens at
-        /// once: each block is decoded once per four tokens, and every token's products are the
-        /// bits of `multiplyRowsAVX2` with it alone.
+        /// once: each row is decoded once per call, and every token's products are the bits of
+        /// `multiplyRowsAVX2` with it alone.
         private func multiplyRowsTokensAVX2(
             _ range: Range<Int>, _ x: UnsafePointer<Float>, tokens: Int, _ y: UnsafeMutablePointer<Float>
         ) {
