@@ -7,7 +7,7 @@
 #
 # Uses .build/release/fewshot and FEWSHOT_THREADS (default 2); each run waits for a quiet
 # machine first (bench_quiet in bench/lib.sh; at most QUIET_WAIT seconds). Prints `job width
-# rows/s`, and checks that every width gave the same answers as width 1 (batch invariance).
+# rows/s`, and checks that every run gave the same answers as the first (batch invariance).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rows=${1:-200}
@@ -27,11 +27,13 @@ script() {  # script JOB WIDTH
 
 echo "$(bench_cpu), $FEWSHOT_THREADS threads, $rows tweets, $chats chats" >&2
 for job in label chat; do
-  for width in $widths; do
-    script "$job" "$width" > "$work/$job-$width.shot"
+  run=0
+  for width in $widths; do  # a width may repeat (A B A B); each run gets its own files
+    run=$((run + 1))
+    script "$job" "$width" > "$work/$job-$run.shot"
     bench_quiet
-    rate=$("$binary" run "$work/$job-$width.shot" --recording "$work/$job-$width.teacher" 2>/dev/null | awk '/^RATE/ {print $2}')
-    same=$(python3 bench/bulk/compare.py "$work/$job-1.teacher" "$work/$job-$width.teacher" | head -1)
-    echo "$job width $width: ${rate:-failed} rows/s ($same, against width 1)"
+    rate=$("$binary" run "$work/$job-$run.shot" --recording "$work/$job-$run.teacher" 2>/dev/null | awk '/^RATE/ {print $2}')
+    same=$(python3 bench/bulk/compare.py "$work/$job-1.teacher" "$work/$job-$run.teacher" | head -1)
+    echo "$job width $width: ${rate:-failed} rows/s ($same, against the first run)"
   done
 done
