@@ -16,6 +16,7 @@ export FEWSHOT_THREADS=${FEWSHOT_THREADS:-2}
 binary=.build/release/fewshot
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. bench/bulk/scripts.sh
 
 cell() {  # cell MODE -> a script that times one call on $rows tweets
   local call
@@ -26,13 +27,7 @@ cell() {  # cell MODE -> a script that times one call on $rows tweets
   fi
   cat <<SHOT
 let t = teacher()
-let examples = dataset([
-    {text: "my car parked itself and I loved it", label: "positive"},
-    {text: "I will never trust a car without a driver", label: "negative"},
-    {text: "self-driving trucks were in the news today", label: "neutral"},
-])
-let p = prompt('Tweet: {text}\nSentiment:', system: "Classify the sentiment of tweets.",
-               output: ["negative", "neutral", "positive"])
+$(sentiment_setup)
 let s = shots(examples, k: 3)
 let test = sample(select(rename(load("tweets"), {sentiment: "label"}), ["text", "label"]), $rows, seed: 7)
 evaluate(t, head(test, 1), prompt: p, shots: s, max_tokens: 1)
