@@ -65,10 +65,23 @@ FEWSHOT_AVX2 static inline float score1(const float *q, const float *k, long hs,
     return (sum + tail_dot(q, k, whole, hs)) * scale;
 }
 
-/// Scores to softmax weights in place: e_j = exp(s_j - max) then e_j / total, total summed in order.
-FEWSHOT_AVX2 static void softmax_in_order(float *scores, long length) {
+/// The maximum of scores[0..length), NaNs skipped (as `s > m ? s : m` from -infinity): a zero's
+/// sign may differ from that sequential form's, which changes no exp(s - max).
+FEWSHOT_AVX2 static float max_score(const float *scores, long length) {
+    __m256 m8 = _mm256_set1_ps(-INFINITY);
+    long j = 0;
+    // maxps returns its second operand when the first is NaN, so a NaN never replaces m8.
+    for (; j + 8 <= length; j += 8) m8 = _mm256_max_ps(_mm256_loadu_ps(scores + j), m8);
+    float lanes[8];
+    _mm256_storeu_ps(lanes, m8);
     float m = -INFINITY;
-    for (long j = 0; j < length; j++) m = scores[j] > m ? scores[j] : m;
+    for (int l = 0; l < 8; l++) m = lanes[l] > m ? lanes[l] : m;
+    for (; j < length; j++) m = scores[j] > m ? scores[j] : m;
+    return m;
+}
+
+/// e_j = exp(s_j - m) in place over scores[0..length).
+FEWSHOT_AVX2 static void exp_shifted(float *scores, long length, float m) {
     const __m256 m8 = _mm256_set1_ps(m);
     long j = 0;
     for (; j + 8 <= length; j += 8)
@@ -80,11 +93,39 @@ FEWSHOT_AVX2 static void softmax_in_order(float *scores, long length) {
         _mm256_storeu_ps(e, fewshot_exp8(_mm256_loadu_ps(rest)));
         for (long i = j; i < length; i++) scores[i] = e[i - j];
     }
-    float total = 0;
-    for (j = 0; j < length; j++) total += scores[j];
+}
+
+/// e_j / total in place over scores[0..length).
+FEWSHOT_AVX2 static void divide(float *scores, long length, float total) {
     const __m256 total8 = _mm256_set1_ps(total);
-    for (j = 0; j + 8 <= length; j += 8) _mm256_storeu_ps(scores + j, _mm256_div_ps(_mm256_loadu_ps(scores + j), total8));
+    long j = 0;
+    for (; j + 8 <= length; j += 8) _mm256_storeu_ps(scores + j, _mm256_div_ps(_mm256_loadu_ps(scores + j), total8));
     for (; j < length; j++) scores[j] = scores[j] / total;
+}
+
+/// Each head's scores (rows `length` apart) to softmax weights in place: e_j = exp(s_j - max),
+/// then e_j / total with total = e_0 + e_1 + ... in order. Three heads' totals are summed side
+/// by side, so their sequential chains overlap.
+FEWSHOT_AVX2 static void softmax_heads(float *scores, long heads, long length) {
+    for (long h = 0; h < heads; h++) exp_shifted(scores + h * length, length, max_score(scores + h * length, length));
+    long h = 0;
+    for (; h + 3 <= heads; h += 3) {
+        const float *a = scores + h * length, *b = a + length, *c = b + length;
+        float ta = 0, tb = 0, tc = 0;
+        for (long j = 0; j < length; j++) {
+            ta += a[j];
+            tb += b[j];
+            tc += c[j];
+        }
+        divide(scores + h * length, length, ta);
+        divide(scores + (h + 1) * length, length, tb);
+        divide(scores + (h + 2) * length, length, tc);
+    }
+    for (; h < heads; h++) {
+        float total = 0;
+        for (long j = 0; j < length; j++) total += scores[h * length + j];
+        divide(scores + h * length, length, total);
+    }
 }
 
 /// Adds positions [from, to) of the values, weighted by w, to out (hs values), position by
@@ -137,7 +178,7 @@ FEWSHOT_AVX2 void fewshot_cached_attention(const float *q, long heads, const flo
             for (long h = 0; h < heads; h++)
                 scores[h * length + start + j] = score1(q + h * hs, k[r] + j * stride, hs, scale);
     }
-    for (long h = 0; h < heads; h++) softmax_in_order(scores + h * length, length);
+    softmax_heads(scores, heads, length);
     for (long i = 0; i < heads * hs; i++) out[i] = 0;
     // Values position by position, run after run (the order of every sum is the positions').
     for (long r = 0, start = 0; r < runs && start < length; start += run_lengths[r++]) {
