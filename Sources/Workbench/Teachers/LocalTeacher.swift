@@ -187,13 +187,15 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
             })
     }
 
-    /// The chat response of scored candidates: their log-probabilities, and as prompt tokens
-    /// the prompt's and every candidate's.
+    /// The chat response of scored candidates: their log-probabilities, as prompt tokens the
+    /// prompt's and every candidate's, and as cached ones those of the prompt that came from the
+    /// prefix cache.
     private static func response(_ result: ScoringResult) -> ChatResponse {
         var response = ChatResponse(
             text: "", finishReason: "scored",
             usage: TokenUsage(
-                promptTokens: result.promptTokens + result.scores.reduce(0) { $0 + $1.tokens }, completionTokens: 0))
+                promptTokens: result.promptTokens + result.scores.reduce(0) { $0 + $1.tokens }, completionTokens: 0,
+                cachedPromptTokens: result.cachedPromptTokens))
         response.candidateScores = result.scores.map { CandidateScore(logprob: $0.logprob, tokens: $0.tokens) }
         response.seconds = result.seconds
         return response
