@@ -205,4 +205,22 @@ enum TinyLlama {
         #expect(LlamaModel.heldBack("hello", stops: ["###"]) == 0)
         #expect(LlamaModel.heldBack("a#", stops: ["##", "#x"]) == 1)
     }
+
+    @Test func normsOfManyRowsGiveEachRowsOwnBits() {
+        let n = 37
+        let x: [Float] = (0..<(n * 9)).map { (i: Int) -> Float in Float((i * 7919) % 1001 - 500) * 0.013 }
+        let weight = (0..<n).map { 0.5 + Float($0) * 0.03 }
+        for rows in 1...9 {
+            var many = [Float](repeating: .nan, count: rows * n), one = many
+            LlamaKernels.rmsNorm(rows: rows, x, weight, &many, n: n, eps: 1e-5)
+            for r in 0..<rows {
+                x.withUnsafeBufferPointer { xb in
+                    one.withUnsafeMutableBufferPointer {
+                        LlamaKernels.rmsNorm(xb.baseAddress! + r * n, weight, $0.baseAddress! + r * n, n: n, eps: 1e-5)
+                    }
+                }
+            }
+            #expect(many.map(\.bitPattern) == one.map(\.bitPattern), "\(rows) rows")
+        }
+    }
 }

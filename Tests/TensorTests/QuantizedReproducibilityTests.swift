@@ -75,16 +75,55 @@ import Testing
 
     @Test(arguments: cases)
     func threadCountsGiveTheSameBits(type: GGMLType, activations: ActivationFormat) throws {
-        // Two matrices of 260 rows: 8 threads split the 520 stacked rows into 8 runs, some
-        // across the boundary between the matrices.
-        try Self.withProblem(type, rows: 260, blocks: 9, tokens: 5, seed: 99) { w, x in
-            try Self.withProblem(type, rows: 260, blocks: 9, tokens: 5, seed: 98) { w2, _ in
-                for path in KernelPath.available {
-                    let one = Self.products([w, w2], x, tokens: 5, activations: activations, path: path, threads: 1)
-                    for threads in [2, 3, 8] {
-                        let many = Self.products([w, w2], x, tokens: 5, activations: activations, path: path, threads: threads)
-                        #expect(many == one, "\(path) \(type) \(activations): \(threads) threads differ from one")
+        // Two matrices of 260 rows: the threads claim pieces of each (the last one shorter, not
+        // a multiple of 8). 61 tokens of 9 blocks are enough for the threads to share the
+        // rounding of x too.
+        for tokens in [5, 61] {
+            try Self.withProblem(type, rows: 260, blocks: 9, tokens: tokens, seed: 99) { w, x in
+                try Self.withProblem(type, rows: 260, blocks: 9, tokens: tokens, seed: 98) { w2, _ in
+                    for path in KernelPath.available {
+                        let one = Self.products(
+                            [w, w2], x, tokens: tokens, activations: activations, path: path, threads: 1)
+                        for threads in [2, 3, 8] {
+                            let many = Self.products(
+                                [w, w2], x, tokens: tokens, activations: activations, path: path, threads: threads)
+                            #expect(many == one, "\(path) \(type) \(activations) \(tokens): \(threads) threads differ")
+                        }
                     }
+                }
+            }
+        }
+    }
+
+    @Test func rowPiecesCoverEveryRowOnceInRunsOfOneMatrix() {
+        for rows in [[1], [64], [260, 260], [576, 192, 192], [3, 5000, 77], [49152]] {
+            for threads in [1, 2, 3, 8] {
+                let (pieces, parallel) = QuantizedMatrix.rowPieces(rows, threads: threads)
+                #expect(parallel == (threads > 1 && rows.reduce(0, +) >= 128))
+                for (m, count) in rows.enumerated() {
+                    let mine = pieces.filter { $0.matrix == m }.map(\.rows)
+                    #expect(mine.first?.lowerBound == 0 && mine.last?.upperBound == count, "\(rows) \(threads)")
+                    #expect(zip(mine, mine.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+                    #expect(mine.allSatisfy { $0.lowerBound % 8 == 0 && !$0.isEmpty })
+                }
+                if parallel { #expect(pieces.count >= threads, "\(rows) \(threads): \(pieces.count) pieces") }
+            }
+        }
+    }
+
+    @Test func blockSumsAreEachBlocksSumInOrder() {
+        let x: [Float] = (0..<(32 * 11)).map { (i: Int) -> Float in
+            let magnitude = Float(1 << (i % 13))
+            return Float((i * 7919) % 1001 - 500) * 0.37 * magnitude
+        }
+        x.withUnsafeBufferPointer { xb in
+            for blocks in 0...11 {
+                var sums = [Float](repeating: .nan, count: blocks)
+                sums.withUnsafeMutableBufferPointer {
+                    QuantizedDot.blockSums(xb.baseAddress!, blocks: blocks, into: $0.baseAddress!)
+                }
+                for b in 0..<blocks {
+                    #expect(sums[b].bitPattern == QuantizedDot.sum(xb.baseAddress! + 32 * b, count: 32).bitPattern)
                 }
             }
         }

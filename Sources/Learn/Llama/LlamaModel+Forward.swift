@@ -84,14 +84,16 @@ extension LlamaModel {
             q.withUnsafeMutableBufferPointer { qb in
                 k.withUnsafeMutableBufferPointer { kb in
                     rotations.withUnsafeBufferPointer { rb in
-                        for t in 0..<T {
-                            let rotation = rb.baseAddress! + t * inverseFrequencies.count * 2
-                            LlamaKernels.rope(
-                                qb.baseAddress! + t * qDim, heads: c.headCount, headDim: hs, dims: c.ropeDimensions,
-                                rotation: rotation)
-                            LlamaKernels.rope(
-                                kb.baseAddress! + t * kvDim, heads: c.kvHeadCount, headDim: hs,
-                                dims: c.ropeDimensions, rotation: rotation)
+                        tokensInParallel(T) { range in
+                            for t in range {
+                                let rotation = rb.baseAddress! + t * inverseFrequencies.count * 2
+                                LlamaKernels.rope(
+                                    qb.baseAddress! + t * qDim, heads: c.headCount, headDim: hs, dims: c.ropeDimensions,
+                                    rotation: rotation)
+                                LlamaKernels.rope(
+                                    kb.baseAddress! + t * kvDim, heads: c.kvHeadCount, headDim: hs,
+                                    dims: c.ropeDimensions, rotation: rotation)
+                            }
                         }
                     }
                 }
@@ -161,13 +163,25 @@ extension LlamaModel {
         x.withUnsafeBufferPointer { xb in
             weight.withUnsafeBufferPointer { w in
                 out.withUnsafeMutableBufferPointer { o in
-                    for t in 0..<tokens {
+                    tokensInParallel(tokens) { range in
                         LlamaKernels.rmsNorm(
-                            xb.baseAddress! + t * C, w.baseAddress!, o.baseAddress! + t * C,
-                            n: C, eps: config.rmsEpsilon)
+                            rows: range.count, xb.baseAddress! + range.lowerBound * C, w.baseAddress!,
+                            o.baseAddress! + range.lowerBound * C, n: C, eps: config.rmsEpsilon)
                     }
                 }
             }
+        }
+    }
+
+    /// Runs `body` over `0..<tokens`: whole when the batch is small, else split into runs of
+    /// tokens (multiples of 4) that the threads share. For per-token work between the products
+    /// (norms, RoPE), which a prompt of hundreds of tokens would otherwise leave to one thread.
+    private func tokensInParallel(_ tokens: Int, _ body: (Range<Int>) -> Void) {
+        let parts = threads > 1 ? min(2 * threads, tokens / 16) : 1
+        guard parts > 1 else { return body(0..<tokens) }
+        let size = ((tokens + parts - 1) / parts + 3) / 4 * 4
+        Parallel.perform((tokens + size - 1) / size) { part in
+            body((part * size)..<min(tokens, (part + 1) * size))
         }
     }
 
@@ -206,7 +220,8 @@ extension LlamaModel {
         // after the last layer), plus t + 1.
         let lengths = rows.map { segments[$0.segment].cache.count + $0.t + 1 }
         let work = lengths.reduce(0, +) * c.headCount
-        let parts = work > 4096 ? max(1, min(threads, jobs)) : 1
+        // About six parts per thread, claimed one at a time, so that a slower thread takes fewer.
+        let parts = work > 4096 && threads > 1 ? max(1, min(6 * threads, jobs)) : 1
         let longest = lengths.max() ?? 1
         let jobsPerRow = c.headCount / perJob
         // Each segment's runs of cached positions per kv head (a shared prompt prefix, then its

@@ -61,4 +61,27 @@ enum QuantizedDot {
         for i in 0..<count { total += x[i] }
         return total
     }
+
+    /// `sums[b] = sum(x + 32 b, count: 32)` for `blocks` consecutive blocks, four at a time: the
+    /// four sums run side by side, each in its own order (the bits of `sum`), so their chains of
+    /// additions overlap.
+    static func blockSums(_ x: UnsafePointer<Float>, blocks: Int, into sums: UnsafeMutablePointer<Float>) {
+        var b = 0
+        while b + 4 <= blocks {
+            let p = x + 32 * b
+            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+            for i in 0..<32 {
+                s0 += p[i]
+                s1 += p[32 + i]
+                s2 += p[64 + i]
+                s3 += p[96 + i]
+            }
+            sums[b] = s0
+            sums[b + 1] = s1
+            sums[b + 2] = s2
+            sums[b + 3] = s3
+            b += 4
+        }
+        for rest in b..<blocks { sums[rest] = sum(x + 32 * rest, count: 32) }
+    }
 }

@@ -64,59 +64,85 @@ extension QuantizedMatrix {
         let columns = matrices[0].columns
         precondition(matrices.allSatisfy { $0.columns == columns })
         let bytes = activations == .int8 && matrices.contains { $0.type.hasInt8Kernel }
-        withInput(x, columns: columns, tokens: tokens, bytes: bytes, path: path) { input in
-            // Each part takes a run of rows of the matrices stacked one above the other.
-            let total = matrices.reduce(0) { $0 + $1.rows }
-            let parts = max(1, min(threads, total / 64))
-            let chunk = (total + parts - 1) / parts
-            func run(_ part: Int) {
-                let start = part * chunk, end = min(total, start + chunk)
-                var offset = 0
-                for (w, y) in zip(matrices, outputs) {
-                    let lo = max(start, offset) - offset, hi = min(end, offset + w.rows) - offset
-                    if lo < hi { w.multiplyRows(lo..<hi, input, y, path: path) }
-                    offset += w.rows
-                }
+        withInput(x, columns: columns, tokens: tokens, bytes: bytes, threads: threads, path: path) { input in
+            let (pieces, parallel) = rowPieces(matrices.map(\.rows), threads: threads)
+            func run(_ i: Int) {
+                let piece = pieces[i]
+                matrices[piece.matrix].multiplyRows(piece.rows, input, outputs[piece.matrix], path: path)
             }
-            if parts == 1 {
-                run(0)
+            if parallel {
+                Parallel.perform(pieces.count, run)
             } else {
-                Parallel.perform(parts, run)
+                for i in pieces.indices { run(i) }
             }
         }
     }
 
+    /// The pieces a product of matrices with `rows` rows each is split into for `threads`
+    /// threads: runs of rows of one matrix, starting at multiples of 8, that the threads claim
+    /// one at a time. About six per thread, so that a thread that runs slower (or starts later)
+    /// takes fewer of them instead of keeping the others waiting; at least 64 rows each, since
+    /// every piece gathers the tokens' activations again. `parallel` is false when the product
+    /// is too small to share (the caller runs the pieces itself, one per matrix).
+    static func rowPieces(_ rows: [Int], threads: Int) -> (pieces: [(matrix: Int, rows: Range<Int>)], parallel: Bool) {
+        let total = rows.reduce(0, +)
+        let wanted = threads <= 1 ? 1 : max(1, min(6 * threads, total / 64))
+        let size = wanted == 1 ? max(1, total) : max(64, ((total + wanted - 1) / wanted + 7) / 8 * 8)
+        let pieces = rows.enumerated().flatMap { matrix, count in
+            stride(from: 0, to: count, by: size).map { (matrix: matrix, rows: $0..<min(count, $0 + size)) }
+        }
+        return (pieces, wanted > 1)
+    }
+
     /// Calls `body` with x (`tokens` rows of `columns`) prepared for the kernels: block sums, and
     /// 8-bit values when `bytes` is asked for (rounded by `path`'s code, to the same bytes).
+    /// Block by block, so a long batch is shared among `threads` threads with the same results.
     static func withInput<R>(
-        _ x: UnsafePointer<Float>, columns: Int, tokens: Int = 1, bytes: Bool, path: KernelPath = .best,
-        _ body: (QuantizedInput) -> R
+        _ x: UnsafePointer<Float>, columns: Int, tokens: Int = 1, bytes: Bool, threads: Int = 1,
+        path: KernelPath = .best, _ body: (QuantizedInput) -> R
     ) -> R {
         let blocks = columns / 32
+        // x's blocks of 32 follow each other across tokens when columns is a multiple of 32.
+        let whole = blocks > 0 && columns % 32 == 0
         let blockSums = UnsafeMutablePointer<Float>.allocate(capacity: max(1, tokens * blocks))
         defer { blockSums.deallocate() }
-        for t in 0..<tokens {
-            for b in 0..<blocks { blockSums[t * blocks + b] = QuantizedDot.sum(x + t * columns + 32 * b, count: 32) }
-        }
-        guard bytes && blocks > 0 && columns % 32 == 0 else {
-            return body(QuantizedInput(x: x, tokens: tokens, blockSums: blockSums, bytes: nil, scales: nil))
-        }
-        let values = UnsafeMutablePointer<Int8>.allocate(capacity: tokens * columns)
-        let scales = UnsafeMutablePointer<Float>.allocate(capacity: tokens * blocks)
+        let quantized = bytes && whole
+        let values = UnsafeMutablePointer<Int8>.allocate(capacity: quantized ? tokens * columns : 1)
+        let scales = UnsafeMutablePointer<Float>.allocate(capacity: quantized ? tokens * blocks : 1)
         defer {
             values.deallocate()
             scales.deallocate()
         }
-        #if arch(x86_64)
-            if path == .avx2 {
-                fewshot_quantize_q8(x, tokens * blocks, values, scales)
+        func prepare(_ first: Int, _ count: Int) {
+            QuantizedDot.blockSums(x + 32 * first, blocks: count, into: blockSums + first)
+            guard quantized else { return }
+            #if arch(x86_64)
+                if path == .avx2 {
+                    fewshot_quantize_q8(x + 32 * first, count, values + 32 * first, scales + first)
+                    return
+                }
+            #endif
+            QuantizedDot.quantize(x + 32 * first, blocks: count, into: values + 32 * first, scales: scales + first)
+        }
+        if whole {
+            // Runs of at least 256 blocks (8,192 values) per part.
+            let total = tokens * blocks
+            let parts = max(1, min(threads, total / 256))
+            let size = (total + parts - 1) / parts
+            if parts > 1 {
+                Parallel.perform(parts) { part in prepare(part * size, min(total, (part + 1) * size) - part * size) }
             } else {
-                QuantizedDot.quantize(x, blocks: tokens * blocks, into: values, scales: scales)
+                prepare(0, total)
             }
-        #else
-            QuantizedDot.quantize(x, blocks: tokens * blocks, into: values, scales: scales)
-        #endif
-        return body(QuantizedInput(x: x, tokens: tokens, blockSums: blockSums, bytes: values, scales: scales))
+        } else {
+            for t in 0..<tokens {
+                for b in 0..<blocks { blockSums[t * blocks + b] = QuantizedDot.sum(x + t * columns + 32 * b, count: 32) }
+            }
+        }
+        return body(
+            QuantizedInput(
+                x: x, tokens: tokens, blockSums: blockSums, bytes: quantized ? values : nil,
+                scales: quantized ? scales : nil))
     }
 
     /// `y[t * rows + r] = dot(row r, x_t)` for `r` in `range` and every token t, on `path`.
