@@ -65,6 +65,12 @@ struct TokenSampler {
         var kept: [(id: Int, logit: Float)] = []
         kept.reserveCapacity(topK + 1)
         for (id, logit) in logits.enumerated() {
+            if kept.count == topK {
+                // Dividing by a positive temperature keeps the order (a <= b gives a / t <= b / t),
+                // so a logit no higher than the last kept one's cannot pass it scaled: most of a
+                // vocabulary is skipped before the division.
+                guard logit > logits[kept[topK - 1].id] else { continue }
+            }
             let scaled = logit / temperature
             if kept.count == topK {
                 guard scaled > kept[topK - 1].logit else { continue }
