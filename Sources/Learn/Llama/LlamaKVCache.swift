@@ -86,7 +86,7 @@ public final class LlamaKVCache {
     /// Floats into each row (rows `width` apart), including positions appended in the current
     /// pass.
     func runs(layer: Int, offset: Int, length: Int) -> CachedAttention.Runs {
-        var runs = CachedAttention.Runs()
+        var runs = CachedAttention.Runs(capacity: parts.count)
         var start = 0
         for (i, part) in parts.enumerated() where start < length {
             let n = i == parts.count - 1 ? length - start : min(part.count, length - start)

@@ -145,8 +145,11 @@ extension LlamaModel {
             }
         }
         let V = c.vocabularySize
-        var logits = [Float](repeating: 0, count: outputRows.count * V)  // (rows, V)
-        linear(weights.output, normed, &logits, tokens: outputRows.count)
+        // (rows, V), every value written by the product (a batch's logits are megabytes).
+        let logits = [Float](unsafeUninitializedCapacity: outputRows.count * V) { buffer, count in
+            linear([weights.output], normed, into: [buffer.baseAddress!], tokens: outputRows.count)
+            count = outputRows.count * V
+        }
         var result: [[Float]] = []
         var first = 0
         for segment in segments {

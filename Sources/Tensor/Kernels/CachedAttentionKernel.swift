@@ -17,8 +17,12 @@ public enum CachedAttention {
         /// Each run's positions.
         public var counts: [Int] = []
 
-        /// No runs yet.
-        public init() {}
+        /// No runs yet, with room for `capacity` of them.
+        public init(capacity: Int = 0) {
+            keys.reserveCapacity(capacity)
+            values.reserveCapacity(capacity)
+            counts.reserveCapacity(capacity)
+        }
 
         /// One run of `count` positions.
         public init(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, count: Int) {
