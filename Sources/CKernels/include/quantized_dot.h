@@ -13,7 +13,7 @@
 //   in order from +0; the 16 partials are then summed in a fixed tree: s[l] = p[l] + p[l + 8],
 //   t[l] = s[l] + s[l + 4], y = (t[0] + t[2]) + (t[1] + t[3]) (LaneSum in Tensor; here two
 //   8-lane accumulators and fewshot_hsum8(lo + hi)).
-// - 8-bit activations (fewshot_rows_*_q8): x is first rounded to signed bytes per block of 32
+// - 8-bit activations (fewshot_tiles_*_q8): x is first rounded to signed bytes per block of 32
 //   (fewshot_quantize_q8), as llama.cpp does, each value off by up to half a rounding step
 //   (max|x_block| / 254). For block b, isum_b is the exact integer dot of its 32 weight
 //   integers (Q4: the nibbles 0...15; Q8_0: the signed bytes) with the 32 bytes of x, and
@@ -68,23 +68,22 @@ void fewshot_rows_f32(const float *data, long first, long last, const float *x, 
 /// nearest, ties to even, and clamped to -127...127 (NaN or out of range: -127).
 void fewshot_quantize_q8(const float *x, long blocks, signed char *q, float *scales);
 
-/// Q4_1 rows times the 8-bit activations of `tokens` tokens (from fewshot_quantize_q8, one row
-/// of 32 * blocks bytes and `blocks` scales and Float block sums per token, back to back):
-/// y[t * y_stride + r] for every token t. With two tokens or more, the rows go in tiles of 8,
-/// each rearranged once per call, that meet the tokens four at a time; one token goes row by row.
-void fewshot_rows_q4_1_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
-                          const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
-                          long y_stride);
+/// Rows [first, last) (any range) of a Q4_1 matrix, from its tiles (fewshot_tiles_q4_1 in
+/// quantized_tiles.h), times the 8-bit activations of `tokens` tokens (from fewshot_quantize_q8,
+/// one row of 32 * blocks bytes and `blocks` scales and Float block sums per token, back to
+/// back): y[t * y_stride + r] for every token t (a token's result never depends on the
+/// others). Each tile of 8 rows meets the tokens four at a time; a tile cut by the range
+/// computes its 8 rows and stores only the range's.
+void fewshot_tiles_q4_1_q8(const void *tiles, long first, long last, const signed char *xq, const float *x_scales,
+                           const float *block_sums, long blocks, long tokens, float *y, long y_stride);
 
-/// Q4_0 rows times 8-bit activations, as above.
-void fewshot_rows_q4_0_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
-                          const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
-                          long y_stride);
+/// Q4_0 tiles (fewshot_tiles_q4_0) times 8-bit activations, as above.
+void fewshot_tiles_q4_0_q8(const void *tiles, long first, long last, const signed char *xq, const float *x_scales,
+                           const float *block_sums, long blocks, long tokens, float *y, long y_stride);
 
-/// Q8_0 rows times 8-bit activations, as above (block sums unused).
-void fewshot_rows_q8_0_q8(const void *data, size_t row_bytes, long first, long last, const signed char *xq,
-                          const float *x_scales, const float *block_sums, long blocks, long tokens, float *y,
-                          long y_stride);
+/// Q8_0 tiles (fewshot_tiles_q8_0) times 8-bit activations, as above (block sums unused).
+void fewshot_tiles_q8_0_q8(const void *tiles, long first, long last, const signed char *xq, const float *x_scales,
+                           const float *block_sums, long blocks, long tokens, float *y, long y_stride);
 
 #endif
 #endif

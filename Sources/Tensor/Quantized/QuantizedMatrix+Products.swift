@@ -178,17 +178,21 @@ extension QuantizedMatrix {
     }
 
     #if arch(x86_64)
-        /// The 8-bit-activation kernels of `CKernels`, every token in one call.
+        /// The 8-bit-activation kernels of `CKernels`, every token in one call, on the matrix's
+        /// tiles (built at the first call). Any range of rows works; one that starts or ends
+        /// inside a tile of 8 rows computes that tile's 8 rows and keeps its own, so ranges in
+        /// multiples of 8 rows waste nothing.
         private func multiplyRowsInt8AVX2(
             _ range: Range<Int>, _ input: QuantizedInput, bytes: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
             _ y: UnsafeMutablePointer<Float>
         ) {
             let first = range.lowerBound, last = range.upperBound, blocks = columns / 32, tokens = input.tokens
             let sums = input.blockSums
+            guard let tiles = int8Tiles?.pointer else { preconditionFailure("\(type) has no 8-bit-activation kernel") }
             switch type {
-            case .q4_1: fewshot_rows_q4_1_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, tokens, y, rows)
-            case .q4_0: fewshot_rows_q4_0_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, tokens, y, rows)
-            default: fewshot_rows_q8_0_q8(data, rowBytes, first, last, bytes, scales, sums, blocks, tokens, y, rows)
+            case .q4_1: fewshot_tiles_q4_1_q8(tiles, first, last, bytes, scales, sums, blocks, tokens, y, rows)
+            case .q4_0: fewshot_tiles_q4_0_q8(tiles, first, last, bytes, scales, sums, blocks, tokens, y, rows)
+            default: fewshot_tiles_q8_0_q8(tiles, first, last, bytes, scales, sums, blocks, tokens, y, rows)
             }
         }
 

@@ -18,6 +18,11 @@ public final class QuantizedMatrix: @unchecked Sendable {
     private let owned: UnsafeMutableRawPointer?
     /// Keeps the owner of borrowed bytes (the mapped file) alive.
     private let keepAlive: AnyObject?
+    #if arch(x86_64)
+        /// The rows in the layout of the AVX2 8-bit-activation kernels, built at the first product
+        /// that uses them (Q4_1, Q4_0 and Q8_0 matrices only).
+        let int8Tiles: Int8Tiles?
+    #endif
 
     /// Wraps `rows * columns` values of `type` at `data`; converts unsupported types to F32.
     public init(rows: Int, columns: Int, type: GGMLType, data: UnsafeRawPointer, owner: AnyObject?) throws {
@@ -41,6 +46,11 @@ public final class QuantizedMatrix: @unchecked Sendable {
             self.owned = buffer
             self.keepAlive = nil
         }
+        #if arch(x86_64)
+            self.int8Tiles =
+                self.type.hasInt8Kernel
+                ? Int8Tiles(type: self.type, data: self.data, rowBytes: rowBytes, rows: rows, blocks: columns / 32) : nil
+        #endif
     }
 
     deinit { owned?.deallocate() }
