@@ -64,22 +64,27 @@ struct TokenSampler {
         }
         var kept: [(id: Int, logit: Float)] = []
         kept.reserveCapacity(topK + 1)
-        for (id, logit) in logits.enumerated() {
-            if kept.count == topK {
-                // Dividing by a positive temperature keeps the order (a <= b gives a / t <= b / t),
-                // so a logit no higher than the last kept one's cannot pass it scaled: most of a
-                // vocabulary is skipped before the division.
-                guard logit > logits[kept[topK - 1].id] else { continue }
+        // Once topK are kept: the raw logit of the last kept token. Dividing by a positive
+        // temperature keeps the order (a <= b gives a / t <= b / t), so a logit no higher than
+        // it cannot pass that token scaled: most of a vocabulary is skipped before the division.
+        var floor = -Float.infinity
+        logits.withUnsafeBufferPointer { raw in
+            for id in raw.indices {
+                let logit = raw[id]
+                if kept.count == topK {
+                    guard logit > floor else { continue }
+                }
+                let scaled = logit / temperature
+                if kept.count == topK {
+                    guard scaled > kept[topK - 1].logit else { continue }
+                    kept.removeLast()
+                }
+                // After every kept token with a scaled logit at least as high.
+                var at = kept.count
+                while at > 0 && kept[at - 1].logit < scaled { at -= 1 }
+                kept.insert((id, scaled), at: at)
+                if kept.count == topK { floor = raw[kept[topK - 1].id] }
             }
-            let scaled = logit / temperature
-            if kept.count == topK {
-                guard scaled > kept[topK - 1].logit else { continue }
-                kept.removeLast()
-            }
-            // After every kept token with a scaled logit at least as high.
-            var at = kept.count
-            while at > 0 && kept[at - 1].logit < scaled { at -= 1 }
-            kept.insert((id, scaled), at: at)
         }
         return kept
     }

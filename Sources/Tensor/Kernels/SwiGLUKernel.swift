@@ -7,7 +7,8 @@ import PortableMath
 /// across threads gives the same bits.
 public enum SwiGLU {
     /// `gate[i] = silu(gate[i]) * up[i]` for `count` values, in place, split over `Parallel`'s
-    /// threads when there are many.
+    /// threads from 8,192 values (a few microseconds each: one decoding step of 8 sequences
+    /// already shares it).
     ///
     /// ```swift
     /// SwiGLU.apply(gate: g, up: u, count: tokens * hidden)
@@ -15,7 +16,7 @@ public enum SwiGLU {
     public static func apply(
         gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int, path: KernelPath = .best
     ) {
-        Parallel.forRange(count) { start, end in
+        Parallel.forRange(count, grain: 4096) { start, end in
             if path == .avx2 {
                 fewshot_swiglu(gate + start, up + start, end - start)
                 return
