@@ -271,8 +271,3 @@ public final class GGUFFile: @unchecked Sendable {
         try Dequantize.row(info.type, from: data(info), count: info.count, into: destination)
     }
 }
-
-extension GGUFFile: ReleasablePages {
-    /// The mapped file's pages inside the range go back to the system (`MappedFile.releasePages`).
-    public func releasePages(_ start: UnsafeRawPointer, count: Int) { storage.releasePages(start, count: count) }
-}

@@ -44,18 +44,6 @@ public final class MappedFile: @unchecked Sendable {
         allocation = buffer.baseAddress
     }
 
-    /// Drops the file's pages inside `start ..< start + count` from this process (a mapped
-    /// file's pages are read again from the page cache or the file when next touched; a copy in
-    /// memory is left alone). Only whole pages inside the range go.
-    public func releasePages(_ start: UnsafeRawPointer, count: Int) {
-        guard isMapped, let base = bytes.baseAddress, start >= base, start + count <= base + bytes.count else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = (Int(bitPattern: start) + page - 1) / page * page
-        let end = (Int(bitPattern: start) + count) / page * page
-        guard end > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(pointer, end - first, MADV_DONTNEED)
-    }
-
     deinit {
         if isMapped {
             munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)

@@ -17,20 +17,16 @@
         private let rows: Int, blocks: Int, rowBytes: Int
         /// The GGUF rows, borrowed from the matrix, which outlives this object.
         private nonisolated(unsafe) let data: UnsafeRawPointer
-        /// The rows' owner, asked to give their pages back once the tiles are built.
-        private nonisolated(unsafe) weak var owner: ReleasablePages?
         /// The tiles once built (the lock makes the first products on several threads build them
         /// once, the others waiting).
         private let tiles = Mutex<UnsafeMutableRawPointer?>(nil)
 
         /// The tiles of `rows` rows of `type` (Q4_1, Q4_0 or Q8_0) of `blocks` blocks each,
-        /// `rowBytes` apart from `data`, to be built at the first use; then the rows' pages go
-        /// back to `owner` when it can take them (a mapped file), so the process keeps one copy.
-        init(type: GGMLType, data: UnsafeRawPointer, rowBytes: Int, rows: Int, blocks: Int, owner: ReleasablePages?) {
+        /// `rowBytes` apart from `data`, to be built at the first use.
+        init(type: GGMLType, data: UnsafeRawPointer, rowBytes: Int, rows: Int, blocks: Int) {
             precondition(type.hasInt8Kernel)
             self.type = type
             self.data = data
-            self.owner = owner
             self.rowBytes = rowBytes
             self.rows = rows
             self.blocks = blocks
@@ -57,7 +53,6 @@
             case .q4_0: fewshot_tiles_q4_0(data, rowBytes, rows, blocks, storage)
             default: fewshot_tiles_q8_0(data, rowBytes, rows, blocks, storage)
             }
-            owner?.releasePages(data, count: rows * rowBytes)
             return storage
         }
     }
