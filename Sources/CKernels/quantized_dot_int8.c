@@ -110,8 +110,8 @@ AVX2 static inline __attribute__((always_inline)) __m256 add_block(int kind, __m
 }
 
 /// A tile's products (its blocks at `tile`, in the layout's order) with `n` (1...4) tokens (their
-/// blocks at `tokens`); row lo + i ... of the tile (lanes lo...hi - 1) go to token t's y +
-/// t * y_stride + lane. Each lane's 8 Float partials are built one at a time (partial l from
+/// blocks at `tokens`): token t's result for the tile's row i goes to y[t * y_stride + i] for the
+/// lanes i set in `lanes` (all 8 when `whole`). Each lane's 8 Float partials are built one at a time (partial l from
 /// blocks l, l + 8, ... in order), so that the n accumulators stay in registers; the tree of
 /// fewshot_hsum8, t[l] = p[l] + p[l + 4], then (t[0] + t[2]) + (t[1] + t[3]), then runs across
 /// the partials. Partials with no block stay +0.

@@ -52,10 +52,11 @@ AVX2 static inline void block_heads(const uint8_t *p, size_t stride, long count,
 /// tile layout at `out` (rows past `count` are zeros).
 AVX2 static void tile_block(int kind, const uint8_t *block, size_t row_bytes, long count, uint8_t *out) {
     __m256i *w = (__m256i *)out;
+    const __m256i zero = _mm256_setzero_si256();
     if (kind == TILE_Q8_0) {
         __m256i r[8], v[8];
         for (long i = 0; i < 8; i++)
-            r[i] = i < count ? _mm256_loadu_si256((const __m256i *)(block + i * row_bytes + 2)) : _mm256_setzero_si256();
+            r[i] = i < count ? _mm256_loadu_si256((const __m256i *)(block + i * row_bytes + 2)) : zero;
         transpose8x8(r, v);
         for (int c = 0; c < 8; c++) _mm256_store_si256(w + c, v[c]);
     } else {
@@ -96,9 +97,7 @@ AVX2 static void build(int kind, const void *data, size_t row_bytes, long rows, 
 
 size_t fewshot_tiles_q4_bytes(long rows, long blocks) { return (size_t)((rows + 7) / 8 * blocks) * TILE_Q4_BYTES; }
 
-size_t fewshot_tiles_q8_0_bytes(long rows, long blocks) {
-    return (size_t)((rows + 7) / 8 * blocks) * TILE_Q8_BYTES;
-}
+size_t fewshot_tiles_q8_0_bytes(long rows, long blocks) { return (size_t)((rows + 7) / 8 * blocks) * TILE_Q8_BYTES; }
 
 AVX2 void fewshot_tiles_q4_1(const void *data, size_t row_bytes, long rows, long blocks, void *tiles) {
     build(TILE_Q4_1, data, row_bytes, rows, blocks, tiles);

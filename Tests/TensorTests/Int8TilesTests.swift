@@ -41,6 +41,23 @@ import Testing
         }
     }
 
+    /// Tiles are built 4096 rows at a time: rows on both sides of that boundary, and a last
+    /// tile of 5 rows after it, give the portable bits.
+    @Test(
+        .enabled(if: CPUFeatures.hasAVX2FMA, "compares the AVX2 kernels with the portable path; this CPU has no AVX2/FMA/F16C"),
+        arguments: [GGMLType.q4_1, .q4_0, .q8_0])
+    func matricesOfSeveralRunsOfRowsGiveThePortableBits(type: GGMLType) throws {
+        try QuantizedReproducibilityTests.withProblem(type, rows: 4101, blocks: 1, tokens: 2, seed: 11) { w, x in
+            QuantizedMatrix.withInput(x, columns: w.columns, tokens: 2, bytes: true, path: .portable) { input in
+                for range in [0..<4101, 4090..<4101, 4096..<4101, 4000..<4098] {
+                    let portable = Self.rows(w, range, input, path: .portable)
+                    let differing = zip(portable, Self.rows(w, range, input, path: .avx2)).filter { $0 != $1 }.count
+                    #expect(differing == 0, "\(type), rows \(range): \(differing) outputs differ")
+                }
+            }
+        }
+    }
+
     /// The first product of a matrix on several threads at once builds its tiles once (the
     /// others wait), and the threads' row ranges (here not multiples of 8) give the bits of one.
     @Test(

@@ -271,3 +271,9 @@ public final class GGUFFile: @unchecked Sendable {
         try Dequantize.row(info.type, from: data(info), count: info.count, into: destination)
     }
 }
+
+extension GGUFFile: ReloadableBytes {
+    /// Lets the system drop the pages of `bytes` (tensor data of this file), to be read again from
+    /// the file when needed.
+    public func releasePages(_ bytes: UnsafeRawBufferPointer) { storage.releasePages(bytes) }
+}

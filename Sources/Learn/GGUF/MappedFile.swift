@@ -1,5 +1,6 @@
 import Foundation
 import SafeFiles
+import Tensor
 
 #if canImport(Glibc)
     import Glibc
@@ -10,7 +11,7 @@ import SafeFiles
 /// Read-only bytes of a file mapped into memory (or, for tests, a copy of an in-memory buffer).
 ///
 /// The mapping lives as long as this object; pointers into `bytes` are valid until then.
-public final class MappedFile: @unchecked Sendable {
+public final class MappedFile: ReloadableBytes, @unchecked Sendable {
     /// The file's bytes.
     public let bytes: UnsafeRawBufferPointer
     private let isMapped: Bool
@@ -42,6 +43,17 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: data.count)
         isMapped = false
         allocation = buffer.baseAddress
+    }
+
+    /// Lets the system drop the pages of `range` (within `bytes`): a mapped file's pages are read
+    /// again from the file at the next access (they were never written: the mapping is
+    /// read-only); bytes copied into memory stay as they are.
+    public func releasePages(_ range: UnsafeRawBufferPointer) {
+        guard isMapped, let start = range.baseAddress, range.count > 0 else { return }
+        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        let first = UInt(bitPattern: start) / page * page
+        let end = (UInt(bitPattern: start) + UInt(range.count) + page - 1) / page * page
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: first), Int(end - first), MADV_DONTNEED)
     }
 
     deinit {

@@ -49,7 +49,9 @@ public final class QuantizedMatrix: @unchecked Sendable {
         #if arch(x86_64)
             self.int8Tiles =
                 self.type.hasInt8Kernel
-                ? Int8Tiles(type: self.type, data: self.data, rowBytes: rowBytes, rows: rows, blocks: columns / 32) : nil
+                ? Int8Tiles(
+                    type: self.type, data: self.data, rowBytes: rowBytes, rows: rows, blocks: columns / 32, owner: keepAlive)
+                : nil
         #endif
     }
 
