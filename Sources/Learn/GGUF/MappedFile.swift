@@ -47,9 +47,11 @@ public final class MappedFile: ReloadableBytes, @unchecked Sendable {
 
     /// Lets the system drop the pages of `range` (within `bytes`): a mapped file's pages are read
     /// again from the file at the next access (they were never written: the mapping is
-    /// read-only); bytes copied into memory stay as they are.
+    /// read-only); bytes copied into memory, or a range outside the file, stay as they are.
     public func releasePages(_ range: UnsafeRawBufferPointer) {
-        guard isMapped, let start = range.baseAddress, range.count > 0 else { return }
+        guard isMapped, let start = range.baseAddress, range.count > 0, let base = bytes.baseAddress,
+            start >= base, start + range.count <= base + bytes.count
+        else { return }
         let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
         let first = UInt(bitPattern: start) / page * page
         let end = (UInt(bitPattern: start) + UInt(range.count) + page - 1) / page * page
