@@ -184,4 +184,24 @@ FEWSHOT_AVX2 static inline float fewshot_dot16(const float *x, const float *y, l
     return fewshot_lanes16_sum(acc);
 }
 
+/// Lane l of out[c]: lane c of v[l] (an 8 x 8 transpose of 32-bit lanes; integer vectors go
+/// through it cast, the bits only move).
+FEWSHOT_AVX2 static inline void fewshot_transpose8x8(const __m256 v[8], __m256 out[8]) {
+    __m256 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(v[i], v[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(v[i], v[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int c = 0; c < 4; c++) {
+        out[c] = _mm256_permute2f128_ps(u[c], u[c + 4], 0x20);
+        out[c + 4] = _mm256_permute2f128_ps(u[c], u[c + 4], 0x31);
+    }
+}
+
 #endif

@@ -8,25 +8,6 @@
 // Each product is rounded before it is added, whatever the build's flags.
 #pragma STDC FP_CONTRACT OFF
 
-/// Lane l of out[c]: lane c of v[l] (an 8 x 8 transpose).
-FEWSHOT_AVX2 static inline void transpose8(const __m256 v[8], __m256 out[8]) {
-    __m256 t[8], u[8];
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(v[i], v[i + 1]);
-        t[i + 1] = _mm256_unpackhi_ps(v[i], v[i + 1]);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
-        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int c = 0; c < 4; c++) {
-        out[c] = _mm256_permute2f128_ps(u[c], u[c + 4], 0x20);
-        out[c + 4] = _mm256_permute2f128_ps(u[c], u[c + 4], 0x31);
-    }
-}
-
 /// The products of the values past the last multiple of 8, summed in order from +0.
 static inline float tail_dot(const float *a, const float *b, long from, long n) {
     float tail = 0;
@@ -45,7 +26,7 @@ FEWSHOT_AVX2 static inline __m256 scores8(const float *q, const float *k, long s
     }
     // Summing lanes 0 to 7 of each accumulator in order is adding the transposed rows in order.
     __m256 lanes[8];
-    transpose8(acc, lanes);
+    fewshot_transpose8x8(acc, lanes);
     __m256 sum = _mm256_set1_ps(-0.0f);
     for (int l = 0; l < 8; l++) sum = _mm256_add_ps(sum, lanes[l]);
     float tails[8];

@@ -11,23 +11,10 @@
 /// 8 rows of 32 bytes (`r[i]`, as int32 chunks c0...c7) transposed to 8 registers: out[c] lane
 /// i = chunk c of r[i].
 AVX2 static inline void transpose8x8(const __m256i r[8], __m256i out[8]) {
-    __m256i t[8], u[8];
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_epi32(r[i], r[i + 1]);
-        t[i + 1] = _mm256_unpackhi_epi32(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        u[i] = _mm256_unpacklo_epi64(t[i], t[i + 2]);
-        u[i + 1] = _mm256_unpackhi_epi64(t[i], t[i + 2]);
-        u[i + 2] = _mm256_unpacklo_epi64(t[i + 1], t[i + 3]);
-        u[i + 3] = _mm256_unpackhi_epi64(t[i + 1], t[i + 3]);
-    }
-    // u[k] (k < 4) holds chunk k of rows 0-3 in its low half and chunk k + 4 in its high half;
-    // u[k + 4] the same for rows 4-7.
-    for (int k = 0; k < 4; k++) {
-        out[k] = _mm256_permute2x128_si256(u[k], u[k + 4], 0x20);
-        out[k + 4] = _mm256_permute2x128_si256(u[k], u[k + 4], 0x31);
-    }
+    __m256 in[8], lanes[8];
+    for (int i = 0; i < 8; i++) in[i] = _mm256_castsi256_ps(r[i]);
+    fewshot_transpose8x8(in, lanes);
+    for (int c = 0; c < 8; c++) out[c] = _mm256_castps_si256(lanes[c]);
 }
 
 /// The first two halves of 8 blocks `stride` bytes apart from `p` (`count` of them real, the
