@@ -138,8 +138,8 @@ enum TinyLlama {
     @Test func incrementalDecodingMatchesBatchedForward() throws {
         let model = try TinyLlama.model()
         let tokens = [72, 101, 108, 108, 111, 32, 119, 111, 114, 108, 100, 33]
-        let batched = try model.forward(tokens, cache: model.makeCache(), allLogits: true)
-        let cache = model.makeCache()
+        let batched = try model.forward(tokens, cache: LlamaKVCache(layers: 2, width: 32), allLogits: true)
+        let cache = LlamaKVCache(layers: 2, width: 32)
         for (t, token) in tokens.enumerated() {
             let step = try model.forward([token], cache: cache)
             let row = Array(batched[(t * TinyLlama.vocab)..<((t + 1) * TinyLlama.vocab)])

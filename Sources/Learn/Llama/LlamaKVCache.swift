@@ -7,9 +7,8 @@ import Tensor
 /// sequences of a `generate` job that start from one cached prompt all read the same memory
 /// for it (it stays in the CPU's cache while each of them attends to it). A cache writes only
 /// into a run it made itself, and only after every position another cache may see, so a
-/// shared position never changes. Keys are stored after RoPE, head by head: a kv head's
-/// positions are consecutive rows of `headDim` Floats, so attention reads one head's keys (and
-/// values) as one stream, which the CPU's prefetchers follow from memory.
+/// shared position never changes. Keys are stored after RoPE; each position is a row of
+/// `width` Floats (the kv heads side by side).
 public final class LlamaKVCache {
     /// The runs in position order, each with how many of its first positions this cache uses.
     private var parts: [(run: LlamaKVRun, count: Int)] = []
@@ -22,21 +21,17 @@ public final class LlamaKVCache {
     /// Positions cached (the next token's position).
     public private(set) var count = 0
     let layers: Int
-    /// Kv heads, and Floats per head.
-    let heads: Int, headDim: Int
-    /// Floats of one position in every head (a row of the keys `append` takes).
-    var width: Int { heads * headDim }
+    let width: Int
 
-    init(layers: Int, heads: Int, headDim: Int) {
+    init(layers: Int, width: Int) {
         self.layers = layers
-        self.heads = heads
-        self.headDim = headDim
+        self.width = width
     }
 
     /// A new cache holding the first `length` positions of this one (at most `count`), sharing
     /// their storage, that expects to grow to `positions` in all.
     func copy(prefix length: Int, reserving positions: Int = 0) -> LlamaKVCache {
-        let copy = LlamaKVCache(layers: layers, heads: heads, headDim: headDim)
+        let copy = LlamaKVCache(layers: layers, width: width)
         copy.parts = parts(prefix: length)
         copy.count = min(length, count)
         copy.reservedPositions = positions
@@ -81,20 +76,20 @@ public final class LlamaKVCache {
         }
         // Room for the positions reserved, else for as many more as are cached (doubling).
         let capacity = max(tokens, reservedPositions > count ? reservedPositions - count : count)
-        let run = LlamaKVRun(layers: layers, heads: heads, headDim: headDim, capacity: capacity)
+        let run = LlamaKVRun(layers: layers, width: width, capacity: capacity)
         parts.append((run, 0))
         ownsLastRun = true
         return run
     }
 
-    /// The first `length` positions of `layer` for kv head `head`, including positions appended
-    /// in the current pass: in every run, rows of `headDim` Floats one after the other.
-    func runs(layer: Int, head: Int, length: Int) -> CachedAttention.Runs {
+    /// The first `length` positions of `layer` for the kv head whose values start `offset`
+    /// Floats into each row (rows `width` apart), including positions appended in the current
+    /// pass.
+    func runs(layer: Int, offset: Int, length: Int) -> CachedAttention.Runs {
         var runs = CachedAttention.Runs(capacity: parts.count)
         var start = 0
         for (i, part) in parts.enumerated() where start < length {
             let n = i == parts.count - 1 ? length - start : min(part.count, length - start)
-            let offset = part.run.headOffset(head)
             runs.append(keys: part.run.keys[layer] + offset, values: part.run.values[layer] + offset, count: n)
             start += n
         }
@@ -122,12 +117,11 @@ public final class LlamaKVCache {
     }
 }
 
-/// Consecutive positions' keys and values for every layer, in storage that never moves: room
-/// for `capacity` positions, the first `filled` of them written; per layer, head by head, each
-/// head's positions as consecutive rows of `headDim` Floats.
+/// Consecutive positions' keys and values for every layer, in storage that never moves: rows
+/// of `width` Floats, room for `capacity` positions, the first `filled` of them written.
 final class LlamaKVRun {
     let capacity: Int
-    let heads: Int, headDim: Int
+    let width: Int
     /// Positions written in every layer.
     var filled = 0
     /// Per layer: the first key row.
@@ -135,16 +129,12 @@ final class LlamaKVRun {
     /// Per layer: the first value row.
     let values: [UnsafeMutablePointer<Float>]
 
-    init(layers: Int, heads: Int, headDim: Int, capacity: Int) {
+    init(layers: Int, width: Int, capacity: Int) {
         self.capacity = capacity
-        self.heads = heads
-        self.headDim = headDim
-        keys = (0..<layers).map { _ in .allocate(capacity: capacity * heads * headDim) }
-        values = (0..<layers).map { _ in .allocate(capacity: capacity * heads * headDim) }
+        self.width = width
+        keys = (0..<layers).map { _ in .allocate(capacity: capacity * width) }
+        values = (0..<layers).map { _ in .allocate(capacity: capacity * width) }
     }
-
-    /// Where `head`'s first row starts in a layer's keys or values, in Floats.
-    func headOffset(_ head: Int) -> Int { head * capacity * headDim }
 
     deinit {
         for p in keys { p.deallocate() }
@@ -152,7 +142,7 @@ final class LlamaKVRun {
     }
 
     /// Bytes of storage reserved.
-    var bytes: Int { 2 * keys.count * capacity * heads * headDim * MemoryLayout<Float>.size }
+    var bytes: Int { 2 * keys.count * capacity * width * MemoryLayout<Float>.size }
 
     /// Bytes of storage reserved by `runs`, each run counted once however often it appears.
     static func bytes(of runs: some Sequence<LlamaKVRun>) -> Int {
@@ -160,17 +150,10 @@ final class LlamaKVRun {
         return runs.reduce(0) { $0 + (seen.insert(ObjectIdentifier($1)).inserted ? $1.bytes : 0) }
     }
 
-    /// Writes keys and values for `layer` from position `position` on, given as rows of every
-    /// head side by side (`heads * headDim` Floats per position).
+    /// Writes rows of keys and values for `layer` from position `position` on.
     func write(layer: Int, at position: Int, keys k: UnsafeBufferPointer<Float>, values v: UnsafeBufferPointer<Float>) {
-        let width = heads * headDim, tokens = k.count / width
-        precondition(position + tokens <= capacity && k.count == v.count && k.count == tokens * width, "a run overflows")
-        for t in 0..<tokens {
-            for h in 0..<heads {
-                let from = t * width + h * headDim, to = headOffset(h) + (position + t) * headDim
-                (keys[layer] + to).update(from: k.baseAddress! + from, count: headDim)
-                (values[layer] + to).update(from: v.baseAddress! + from, count: headDim)
-            }
-        }
+        precondition(position * width + k.count <= capacity * width && k.count == v.count, "a run overflows")
+        (keys[layer] + position * width).update(from: k.baseAddress!, count: k.count)
+        (values[layer] + position * width).update(from: v.baseAddress!, count: v.count)
     }
 }

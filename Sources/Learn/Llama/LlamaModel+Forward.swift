@@ -3,7 +3,7 @@ import Tensor
 extension LlamaModel {
     /// An empty key/value cache sized for this model (for `logits(for:cache:allPositions:)`).
     public func makeCache() -> LlamaKVCache {
-        LlamaKVCache(layers: config.layerCount, heads: config.kvHeadCount, headDim: config.headDimension)
+        LlamaKVCache(layers: config.layerCount, width: config.kvDimension)
     }
 
     /// Logits after running `tokens` at the positions following those already in `cache`
@@ -213,7 +213,7 @@ extension LlamaModel {
         layer: Int, _ q: [Float], _ out: inout [Float], segments: [LlamaSegment], rows: [(segment: Int, t: Int)]
     ) {
         let c = config
-        let hs = c.headDimension, qDim = c.headCount * hs
+        let hs = c.headDimension, qDim = c.headCount * hs, kvDim = c.kvDimension
         let group = c.headCount / c.kvHeadCount
         // A job is a row's kv head with every query head that shares it (one read of the cache
         // for all), unless that leaves too few jobs to share among the threads; then one head.
@@ -233,7 +233,8 @@ extension LlamaModel {
             segment.tokens.isEmpty
                 ? []
                 : (0..<c.kvHeadCount).map {
-                    segment.cache.runs(layer: layer, head: $0, length: segment.cache.count + segment.tokens.count)
+                    segment.cache.runs(
+                        layer: layer, offset: $0 * hs, length: segment.cache.count + segment.tokens.count)
                 }
         }
         q.withUnsafeBufferPointer { qb in
@@ -247,7 +248,7 @@ extension LlamaModel {
                         let t = job / jobsPerRow, head = (job % jobsPerRow) * perJob
                         CachedAttention.attend(
                             query: qp + t * qDim + head * hs, heads: perJob, runs: runs[rows[t].segment][head / group],
-                            stride: hs, length: lengths[t], headDim: hs, scores: scores,
+                            stride: kvDim, length: lengths[t], headDim: hs, scores: scores,
                             out: op + t * qDim + head * hs)
                         job += parts
                     }
