@@ -176,16 +176,13 @@ extension LlamaModel {
         }
     }
 
-    /// Runs `body` over `0..<tokens`: whole when the batch is small, else split into runs of
-    /// tokens (multiples of 4) that the threads share. For per-token work between the products
-    /// (norms, RoPE), which a prompt of hundreds of tokens would otherwise leave to one thread.
+    /// Runs `body` over `0..<tokens`: whole when the batch is small (or the model runs on one
+    /// thread), else split among the threads from 16 tokens each (`Parallel.forRange`). For
+    /// per-token work between the products (norms, RoPE), which a prompt of hundreds of tokens
+    /// would otherwise leave to one thread.
     private func tokensInParallel(_ tokens: Int, _ body: (Range<Int>) -> Void) {
-        let parts = threads > 1 ? min(2 * threads, tokens / 16) : 1
-        guard parts > 1 else { return body(0..<tokens) }
-        let size = ((tokens + parts - 1) / parts + 3) / 4 * 4
-        Parallel.perform((tokens + size - 1) / size) { part in
-            body((part * size)..<min(tokens, (part + 1) * size))
-        }
+        guard threads > 1 else { return body(0..<tokens) }
+        Parallel.forRange(tokens, grain: 16) { body($0..<$1) }
     }
 
     /// `y (T, rows) = x (T, columns) W^T`, straight from the quantised rows.

@@ -23,6 +23,9 @@
         /// The tiles once built (the lock makes the first products on several threads build them
         /// once, the others waiting).
         private let tiles = Mutex<UnsafeMutableRawPointer?>(nil)
+        /// The same pointer's address (0 until built), read without the lock by every product
+        /// after the first (each piece of rows of every product asks for it).
+        private let built = Atomic<UInt>(0)
 
         /// The tiles of `rows` rows of `type` (Q4_1, Q4_0 or Q8_0) of `blocks` blocks each,
         /// `rowBytes` apart from `data` (owned by `owner`), to be built at the first use.
@@ -40,11 +43,13 @@
 
         /// The tiles, built on the first call.
         var pointer: UnsafeRawPointer {
-            tiles.withLock { tiles in
+            if let ready = UnsafeRawPointer(bitPattern: built.load(ordering: .acquiring)) { return ready }
+            return tiles.withLock { tiles in
                 if let tiles { return UnsafeRawPointer(tiles) }
-                let built = build()
-                tiles = built
-                return UnsafeRawPointer(built)
+                let storage = build()
+                tiles = storage
+                built.store(UInt(bitPattern: storage), ordering: .releasing)
+                return UnsafeRawPointer(storage)
             }
         }
 

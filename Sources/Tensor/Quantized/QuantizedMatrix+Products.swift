@@ -124,20 +124,13 @@ extension QuantizedMatrix {
             #endif
             QuantizedDot.quantize(x + 32 * first, blocks: count, into: values + 32 * first, scales: scales + first)
         }
-        if whole {
-            // Runs of at least 256 blocks (8,192 values) per part.
-            let total = tokens * blocks
-            let parts = max(1, min(threads, total / 256))
-            let size = (total + parts - 1) / parts
-            if parts > 1 {
-                Parallel.perform(parts) { part in prepare(part * size, min(total, (part + 1) * size) - part * size) }
-            } else {
-                prepare(0, total)
-            }
+        if whole && threads > 1 {
+            // Shared from 256 blocks (8,192 values) per thread.
+            Parallel.forRange(tokens * blocks, grain: 256) { prepare($0, $1 - $0) }
+        } else if whole {
+            prepare(0, tokens * blocks)
         } else {
-            for t in 0..<tokens {
-                for b in 0..<blocks { blockSums[t * blocks + b] = QuantizedDot.sum(x + t * columns + 32 * b, count: 32) }
-            }
+            for t in 0..<tokens { QuantizedDot.blockSums(x + t * columns, blocks: blocks, into: blockSums + t * blocks) }
         }
         return body(
             QuantizedInput(
