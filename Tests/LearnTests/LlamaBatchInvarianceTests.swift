@@ -124,7 +124,7 @@ import Testing
             batch: Array(
                 repeating: GenerationRequest(tokens: [70, 71], options: GenerationOptions(maxTokens: 20, temperature: 0)),
                 count: 6),
-            width: 2,
+            width: 2, lanes: 1,  // the steps counted are one lane's
             isCancelled: {
                 steps += 1
                 return steps > 4

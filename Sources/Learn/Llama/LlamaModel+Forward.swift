@@ -29,8 +29,10 @@ extension LlamaModel {
     /// The matrix products see all segments' tokens as one batch (the weights are read once for
     /// all of them); RoPE, the caches and attention stay per segment. Every segment gets the
     /// same bits as when it runs alone (`linear`), so a sequence's answer does not depend on
-    /// what it was batched with. Two segments must not share a cache.
-    func forward(_ segments: [LlamaSegment]) throws -> [[Float]] {
+    /// what it was batched with. Two segments must not share a cache. The pass runs on
+    /// `threads` threads (default: the model's), and gives the same bits on any number.
+    func forward(_ segments: [LlamaSegment], threads: Int? = nil) throws -> [[Float]] {
+        let threads = max(1, threads ?? self.threads)
         let c = config
         let C = c.embeddingLength, F = c.feedForwardLength
         let hs = c.headDimension, qDim = c.headCount * hs, kvDim = c.kvDimension
@@ -71,20 +73,20 @@ extension LlamaModel {
         // Each row's RoPE cosines and sines, the same in every layer.
         let rotations = positions.flatMap { LlamaKernels.rotations(position: $0, inverseFrequencies: inverseFrequencies) }
         for (l, block) in weights.blocks.enumerated() {
-            normalize(x, block.attentionNorm, into: &h, tokens: T)
+            normalize(x, block.attentionNorm, into: &h, tokens: T, threads: threads)
             q.withUnsafeMutableBufferPointer { qb in
                 k.withUnsafeMutableBufferPointer { kb in
                     v.withUnsafeMutableBufferPointer { vb in
                         linear(
                             [block.query, block.key, block.value], h,
-                            into: [qb.baseAddress!, kb.baseAddress!, vb.baseAddress!], tokens: T)
+                            into: [qb.baseAddress!, kb.baseAddress!, vb.baseAddress!], tokens: T, threads: threads)
                     }
                 }
             }
             q.withUnsafeMutableBufferPointer { qb in
                 k.withUnsafeMutableBufferPointer { kb in
                     rotations.withUnsafeBufferPointer { rb in
-                        tokensInParallel(T) { range in
+                        tokensInParallel(T, threads: threads) { range in
                             for t in range {
                                 let rotation = rb.baseAddress! + t * inverseFrequencies.count * 2
                                 LlamaKernels.rope(
@@ -108,22 +110,22 @@ extension LlamaModel {
                     }
                 }
             }
-            attention(layer: l, q, &att, segments: segments, rows: rows)
-            linear(block.output, att, &delta, tokens: T)
+            attention(layer: l, q, &att, segments: segments, rows: rows, threads: threads)
+            linear(block.output, att, &delta, tokens: T, threads: threads)
             for i in 0..<(T * C) { x[i] += delta[i] }
 
-            normalize(x, block.mlpNorm, into: &h, tokens: T)
+            normalize(x, block.mlpNorm, into: &h, tokens: T, threads: threads)
             gate.withUnsafeMutableBufferPointer { g in
                 up.withUnsafeMutableBufferPointer { u in
-                    linear([block.gate, block.up], h, into: [g.baseAddress!, u.baseAddress!], tokens: T)
+                    linear([block.gate, block.up], h, into: [g.baseAddress!, u.baseAddress!], tokens: T, threads: threads)
                 }
             }
             gate.withUnsafeMutableBufferPointer { g in
                 up.withUnsafeBufferPointer { u in
-                    SwiGLU.apply(gate: g.baseAddress!, up: u.baseAddress!, count: T * F)
+                    SwiGLU.apply(gate: g.baseAddress!, up: u.baseAddress!, count: T * F, threads: threads)
                 }
             }
-            linear(block.down, gate, &delta, tokens: T)
+            linear(block.down, gate, &delta, tokens: T, threads: threads)
             for i in 0..<(T * C) { x[i] += delta[i] }
         }
         for segment in segments { segment.cache.advance(by: segment.tokens.count) }
@@ -147,7 +149,7 @@ extension LlamaModel {
         let V = c.vocabularySize
         // (rows, V), every value written by the product (a batch's logits are megabytes).
         let logits = [Float](unsafeUninitializedCapacity: outputRows.count * V) { buffer, count in
-            linear([weights.output], normed, into: [buffer.baseAddress!], tokens: outputRows.count)
+            linear([weights.output], normed, into: [buffer.baseAddress!], tokens: outputRows.count, threads: threads)
             count = outputRows.count * V
         }
         var result: [[Float]] = []
@@ -161,12 +163,12 @@ extension LlamaModel {
     }
 
     /// RMSNorm of each of `tokens` rows of `x` into `out`.
-    private func normalize(_ x: [Float], _ weight: [Float], into out: inout [Float], tokens: Int) {
+    private func normalize(_ x: [Float], _ weight: [Float], into out: inout [Float], tokens: Int, threads: Int) {
         let C = config.embeddingLength
         x.withUnsafeBufferPointer { xb in
             weight.withUnsafeBufferPointer { w in
                 out.withUnsafeMutableBufferPointer { o in
-                    tokensInParallel(tokens) { range in
+                    tokensInParallel(tokens, threads: threads) { range in
                         LlamaKernels.rmsNorm(
                             rows: range.count, xb.baseAddress! + range.lowerBound * C, w.baseAddress!,
                             o.baseAddress! + range.lowerBound * C, n: C, eps: config.rmsEpsilon)
@@ -180,14 +182,14 @@ extension LlamaModel {
     /// thread), else split among the threads from 16 tokens each (`Parallel.forRange`). For
     /// per-token work between the products (norms, RoPE), which a prompt of hundreds of tokens
     /// would otherwise leave to one thread.
-    private func tokensInParallel(_ tokens: Int, _ body: (Range<Int>) -> Void) {
+    private func tokensInParallel(_ tokens: Int, threads: Int, _ body: (Range<Int>) -> Void) {
         guard threads > 1 else { return body(0..<tokens) }
         Parallel.forRange(tokens, grain: 16) { body($0..<$1) }
     }
 
     /// `y (T, rows) = x (T, columns) W^T`, straight from the quantised rows.
-    func linear(_ w: QuantizedMatrix, _ x: [Float], _ y: inout [Float], tokens T: Int) {
-        y.withUnsafeMutableBufferPointer { yb in linear([w], x, into: [yb.baseAddress!], tokens: T) }
+    func linear(_ w: QuantizedMatrix, _ x: [Float], _ y: inout [Float], tokens T: Int, threads: Int) {
+        y.withUnsafeMutableBufferPointer { yb in linear([w], x, into: [yb.baseAddress!], tokens: T, threads: threads) }
     }
 
     /// `ys[i] (T, rows_i) = x (T, columns) W_i^T` for matrices that read the same input, in one
@@ -198,7 +200,9 @@ extension LlamaModel {
     /// its own, in an order that depends on neither T nor the thread count; nothing switches to
     /// a GEMM for long batches. So a token's logits are the same bits whether it ran alone,
     /// in a prompt, beside other sequences, or after a prefix taken from a cache.
-    func linear(_ ws: [QuantizedMatrix], _ x: [Float], into ys: [UnsafeMutablePointer<Float>], tokens T: Int) {
+    func linear(
+        _ ws: [QuantizedMatrix], _ x: [Float], into ys: [UnsafeMutablePointer<Float>], tokens T: Int, threads: Int
+    ) {
         x.withUnsafeBufferPointer { xb in
             QuantizedMatrix.multiply(ws, xb.baseAddress!, tokens: T, into: ys, threads: threads, activations: activations)
         }
@@ -207,7 +211,8 @@ extension LlamaModel {
     /// Causal grouped-query attention of the batch's queries (q, (T, nh*hs)), each over its own
     /// segment's cache up to its position.
     private func attention(
-        layer: Int, _ q: [Float], _ out: inout [Float], segments: [LlamaSegment], rows: [(segment: Int, t: Int)]
+        layer: Int, _ q: [Float], _ out: inout [Float], segments: [LlamaSegment], rows: [(segment: Int, t: Int)],
+        threads: Int
     ) {
         let c = config
         let hs = c.headDimension, qDim = c.headCount * hs, kvDim = c.kvDimension

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The keys and values of token sequences the model has already run (prompts, and prompts with
 /// their replies), so that a new sequence starting with one of them runs only the rest.
 ///
@@ -10,7 +12,9 @@
 ///
 /// Positions taken from here give the same bits as computing them again (the forward pass is
 /// batch-invariant), so whether a prefix was cached never changes an answer.
-final class LlamaPrefixCache {
+///
+/// The lanes of one `runBatch` call share it: every method holds its lock.
+final class LlamaPrefixCache: @unchecked Sendable {
     private struct Entry {
         var tokens: [Int]
         var cache: LlamaKVCache
@@ -19,29 +23,44 @@ final class LlamaPrefixCache {
 
     private var entries: [Entry] = []
     private var clock = 0
+    private var capacity: Int
+    private let lock = NSLock()
+
     /// The most bytes of keys and values kept (an entry larger than this is not kept).
     var capacityBytes: Int {
-        didSet { trim() }
+        get { lock.withLock { capacity } }
+        set {
+            lock.withLock {
+                capacity = newValue
+                trim()
+            }
+        }
     }
 
-    init(capacityBytes: Int) { self.capacityBytes = capacityBytes }
+    init(capacityBytes: Int) { capacity = capacityBytes }
 
     /// Bytes held by all entries (storage they share counted once).
-    var bytes: Int { LlamaKVRun.bytes(of: entries.lazy.flatMap(\.cache.runs)) }
+    var bytes: Int { lock.withLock { heldBytes } }
+
+    private var heldBytes: Int { LlamaKVRun.bytes(of: entries.lazy.flatMap(\.cache.runs)) }
 
     /// How many entries are kept.
-    var count: Int { entries.count }
+    var count: Int { lock.withLock { entries.count } }
 
     /// The length of the longest prefix of `tokens` that some entry holds, at most `limit`.
     func sharedLength(_ tokens: [Int], limit: Int) -> Int {
-        entries.reduce(0) { best, entry in
-            max(best, min(limit, entry.cache.count, zip(entry.tokens, tokens).prefix { $0 == $1 }.count))
+        lock.withLock {
+            entries.reduce(0) { best, entry in
+                max(best, min(limit, entry.cache.count, zip(entry.tokens, tokens).prefix { $0 == $1 }.count))
+            }
         }
     }
 
     /// A cache holding the longest prefix of `tokens` that some entry shares, capped at `limit`
     /// positions, and its length (0 and an empty cache when nothing is shared).
     func lookUp(_ tokens: [Int], limit: Int, empty: () -> LlamaKVCache) -> (cache: LlamaKVCache, length: Int) {
+        lock.lock()
+        defer { lock.unlock() }
         var best: (index: Int, length: Int)?
         for (i, entry) in entries.enumerated() {
             let shared = min(limit, entry.cache.count, zip(entry.tokens, tokens).prefix { $0 == $1 }.count)
@@ -59,7 +78,9 @@ final class LlamaPrefixCache {
     /// afterwards.
     func insert(_ tokens: [Int], _ cache: LlamaKVCache) {
         let tokens = Array(tokens.prefix(cache.count))
-        guard !tokens.isEmpty, cache.bytes <= capacityBytes else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !tokens.isEmpty, cache.bytes <= capacity else { return }
         clock += 1
         if let i = entries.firstIndex(where: { $0.tokens.starts(with: tokens) }) {
             entries[i].lastUse = clock
@@ -72,11 +93,11 @@ final class LlamaPrefixCache {
 
     /// Drops the least recently used entries until the rest fit the capacity.
     private func trim() {
-        while bytes > capacityBytes, let oldest = entries.indices.min(by: { entries[$0].lastUse < entries[$1].lastUse }) {
+        while heldBytes > capacity, let oldest = entries.indices.min(by: { entries[$0].lastUse < entries[$1].lastUse }) {
             entries.remove(at: oldest)
         }
     }
 
     /// Forgets every entry.
-    func removeAll() { entries.removeAll() }
+    func removeAll() { lock.withLock { entries.removeAll() } }
 }

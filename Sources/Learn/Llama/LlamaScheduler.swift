@@ -20,20 +20,20 @@ enum LlamaOutcome {
 }
 
 extension LlamaModel {
-    /// Runs `requests` `width` at a time (continuous batching): every step runs one token of
-    /// each decoding sequence, the next chunk of each prompt still prefilling, and the
-    /// continuations of each scored prompt that has finished, through one forward pass, so the
-    /// weights are read once for all of them. A sequence that ends leaves and the next waiting
-    /// one joins. The caller holds the lock and has set the activation format.
+    /// One lane of `runBatch`: takes requests from `queue` `width` at a time (continuous
+    /// batching): every step runs one token of each decoding sequence, the next chunk of each
+    /// prompt still prefilling, and the continuations of each scored prompt that has finished,
+    /// through one forward pass on `threads` threads, so the weights are read once for all of
+    /// them. A sequence that ends leaves and the next waiting one joins.
     ///
     /// When `isCancelled` turns true, running generations end with `.cancelled`, running and
     /// waiting scored requests fail with `CancellationError`, and waiting generations end
     /// unstarted (`.cancelled` and empty).
-    func runBatch(
-        _ requests: [LlamaBatchRequest], width: Int, isCancelled: () -> Bool, onToken: (Int, String) -> Void,
+    func runLane(
+        _ queue: LlamaRequestQueue, width: Int, threads: Int, isCancelled: () -> Bool, onToken: (Int, String) -> Void,
         onResult: (Int, Result<LlamaOutcome, Error>) -> Void
     ) {
-        var scheduler = LlamaScheduler(model: self, requests: requests, width: max(1, width))
+        var scheduler = LlamaScheduler(model: self, queue: queue, width: max(1, width))
         while !scheduler.isDone {
             if isCancelled() {
                 scheduler.cancelAll(onToken: onToken, onResult: onResult)
@@ -41,10 +41,14 @@ extension LlamaModel {
             }
             scheduler.admit(onResult: onResult)
             let segments = scheduler.segments()
-            guard !segments.isEmpty else { continue }
+            guard !segments.isEmpty else {
+                // Nothing runs here until another lane's prompt reaches the prefix cache.
+                usleep(100)
+                continue
+            }
             let logits: [[Float]]
             do {
-                logits = try forward(segments)
+                logits = try forward(segments, threads: threads)
             } catch {
                 scheduler.failActive(error, onResult: onResult)
                 continue
@@ -58,7 +62,8 @@ extension LlamaModel {
     }
 }
 
-/// The state of `runBatch`: who waits, who runs, and what each runs next.
+/// The state of one lane of `runBatch`: who runs, and what each runs next (the requests not yet
+/// started wait in the queue the lanes share).
 private struct LlamaScheduler {
     /// A running sequence.
     struct Sequence {
@@ -84,24 +89,22 @@ private struct LlamaScheduler {
     }
 
     let model: LlamaModel
-    let requests: [LlamaBatchRequest]
+    let queue: LlamaRequestQueue
     let width: Int
-    var waiting: ArraySlice<Int>
     var active: [Sequence] = []
     let clock = ContinuousClock()
 
-    init(model: LlamaModel, requests: [LlamaBatchRequest], width: Int) {
+    init(model: LlamaModel, queue: LlamaRequestQueue, width: Int) {
         self.model = model
-        self.requests = requests
+        self.queue = queue
         self.width = width
-        waiting = Array(requests.indices)[...]
     }
 
-    var isDone: Bool { waiting.isEmpty && active.isEmpty }
+    var isDone: Bool { queue.isEmpty && active.isEmpty }
 
     /// Throws what makes a request impossible to run: bad options, an empty or unknown token,
     /// or more positions than the context holds.
-    private func validate(_ request: LlamaBatchRequest) throws {
+    static func validate(_ request: LlamaBatchRequest, model: LlamaModel) throws {
         let context = model.config.contextLength
         guard !request.tokens.isEmpty else { throw LlamaError.invalidConfiguration("the prompt is empty") }
         switch request.work {
@@ -121,24 +124,20 @@ private struct LlamaScheduler {
     }
 
     /// Starts waiting sequences while there is room: each takes its longest cached prefix (at
-    /// most all but the last prompt token, whose logits are needed). At most one sequence with
-    /// a long uncached prompt joins per step, so that those after it find it in the cache.
+    /// most all but the last prompt token, whose logits are needed). A request that shares a
+    /// long part of a prompt some lane is computing waits until that prompt is in the cache
+    /// (`LlamaRequestQueue.next`).
     mutating func admit(onResult: (Int, Result<LlamaOutcome, Error>) -> Void) {
-        var coldJoined = false
-        while active.count < width, let index = waiting.first {
-            let request = requests[index]
-            do {
-                try validate(request)
-            } catch {
-                waiting.removeFirst()
-                onResult(index, .failure(error))
+        while active.count < width {
+            let index: Int
+            switch queue.next(prefixes: model.prefixes, validate: { try Self.validate($0, model: model) }) {
+            case .empty, .wait: return
+            case .failed(let failed, let error):
+                onResult(failed, .failure(error))
                 continue
+            case .start(let started): index = started
             }
-            let shared = model.prefixes.sharedLength(request.tokens, limit: request.tokens.count - 1)
-            let cold = request.tokens.count - shared > LlamaModel.coldPrompt
-            if cold && coldJoined { break }
-            coldJoined = coldJoined || cold
-            waiting.removeFirst()
+            let request = queue.requests[index]
             let (cache, cached) = model.prefixes.lookUp(
                 request.tokens, limit: request.tokens.count - 1, empty: model.makeCache)
             let work: Sequence.Work
@@ -201,6 +200,8 @@ private struct LlamaScheduler {
                 guard active[i].prefilled == active[i].prompt.count else { continue }
                 active[i].promptDone = clock.now
             }
+            // The prompt is in the prefix cache once this step's books are kept (below).
+            defer { if !promptWasDone { queue.promptDone(active[i].index) } }
             switch active[i].work {
             case .generating(var state):
                 if !promptWasDone {
@@ -232,10 +233,13 @@ private struct LlamaScheduler {
 
     /// Ends every running sequence as cancelled, and the waiting ones unstarted.
     mutating func cancelAll(onToken: (Int, String) -> Void, onResult: (Int, Result<LlamaOutcome, Error>) -> Void) {
-        for sequence in active { finish(sequence, cancelled: true, onToken: onToken, onResult: onResult) }
+        for sequence in active {
+            queue.promptDone(sequence.index)
+            finish(sequence, cancelled: true, onToken: onToken, onResult: onResult)
+        }
         active = []
-        for index in waiting {
-            let request = requests[index]
+        for index in queue.takeAll() {
+            let request = queue.requests[index]
             switch request.work {
             case .generate:
                 let result = GenerationResult(
@@ -246,12 +250,14 @@ private struct LlamaScheduler {
                 onResult(index, .failure(CancellationError()))
             }
         }
-        waiting = []
     }
 
     /// Fails every running sequence with `error` (the waiting ones still run).
     mutating func failActive(_ error: Error, onResult: (Int, Result<LlamaOutcome, Error>) -> Void) {
-        for sequence in active { onResult(sequence.index, .failure(error)) }
+        for sequence in active {
+            queue.promptDone(sequence.index)
+            onResult(sequence.index, .failure(error))
+        }
         active = []
     }
 

@@ -108,8 +108,9 @@ extension LlamaModel {
     /// Runs with Float activations (`ActivationFormat.float`) whatever `activations` says, so
     /// the figures match the dequantised model's to rounding. Each prompt takes its longest
     /// cached prefix from the prefix cache and leaves itself there; its continuations run
-    /// together, each over its own copy of the prompt's keys and values. A prompt's scores are
-    /// the same bits whatever `width`, the other prompts or the cache held. `onResult` gets each
+    /// together, each over its own copy of the prompt's keys and values. A big job runs on
+    /// several lanes, as `generate(batch:)` does. A prompt's scores are the same bits whatever
+    /// `width`, the lanes, the other prompts or the cache held. `onResult` gets each
     /// as it is done, with the request's index; a bad request fails alone (`LlamaError`), and
     /// when `isCancelled` turns true the unfinished ones fail with `CancellationError`.
     ///
@@ -120,7 +121,7 @@ extension LlamaModel {
     /// model.score(batch: rows, width: 8) { index, result in print(index, try! result.get().scores) }
     /// ```
     public func score(
-        batch requests: [ScoringRequest], width: Int, isCancelled: () -> Bool = { false },
+        batch requests: [ScoringRequest], width: Int, lanes: Int? = nil, isCancelled: () -> Bool = { false },
         onResult: (Int, Result<ScoringResult, Error>) -> Void
     ) {
         lock.lock()
@@ -130,7 +131,7 @@ extension LlamaModel {
         defer { activations = saved }
         runBatch(
             requests.map { LlamaBatchRequest(tokens: $0.tokens, work: .score($0.continuations)) }, width: width,
-            isCancelled: isCancelled, onToken: { _, _ in },
+            lanes: lanes, isCancelled: isCancelled, onToken: { _, _ in },
             onResult: { index, outcome in
                 onResult(
                     index,

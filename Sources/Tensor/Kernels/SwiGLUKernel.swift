@@ -8,15 +8,16 @@ import PortableMath
 public enum SwiGLU {
     /// `gate[i] = silu(gate[i]) * up[i]` for `count` values, in place, split over `Parallel`'s
     /// threads from 8,192 values (a few microseconds each: one decoding step of 8 sequences
-    /// already shares it).
+    /// already shares it); on the calling thread alone when `threads` is 1.
     ///
     /// ```swift
     /// SwiGLU.apply(gate: g, up: u, count: tokens * hidden)
     /// ```
     public static func apply(
-        gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int, path: KernelPath = .best
+        gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int, threads: Int = Parallel.threadCount,
+        path: KernelPath = .best
     ) {
-        Parallel.forRange(count, grain: 4096) { start, end in
+        func run(_ start: Int, _ end: Int) {
             if path == .avx2 {
                 fewshot_swiglu(gate + start, up + start, end - start)
                 return
@@ -26,5 +27,6 @@ public enum SwiGLU {
                 gate[i] = g / (1 + Reproducible.exp(-g)) * up[i]
             }
         }
+        if threads > 1 { Parallel.forRange(count, grain: 4096, run) } else { run(0, count) }
     }
 }
