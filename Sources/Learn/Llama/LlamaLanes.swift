@@ -1,22 +1,23 @@
 import Foundation
 
 extension LlamaModel {
-    /// How many lanes `runBatch` splits a job of `requests` requests with `width` sequences in
-    /// flight into: one per thread when the job is big (at least twice `width`), each lane
-    /// running `width / lanes` of the sequences on its own thread; else one lane on all the
-    /// threads.
+    /// How many lanes `runBatch` splits a job of `requests` requests into, each running `width`
+    /// sequences at a time: one per thread when the job is big (at least a full batch for every
+    /// lane), else one lane on all the threads. A width of 1 keeps one lane: the requests run
+    /// one at a time, in order.
     ///
-    /// Lanes are independent batches, each with its own forward passes. On 2 Zen 3 cores
-    /// (`bench/bulk`), two lanes of 4 sequences on one thread each labelled tweets 1.25x and
-    /// wrote notebook 02's chats 1.3x as fast as one lane of 8 on both threads, which waits at
-    /// the end of every product and while one thread samples. A lane with few sequences reads
-    /// the whole model for each token, though, so small jobs keep one lane.
+    /// Lanes are independent batches, each with its own forward passes on its own thread. On 2
+    /// Zen 3 cores (`bench/bulk`), two lanes of 8 sequences on one thread each wrote notebook
+    /// 02's chats about 1.25x as fast as one lane of 8 on both threads, which waits at the end
+    /// of every product and while one thread samples (two lanes of 4 were no faster than one
+    /// lane: a lane's step reads the whole model, and 4 tokens do not pay for it). A lane with
+    /// few sequences reads the model for too few tokens, so small jobs keep one lane.
     static func laneCount(threads: Int, requests: Int, width: Int) -> Int {
-        threads > 1 && width >= threads && requests >= 2 * width ? threads : 1
+        threads > 1 && width > 1 ? max(1, min(threads, requests / width)) : 1
     }
 
-    /// Runs `requests` `width` at a time on `lanes` lanes (`laneCount` by default), each lane
-    /// running its share of `width` (`runLane`) on its share of the model's threads. The lanes take the
+    /// Runs `requests` on `lanes` lanes (`laneCount` by default), `width` at a time in each
+    /// (`runLane`), each lane on its share of the model's threads. The lanes take the
     /// waiting requests in order from one queue and share the prefix cache. Every request's
     /// result is the same bits whatever the lanes (each forward pass is batch-invariant and
     /// gives the same bits on any number of threads); only the order in which results arrive
@@ -28,7 +29,7 @@ extension LlamaModel {
     ) {
         let queue = LlamaRequestQueue(requests)
         let lanes = max(1, min(lanes ?? Self.laneCount(threads: threads, requests: requests.count, width: width), threads))
-        let threadsPerLane = max(1, threads / lanes), width = max(1, (width + lanes - 1) / lanes)
+        let threadsPerLane = max(1, threads / lanes)
         guard lanes > 1 else {
             return runLane(
                 queue, width: width, threads: threadsPerLane, isCancelled: isCancelled, onToken: onToken,

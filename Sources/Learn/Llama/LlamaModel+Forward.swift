@@ -51,9 +51,14 @@ extension LlamaModel {
         precondition(
             Set(segments.filter { !$0.tokens.isEmpty }.map { ObjectIdentifier($0.cache) }).count
                 == segments.filter { !$0.tokens.isEmpty }.count, "two segments share a cache")
-        let T = rows.count
+        var T = rows.count
         guard T > 0 else { return segments.map { _ in [] } }
         let positions = rows.map { segments[$0.segment].cache.count + $0.t }
+        // Logits of every position of a segment that asks for them, else of its last only.
+        var outputRows = segments.enumerated().flatMap { i, segment -> Range<Int> in
+            let n = segment.tokens.count
+            return n == 0 ? 0..<0 : segment.allLogits ? offsets[i]..<(offsets[i] + n) : (offsets[i] + n - 1)..<(offsets[i] + n)
+        }
 
         var x = [Float](repeating: 0, count: T * C)  // (T, C) residual stream
         var h = [Float](repeating: 0, count: T * C)  // (T, C) normalised input of a sublayer
@@ -110,6 +115,15 @@ extension LlamaModel {
                     }
                 }
             }
+            if l == weights.blocks.count - 1 && outputRows.count < T {
+                // Past the last layer's keys and values only the rows whose logits are wanted
+                // matter (each row's result is its own, so theirs are the same bits).
+                x = outputRows.flatMap { x[($0 * C)..<(($0 + 1) * C)] }
+                q = outputRows.flatMap { q[($0 * qDim)..<(($0 + 1) * qDim)] }
+                rows = outputRows.map { rows[$0] }
+                T = outputRows.count
+                outputRows = Array(0..<T)
+            }
             attention(layer: l, q, &att, segments: segments, rows: rows, threads: threads)
             linear(block.output, att, &delta, tokens: T, threads: threads)
             for i in 0..<(T * C) { x[i] += delta[i] }
@@ -130,11 +144,6 @@ extension LlamaModel {
         }
         for segment in segments { segment.cache.advance(by: segment.tokens.count) }
 
-        // Logits of every position of a segment that asks for them, else of its last only.
-        let outputRows = segments.enumerated().flatMap { i, segment -> Range<Int> in
-            let n = segment.tokens.count
-            return n == 0 ? 0..<0 : segment.allLogits ? offsets[i]..<(offsets[i] + n) : (offsets[i] + n - 1)..<(offsets[i] + n)
-        }
         var normed = [Float](repeating: 0, count: outputRows.count * C)  // (rows, C)
         x.withUnsafeBufferPointer { xb in
             weights.outputNorm.withUnsafeBufferPointer { w in

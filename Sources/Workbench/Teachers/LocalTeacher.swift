@@ -47,9 +47,12 @@ public final class LocalTeacher: ChatTeacher, PromptTokenCounting {
 
     /// How many sequences `complete` generates together by default, chosen by measurement
     /// (`bench/bulk/widths.sh`, 2 Zen 3 cores, SmolLM2-135M): labelling and notebook 02's chats
-    /// ran fastest at 4 and 8 (within noise of each other), slower at 1, 2 and 16.
+    /// ran fastest at 4 and 8 (within noise of each other), slower at 1, 2 and 16; since a big
+    /// call runs one batch per thread, 8 per lane wrote the chats about 1.25x as fast as 4.
     public static let defaultBatch = 8
-    /// How many sequences `complete` generates together (`teacher("local", batch: N)`).
+    /// How many sequences `complete` generates together in one forward pass
+    /// (`teacher("local", batch: N)`); a big call runs one such batch per thread
+    /// (`LlamaModel.generate(batch:width:lanes:)`), and a batch of 1 answers one request at a time.
     public var batch: Int {
         get { lock.withLock { batchWidth } }
         set { lock.withLock { batchWidth = max(1, newValue) } }
