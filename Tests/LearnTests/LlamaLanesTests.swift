@@ -112,10 +112,11 @@ import Testing
         #expect(ended.contains { $0[0].tokens.isEmpty } && ended.contains { !$0[0].tokens.isEmpty })
     }
 
-    /// A job is split into as many lanes as it fills full batches, at most one per thread.
+    /// Only a job with a full batch for every thread is split, one lane per thread.
     @Test func onlyBigJobsAreSplit() {
         #expect(LlamaModel.laneCount(threads: 2, requests: 300, width: 8) == 2)
-        #expect(LlamaModel.laneCount(threads: 4, requests: 24, width: 8) == 3)
+        #expect(LlamaModel.laneCount(threads: 4, requests: 32, width: 8) == 4)
+        #expect(LlamaModel.laneCount(threads: 4, requests: 31, width: 8) == 1)
         #expect(LlamaModel.laneCount(threads: 2, requests: 15, width: 8) == 1)
         #expect(LlamaModel.laneCount(threads: 1, requests: 300, width: 8) == 1)
         #expect(LlamaModel.laneCount(threads: 2, requests: 300, width: 1) == 1)  // one at a time

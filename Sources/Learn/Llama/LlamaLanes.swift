@@ -2,9 +2,10 @@ import Foundation
 
 extension LlamaModel {
     /// How many lanes `runBatch` splits a job of `requests` requests into, each running `width`
-    /// sequences at a time: one per thread when the job is big (at least a full batch for every
-    /// lane), else one lane on all the threads. A width of 1 keeps one lane: the requests run
-    /// one at a time, in order.
+    /// sequences at a time on one thread: one per thread when the job is big (a full batch for
+    /// every thread), else one lane on all the threads (lanes of several threads would compete
+    /// for the one worker pool). A width of 1 keeps one lane: the requests run one at a time, in
+    /// order.
     ///
     /// Lanes are independent batches, each with its own forward passes on its own thread. On 2
     /// Zen 3 cores (`bench/bulk`), two lanes of 8 sequences on one thread each wrote notebook
@@ -13,23 +14,23 @@ extension LlamaModel {
     /// lane: a lane's step reads the whole model, and 4 tokens do not pay for it). A lane with
     /// few sequences reads the model for too few tokens, so small jobs keep one lane.
     static func laneCount(threads: Int, requests: Int, width: Int) -> Int {
-        threads > 1 && width > 1 ? max(1, min(threads, requests / width)) : 1
+        threads > 1 && width > 1 && requests >= threads * width ? threads : 1
     }
 
-    /// Runs `requests` on `lanes` lanes (`laneCount` by default), `width` at a time in each
-    /// (`runLane`), each lane on its share of the model's threads. The lanes take the
-    /// waiting requests in order from one queue and share the prefix cache. Every request's
-    /// result is the same bits whatever the lanes (each forward pass is batch-invariant and
-    /// gives the same bits on any number of threads); only the order in which results arrive
-    /// changes. `onToken`, `onResult` and `isCancelled` are called one at a time, from the
-    /// lanes' threads. The caller holds the lock and has set the activation format.
+    /// Runs `requests` on `lanes` lanes (`laneCount` by default, at most the model's threads),
+    /// `width` at a time in each (`runLane`): one lane on all the threads, or each lane on one
+    /// thread. The lanes take the waiting requests in order from one queue and share the prefix
+    /// cache. Every request's result is the same bits whatever the lanes (each forward pass is
+    /// batch-invariant and gives the same bits on any number of threads); only the order in
+    /// which results arrive changes. `onToken`, `onResult` and `isCancelled` are called one at a
+    /// time, from the lanes' threads. The caller holds the lock and has set the activation format.
     func runBatch(
         _ requests: [LlamaBatchRequest], width: Int, lanes: Int? = nil, isCancelled: () -> Bool,
         onToken: (Int, String) -> Void, onResult: (Int, Result<LlamaOutcome, Error>) -> Void
     ) {
         let queue = LlamaRequestQueue(requests)
         let lanes = max(1, min(lanes ?? Self.laneCount(threads: threads, requests: requests.count, width: width), threads))
-        let threadsPerLane = max(1, threads / lanes)
+        let threadsPerLane = lanes > 1 ? 1 : max(1, threads)
         guard lanes > 1 else {
             return runLane(
                 queue, width: width, threads: threadsPerLane, isCancelled: isCancelled, onToken: onToken,
