@@ -68,12 +68,15 @@ public enum Parallel {
     nonisolated(unsafe) private static var current: (Int, AnyObject)?
     private static let poolLock = NSLock()
 
-    /// Runs `body(start, end)` over `0..<count` split into at most `threadCount` chunks.
+    /// Runs `body(start, end)` over `0..<count` split into at most `threads` chunks (default
+    /// `threadCount`; 1 runs it on the calling thread).
     ///
     /// Loops shorter than `grain` items per extra thread run inline: spawning costs more.
     @inline(__always)
-    public static func forRange(_ count: Int, grain: Int = 16_384, _ body: (Int, Int) -> Void) {
-        let workers = min(threadCount, max(1, count / max(1, grain)))
+    public static func forRange(
+        _ count: Int, grain: Int = 16_384, threads: Int = threadCount, _ body: (Int, Int) -> Void
+    ) {
+        let workers = min(threads, max(1, count / max(1, grain)))
         if workers <= 1 {
             body(0, count)
             return

@@ -139,7 +139,7 @@ final class LlamaRequestQueue: @unchecked Sendable {
         }
         let shared = prefixes.sharedLength(tokens, limit: tokens.count - 1)
         for prompt in coldPrompts.values {
-            let common = min(zip(prompt, tokens).prefix { $0 == $1 }.count, tokens.count - 1)
+            let common = min(prompt.sharedPrefixCount(with: tokens), tokens.count - 1)
             if common - shared > LlamaModel.coldPrompt { return .wait }
         }
         first += 1

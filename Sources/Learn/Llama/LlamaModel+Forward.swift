@@ -192,8 +192,7 @@ extension LlamaModel {
     /// per-token work between the products (norms, RoPE), which a prompt of hundreds of tokens
     /// would otherwise leave to one thread.
     private func tokensInParallel(_ tokens: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-        guard threads > 1 else { return body(0..<tokens) }
-        Parallel.forRange(tokens, grain: 16) { body($0..<$1) }
+        Parallel.forRange(tokens, grain: 16, threads: threads) { body($0..<$1) }
     }
 
     /// `y (T, rows) = x (T, columns) W^T`, straight from the quantised rows.

@@ -51,7 +51,7 @@ final class LlamaPrefixCache: @unchecked Sendable {
     func sharedLength(_ tokens: [Int], limit: Int) -> Int {
         lock.withLock {
             entries.reduce(0) { best, entry in
-                max(best, min(limit, entry.cache.count, zip(entry.tokens, tokens).prefix { $0 == $1 }.count))
+                max(best, min(limit, entry.cache.count, entry.tokens.sharedPrefixCount(with: tokens)))
             }
         }
     }
@@ -63,7 +63,7 @@ final class LlamaPrefixCache: @unchecked Sendable {
         defer { lock.unlock() }
         var best: (index: Int, length: Int)?
         for (i, entry) in entries.enumerated() {
-            let shared = min(limit, entry.cache.count, zip(entry.tokens, tokens).prefix { $0 == $1 }.count)
+            let shared = min(limit, entry.cache.count, entry.tokens.sharedPrefixCount(with: tokens))
             if shared > (best?.length ?? 0) { best = (i, shared) }
         }
         guard let best else { return (empty(), 0) }

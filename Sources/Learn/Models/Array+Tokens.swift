@@ -1,5 +1,8 @@
 /// Helpers on token and byte arrays that generation uses: stop sequences and UTF-8 pieces.
 extension Array where Element == Int {
+    /// How many leading tokens self and `other` share.
+    func sharedPrefixCount(with other: [Int]) -> Int { zip(self, other).prefix { $0 == $1 }.count }
+
     func ends(with suffix: [Int]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 
     /// Length of the longest suffix of self that is a proper prefix of `stop`.

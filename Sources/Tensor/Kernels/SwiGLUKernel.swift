@@ -27,6 +27,6 @@ public enum SwiGLU {
                 gate[i] = g / (1 + Reproducible.exp(-g)) * up[i]
             }
         }
-        if threads > 1 { Parallel.forRange(count, grain: 4096, run) } else { run(0, count) }
+        Parallel.forRange(count, grain: 4096, threads: threads, run)
     }
 }

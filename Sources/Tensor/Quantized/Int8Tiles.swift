@@ -20,12 +20,12 @@
         private nonisolated(unsafe) let data: UnsafeRawPointer
         /// The owner of `data`, when its pages can be dropped once the tiles are built.
         private let owner: (any ReloadableBytes)?
-        /// The tiles once built (the lock makes the first products on several threads build them
-        /// once, the others waiting).
-        private let tiles = Mutex<UnsafeMutableRawPointer?>(nil)
-        /// The same pointer's address (0 until built), read without the lock by every product
-        /// after the first (each piece of rows of every product asks for it).
+        /// The tiles' address once built (0 before), read without a lock by every product (each
+        /// piece of rows of every product asks for it).
         private let built = Atomic<UInt>(0)
+        /// Held while the tiles are built, so that the first products on several threads build
+        /// them once, the others waiting.
+        private let building = Mutex(())
 
         /// The tiles of `rows` rows of `type` (Q4_1, Q4_0 or Q8_0) of `blocks` blocks each,
         /// `rowBytes` apart from `data` (owned by `owner`), to be built at the first use.
@@ -39,15 +39,14 @@
             self.blocks = blocks
         }
 
-        deinit { tiles.withLock { $0?.deallocate() } }
+        deinit { UnsafeMutableRawPointer(bitPattern: built.load(ordering: .acquiring))?.deallocate() }
 
         /// The tiles, built on the first call.
         var pointer: UnsafeRawPointer {
             if let ready = UnsafeRawPointer(bitPattern: built.load(ordering: .acquiring)) { return ready }
-            return tiles.withLock { tiles in
-                if let tiles { return UnsafeRawPointer(tiles) }
+            return building.withLock { _ in
+                if let ready = UnsafeRawPointer(bitPattern: built.load(ordering: .acquiring)) { return ready }
                 let storage = build()
-                tiles = storage
                 built.store(UInt(bitPattern: storage), ordering: .releasing)
                 return UnsafeRawPointer(storage)
             }

@@ -124,11 +124,9 @@ extension QuantizedMatrix {
             #endif
             QuantizedDot.quantize(x + 32 * first, blocks: count, into: values + 32 * first, scales: scales + first)
         }
-        if whole && threads > 1 {
+        if whole {
             // Shared from 256 blocks (8,192 values) per thread.
-            Parallel.forRange(tokens * blocks, grain: 256) { prepare($0, $1 - $0) }
-        } else if whole {
-            prepare(0, tokens * blocks)
+            Parallel.forRange(tokens * blocks, grain: 256, threads: threads) { prepare($0, $1 - $0) }
         } else {
             for t in 0..<tokens { QuantizedDot.blockSums(x + t * columns, blocks: blocks, into: blockSums + t * blocks) }
         }
